@@ -1,0 +1,44 @@
+/**
+ * Errors carry policy. The worker runtime and the HTTP layer decide what to do from
+ * the class alone: retry later, dead-letter now, or answer 4xx.
+ */
+
+/** Bad input from a client: maps to 400/422 problem+json naming the field. */
+export class ValidationError extends Error {
+  override readonly name = "ValidationError";
+  constructor(
+    message: string,
+    readonly issues: { field: string; message: string }[],
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** Retrying cannot help (malformed record, impossible state): dead-letter at once. */
+export class NonRetriableError extends Error {
+  override readonly name = "NonRetriableError";
+}
+
+/** A dependency is down or busy: pause and retry, never dead-letter. */
+export class RetryableError extends Error {
+  override readonly name = "RetryableError";
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** The producer buffer is full: the gateway answers 503 + Retry-After. */
+export class BackpressureError extends Error {
+  override readonly name = "BackpressureError";
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(message);
+  }
+}
