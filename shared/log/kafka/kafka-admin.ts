@@ -1,0 +1,88 @@
+import type { Admin, ITopicConfig, Kafka } from "kafkajs";
+import type { TopicSpec } from "../../events/topics.ts";
+import type { LogAdmin, PartitionLag, ResetTarget } from "../event-log.ts";
+import { commitIdleGroupOffsets, type PartitionOffset } from "./kafka-group-offsets.ts";
+
+export function createKafkaAdmin(kafka: Kafka, admin: Admin): LogAdmin {
+  return {
+    async ensureTopics(specs) {
+      const existing = new Set(await admin.listTopics());
+      const missing = specs.filter((s) => !existing.has(s.name));
+      if (missing.length === 0) return;
+      // kafkajs returns false instead of throwing when every failure is "already exists" (a concurrent creator won).
+      await admin.createTopics({ waitForLeaders: true, topics: missing.map(topicConfig) });
+    },
+
+    async lag(group, topics) {
+      const [committed, ends] = await Promise.all([admin.fetchOffsets({ groupId: group, topics }), Promise.all(topics.map((t) => admin.fetchTopicOffsets(t)))]);
+      return topics.flatMap((topic, i) => {
+        const groupOffsets = committed.find((c) => c.topic === topic)?.partitions ?? [];
+        return ends[i]!.map(({ partition, high, low }): PartitionLag => {
+          const raw = Number(groupOffsets.find((p) => p.partition === partition)?.offset ?? -1);
+          const end = Number(high);
+          // A group resumes at the log start when retention removed its committed offset, so lag never counts deleted records.
+          const next = Math.max(raw, Number(low));
+          return { topic, partition, committed: raw >= 0 ? raw : -1, end, lag: Math.max(0, end - next) };
+        }).sort((a, b) => a.partition - b.partition);
+      });
+    },
+
+    async resetOffsets(group, topic, target) {
+      const offsets = await targetOffsets(admin, topic, target);
+      await commitIdleGroupOffsets(kafka, group, topic, offsets);
+      const [after] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+      const missed = offsets.filter((o) => Number(after?.partitions.find((p) => p.partition === o.partition)?.offset) !== o.offset);
+      if (missed.length > 0) {
+        throw new Error(`offsets of group "${group}" on "${topic}" were not moved for partitions ${missed.map((o) => o.partition).join(", ")}: a member joined during the reset`);
+      }
+    },
+
+    close: () => admin.disconnect(),
+  };
+}
+
+/** Total partitions of the topics; kafkajs throws for a topic that does not exist. */
+export async function countPartitions(admin: Admin, topics: string[]): Promise<number> {
+  const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+  return metadata.reduce((n, t) => n + t.partitions.length, 0);
+}
+
+function topicConfig(spec: TopicSpec): ITopicConfig {
+  return {
+    topic: spec.name,
+    numPartitions: spec.partitions,
+    // -1: the broker's default.replication.factor, so one config serves a dev broker and a cluster.
+    replicationFactor: -1,
+    configEntries: [
+      { name: "retention.ms", value: String(spec.retentionMs) },
+      { name: "cleanup.policy", value: spec.cleanupPolicy },
+      // The port's DeliveredRecord.timestamp is the broker's append time, and timestamp resets should follow it.
+      { name: "message.timestamp.type", value: "LogAppendTime" },
+    ],
+  };
+}
+
+/**
+ * Concrete offsets, never kafkajs's -1/-2 markers: a committed marker would be resolved by the
+ * next consumer's own fromBeginning setting, so "earliest" could silently become "latest".
+ * An explicit offset is clamped into the partition's retained range.
+ */
+async function targetOffsets(admin: Admin, topic: string, target: ResetTarget): Promise<PartitionOffset[]> {
+  if (target.to === "timestamp") {
+    // kafkajs answers the high watermark for partitions with nothing at or after the timestamp.
+    const found = await admin.fetchTopicOffsetsByTimestamp(topic, target.timestamp);
+    return found.map((p) => ({ partition: p.partition, offset: Number(p.offset) }));
+  }
+  const ends = await admin.fetchTopicOffsets(topic);
+  switch (target.to) {
+    case "earliest":
+      return ends.map((p) => ({ partition: p.partition, offset: Number(p.low) }));
+    case "latest":
+      return ends.map((p) => ({ partition: p.partition, offset: Number(p.high) }));
+    case "offset": {
+      const chosen = target.partition === undefined ? ends : ends.filter((p) => p.partition === target.partition);
+      if (chosen.length === 0) throw new RangeError(`topic "${topic}" has no partition ${target.partition}`);
+      return chosen.map((p) => ({ partition: p.partition, offset: Math.min(Math.max(target.offset, Number(p.low)), Number(p.high)) }));
+    }
+  }
+}
