@@ -3,12 +3,13 @@
  * the class alone: retry later, dead-letter now, or answer 4xx.
  */
 
-/** Bad input from a client: maps to 400/422 problem+json naming the field. */
+/** Bad input from a client: 400 (unreadable) or 422 (readable but wrong) problem+json naming the field. */
 export class ValidationError extends Error {
   override readonly name = "ValidationError";
   constructor(
     message: string,
     readonly issues: { field: string; message: string }[],
+    readonly status: 400 | 413 | 422 = 422,
     options?: ErrorOptions,
   ) {
     super(message, options);

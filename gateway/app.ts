@@ -1,0 +1,27 @@
+import { Hono } from "hono";
+import { requestId } from "hono/request-id";
+import type { GatewayDeps } from "./deps.ts";
+import { onError } from "./http/on-error.ts";
+import { problem } from "./http/problem.ts";
+import { requestMetrics } from "./http/request-metrics.ts";
+import { registerDriverLocations } from "./routes/driver-locations.ts";
+import { registerDriverStatus } from "./routes/driver-status.ts";
+import { registerHealth } from "./routes/health.ts";
+import { registerMetrics } from "./routes/metrics.ts";
+
+/**
+ * Builds the gateway from its dependencies. Web-standard only (no Bun APIs), so the
+ * same app serves on Bun, Deno or an edge runtime; entry points own the I/O.
+ */
+export function createApp(deps: GatewayDeps): Hono {
+  const app = new Hono();
+  app.use(requestId());
+  app.use(requestMetrics(deps.registry));
+  registerHealth(app, deps);
+  registerMetrics(app, deps);
+  registerDriverLocations(app, deps);
+  registerDriverStatus(app, deps);
+  app.notFound((c) => problem(c, 404, { title: "Not found" }));
+  app.onError(onError(deps.logger));
+  return app;
+}

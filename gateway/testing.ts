@@ -1,0 +1,47 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Registry } from "prom-client";
+import { TOPIC_CATALOGUE } from "../shared/events/topics.ts";
+import { createEmbeddedLog } from "../shared/log/embedded/embedded-log.ts";
+import type { DeliveredRecord } from "../shared/log/event-log.ts";
+import { createLogger } from "../shared/logging/logger.ts";
+import { createApp } from "./app.ts";
+import type { GatewayDeps } from "./deps.ts";
+
+/**
+ * A gateway over a real embedded log in a temp file, for in-process HTTP tests
+ * (`app.request`). `published(topic)` reads back what actually reached the log.
+ */
+export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "fleet-gw-"));
+  const log = await createEmbeddedLog({ url: `file:${join(dir, "log.db")}` });
+  await log.admin().ensureTopics(TOPIC_CATALOGUE);
+  const deps: GatewayDeps = {
+    publisher: log.publisher(),
+    registry: new Registry(),
+    logger: createLogger({ level: "error", write: () => {} }),
+    readiness: {},
+    limits: { maxFixAgeMs: 6 * 3_600_000 },
+    ...overrides,
+  };
+  const app = createApp(deps);
+
+  async function published(topic: string): Promise<DeliveredRecord[]> {
+    const lag = await log.admin().lag(`probe-${Math.random()}`, [topic]);
+    const total = lag.reduce((s, p) => s + p.end, 0);
+    if (total === 0) return [];
+    const got: DeliveredRecord[] = [];
+    const sub = await log.subscriber().subscribe({ group: `probe-${Math.random()}`, topics: [topic], handler: async (b) => void got.push(...b.records) });
+    const deadline = Date.now() + 5000;
+    while (got.length < total && Date.now() < deadline) await Bun.sleep(10);
+    await sub.stop();
+    return got;
+  }
+
+  return { app, log, deps, published, close: () => log.close() };
+}
+
+export function json(body: unknown, init: RequestInit = {}): RequestInit {
+  return { ...init, body: typeof body === "string" ? body : JSON.stringify(body), headers: { "content-type": "application/json", ...(init.headers as Record<string, string>) } };
+}
