@@ -8,7 +8,7 @@ export class ConfigError extends Error {
  * Parses a process's environment once, at its entry point. Every problem is reported
  * at once, each naming its variable, so a deploy fails fast with a fixable message.
  */
-export function parseConfig<S extends v.GenericSchema<Record<string, string | undefined>>>(
+export function parseConfig<S extends v.GenericSchema<Record<string, string | undefined>, unknown>>(
   schema: S,
   env: Record<string, string | undefined>,
 ): v.InferOutput<S> {
@@ -20,7 +20,7 @@ export function parseConfig<S extends v.GenericSchema<Record<string, string | un
 }
 
 /** For entry points: a bad environment ends the process with the message, not a stack trace. */
-export function parseConfigOrExit<S extends v.GenericSchema<Record<string, string | undefined>>>(schema: S, env: Record<string, string | undefined>, processName: string): v.InferOutput<S> {
+export function parseConfigOrExit<S extends v.GenericSchema<Record<string, string | undefined>, unknown>>(schema: S, env: Record<string, string | undefined>, processName: string): v.InferOutput<S> {
   try {
     return parseConfig(schema, env);
   } catch (err) {

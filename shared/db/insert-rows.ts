@@ -1,0 +1,40 @@
+import type { InValue } from "@libsql/client";
+
+/** Anything that runs one raw statement: a Tx, or a Db's client. */
+export interface RawExecutor {
+  execute(sql: string, args?: InValue[]): Promise<unknown>;
+}
+
+export interface InsertRows {
+  table: string;
+  columns: readonly string[];
+  rows: readonly (readonly InValue[])[];
+  /** "ignore": rows whose key already exists are skipped (INSERT OR IGNORE). */
+  onConflict?: "ignore";
+  /** Rows per statement; 500 measured fastest here (FACTS). */
+  chunk?: number;
+}
+
+/**
+ * Multi-row INSERT, the hot-path write (FACTS: ~300k rows/s against ~95k for drizzle's
+ * insert builder). Identifiers are quoted, values always bound as parameters.
+ */
+export async function insertRows(exec: RawExecutor, spec: InsertRows): Promise<void> {
+  const chunk = spec.chunk ?? 500;
+  const verb = spec.onConflict === "ignore" ? "INSERT OR IGNORE" : "INSERT";
+  const head = `${verb} INTO ${quote(spec.table)} (${spec.columns.map(quote).join(", ")}) VALUES `;
+  const tuple = `(${spec.columns.map(() => "?").join(", ")})`;
+  for (let i = 0; i < spec.rows.length; i += chunk) {
+    const part = spec.rows.slice(i, i + chunk);
+    const args: InValue[] = [];
+    for (const row of part) {
+      if (row.length !== spec.columns.length) throw new Error(`row has ${row.length} values for ${spec.columns.length} columns of ${spec.table}`);
+      args.push(...row);
+    }
+    await exec.execute(head + Array(part.length).fill(tuple).join(", "), args);
+  }
+}
+
+function quote(identifier: string): string {
+  return `"${identifier.replaceAll('"', '""')}"`;
+}

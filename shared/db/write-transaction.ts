@@ -1,0 +1,34 @@
+import type { Client, InValue, ResultSet } from "@libsql/client";
+import { drizzle } from "drizzle-orm/libsql";
+import type { Db, Orm } from "./open-libsql.ts";
+import * as schema from "./schema.ts";
+
+/** What an effect gets inside a write transaction: raw statements and drizzle, both on it. */
+export interface Tx {
+  /** A raw statement in this transaction (hot-path multi-row INSERTs, FACTS). */
+  execute(sql: string, args?: InValue[]): Promise<ResultSet>;
+  /** drizzle bound to this transaction. It cannot open a nested transaction. */
+  readonly orm: Orm;
+}
+
+/**
+ * Runs `fn` in one write transaction (BEGIN IMMEDIATE: the write lock is taken up
+ * front, so a conflict surfaces at BEGIN after the busy timeout rather than as an
+ * unretryable lock upgrade halfway through). Commits when `fn` resolves; rolls back
+ * when it throws. While it runs, `db` itself waits: use `tx` inside.
+ */
+export async function writeTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const ltx = await db.client.transaction("write");
+  try {
+    const tx: Tx = {
+      execute: (sql, args) => ltx.execute({ sql, args: args ?? [] }),
+      // drizzle only calls execute/batch on its client, which a libSQL Transaction has.
+      orm: drizzle({ client: ltx as unknown as Client, schema }),
+    };
+    const result = await fn(tx);
+    await ltx.commit();
+    return result;
+  } finally {
+    ltx.close();
+  }
+}
