@@ -1,4 +1,4 @@
-import { Registry, collectDefaultMetrics } from "prom-client";
+import type { Registry } from "prom-client";
 import { TOPICS } from "../shared/events/topics.ts";
 import type { EventLog } from "../shared/log/event-log.ts";
 import type { Logger } from "../shared/logging/logger.ts";
@@ -6,8 +6,7 @@ import type { GatewayConfig } from "./config.ts";
 import type { GatewayDeps } from "./deps.ts";
 
 /** Wires the gateway's dependencies from an opened event log; shared by gateway/main.ts and dev.ts. */
-export function buildGatewayDeps(config: GatewayConfig, log: EventLog, logger: Logger, registry = new Registry()): GatewayDeps {
-  collectDefaultMetrics({ register: registry });
+export function buildGatewayDeps(config: GatewayConfig, log: EventLog, logger: Logger, registry: Registry): GatewayDeps {
   return {
     publisher: log.publisher(),
     registry,

@@ -1,0 +1,14 @@
+import type { Db } from "../shared/db/open-libsql.ts";
+import type { GeoIndex } from "../shared/geo/geo-index.ts";
+import type { Publisher } from "../shared/log/event-log.ts";
+import type { Logger } from "../shared/logging/logger.ts";
+
+/** Everything a worker handler may touch; built once per process by its entry point. */
+export interface WorkerDeps {
+  /** The workers' history database (one writer process per file: DESIGN §8). */
+  db: Db;
+  geo: GeoIndex;
+  /** For handlers that emit follow-up events (offers, notifications). */
+  publisher: Publisher;
+  logger: Logger;
+}

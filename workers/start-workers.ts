@@ -1,0 +1,38 @@
+import type { Registry } from "prom-client";
+import type { EventLog } from "../shared/log/event-log.ts";
+import type { Logger } from "../shared/logging/logger.ts";
+import type { WorkerSpec } from "./catalogue.ts";
+import type { WorkerDeps } from "./deps.ts";
+import { runWorker, type RunningWorker } from "./runtime/run-worker.ts";
+
+export interface StartWorkersOptions {
+  log: EventLog;
+  deps: WorkerDeps;
+  registry: Registry;
+  logger: Logger;
+}
+
+/** Subscribes each worker of the catalogue with the runtime around its handler; all or none. */
+export async function startWorkers(specs: readonly WorkerSpec[], opts: StartWorkersOptions): Promise<RunningWorker[]> {
+  const running: RunningWorker[] = [];
+  try {
+    for (const spec of specs) {
+      running.push(
+        await runWorker({
+          log: opts.log,
+          group: spec.group,
+          topics: spec.topics,
+          handler: spec.handler,
+          deps: opts.deps,
+          registry: opts.registry,
+          logger: opts.logger.child({ worker: spec.name }),
+          maxBatchSize: spec.maxBatchSize,
+        }),
+      );
+    }
+  } catch (err) {
+    await Promise.allSettled(running.map((w) => w.stop()));
+    throw err;
+  }
+  return running;
+}
