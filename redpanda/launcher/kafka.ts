@@ -1,0 +1,27 @@
+import { startApacheKafka } from "./apache-kafka.ts";
+import { startRedpanda } from "./redpanda-broker.ts";
+import type { ServiceControl } from "./service-process.ts";
+
+export interface KafkaService extends ServiceControl {
+  /** Bootstrap address for clients, `127.0.0.1:<port>`. */
+  brokers: string;
+  engine: "redpanda" | "apache-kafka";
+}
+
+export interface StartKafkaOptions {
+  /** Configs, logs and log segments go here; it must outlive the broker if restart() is used. */
+  dataDir: string;
+  /** Cache for Apache Kafka's jars; defaults to `.services/kafka-libs/` in the repo. */
+  libsDir?: string;
+}
+
+/**
+ * A one-node Kafka-API broker for dev and tests: Redpanda when its binary is on PATH
+ * (what production runs), else Apache Kafka in KRaft mode from Maven Central jars (what
+ * any machine with Java can run). Both speak the same Kafka API to kafkajs; both have
+ * topic auto-creation off, so callers create topics from the catalogue.
+ */
+export function startKafka(opts: StartKafkaOptions): Promise<KafkaService> {
+  const redpanda = Bun.which("redpanda");
+  return redpanda ? startRedpanda(redpanda, opts.dataDir) : startApacheKafka(opts);
+}
