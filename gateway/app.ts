@@ -6,6 +6,9 @@ import { problem } from "./http/problem.ts";
 import { requestMetrics } from "./http/request-metrics.ts";
 import { registerDriverLocations } from "./routes/driver-locations.ts";
 import { registerDriverStatus } from "./routes/driver-status.ts";
+import { registerDriverTrail } from "./routes/driver-trail.ts";
+import { registerDriver } from "./routes/driver.ts";
+import { registerDriversNearby } from "./routes/drivers-nearby.ts";
 import { registerHealth } from "./routes/health.ts";
 import { registerMetrics } from "./routes/metrics.ts";
 
@@ -21,6 +24,9 @@ export function createApp(deps: GatewayDeps): Hono {
   registerMetrics(app, deps);
   registerDriverLocations(app, deps);
   registerDriverStatus(app, deps);
+  registerDriversNearby(app, deps);
+  registerDriverTrail(app, deps);
+  registerDriver(app, deps);
   app.notFound((c) => problem(c, 404, { title: "Not found" }));
   app.onError(onError(deps.logger));
   return app;

@@ -1,17 +1,32 @@
 import type { Registry } from "prom-client";
+import type { Db } from "../shared/db/open-libsql.ts";
 import { TOPICS } from "../shared/events/topics.ts";
+import type { GeoIndex } from "../shared/geo/geo-index.ts";
+import { queryTrail } from "../shared/history/trail-query.ts";
 import type { EventLog } from "../shared/log/event-log.ts";
 import type { Logger } from "../shared/logging/logger.ts";
 import type { GatewayConfig } from "./config.ts";
 import type { GatewayDeps } from "./deps.ts";
 
-/** Wires the gateway's dependencies from an opened event log; shared by gateway/main.ts and dev.ts. */
-export function buildGatewayDeps(config: GatewayConfig, log: EventLog, logger: Logger, registry: Registry): GatewayDeps {
+export interface GatewayResources {
+  log: EventLog;
+  geo: GeoIndex;
+  /** The history database, read only by the gateway. */
+  history: Db;
+}
+
+/** Wires the gateway's dependencies from opened resources; shared by gateway/main.ts and dev.ts. */
+export function buildGatewayDeps(config: GatewayConfig, r: GatewayResources, logger: Logger, registry: Registry): GatewayDeps {
   return {
-    publisher: log.publisher(),
+    publisher: r.log.publisher(),
     registry,
     logger,
-    readiness: { eventLog: async () => void (await log.admin().lag("gateway-readiness", [TOPICS.driverLocations])) },
-    limits: { maxFixAgeMs: config.MAX_FIX_AGE_S * 1000 },
+    geo: r.geo,
+    trail: (q) => queryTrail(r.history, q),
+    readiness: {
+      eventLog: async () => void (await r.log.admin().lag("gateway-readiness", [TOPICS.driverLocations])),
+      geoIndex: async () => void (await r.geo.get("readiness-probe")),
+    },
+    limits: { maxFixAgeMs: config.MAX_FIX_AGE_S * 1000, staleAfterMs: config.STALE_AFTER_S * 1000 },
   };
 }

@@ -1,4 +1,6 @@
 import type { Registry } from "prom-client";
+import type { GeoIndex } from "../shared/geo/geo-index.ts";
+import type { TrailPage, TrailQuery } from "../shared/history/trail-query.ts";
 import type { Publisher } from "../shared/log/event-log.ts";
 import type { Logger } from "../shared/logging/logger.ts";
 
@@ -12,9 +14,15 @@ export interface GatewayDeps {
   logger: Logger;
   readiness: Record<string, ReadinessCheck>;
   limits: GatewayLimits;
+  /** Read path only: nearby search and driver state. */
+  geo: Pick<GeoIndex, "nearby" | "get">;
+  /** Reads the stored trail (history database; the gateway never writes it). */
+  trail: (q: TrailQuery) => Promise<TrailPage>;
 }
 
 export interface GatewayLimits {
   /** Fixes older than this are refused: phones buffer offline, but not for ever. */
   maxFixAgeMs: number;
+  /** A driver silent longer than this never appears in nearby search. */
+  staleAfterMs: number;
 }

@@ -1,17 +1,32 @@
+import { join } from "node:path";
 import { parseConfigOrExit } from "../shared/config/parse-config.ts";
+import { openLibsql } from "../shared/db/open-libsql.ts";
 import { TOPIC_CATALOGUE } from "../shared/events/topics.ts";
 import { openEventLog } from "../shared/infra/open-event-log.ts";
+import { openGeoIndex } from "../shared/infra/open-geo-index.ts";
 import { createLogger } from "../shared/logging/logger.ts";
 import { createRegistry } from "../shared/metrics/registry.ts";
 import { createApp } from "./app.ts";
 import { buildGatewayDeps } from "./build-deps.ts";
 import { GatewayConfigSchema } from "./config.ts";
 
+/**
+ * The gateway on its own, for production: stateless, run as many as you like. It needs
+ * shared services (a broker and Redis) because the embedded log and geo index live in
+ * one process; for everything in one process on embedded defaults use `bun run dev`.
+ */
 const config = parseConfigOrExit(GatewayConfigSchema, process.env, "gateway");
+if (!config.KAFKA_BROKERS || !(config.REDIS_URL || config.UPSTASH_REDIS_REST_URL)) {
+  process.stderr.write("gateway: KAFKA_BROKERS and REDIS_URL (or UPSTASH_REDIS_REST_URL) must be set; to run everything embedded in one process use `bun run dev`\n");
+  process.exit(2);
+}
 const logger = createLogger({ level: config.LOG_LEVEL, base: { process: "gateway" } });
 const log = await openEventLog({ ...config, clientId: "fleet-gateway" });
 await log.admin().ensureTopics(TOPIC_CATALOGUE);
-const app = createApp(buildGatewayDeps(config, log, logger, createRegistry({ processMetrics: true })));
+const geo = await openGeoIndex(config);
+// Read-only use: the workers own the schema and its migrations.
+const history = await openLibsql({ url: config.LIBSQL_URL ?? `file:${join(config.DATA_DIR, "history.db")}`, authToken: config.LIBSQL_AUTH_TOKEN });
+const app = createApp(buildGatewayDeps(config, { log, geo, history }, logger, createRegistry({ processMetrics: true })));
 const server = Bun.serve({ port: config.PORT, fetch: app.fetch });
 logger.info("gateway listening", { url: server.url.href, eventLog: log.kind });
 
@@ -20,6 +35,8 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     logger.info("shutting down", { signal });
     await server.stop();
     await log.close();
+    await geo.close();
+    history.close();
     process.exit(0);
   });
 }

@@ -3,6 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Registry } from "prom-client";
 import { TOPIC_CATALOGUE } from "../shared/events/topics.ts";
+import { createEmbeddedGeoIndex } from "../shared/geo/embedded/embedded-geo.ts";
+import { queryTrail } from "../shared/history/trail-query.ts";
+import { openTempHistory } from "../shared/history/testing.ts";
 import { createEmbeddedLog } from "../shared/log/embedded/embedded-log.ts";
 import type { DeliveredRecord } from "../shared/log/event-log.ts";
 import { createLogger } from "../shared/logging/logger.ts";
@@ -10,19 +13,24 @@ import { createApp } from "./app.ts";
 import type { GatewayDeps } from "./deps.ts";
 
 /**
- * A gateway over a real embedded log in a temp file, for in-process HTTP tests
- * (`app.request`). `published(topic)` reads back what actually reached the log.
+ * A gateway over a real embedded log and history database in temp files and an
+ * embedded geo index, for in-process HTTP tests (`app.request`). `published(topic)`
+ * reads back what actually reached the log; `geo` and `history` let a test seed state.
  */
 export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {}) {
   const dir = mkdtempSync(join(tmpdir(), "fleet-gw-"));
   const log = await createEmbeddedLog({ url: `file:${join(dir, "log.db")}` });
   await log.admin().ensureTopics(TOPIC_CATALOGUE);
+  const geo = createEmbeddedGeoIndex();
+  const history = await openTempHistory("fleet-gw-history-");
   const deps: GatewayDeps = {
     publisher: log.publisher(),
     registry: new Registry(),
     logger: createLogger({ level: "error", write: () => {} }),
     readiness: {},
-    limits: { maxFixAgeMs: 6 * 3_600_000 },
+    limits: { maxFixAgeMs: 6 * 3_600_000, staleAfterMs: 60_000 },
+    geo,
+    trail: (q) => queryTrail(history.db, q),
     ...overrides,
   };
   const app = createApp(deps);
@@ -39,7 +47,19 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
     return got;
   }
 
-  return { app, log, deps, published, close: () => log.close() };
+  return {
+    app,
+    log,
+    geo,
+    history: history.db,
+    deps,
+    published,
+    close: async () => {
+      await log.close();
+      await geo.close();
+      history.remove();
+    },
+  };
 }
 
 export function json(body: unknown, init: RequestInit = {}): RequestInit {

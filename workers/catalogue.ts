@@ -1,7 +1,9 @@
 import { TOPICS } from "../shared/events/topics.ts";
 import { auditHandler } from "./audit/audit-handler.ts";
 import type { WorkerDeps } from "./deps.ts";
+import { createLocationHandler } from "./location/location-handler.ts";
 import type { Handler } from "./runtime/handler.ts";
+import { statusHandler } from "./status/status-handler.ts";
 
 /** One kind of worker: a consumer group over some topics with one handler. */
 export interface WorkerSpec {
@@ -11,6 +13,8 @@ export interface WorkerSpec {
   handler: Handler<WorkerDeps>;
   maxBatchSize?: number;
   description: string;
+  /** Its effects include the geo index, so an empty in-process index is rebuilt by replaying its topics. */
+  rebuildsGeoIndex?: boolean;
 }
 
 /** Every worker `bun workers/main.ts` can run; a process runs the ones named on its command line, or all. */
@@ -22,6 +26,26 @@ export const WORKERS: readonly WorkerSpec[] = [
     handler: auditHandler,
     maxBatchSize: 500,
     description: "appends every business event to the libSQL audit trail",
+  },
+  {
+    name: "location",
+    group: "fleet-location",
+    topics: [TOPICS.driverLocations],
+    // Holds only a cache of the trail's newest rows, kept per database: safe to share.
+    handler: createLocationHandler(),
+    // Records carry up to a few fixes each: ~1000 records is one GEO call and a few INSERTs.
+    maxBatchSize: 1000,
+    rebuildsGeoIndex: true,
+    description: "moves drivers in the geo index (newest fix wins) and stores their downsampled trail",
+  },
+  {
+    name: "status",
+    group: "fleet-status",
+    topics: [TOPICS.driverStatus],
+    handler: statusHandler,
+    maxBatchSize: 500,
+    rebuildsGeoIndex: true,
+    description: "applies drivers' status and vehicle type to the geo index (who can be found nearby)",
   },
 ];
 

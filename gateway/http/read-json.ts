@@ -3,9 +3,9 @@ import * as v from "valibot";
 import { ValidationError } from "../../shared/errors/errors.ts";
 
 /** Maps valibot issues to `{field, message}` with dotted paths such as `fixes.3.lat`. */
-export function toValidationError(issues: v.BaseIssue<unknown>[], what: string): ValidationError {
+export function toValidationError(issues: v.BaseIssue<unknown>[], what: string, status: 400 | 422 = 422): ValidationError {
   const list = issues.map((i) => ({ field: v.getDotPath(i) ?? "(body)", message: i.message }));
-  return new ValidationError(`${what} is invalid: ${list.map((i) => `${i.field}: ${i.message}`).join("; ")}`, list);
+  return new ValidationError(`${what} is invalid: ${list.map((i) => `${i.field}: ${i.message}`).join("; ")}`, list, status);
 }
 
 /** Parses the JSON body against a schema, throwing ValidationError (→ 4xx problem+json) on any flaw. */

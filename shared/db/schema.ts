@@ -1,4 +1,4 @@
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
  * The libSQL schema of the workers' history database: one module, so drizzle-kit
@@ -48,4 +48,27 @@ export const auditEvents = sqliteTable(
     data: text("data").notNull(),
   },
   (t) => [index("audit_events_key_idx").on(t.key, t.occurredAt)],
+);
+
+/**
+ * Each driver's downsampled location history (shared/history/): a fix is stored only
+ * when it moved far enough or enough time passed since the last stored one (DESIGN §8).
+ * The key makes a redelivered fix a no-op (INSERT OR IGNORE) and serves both "latest
+ * point of a driver" and "trail between two instants"; the recorded_at index serves
+ * pruning by age, which would otherwise scan the whole table.
+ */
+export const driverTrail = sqliteTable(
+  "driver_trail",
+  {
+    driverId: text("driver_id").notNull(),
+    /** Device time of the fix, ms since epoch */
+    recordedAt: integer("recorded_at").notNull(),
+    lat: real("lat").notNull(),
+    lng: real("lng").notNull(),
+    /** speed, heading (degrees) and accuracy as the device reported them; null when it did not */
+    speed: real("speed"),
+    heading: real("heading"),
+    accuracy: real("accuracy"),
+  },
+  (t) => [primaryKey({ columns: [t.driverId, t.recordedAt] }), index("driver_trail_recorded_at_idx").on(t.recordedAt)],
 );

@@ -1,0 +1,64 @@
+import { GatewayConfigSchema } from "./gateway/config.ts";
+import { createApp } from "./gateway/app.ts";
+import { buildGatewayDeps } from "./gateway/build-deps.ts";
+import { parseConfigOrExit } from "./shared/config/parse-config.ts";
+import { TOPIC_CATALOGUE } from "./shared/events/topics.ts";
+import { openEventLog } from "./shared/infra/open-event-log.ts";
+import { openGeoIndex } from "./shared/infra/open-geo-index.ts";
+import { openHistory } from "./shared/infra/open-history.ts";
+import { createLogger } from "./shared/logging/logger.ts";
+import { createRegistry } from "./shared/metrics/registry.ts";
+import { WORKERS } from "./workers/catalogue.ts";
+import { runProcess } from "./workers/runtime/run-process.ts";
+import { startMaintenance } from "./workers/maintenance.ts";
+import { startWorkers } from "./workers/start-workers.ts";
+
+/**
+ * `bun run dev`: the gateway and every worker in one process. With no environment
+ * everything is embedded (event log and history in libSQL files under DATA_DIR, an
+ * in-process geo index); KAFKA_BROKERS / REDIS_URL / LIBSQL_URL switch to real services.
+ */
+const config = parseConfigOrExit(GatewayConfigSchema, process.env, "dev");
+const logger = createLogger({ level: config.LOG_LEVEL, base: { process: "dev" } });
+const registry = createRegistry({ processMetrics: true });
+
+const log = await openEventLog({ ...config, clientId: "fleet-dev" });
+await log.admin().ensureTopics(TOPIC_CATALOGUE);
+const db = await openHistory(config);
+const geo = await openGeoIndex(config);
+if (!config.REDIS_URL && !config.UPSTASH_REDIS_REST_URL) {
+  // The in-process geo index starts empty: replay what feeds it (every write is
+  // conditional on newer time, so replaying is safe) to rebuild it before serving.
+  for (const w of WORKERS.filter((w) => w.rebuildsGeoIndex)) {
+    for (const topic of w.topics) await log.admin().resetOffsets(w.group, topic, { to: "earliest" });
+  }
+}
+const workers = await startWorkers(WORKERS, { log, deps: { db, geo, publisher: log.publisher(), logger }, registry, logger });
+const maintenance = startMaintenance({ db, geo, logger, staleAfterMs: config.STALE_AFTER_S * 1000 });
+const app = createApp(buildGatewayDeps(config, { log, geo, history: db }, logger, registry));
+const server = Bun.serve({ port: config.PORT, fetch: app.fetch });
+
+const base = `http://localhost:${server.port}`;
+const json = "-H 'content-type: application/json'";
+process.stdout.write(`
+fleetstream is running at ${base}  (event log: ${log.kind}, geo index: ${config.REDIS_URL ? "redis" : "embedded"}, data: ${config.LIBSQL_URL ?? config.DATA_DIR})
+workers: ${WORKERS.map((w) => w.name).join(", ")}
+
+Try:
+  curl -X PUT ${base}/v1/drivers/drv-1/status ${json} -d '{"status":"available","vehicleType":"sedan"}'
+  curl -X POST ${base}/v1/drivers/drv-1/locations ${json} -d '{"fixes":[{"lat":12.9716,"lng":77.5946,"recordedAt":"'$(date -u +%FT%TZ)'"}]}'
+  curl '${base}/v1/drivers/nearby?lat=12.97&lng=77.59&radiusM=5000&vehicleType=sedan'
+  curl ${base}/healthz
+
+`);
+
+await runProcess(workers, {
+  logger,
+  cleanup: async () => {
+    await maintenance.stop();
+    await server.stop();
+    await log.close();
+    await geo.close();
+    db.close();
+  },
+});

@@ -1,0 +1,21 @@
+import type { Hono } from "hono";
+import { DriverIdSchema } from "../../shared/events/driver.ts";
+import type { GatewayDeps } from "../deps.ts";
+import { problem } from "../http/problem.ts";
+import { readParam } from "../http/read-json.ts";
+
+/** A driver's current status, vehicle type and newest fix, as the geo index knows them. */
+export function registerDriver(app: Hono, deps: Pick<GatewayDeps, "geo">): void {
+  app.get("/v1/drivers/:driverId", async (c) => {
+    const driverId = readParam(c.req.param("driverId"), DriverIdSchema, "driverId");
+    const state = await deps.geo.get(driverId);
+    if (!state) return problem(c, 404, { title: "Driver not found", detail: `no status or fix has been processed for driver ${driverId}` });
+    const p = state.position;
+    return c.json({
+      driverId,
+      status: state.status,
+      vehicleType: state.vehicleType,
+      lastFix: p ? { lat: p.lat, lng: p.lng, recordedAt: new Date(p.recordedAt).toISOString() } : null,
+    });
+  });
+}

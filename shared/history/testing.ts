@@ -1,0 +1,31 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { migrateDb } from "../db/migrate.ts";
+import { EARTH_RADIUS_M } from "../geo/haversine.ts";
+import { openLibsql, type Db } from "../db/open-libsql.ts";
+import type { TrailPoint } from "./downsample.ts";
+
+/* Helpers for tests of the trail and the workers that write it. Not a test file. */
+
+/** A migrated history database in a fresh temp directory; `remove` closes and deletes it. */
+export async function openTempHistory(prefix = "fleet-history-"): Promise<{ db: Db; remove(): void }> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const db = await openLibsql({ url: `file:${join(dir, "history.db")}` });
+  await migrateDb(db);
+  return {
+    db,
+    remove() {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Metres per degree of latitude on the sphere haversineM uses: moves along a meridian are exact. */
+export const M_PER_DEG_LAT = (EARTH_RADIUS_M * Math.PI) / 180;
+
+/** A fix `north` metres north of (lat, lng), `atS` seconds after t0. */
+export function pointAt(driverId: string, t0: number, atS: number, lat: number, lng: number, north = 0): TrailPoint {
+  return { driverId, recordedAt: t0 + atS * 1000, lat: lat + north / M_PER_DEG_LAT, lng, speed: null, heading: null, accuracy: null };
+}

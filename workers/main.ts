@@ -1,0 +1,57 @@
+import { parseConfigOrExit } from "../shared/config/parse-config.ts";
+import { TOPIC_CATALOGUE } from "../shared/events/topics.ts";
+import { openEventLog } from "../shared/infra/open-event-log.ts";
+import { openGeoIndex } from "../shared/infra/open-geo-index.ts";
+import { openHistory } from "../shared/infra/open-history.ts";
+import { createLogger } from "../shared/logging/logger.ts";
+import { createRegistry } from "../shared/metrics/registry.ts";
+import { selectWorkers } from "./catalogue.ts";
+import { WorkersConfigSchema } from "./config.ts";
+import { runProcess } from "./runtime/run-process.ts";
+import { startMaintenance } from "./maintenance.ts";
+import { startWorkers } from "./start-workers.ts";
+
+/** `bun workers/main.ts [name…]`: runs the named workers (all when none) in this process. */
+const config = parseConfigOrExit(WorkersConfigSchema, process.env, "workers");
+if (!config.KAFKA_BROKERS) {
+  // The embedded log is single-process: the gateway that publishes must share the process.
+  process.stderr.write("workers: KAFKA_BROKERS must be set; to run everything embedded in one process use `bun run dev`\n");
+  process.exit(2);
+}
+const logger = createLogger({ level: config.LOG_LEVEL, base: { process: "workers" } });
+let specs;
+try {
+  specs = selectWorkers(process.argv.slice(2));
+} catch (err) {
+  process.stderr.write(`workers: ${(err as Error).message}\n`);
+  process.exit(2);
+}
+const registry = createRegistry({ processMetrics: true });
+const log = await openEventLog({ ...config, clientId: "fleet-workers" });
+await log.admin().ensureTopics(TOPIC_CATALOGUE);
+const db = await openHistory(config);
+const geo = await openGeoIndex(config);
+const running = await startWorkers(specs, { log, deps: { db, geo, publisher: log.publisher(), logger }, registry, logger });
+// The trail has one writer: the process running the location worker also prunes it.
+const maintenance = specs.some((s) => s.name === "location") ? startMaintenance({ db, geo, logger, staleAfterMs: config.STALE_AFTER_S * 1000 }) : undefined;
+const server = Bun.serve({
+  port: config.METRICS_PORT,
+  fetch: async (req) => {
+    const path = new URL(req.url).pathname;
+    if (path === "/metrics") return new Response(await registry.metrics(), { headers: { "content-type": registry.contentType } });
+    if (path === "/healthz") return Response.json({ status: "ok", workers: running.map((w) => w.group) });
+    return new Response("not found", { status: 404 });
+  },
+});
+logger.info("workers running", { workers: specs.map((s) => s.name), eventLog: log.kind, metrics: `${server.url.href}metrics` });
+
+await runProcess(running, {
+  logger,
+  cleanup: async () => {
+    await maintenance?.stop();
+    await server.stop();
+    await log.close();
+    await geo.close();
+    db.close();
+  },
+});
