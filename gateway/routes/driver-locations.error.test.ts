@@ -15,6 +15,7 @@ describe("POST /v1/drivers/:driverId/locations rejects bad input and publishes n
   const cases: [string, string | object, number, string][] = [
     ["NaN (not JSON-representable)", '{"fixes":[{"lat":NaN,"lng":1,"recordedAt":"2026-01-01T00:00:00Z"}]}', 400, "(body)"],
     ["lat 91", { fixes: [fix({ lat: 91 })] }, 422, "fixes.0.lat"],
+    ["lat 89 (beyond what the geo index holds)", { fixes: [fix(), fix({ lat: 89 })] }, 422, "fixes.1.lat"],
     ["a number as a string", { fixes: [fix({ lng: "77.59" })] }, 422, "fixes.0.lng"],
     ["501 fixes", { fixes: Array.from({ length: 501 }, () => fix()) }, 422, "fixes"],
     ["no fixes", { fixes: [] }, 422, "fixes"],

@@ -9,6 +9,7 @@ describe("driver read routes reject bad queries with 4xx problem+json naming the
   /** 400: the query string is malformed; 422: well-formed but not acceptable (a cursor that is not ours). */
   const cases: [string, string, number?][] = [
     ["/v1/drivers/nearby?lat=91&lng=0&vehicleType=sedan", "lat"],
+    ["/v1/drivers/nearby?lat=-89&lng=0&vehicleType=sedan", "lat"],
     ["/v1/drivers/nearby?lat=NaN&lng=0&vehicleType=sedan", "lat"],
     ["/v1/drivers/nearby?lat=1e400&lng=0&vehicleType=sedan", "lat"],
     ["/v1/drivers/nearby?lat=1&vehicleType=sedan", "lng"],

@@ -1,6 +1,7 @@
 import type { Hono } from "hono";
 import * as v from "valibot";
 import { VehicleTypeSchema } from "../../shared/events/driver.ts";
+import { MAX_INDEXABLE_LAT } from "../../shared/geo/shard-layout.ts";
 import type { GatewayDeps } from "../deps.ts";
 import { queryInteger, queryNumber, readQuery } from "../http/read-query.ts";
 
@@ -8,7 +9,7 @@ export const MAX_NEARBY_RADIUS_M = 50_000;
 export const MAX_NEARBY_LIMIT = 100;
 
 const QuerySchema = v.strictObject({
-  lat: queryNumber(-90, 90),
+  lat: queryNumber(-MAX_INDEXABLE_LAT, MAX_INDEXABLE_LAT),
   lng: queryNumber(-180, 180),
   radiusM: v.optional(queryNumber(1, MAX_NEARBY_RADIUS_M), "5000"),
   vehicleType: VehicleTypeSchema,

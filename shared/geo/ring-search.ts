@@ -22,10 +22,9 @@ export interface RingSearchOptions {
   maxRings?: number;
 }
 
+/** At resolution 6, ring 8 starts ~35 km out: only huge radii on sparse fleets get past it. */
 const DEFAULT_MAX_RINGS = 8;
 const OCCUPIED_WAVE = 64;
-/** Redis rejects a zero radius; a search bounded by a driver at distance 0 still asks for something. */
-const MIN_RADIUS_M = 0.01;
 
 interface WaveCell {
   cell: string;
@@ -40,10 +39,11 @@ interface WaveCell {
  * beyond disk(k-1) is nearer than the smallest lower bound of ring k. Once `limit`
  * drivers are found, the limit-th distance bounds the search: rings (and cells within a
  * ring) whose lower bound exceeds it are not queried. While fewer than `limit` are
- * found, several rings go in one round trip (1, 1, 2, 4… rings), since none can be pruned.
+ * found nothing can be pruned, so the rings after ring 0 go 2, 4, 8… per round trip.
  */
-export async function searchNearby(q: NearbyQuery, reader: ShardReader, opts: RingSearchOptions): Promise<NearbyDriver[]> {
-  assertIndexable(q.lat, q.lng, "nearby query");
+export async function searchNearby(query: NearbyQuery, reader: ShardReader, opts: RingSearchOptions): Promise<NearbyDriver[]> {
+  assertIndexable(query.lat, query.lng, "nearby query");
+  const q = { ...query, limit: Math.floor(query.limit) };
   if (!(q.limit >= 1) || !(q.radiusM > 0)) return [];
   const origin = shardCell(q.lat, q.lng, opts.resolution);
   const maxRings = opts.maxRings ?? DEFAULT_MAX_RINGS;
@@ -57,7 +57,7 @@ export async function searchNearby(q: NearbyQuery, reader: ShardReader, opts: Ri
     const todo = wave.filter((w) => w.lowerM <= bound).map((w) => w.cell);
     if (todo.length === 0) return false;
     for (const cell of todo) visited.add(cell);
-    const hits = await reader.searchCells(q, todo, Math.max(bound, MIN_RADIUS_M));
+    const hits = await reader.searchCells(q, todo, bound);
     best = nearestFirst(best.concat(hits.flat()), q);
     if (best.length >= q.limit) bound = Math.min(bound, best[q.limit - 1]!.distanceM);
     return true;

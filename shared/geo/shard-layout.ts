@@ -8,11 +8,14 @@ import type { VehicleType } from "../events/driver.ts";
  * the query instead of a whole metro (GEOSEARCH cost grows with the members in the
  * scanned area, not with COUNT — FACTS.md).
  *
- * Resolution 6 (cells ≈ 36 km², edge ≈ 3.7 km) won on bench/nearby.ts: 100k drivers of
- * one type in a 40 km metro, 5 km searches, limit 10. A search there usually ends in
- * the query's own cell, and a 20 km radius needs few rings of neighbours. Finer cells
- * (res 7) cost more shard round trips per search near edges for no gain, because each
- * shard query is already bounded by radius inside Redis (see nearby-shard-script.ts).
+ * Resolution 6 (cells ≈ 36 km², edge ≈ 3.7 km), measured with bench/nearby.ts (100k
+ * available drivers of one type in a 40 km metro, 5 km radius, limit 10, 8 clients):
+ * res 5 / 6 / 7 / 8 gave 8.1k / 9.8k / 10.2k / 9.4k queries/s with 1.05 / 1.12 / 1.34 /
+ * 2.15 shard scripts per query — dense searches barely care, since each shard query is
+ * bounded by radius inside Redis (nearby-shard-script.ts). Sparse fleets decide it:
+ * 5,000 drivers, 20 km radius: res 6 12.7k q/s (1.7 shards per query), res 7 5.2k
+ * (4.9); 200 drivers: res 6 3.3k, res 7 2.0k. Coarser than 6 makes the dense core's
+ * shards large and slow (res 5).
  * Changing the resolution changes every shard key: it needs a re-index.
  */
 export const DEFAULT_SHARD_RESOLUTION = 6;

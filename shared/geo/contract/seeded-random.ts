@@ -1,4 +1,4 @@
-/** A small seeded PRNG (mulberry32) so a failing contract scenario replays exactly. */
+/** A small seeded PRNG (mulberry32) so a failing contract scenario replays exactly, and the point helpers built on it. */
 export interface Random {
   /** Uniform in [0, 1). */
   next(): number;

@@ -1,5 +1,6 @@
 /** A Lua script the runners send by SHA (EVALSHA), loading it only when the server lacks it. */
 export interface LuaScript {
+  /** Names the script in errors. */
   readonly name: string;
   readonly source: string;
 }
@@ -8,18 +9,4 @@ export interface ScriptRun {
   script: LuaScript;
   keys: string[];
   args: string[];
-}
-
-/**
- * The little a GeoIndex needs from a Redis client, implemented once per client (Bun's
- * RedisClient, @upstash/redis). A Cluster-capable client can implement it too; the
- * scripts' key use is described in redis-geo-index.ts.
- */
-export interface RedisRunner {
-  /** One command; replies in RESP2 shapes (arrays, strings, integers, null). */
-  call(cmd: string, args: string[]): Promise<unknown>;
-  eval(script: LuaScript, keys: string[], args: string[]): Promise<unknown>;
-  /** Several script runs in one round trip; replies in order. Rejects with the first error once all have run. */
-  pipeline(runs: ScriptRun[]): Promise<unknown[]>;
-  close(): Promise<void>;
 }

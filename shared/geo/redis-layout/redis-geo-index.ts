@@ -5,7 +5,8 @@ import type { DriverState, GeoIndex, NearbyDriver } from "../geo-index.ts";
 import { searchNearby, type ShardReader } from "../ring-search.ts";
 import { DEFAULT_SHARD_RESOLUTION, assertIndexable, shardCell, shardName } from "../shard-layout.ts";
 import { DROP_STALE } from "./drop-stale-script.ts";
-import type { RedisRunner, ScriptRun } from "./lua-script.ts";
+import type { ScriptRun } from "./lua-script.ts";
+import type { RedisRunner } from "./redis-runner.ts";
 import { NEARBY_SHARD } from "./nearby-shard-script.ts";
 import { redisKeys } from "./redis-keys.ts";
 import { SET_STATUS } from "./status-script.ts";
@@ -26,14 +27,15 @@ const DROP_BATCH = 500;
  * wave (usually one or two); get one HMGET; dropStale one SMEMBERS per type, then one
  * pipeline per DROP_BATCH shards.
  *
- * Cluster: a nearby shard query and a dropStale shard run are single-slot apart from
- * the type's cell set that dropStale trims (declared as a key). The upsert and status
- * scripts learn a driver's type and old shard only inside Redis, so they touch keys
- * they do not declare, in up to four slots per driver (state hash, old and new shard,
- * cell set). On Redis Cluster they would have to be split per slot: a state script on
- * `drv:{id}` that decides the move and returns it, then per-shard scripts that apply it
- * conditionally on the fix's recordedAt (so a replay converges). Standalone Redis,
- * Redis with replicas and Upstash run them as they are.
+ * Cluster: a nearby shard query is single-slot. A dropStale shard run also trims the
+ * type's cell set, a declared key in another slot: on Cluster that becomes a second
+ * step. The upsert and status scripts learn a driver's type and old shard only inside
+ * Redis, so they touch keys they do not declare, in up to four slots per driver (state
+ * hash, old and new shard, cell set). On Cluster they would have to be split per slot:
+ * a state script on `drv:{id}` that decides the move and returns it, then per-shard
+ * scripts that apply it conditionally on the fix's recordedAt (so a replay converges),
+ * and a cell-set update. Standalone Redis, a primary with replicas and Upstash run
+ * them as they are.
  */
 export function createRedisLayoutGeoIndex(runner: RedisRunner, opts: RedisLayoutOptions = {}): GeoIndex {
   const resolution = opts.resolution ?? DEFAULT_SHARD_RESOLUTION;

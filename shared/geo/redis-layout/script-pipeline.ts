@@ -45,8 +45,9 @@ export function createScriptPipeline(transport: ScriptTransport): (runs: ScriptR
       const retried = await send(missing.map((m) => m.run));
       missing.forEach((m, k) => (results[m.i] = retried[k]!));
     }
-    const failed = results.find((r) => !r.ok);
-    if (failed && !failed.ok) throw failed.error;
+    const failed = results.findIndex((r) => !r.ok);
+    const failure = results[failed];
+    if (failure && !failure.ok) throw new Error(`Redis script ${runs[failed]!.script.name} failed: ${failure.error.message}`, { cause: failure.error });
     return results.map((r) => (r.ok ? r.value : undefined));
   };
 }

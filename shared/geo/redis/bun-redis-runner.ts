@@ -1,5 +1,5 @@
 import type { RedisClient } from "bun";
-import type { RedisRunner } from "../redis-layout/lua-script.ts";
+import type { RedisRunner } from "../redis-layout/redis-runner.ts";
 import { createScriptPipeline, type Settled } from "../redis-layout/script-pipeline.ts";
 import { reconnectingSend } from "./connect-redis.ts";
 

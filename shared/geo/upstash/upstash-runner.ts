@@ -1,5 +1,5 @@
 import type { Redis } from "@upstash/redis";
-import type { RedisRunner } from "../redis-layout/lua-script.ts";
+import type { RedisRunner } from "../redis-layout/redis-runner.ts";
 import { createScriptPipeline, type Settled } from "../redis-layout/script-pipeline.ts";
 
 /**
