@@ -1,0 +1,30 @@
+import { Registry } from "prom-client";
+import { createEmbeddedGeoIndex } from "../../shared/geo/embedded/embedded-geo.ts";
+import type { OutgoingRecord } from "../../shared/log/event-log.ts";
+import { createLogger } from "../../shared/logging/logger.ts";
+import { createApp } from "../app.ts";
+
+/**
+ * The gateway app built only from web-standard and portable pieces, for `deno serve`
+ * (and any fetch-handler runtime): the check that createApp itself uses no Bun API.
+ * Published records are kept in memory and exposed at /__published, because the point
+ * here is the HTTP app, not a broker client; one driver is seeded for nearby search.
+ */
+const published: OutgoingRecord[] = [];
+const geo = createEmbeddedGeoIndex();
+const now = Date.now();
+await geo.setStatus([{ driverId: "seeded", status: "available", vehicleType: "sedan", changedAt: now }]);
+await geo.upsertPositions([{ driverId: "seeded", lat: 52.52, lng: 13.405, recordedAt: now }]);
+
+const app = createApp({
+  publisher: { publish: async (records) => void published.push(...records), close: async () => {} },
+  registry: new Registry(),
+  logger: createLogger({ level: "error", write: () => {} }),
+  readiness: {},
+  limits: { maxFixAgeMs: 3_600_000, staleAfterMs: 3_600_000 },
+  geo,
+  trail: async () => ({ points: [], nextCursor: null }),
+});
+app.get("/__published", (c) => c.json(published.map((r) => ({ topic: r.topic, key: r.key }))));
+
+export default { fetch: app.fetch };
