@@ -1,6 +1,8 @@
+import { join } from "node:path";
 import { GatewayConfigSchema } from "./gateway/config.ts";
 import { createApp } from "./gateway/app.ts";
 import { buildGatewayDeps } from "./gateway/build-deps.ts";
+import { openIdempotencyStore } from "./gateway/idempotency/libsql-idempotency-store.ts";
 import { parseConfigOrExit } from "./shared/config/parse-config.ts";
 import { TOPIC_CATALOGUE } from "./shared/events/topics.ts";
 import { openEventLog } from "./shared/infra/open-event-log.ts";
@@ -8,7 +10,10 @@ import { openGeoIndex } from "./shared/infra/open-geo-index.ts";
 import { openHistory } from "./shared/infra/open-history.ts";
 import { createLogger } from "./shared/logging/logger.ts";
 import { createRegistry } from "./shared/metrics/registry.ts";
+import { openNotifier } from "./shared/notify/open-notifier.ts";
+import { startBookingLoop } from "./workers/booking/booking-loop.ts";
 import { WORKERS } from "./workers/catalogue.ts";
+import { NotifyConfigSchema } from "./workers/config.ts";
 import { runProcess } from "./workers/runtime/run-process.ts";
 import { startMaintenance } from "./workers/maintenance.ts";
 import { startWorkers } from "./workers/start-workers.ts";
@@ -19,6 +24,7 @@ import { startWorkers } from "./workers/start-workers.ts";
  * in-process geo index); KAFKA_BROKERS / REDIS_URL / LIBSQL_URL switch to real services.
  */
 const config = parseConfigOrExit(GatewayConfigSchema, process.env, "dev");
+const notifyConfig = parseConfigOrExit(NotifyConfigSchema, process.env, "dev");
 const logger = createLogger({ level: config.LOG_LEVEL, base: { process: "dev" } });
 const registry = createRegistry({ processMetrics: true });
 
@@ -33,9 +39,14 @@ if (!config.REDIS_URL && !config.UPSTASH_REDIS_REST_URL) {
     for (const topic of w.topics) await log.admin().resetOffsets(w.group, topic, { to: "earliest" });
   }
 }
-const workers = await startWorkers(WORKERS, { log, deps: { db, geo, publisher: log.publisher(), logger }, registry, logger });
+// Notifications are log lines unless NOTIFY_WEBHOOK_URL (+ NOTIFY_WEBHOOK_SECRET) points at a receiver.
+const notifier = openNotifier(notifyConfig, logger);
+const workers = await startWorkers(WORKERS, { log, deps: { db, geo, publisher: log.publisher(), logger, notifier }, registry, logger });
 const maintenance = startMaintenance({ db, geo, logger, staleAfterMs: config.STALE_AFTER_S * 1000 });
-const app = createApp(buildGatewayDeps(config, { log, geo, history: db }, logger, registry));
+const bookingLoop = startBookingLoop({ db, publisher: log.publisher(), logger });
+// The gateway's own database: never the workers' history file (one writer per file, DESIGN §8).
+const idempotency = await openIdempotencyStore({ url: config.GATEWAY_DB_URL ?? `file:${join(config.DATA_DIR, "gateway.db")}`, authToken: config.GATEWAY_DB_AUTH_TOKEN });
+const app = createApp(buildGatewayDeps(config, { log, geo, history: db, idempotency }, logger, registry));
 const server = Bun.serve({ port: config.PORT, fetch: app.fetch });
 
 const base = `http://localhost:${server.port}`;
@@ -48,6 +59,8 @@ Try:
   curl -X PUT ${base}/v1/drivers/drv-1/status ${json} -d '{"status":"available","vehicleType":"sedan"}'
   curl -X POST ${base}/v1/drivers/drv-1/locations ${json} -d '{"fixes":[{"lat":12.9716,"lng":77.5946,"recordedAt":"'$(date -u +%FT%TZ)'"}]}'
   curl '${base}/v1/drivers/nearby?lat=12.97&lng=77.59&radiusM=5000&vehicleType=sedan'
+  curl -X POST ${base}/v1/bookings ${json} -H "Idempotency-Key: $(uuidgen || date +%s%N)" -d '{"customerId":"cust-1","pickup":{"lat":12.9716,"lng":77.5946},"dropoff":{"lat":12.9352,"lng":77.6245},"vehicleType":"sedan"}'
+  curl ${base}/v1/bookings/<bookingId>
   curl ${base}/healthz
 
 `);
@@ -56,9 +69,12 @@ await runProcess(workers, {
   logger,
   cleanup: async () => {
     await maintenance.stop();
+    await bookingLoop.stop();
     await server.stop();
+    await notifier.close();
     await log.close();
     await geo.close();
     db.close();
+    idempotency.close();
   },
 });

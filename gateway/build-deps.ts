@@ -1,4 +1,5 @@
 import type { Registry } from "prom-client";
+import { readBooking } from "../shared/booking/booking-query.ts";
 import type { Db } from "../shared/db/open-libsql.ts";
 import { TOPICS } from "../shared/events/topics.ts";
 import type { GeoIndex } from "../shared/geo/geo-index.ts";
@@ -7,12 +8,15 @@ import type { EventLog } from "../shared/log/event-log.ts";
 import type { Logger } from "../shared/logging/logger.ts";
 import type { GatewayConfig } from "./config.ts";
 import type { GatewayDeps } from "./deps.ts";
+import type { IdempotencyStore } from "./idempotency/idempotency-store.ts";
 
 export interface GatewayResources {
   log: EventLog;
   geo: GeoIndex;
   /** The history database, read only by the gateway. */
   history: Db;
+  /** Over the gateway's own database (openIdempotencyStore). */
+  idempotency: IdempotencyStore;
 }
 
 /** Wires the gateway's dependencies from opened resources; shared by gateway/main.ts and dev.ts. */
@@ -23,6 +27,8 @@ export function buildGatewayDeps(config: GatewayConfig, r: GatewayResources, log
     logger,
     geo: r.geo,
     trail: (q) => queryTrail(r.history, q),
+    idempotency: r.idempotency,
+    booking: (bookingId) => readBooking(r.history, bookingId),
     readiness: {
       eventLog: async () => void (await r.log.admin().lag("gateway-readiness", [TOPICS.driverLocations])),
       geoIndex: async () => void (await r.geo.get("readiness-probe")),

@@ -1,8 +1,10 @@
 import type { Registry } from "prom-client";
+import type { BookingDetails } from "../shared/booking/booking-query.ts";
 import type { GeoIndex } from "../shared/geo/geo-index.ts";
 import type { TrailPage, TrailQuery } from "../shared/history/trail-query.ts";
 import type { Publisher } from "../shared/log/event-log.ts";
 import type { Logger } from "../shared/logging/logger.ts";
+import type { IdempotencyStore } from "./idempotency/idempotency-store.ts";
 
 /** A dependency the gateway needs to serve: rejects (with a reason) when it is not ready. */
 export type ReadinessCheck = () => Promise<void>;
@@ -18,6 +20,10 @@ export interface GatewayDeps {
   geo: Pick<GeoIndex, "nearby" | "get">;
   /** Reads the stored trail (history database; the gateway never writes it). */
   trail: (q: TrailQuery) => Promise<TrailPage>;
+  /** Remembers requests that carried an Idempotency-Key (the gateway's own database, never the workers'). */
+  idempotency: IdempotencyStore;
+  /** Reads a booking and its timeline (history database, like `trail`); null when the booking worker has not seen it. */
+  booking: (bookingId: string) => Promise<BookingDetails | null>;
 }
 
 export interface GatewayLimits {

@@ -8,6 +8,7 @@ import { createLogger } from "../shared/logging/logger.ts";
 import { createRegistry } from "../shared/metrics/registry.ts";
 import { createApp } from "./app.ts";
 import { buildGatewayDeps } from "./build-deps.ts";
+import { openIdempotencyStore } from "./idempotency/libsql-idempotency-store.ts";
 import { GatewayConfigSchema } from "./config.ts";
 
 /**
@@ -26,7 +27,8 @@ await log.admin().ensureTopics(TOPIC_CATALOGUE);
 const geo = await openGeoIndex(config);
 // Read-only use: the workers own the schema and its migrations.
 const history = await openLibsql({ url: config.LIBSQL_URL ?? `file:${join(config.DATA_DIR, "history.db")}`, authToken: config.LIBSQL_AUTH_TOKEN });
-const app = createApp(buildGatewayDeps(config, { log, geo, history }, logger, createRegistry({ processMetrics: true })));
+const idempotency = await openIdempotencyStore({ url: config.GATEWAY_DB_URL ?? `file:${join(config.DATA_DIR, "gateway.db")}`, authToken: config.GATEWAY_DB_AUTH_TOKEN });
+const app = createApp(buildGatewayDeps(config, { log, geo, history, idempotency }, logger, createRegistry({ processMetrics: true })));
 const server = Bun.serve({ port: config.PORT, fetch: app.fetch });
 logger.info("gateway listening", { url: server.url.href, eventLog: log.kind });
 
@@ -37,6 +39,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     await log.close();
     await geo.close();
     history.close();
+    idempotency.close();
     process.exit(0);
   });
 }

@@ -9,7 +9,9 @@ import { openTempHistory } from "../shared/history/testing.ts";
 import { createEmbeddedLog } from "../shared/log/embedded/embedded-log.ts";
 import type { DeliveredRecord } from "../shared/log/event-log.ts";
 import { createLogger } from "../shared/logging/logger.ts";
+import { readBooking } from "../shared/booking/booking-query.ts";
 import { createApp } from "./app.ts";
+import { openIdempotencyStore } from "./idempotency/libsql-idempotency-store.ts";
 import type { GatewayDeps } from "./deps.ts";
 
 /**
@@ -23,6 +25,8 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
   await log.admin().ensureTopics(TOPIC_CATALOGUE);
   const geo = createEmbeddedGeoIndex();
   const history = await openTempHistory("fleet-gw-history-");
+  // The gateway's own database, apart from the workers' history (DESIGN §8).
+  const idempotency = await openIdempotencyStore({ url: `file:${join(dir, "gateway.db")}` });
   const deps: GatewayDeps = {
     publisher: log.publisher(),
     registry: new Registry(),
@@ -31,6 +35,8 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
     limits: { maxFixAgeMs: 6 * 3_600_000, staleAfterMs: 60_000 },
     geo,
     trail: (q) => queryTrail(history.db, q),
+    idempotency,
+    booking: (bookingId) => readBooking(history.db, bookingId),
     ...overrides,
   };
   const app = createApp(deps);
@@ -57,6 +63,7 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
     close: async () => {
       await log.close();
       await geo.close();
+      idempotency.close();
       history.remove();
     },
   };

@@ -18,6 +18,7 @@ import type { EventLog } from "../shared/log/event-log.ts";
 import { createKafkaLog } from "../shared/log/kafka/kafka-log.ts";
 import { brokersFromEnv, uniqueName } from "../shared/log/kafka/kafka-test-env.ts";
 import { silentLogger } from "../shared/logging/logger.ts";
+import { createLogNotifier } from "../shared/notify/log/log-notifier.ts";
 import { createRegistry } from "../shared/metrics/registry.ts";
 import { selectWorkers, type WorkerSpec } from "../workers/catalogue.ts";
 import { startWorkers } from "../workers/start-workers.ts";
@@ -56,7 +57,7 @@ function runPipeline(name: string, open: () => Promise<PipelineEnv>): void {
   test(`${name}: fixes and statuses published as the gateway does make available drivers visible nearby, nearest first`, async () => {
     const env = await open();
     const history = await openTempHistory("fleet-pipeline-history-");
-    const workers = await startWorkers(env.specs, { log: env.log, deps: { db: history.db, geo: env.geo, publisher: env.log.publisher(), logger: silentLogger() }, registry: createRegistry(), logger: silentLogger() });
+    const workers = await startWorkers(env.specs, { log: env.log, deps: { db: history.db, geo: env.geo, publisher: env.log.publisher(), logger: silentLogger(), notifier: createLogNotifier(silentLogger()) }, registry: createRegistry(), logger: silentLogger() });
     try {
       const topicOf = (worker: string) => env.specs.find((s) => s.name === worker)!.topics[0]!;
       const publish = async (topic: string, type: string, key: string, data: unknown) => {

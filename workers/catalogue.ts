@@ -1,7 +1,9 @@
 import { TOPICS } from "../shared/events/topics.ts";
 import { auditHandler } from "./audit/audit-handler.ts";
+import { BOOKING_GROUP, createBookingHandler } from "./booking/booking-handler.ts";
 import type { WorkerDeps } from "./deps.ts";
 import { createLocationHandler } from "./location/location-handler.ts";
+import { createNotifyHandler } from "./notify/notify-handler.ts";
 import type { Handler } from "./runtime/handler.ts";
 import { statusHandler } from "./status/status-handler.ts";
 
@@ -46,6 +48,28 @@ export const WORKERS: readonly WorkerSpec[] = [
     maxBatchSize: 500,
     rebuildsGeoIndex: true,
     description: "applies drivers' status and vehicle type to the geo index (who can be found nearby)",
+  },
+  {
+    name: "notify",
+    // Its own group on its own topic: a slow or dead receiver stalls only this group's
+    // partitions, never booking or location processing (tests/notify-isolation.test.ts).
+    group: "fleet-notify",
+    topics: [TOPICS.notifications],
+    // Remembers per Notifier what it delivered, so a retried batch re-sends nothing that arrived.
+    handler: createNotifyHandler(),
+    // One batch is at most one round of concurrent requests (the handler serves 32 recipients
+    // at once), so a dead receiver costs one timeout per call, well inside Kafka's session timeout.
+    maxBatchSize: 32,
+    description: "delivers notification.requested (offers, status changes) through the Notifier: a signed webhook, or the log in dev",
+  },
+  {
+    name: "booking",
+    group: BOOKING_GROUP,
+    topics: [TOPICS.bookings],
+    // Decides per event (a geo search, one transaction each); 100 events keep a batch well under a second.
+    handler: createBookingHandler(),
+    maxBatchSize: 100,
+    description: "runs each booking through its state machine: offer waves to nearby drivers, first accept wins, audit and timers in libSQL (the process also runs its timer loop)",
   },
 ];
 

@@ -2,6 +2,7 @@ import type { Db } from "../shared/db/open-libsql.ts";
 import type { GeoIndex } from "../shared/geo/geo-index.ts";
 import type { Publisher } from "../shared/log/event-log.ts";
 import type { Logger } from "../shared/logging/logger.ts";
+import type { Notifier } from "../shared/notify/notifier.ts";
 
 /** Everything a worker handler may touch; built once per process by its entry point. */
 export interface WorkerDeps {
@@ -11,4 +12,6 @@ export interface WorkerDeps {
   /** For handlers that emit follow-up events (offers, notifications). */
   publisher: Publisher;
   logger: Logger;
+  /** Where the notify worker delivers notifications: a webhook, or the log in dev. */
+  notifier: Notifier;
 }

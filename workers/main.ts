@@ -5,6 +5,8 @@ import { openGeoIndex } from "../shared/infra/open-geo-index.ts";
 import { openHistory } from "../shared/infra/open-history.ts";
 import { createLogger } from "../shared/logging/logger.ts";
 import { createRegistry } from "../shared/metrics/registry.ts";
+import { openNotifier } from "../shared/notify/open-notifier.ts";
+import { startBookingLoop } from "./booking/booking-loop.ts";
 import { selectWorkers } from "./catalogue.ts";
 import { WorkersConfigSchema } from "./config.ts";
 import { runProcess } from "./runtime/run-process.ts";
@@ -31,9 +33,12 @@ const log = await openEventLog({ ...config, clientId: "fleet-workers" });
 await log.admin().ensureTopics(TOPIC_CATALOGUE);
 const db = await openHistory(config);
 const geo = await openGeoIndex(config);
-const running = await startWorkers(specs, { log, deps: { db, geo, publisher: log.publisher(), logger }, registry, logger });
+const notifier = openNotifier(config, logger);
+const running = await startWorkers(specs, { log, deps: { db, geo, publisher: log.publisher(), logger, notifier }, registry, logger });
 // The trail has one writer: the process running the location worker also prunes it.
 const maintenance = specs.some((s) => s.name === "location") ? startMaintenance({ db, geo, logger, staleAfterMs: config.STALE_AFTER_S * 1000 }) : undefined;
+// Booking timers and follow-ups left in the outbox live in the history db: the process running the booking worker fires them.
+const bookingLoop = specs.some((s) => s.name === "booking") ? startBookingLoop({ db, publisher: log.publisher(), logger }) : undefined;
 const server = Bun.serve({
   port: config.METRICS_PORT,
   fetch: async (req) => {
@@ -49,7 +54,9 @@ await runProcess(running, {
   logger,
   cleanup: async () => {
     await maintenance?.stop();
+    await bookingLoop?.stop();
     await server.stop();
+    await notifier.close();
     await log.close();
     await geo.close();
     db.close();

@@ -3,6 +3,7 @@ import { createEmbeddedGeoIndex } from "../../shared/geo/embedded/embedded-geo.t
 import type { OutgoingRecord } from "../../shared/log/event-log.ts";
 import { createLogger } from "../../shared/logging/logger.ts";
 import { createApp } from "../app.ts";
+import { createMemoryIdempotencyStore } from "../idempotency/memory-idempotency-store.ts";
 
 /**
  * The gateway app built only from web-standard and portable pieces, for `deno serve`
@@ -24,6 +25,8 @@ const app = createApp({
   limits: { maxFixAgeMs: 3_600_000, staleAfterMs: 3_600_000 },
   geo,
   trail: async () => ({ points: [], nextCursor: null }),
+  idempotency: createMemoryIdempotencyStore(),
+  booking: async () => null,
 });
 app.get("/__published", (c) => c.json(published.map((r) => ({ topic: r.topic, key: r.key }))));
 

@@ -1,4 +1,6 @@
-import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { BookingStatus } from "../booking/state-machine.ts";
+import type { VehicleType } from "../events/driver.ts";
 
 /**
  * The libSQL schema of the workers' history database: one module, so drizzle-kit
@@ -72,3 +74,116 @@ export const driverTrail = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.driverId, t.recordedAt] }), index("driver_trail_recorded_at_idx").on(t.recordedAt)],
 );
+
+/**
+ * Bookings as the booking worker (workers/booking/) keeps them: one row per booking,
+ * its current state. `version` grows with every applied event: the worker decides
+ * outside its transaction (matching calls the geo index) and checks inside that the
+ * booking did not change meanwhile.
+ */
+export const bookings = sqliteTable(
+  "bookings",
+  {
+    bookingId: text("booking_id").primaryKey(),
+    customerId: text("customer_id").notNull(),
+    /** Set when the booking is one truck of an order. */
+    orderId: text("order_id"),
+    vehicleType: text("vehicle_type").$type<VehicleType>().notNull(),
+    pickupLat: real("pickup_lat").notNull(),
+    pickupLng: real("pickup_lng").notNull(),
+    pickupAddress: text("pickup_address"),
+    dropoffLat: real("dropoff_lat").notNull(),
+    dropoffLng: real("dropoff_lng").notNull(),
+    dropoffAddress: text("dropoff_address"),
+    fareAmount: real("fare_amount").notNull(),
+    fareCurrency: text("fare_currency").notNull(),
+    status: text("status").$type<BookingStatus>().notNull(),
+    driverId: text("driver_id"),
+    /** The wave (radius step) of the last offer applied; 0 before the first. */
+    wave: integer("wave").notNull(),
+    version: integer("version").notNull(),
+    /** The correlation id of the request, carried by every event the worker emits for it. */
+    correlationId: text("correlation_id").notNull(),
+    /** ISO-8601 occurredAt of booking.requested and of the last applied event */
+    requestedAt: text("requested_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [index("bookings_order_idx").on(t.orderId), index("bookings_customer_idx").on(t.customerId, t.requestedAt)],
+);
+
+/**
+ * Every event of a booking as the worker judged it, refused ones included (applied =
+ * false, with the reason): the booking's timeline. One row per event id; `seq` keeps
+ * log order, which is the booking's order (one key, one partition).
+ */
+export const bookingEvents = sqliteTable(
+  "booking_events",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    eventId: text("event_id").notNull(),
+    bookingId: text("booking_id").notNull(),
+    type: text("type").notNull(),
+    /** ISO-8601, as in the envelope */
+    occurredAt: text("occurred_at").notNull(),
+    applied: integer("applied", { mode: "boolean" }).notNull(),
+    reason: text("reason"),
+    /** The envelope's data as JSON text */
+    data: text("data").notNull(),
+    /** ms since epoch */
+    recordedAt: integer("recorded_at").notNull(),
+  },
+  (t) => [uniqueIndex("booking_events_event_idx").on(t.eventId), index("booking_events_booking_idx").on(t.bookingId, t.seq)],
+);
+
+/** Who each wave offered a booking to: a driver may accept only what they were offered. */
+export const bookingOffers = sqliteTable(
+  "booking_offers",
+  {
+    bookingId: text("booking_id").notNull(),
+    driverId: text("driver_id").notNull(),
+    wave: integer("wave").notNull(),
+    /** ms since epoch */
+    offeredAt: integer("offered_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.bookingId, t.driverId] })],
+);
+
+/**
+ * Timers of the booking flow, written in the transaction that scheduled them so they
+ * survive a restart. The worker's timer loop publishes each due one as the event
+ * `event_id` names, then sets `fired_at`; a timer fired twice (a crash in between, two
+ * loops) publishes the same event id twice, which the worker applies once.
+ */
+export const bookingTimers = sqliteTable(
+  "booking_timers",
+  {
+    eventId: text("event_id").primaryKey(),
+    bookingId: text("booking_id").notNull(),
+    type: text("type").notNull(),
+    wave: integer("wave").notNull(),
+    /** ms since epoch */
+    dueAt: integer("due_at").notNull(),
+    correlationId: text("correlation_id").notNull(),
+    /** ms since epoch; null until published */
+    firedAt: integer("fired_at"),
+  },
+  (t) => [index("booking_timers_due_idx").on(t.firedAt, t.dueAt), index("booking_timers_booking_idx").on(t.bookingId)],
+);
+
+/**
+ * The booking worker's outbox: records it must publish (its decisions, notifications),
+ * written in the transaction of the state change that called for them and deleted
+ * once the log acked them. A crash between commit and publish leaves them here for
+ * the next drain (workers/booking/outbox.ts).
+ */
+export const bookingOutbox = sqliteTable("booking_outbox", {
+  seq: integer("seq").primaryKey({ autoIncrement: true }),
+  topic: text("topic").notNull(),
+  key: text("key").notNull(),
+  /** The record value: an envelope as JSON text */
+  value: text("value").notNull(),
+  /** Record headers as a JSON object */
+  headers: text("headers").notNull(),
+  /** ms since epoch */
+  createdAt: integer("created_at").notNull(),
+});

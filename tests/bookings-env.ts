@@ -1,0 +1,183 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Hono } from "hono";
+import { Registry } from "prom-client";
+import { readBooking, type BookingDetails } from "../shared/booking/booking-query.ts";
+import type { WaveSettings } from "../shared/booking/waves.ts";
+import type { Db } from "../shared/db/open-libsql.ts";
+import { parseEnvelope, type Envelope } from "../shared/events/envelope.ts";
+import type { NotificationRequested } from "../shared/events/notification.ts";
+import { dlqTopicOf, TOPICS, type TopicSpec } from "../shared/events/topics.ts";
+import { createEmbeddedGeoIndex } from "../shared/geo/embedded/embedded-geo.ts";
+import type { GeoIndex } from "../shared/geo/geo-index.ts";
+import { createRedisGeoIndex } from "../shared/geo/redis/redis-geo.ts";
+import { deletePrefixes, redisUrlFromEnv, uniquePrefix } from "../shared/geo/redis/redis-test-env.ts";
+import { queryTrail } from "../shared/history/trail-query.ts";
+import { M_PER_DEG_LAT, openTempHistory } from "../shared/history/testing.ts";
+import { createEmbeddedLog } from "../shared/log/embedded/embedded-log.ts";
+import type { EventLog, Publisher, Subscription } from "../shared/log/event-log.ts";
+import { createKafkaLog } from "../shared/log/kafka/kafka-log.ts";
+import { brokersFromEnv, uniqueName } from "../shared/log/kafka/kafka-test-env.ts";
+import { silentLogger } from "../shared/logging/logger.ts";
+import { createApp } from "../gateway/app.ts";
+import { openIdempotencyStore } from "../gateway/idempotency/libsql-idempotency-store.ts";
+import { startBookingLoop, type BookingLoop } from "../workers/booking/booking-loop.ts";
+import { BOOKING_GROUP, createBookingHandler } from "../workers/booking/booking-handler.ts";
+import { runWorker, type RunningWorker } from "../workers/runtime/run-worker.ts";
+
+/*
+ * The booking flow end to end for tests/bookings*.test.ts: the real gateway app (in
+ * process), the booking worker under the real runtime with its timer loop, a real log
+ * and geo index, and libSQL files for the history and the gateway's own database. Not
+ * a test file.
+ *
+ * On Kafka + Redis (shared with others) every topic, group and key prefix is this
+ * env's own: the gateway and the worker publish through a publisher that maps the
+ * catalogue's topic names to unique ones, so production code keeps its names.
+ */
+
+export type Mode = "embedded log + embedded geo" | "Kafka + Redis";
+
+export interface BookingEnv {
+  app: Hono;
+  geo: GeoIndex;
+  history: Db;
+  /** Starts the booking worker and its timer loop (again, after stopWorker: a new process, the same databases and log). */
+  startWorker(): Promise<void>;
+  /** Stops the timer loop and the worker, as SIGTERM would. */
+  stopWorker(): Promise<void>;
+  /** Every notification published so far. */
+  notifications(): (NotificationRequested & { eventId: string })[];
+  booking(bookingId: string): Promise<BookingDetails | null>;
+  close(): Promise<void>;
+}
+
+interface Plumbing {
+  log: EventLog;
+  geo: GeoIndex;
+  topics: { bookings: string; notifications: string };
+  group: string;
+  dispose(): Promise<void>;
+}
+
+async function embedded(dir: string): Promise<Plumbing> {
+  const log = await createEmbeddedLog({ url: `file:${join(dir, "log.db")}`, logger: { warn: () => {}, error: console.error } });
+  const topics = { bookings: TOPICS.bookings, notifications: TOPICS.notifications };
+  return { log, geo: createEmbeddedGeoIndex(), topics, group: BOOKING_GROUP, dispose: async () => {} };
+}
+
+async function kafkaAndRedis(): Promise<Plumbing> {
+  const brokers = brokersFromEnv();
+  const url = redisUrlFromEnv();
+  const log = await createKafkaLog({ brokers, clientId: uniqueName("bookings-e2e"), logger: () => {} });
+  const prefix = uniquePrefix("bookings-e2e");
+  const topics = { bookings: uniqueName("bookings"), notifications: uniqueName("notifications") };
+  return { log, geo: await createRedisGeoIndex({ url, prefix }), topics, group: uniqueName(BOOKING_GROUP), dispose: () => deletePrefixes(url, [prefix]) };
+}
+
+/** Publishes to this env's topics: the catalogue's names in, unique names out. */
+function renamed(publisher: Publisher, topics: Plumbing["topics"]): Publisher {
+  const map: Record<string, string> = { [TOPICS.bookings]: topics.bookings, [TOPICS.notifications]: topics.notifications };
+  return { publish: (records) => publisher.publish(records.map((r) => ({ ...r, topic: map[r.topic] ?? r.topic }))), close: () => publisher.close() };
+}
+
+export async function openBookingEnv(mode: Mode, waves: WaveSettings): Promise<BookingEnv> {
+  const dir = mkdtempSync(join(tmpdir(), "fleet-bookings-e2e-"));
+  let p: Plumbing;
+  try {
+    p = mode === "Kafka + Redis" ? await kafkaAndRedis() : await embedded(dir);
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  const spec = (name: string): TopicSpec[] =>
+    [name, dlqTopicOf(name)].map((n) => ({ name: n, partitions: 3, retentionMs: 3_600_000, cleanupPolicy: "delete", keyField: "bookingId", description: "bookings e2e" }));
+  await p.log.admin().ensureTopics([...spec(p.topics.bookings), ...spec(p.topics.notifications)]);
+  const history = await openTempHistory("fleet-bookings-e2e-history-");
+  const idempotency = await openIdempotencyStore({ url: `file:${join(dir, "gateway.db")}` });
+  const publisher = renamed(p.log.publisher(), p.topics);
+  const logger = silentLogger();
+
+  const booking = (bookingId: string) => readBooking(history.db, bookingId);
+  const app = createApp({
+    publisher,
+    registry: new Registry(),
+    logger,
+    readiness: {},
+    limits: { maxFixAgeMs: 3_600_000, staleAfterMs: 60_000 },
+    geo: p.geo,
+    trail: (q) => queryTrail(history.db, q),
+    idempotency,
+    booking,
+  });
+
+  const seen: (NotificationRequested & { eventId: string })[] = [];
+  const probe: Subscription = await p.log.subscriber().subscribe({
+    group: uniqueName("bookings-e2e-probe"),
+    topics: [p.topics.notifications],
+    handler: async (b) => {
+      for (const r of b.records) {
+        const e = parseEnvelope(r.value) as Envelope<NotificationRequested>;
+        seen.push({ ...e.data, eventId: e.id });
+      }
+    },
+  });
+
+  let worker: RunningWorker | undefined;
+  let loop: BookingLoop | undefined;
+  const env: BookingEnv = {
+    app,
+    geo: p.geo,
+    history: history.db,
+    booking,
+    notifications: () => [...seen],
+    async startWorker() {
+      const deps = { db: history.db, geo: p.geo, publisher };
+      worker = await runWorker({ log: p.log, group: p.group, topics: [p.topics.bookings], handler: createBookingHandler({ waves }), deps, registry: new Registry(), logger, maxBatchSize: 100 });
+      loop = startBookingLoop({ db: history.db, publisher, logger, intervalMs: 50 });
+    },
+    async stopWorker() {
+      await loop?.stop();
+      await worker?.stop();
+      loop = undefined;
+      worker = undefined;
+    },
+    async close() {
+      await env.stopWorker();
+      await probe.stop();
+      await p.log.close();
+      await p.geo.close();
+      await p.dispose();
+      idempotency.close();
+      history.remove();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  await env.startWorker();
+  return env;
+}
+
+/** A place `north` metres north of `origin`. */
+export const north = (origin: { lat: number; lng: number }, m: number) => ({ lat: origin.lat + m / M_PER_DEG_LAT, lng: origin.lng });
+
+/** Available drivers of a type at these places, seen just now. */
+export async function seedDrivers(geo: GeoIndex, drivers: { id: string; at: { lat: number; lng: number } }[], vehicleType: "sedan" | "tipper" = "sedan"): Promise<void> {
+  const now = Date.now();
+  await geo.setStatus(drivers.map((d) => ({ driverId: d.id, status: "available", vehicleType, changedAt: now - 60_000 })));
+  await geo.upsertPositions(drivers.map((d) => ({ driverId: d.id, ...d.at, recordedAt: now })));
+}
+
+export async function until<T>(read: () => Promise<T> | T, ok: (v: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last saw ${JSON.stringify(v)}`);
+    await Bun.sleep(25);
+  }
+}
+
+export function postJson(body: unknown, headers: Record<string, string> = {}): RequestInit {
+  return { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json", ...headers } };
+}

@@ -1,0 +1,73 @@
+import { decisionEventId, notificationIdFor } from "../../shared/booking/ids.ts";
+import type { BookingStatus } from "../../shared/booking/state-machine.ts";
+import {
+  BOOKING_ACCEPT_REJECTED,
+  BOOKING_EXPIRED,
+  BOOKING_OFFERED,
+  type AcceptRejectReason,
+  type BookingAcceptRejected,
+  type BookingExpired,
+  type BookingOffered,
+} from "../../shared/events/booking.ts";
+import { createEnvelope, envelopeHeaders } from "../../shared/events/envelope.ts";
+import { NOTIFICATION_REQUESTED, type NotificationRequested } from "../../shared/events/notification.ts";
+import { TOPICS } from "../../shared/events/topics.ts";
+import type { OutgoingRecord } from "../../shared/log/event-log.ts";
+import type { LoadedBooking } from "./booking-store.ts";
+
+/*
+ * The records the booking worker emits, each with its deterministic id (shared/booking/
+ * ids.ts): its decisions are named by the event that caused them, notifications by
+ * (cause, recipient), so a republished one is the same event. They carry the correlation id of
+ * the event that caused them, so a request can be traced through every follow-up.
+ */
+
+const WORKER_SOURCE = "booking-worker";
+
+/** The cause: the event being applied, and the worker's clock. */
+export interface Cause {
+  eventId: string;
+  correlationId: string;
+  now: number;
+}
+
+function record<T>(topic: string, id: string, type: string, key: string, data: T, cause: Cause): OutgoingRecord {
+  const e = createEnvelope({ id, type, key, data, source: WORKER_SOURCE, correlationId: cause.correlationId, occurredAt: new Date(cause.now) });
+  return { topic, key, value: JSON.stringify(e), headers: envelopeHeaders(e) };
+}
+
+export function offeredRecord(data: BookingOffered, cause: Cause): OutgoingRecord {
+  return record(TOPICS.bookings, decisionEventId(data.bookingId, cause.eventId), BOOKING_OFFERED, data.bookingId, data, cause);
+}
+
+export function expiredRecord(data: BookingExpired, cause: Cause): OutgoingRecord {
+  return record(TOPICS.bookings, decisionEventId(data.bookingId, cause.eventId), BOOKING_EXPIRED, data.bookingId, data, cause);
+}
+
+export function acceptRejectedRecord(data: BookingAcceptRejected, cause: Cause): OutgoingRecord {
+  return record(TOPICS.bookings, decisionEventId(data.bookingId, cause.eventId), BOOKING_ACCEPT_REJECTED, data.bookingId, data, cause);
+}
+
+function notification(n: Omit<NotificationRequested, "notificationId">, cause: Cause): OutgoingRecord {
+  const notificationId = notificationIdFor(cause.eventId, n.recipientId);
+  const data: NotificationRequested = { notificationId, ...n };
+  // The notification's own id is its event id: a republished notification is the same event.
+  return record(TOPICS.notifications, notificationId, NOTIFICATION_REQUESTED, n.recipientId, data, cause);
+}
+
+/** One offer per driver of the wave: what the driver's app shows, until the offer expires. */
+export function offerNotifications(b: LoadedBooking, offer: BookingOffered, cause: Cause): OutgoingRecord[] {
+  const payload = { bookingId: b.bookingId, wave: offer.wave, vehicleType: b.vehicleType, pickup: b.pickup, dropoff: b.dropoff, fareEstimate: b.fareEstimate, expiresAt: offer.expiresAt };
+  return offer.driverIds.map((driverId) =>
+    notification({ recipientId: driverId, recipientType: "driver", kind: "booking.offer", subjectId: b.bookingId, payload, expiresAt: offer.expiresAt }, cause),
+  );
+}
+
+export function acceptRejectedNotification(bookingId: string, driverId: string, reason: AcceptRejectReason, cause: Cause): OutgoingRecord {
+  return notification({ recipientId: driverId, recipientType: "driver", kind: "booking.accept-rejected", subjectId: bookingId, payload: { bookingId, reason } }, cause);
+}
+
+export function statusNotification(b: LoadedBooking, to: { recipientId: string; recipientType: "driver" | "customer" }, status: BookingStatus, driverId: string | null, cause: Cause): OutgoingRecord {
+  const payload = driverId ? { bookingId: b.bookingId, status, driverId } : { bookingId: b.bookingId, status };
+  return notification({ ...to, kind: "booking.status", subjectId: b.bookingId, payload }, cause);
+}
