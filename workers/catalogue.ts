@@ -5,6 +5,7 @@ import type { WorkerDeps } from "./deps.ts";
 import { createLocationHandler } from "./location/location-handler.ts";
 import { createNotifyHandler } from "./notify/notify-handler.ts";
 import type { Handler } from "./runtime/handler.ts";
+import type { RetryPolicy } from "./runtime/retry.ts";
 import { statusHandler } from "./status/status-handler.ts";
 
 /** One kind of worker: a consumer group over some topics with one handler. */
@@ -15,6 +16,8 @@ export interface WorkerSpec {
   handler: Handler<WorkerDeps>;
   maxBatchSize?: number;
   description: string;
+  /** Overrides the runtime's default retry policy (5 attempts, 100 ms doubling to 5 s). */
+  retry?: Partial<RetryPolicy>;
   /** Its effects include the geo index, so an empty in-process index is rebuilt by replaying its topics. */
   rebuildsGeoIndex?: boolean;
 }
@@ -60,6 +63,9 @@ export const WORKERS: readonly WorkerSpec[] = [
     // One batch is at most one round of concurrent requests (the handler serves 32 recipients
     // at once), so a dead receiver costs one timeout per call, well inside Kafka's session timeout.
     maxBatchSize: 32,
+    // A receiver's outage often outlasts seconds (a deploy, a restart): ~4 minutes of
+    // attempts before a notification is dead-lettered, each wait holding only its partition.
+    retry: { maxAttempts: 8, backoff: { baseMs: 1_000, capMs: 60_000 } },
     description: "delivers notification.requested (offers, status changes) through the Notifier: a signed webhook, or the log in dev",
   },
   {

@@ -27,6 +27,7 @@ export async function startWorkers(specs: readonly WorkerSpec[], opts: StartWork
           registry: opts.registry,
           logger: opts.logger.child({ worker: spec.name }),
           maxBatchSize: spec.maxBatchSize,
+          retry: spec.retry,
         }),
       );
     }
