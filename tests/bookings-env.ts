@@ -168,15 +168,7 @@ export async function seedDrivers(geo: GeoIndex, drivers: { id: string; at: { la
   await geo.upsertPositions(drivers.map((d) => ({ driverId: d.id, ...d.at, recordedAt: now })));
 }
 
-export async function until<T>(read: () => Promise<T> | T, ok: (v: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last saw ${JSON.stringify(v)}`);
-    await Bun.sleep(25);
-  }
-}
+export { until } from "./support/until.ts";
 
 export function postJson(body: unknown, headers: Record<string, string> = {}): RequestInit {
   return { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json", ...headers } };

@@ -22,6 +22,7 @@ import { createLogNotifier } from "../shared/notify/log/log-notifier.ts";
 import { createRegistry } from "../shared/metrics/registry.ts";
 import { selectWorkers, type WorkerSpec } from "../workers/catalogue.ts";
 import { startWorkers } from "../workers/start-workers.ts";
+import { until } from "./support/until.ts";
 
 // Bun 1.4.5 ignores bunfig's [test] timeout; these wait for real consumers.
 setDefaultTimeout(60_000);
@@ -43,15 +44,6 @@ const HOME = { lat: 12.9716, lng: 77.5946 };
 /** The point `north` and `east` metres from HOME. */
 const offset = (north: number, east: number) => ({ lat: HOME.lat + north / M_PER_DEG_LAT, lng: HOME.lng + east / (M_PER_DEG_LAT * Math.cos((HOME.lat * Math.PI) / 180)) });
 
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last saw ${JSON.stringify(v)}`);
-    await Bun.sleep(25);
-  }
-}
 
 function runPipeline(name: string, open: () => Promise<PipelineEnv>): void {
   test(`${name}: fixes and statuses published as the gateway does make available drivers visible nearby, nearest first`, async () => {

@@ -2,6 +2,7 @@ import { and, asc, eq, gt, gte, lte } from "drizzle-orm";
 import { ValidationError } from "../errors/errors.ts";
 import type { Db } from "../db/open-libsql.ts";
 import { driverTrail } from "../db/schema.ts";
+import type { TrailPoint } from "./downsample.ts";
 
 export interface TrailQuery {
   driverId: string;
@@ -14,15 +15,8 @@ export interface TrailQuery {
   cursor?: string | null;
 }
 
-export interface TrailEntry {
-  /** Device time, ms since epoch. */
-  recordedAt: number;
-  lat: number;
-  lng: number;
-  speed: number | null;
-  heading: number | null;
-  accuracy: number | null;
-}
+/** A stored point as a page returns it: the driver is the query's. */
+export type TrailEntry = Omit<TrailPoint, "driverId">;
 
 export interface TrailPage {
   points: TrailEntry[];
