@@ -61,6 +61,8 @@ Try:
   curl '${base}/v1/drivers/nearby?lat=12.97&lng=77.59&radiusM=5000&vehicleType=sedan'
   curl -X POST ${base}/v1/bookings ${json} -H "Idempotency-Key: $(uuidgen || date +%s%N)" -d '{"customerId":"cust-1","pickup":{"lat":12.9716,"lng":77.5946},"dropoff":{"lat":12.9352,"lng":77.6245},"vehicleType":"sedan"}'
   curl ${base}/v1/bookings/<bookingId>
+  curl -X POST ${base}/v1/orders ${json} -H "Idempotency-Key: $(uuidgen || date +%s%N)" -d '{"customerId":"cust-1","pickup":{"lat":12.9716,"lng":77.5946},"dropoff":{"lat":12.9352,"lng":77.6245},"trucks":[{"vehicleType":"tipper","quantity":2},{"vehicleType":"container","quantity":1}]}'
+  curl ${base}/v1/orders/<orderId>
   curl ${base}/healthz
 
 `);

@@ -14,6 +14,8 @@ import { registerDriver } from "./routes/driver.ts";
 import { registerDriversNearby } from "./routes/drivers-nearby.ts";
 import { registerHealth } from "./routes/health.ts";
 import { registerMetrics } from "./routes/metrics.ts";
+import { registerOrder } from "./routes/order.ts";
+import { registerOrders } from "./routes/orders.ts";
 
 /**
  * Builds the gateway from its dependencies. Web-standard only (no Bun APIs), so the
@@ -33,6 +35,8 @@ export function createApp(deps: GatewayDeps): Hono {
   registerBookings(app, deps);
   registerBookingActions(app, deps);
   registerBooking(app, deps);
+  registerOrders(app, deps);
+  registerOrder(app, deps);
   app.notFound((c) => problem(c, 404, { title: "Not found" }));
   app.onError(onError(deps.logger));
   return app;

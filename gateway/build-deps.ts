@@ -6,6 +6,7 @@ import type { GeoIndex } from "../shared/geo/geo-index.ts";
 import { queryTrail } from "../shared/history/trail-query.ts";
 import type { EventLog } from "../shared/log/event-log.ts";
 import type { Logger } from "../shared/logging/logger.ts";
+import { readOrder } from "../shared/order/order-query.ts";
 import type { GatewayConfig } from "./config.ts";
 import type { GatewayDeps } from "./deps.ts";
 import type { IdempotencyStore } from "./idempotency/idempotency-store.ts";
@@ -29,6 +30,7 @@ export function buildGatewayDeps(config: GatewayConfig, r: GatewayResources, log
     trail: (q) => queryTrail(r.history, q),
     idempotency: r.idempotency,
     booking: (bookingId) => readBooking(r.history, bookingId),
+    order: (orderId) => readOrder(r.history, orderId),
     readiness: {
       eventLog: async () => void (await r.log.admin().lag("gateway-readiness", [TOPICS.driverLocations])),
       geoIndex: async () => void (await r.geo.get("readiness-probe")),

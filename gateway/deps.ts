@@ -4,6 +4,7 @@ import type { GeoIndex } from "../shared/geo/geo-index.ts";
 import type { TrailPage, TrailQuery } from "../shared/history/trail-query.ts";
 import type { Publisher } from "../shared/log/event-log.ts";
 import type { Logger } from "../shared/logging/logger.ts";
+import type { OrderDetails } from "../shared/order/order-query.ts";
 import type { IdempotencyStore } from "./idempotency/idempotency-store.ts";
 
 /** A dependency the gateway needs to serve: rejects (with a reason) when it is not ready. */
@@ -24,6 +25,8 @@ export interface GatewayDeps {
   idempotency: IdempotencyStore;
   /** Reads a booking and its timeline (history database, like `trail`); null when the booking worker has not seen it. */
   booking: (bookingId: string) => Promise<BookingDetails | null>;
+  /** Reads an order and its trucks (history database); null until the order worker has seen it. */
+  order: (orderId: string) => Promise<OrderDetails | null>;
 }
 
 export interface GatewayLimits {

@@ -10,6 +10,7 @@ import { createEmbeddedLog } from "../shared/log/embedded/embedded-log.ts";
 import type { DeliveredRecord } from "../shared/log/event-log.ts";
 import { createLogger } from "../shared/logging/logger.ts";
 import { readBooking } from "../shared/booking/booking-query.ts";
+import { readOrder } from "../shared/order/order-query.ts";
 import { createApp } from "./app.ts";
 import { openIdempotencyStore } from "./idempotency/libsql-idempotency-store.ts";
 import type { GatewayDeps } from "./deps.ts";
@@ -37,6 +38,7 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
     trail: (q) => queryTrail(history.db, q),
     idempotency,
     booking: (bookingId) => readBooking(history.db, bookingId),
+    order: (orderId) => readOrder(history.db, orderId),
     ...overrides,
   };
   const app = createApp(deps);

@@ -110,6 +110,7 @@ export async function openBookingEnv(mode: Mode, waves: WaveSettings): Promise<B
     trail: (q) => queryTrail(history.db, q),
     idempotency,
     booking,
+    order: async () => null,
   });
 
   const seen: (NotificationRequested & { eventId: string })[] = [];

@@ -4,6 +4,7 @@ import { BOOKING_GROUP, createBookingHandler } from "./booking/booking-handler.t
 import type { WorkerDeps } from "./deps.ts";
 import { createLocationHandler } from "./location/location-handler.ts";
 import { createNotifyHandler } from "./notify/notify-handler.ts";
+import { createOrderHandler, ORDER_GROUP } from "./order/order-handler.ts";
 import type { Handler } from "./runtime/handler.ts";
 import type { RetryPolicy } from "./runtime/retry.ts";
 import { statusHandler } from "./status/status-handler.ts";
@@ -76,6 +77,15 @@ export const WORKERS: readonly WorkerSpec[] = [
     handler: createBookingHandler(),
     maxBatchSize: 100,
     description: "runs each booking through its state machine: offer waves to nearby drivers, first accept wins, audit and timers in libSQL (the process also runs its timer loop)",
+  },
+  {
+    name: "order",
+    group: ORDER_GROUP,
+    topics: [TOPICS.orders],
+    handler: createOrderHandler(),
+    // An order expands to up to 200 bookings in one transaction: 20 orders keep a batch well under a second.
+    maxBatchSize: 20,
+    description: "expands order.created into one booking.requested per truck (deterministic ids, via the outbox); the booking worker rolls bookings up to their order",
   },
 ];
 

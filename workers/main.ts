@@ -37,8 +37,8 @@ const notifier = openNotifier(config, logger);
 const running = await startWorkers(specs, { log, deps: { db, geo, publisher: log.publisher(), logger, notifier }, registry, logger });
 // The trail has one writer: the process running the location worker also prunes it.
 const maintenance = specs.some((s) => s.name === "location") ? startMaintenance({ db, geo, logger, staleAfterMs: config.STALE_AFTER_S * 1000 }) : undefined;
-// Booking timers and follow-ups left in the outbox live in the history db: the process running the booking worker fires them.
-const bookingLoop = specs.some((s) => s.name === "booking") ? startBookingLoop({ db, publisher: log.publisher(), logger }) : undefined;
+// Booking timers and follow-ups left in the outbox live in the history db: the process running the booking or the order worker (which shares the outbox) fires them.
+const bookingLoop = specs.some((s) => s.name === "booking" || s.name === "order") ? startBookingLoop({ db, publisher: log.publisher(), logger }) : undefined;
 const server = Bun.serve({
   port: config.METRICS_PORT,
   fetch: async (req) => {

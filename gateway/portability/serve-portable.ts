@@ -27,6 +27,7 @@ const app = createApp({
   trail: async () => ({ points: [], nextCursor: null }),
   idempotency: createMemoryIdempotencyStore(),
   booking: async () => null,
+  order: async () => null,
 });
 app.get("/__published", (c) => c.json(published.map((r) => ({ topic: r.topic, key: r.key }))));
 

@@ -1,6 +1,7 @@
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { BookingStatus } from "../booking/state-machine.ts";
 import type { VehicleType } from "../events/driver.ts";
+import type { OrderStatus, TruckStatus } from "../order/roll-up.ts";
 
 /**
  * The libSQL schema of the workers' history database: one module, so drizzle-kit
@@ -187,3 +188,44 @@ export const bookingOutbox = sqliteTable("booking_outbox", {
   /** ms since epoch */
   createdAt: integer("created_at").notNull(),
 });
+
+/**
+ * Multi-truck orders as the order worker wrote them on `order.created`; `status` is
+ * rolled up by the booking worker in the transaction that changes one of the order's
+ * bookings (workers/order/roll-up-store.ts).
+ */
+export const orders = sqliteTable(
+  "orders",
+  {
+    orderId: text("order_id").primaryKey(),
+    customerId: text("customer_id").notNull(),
+    pickupLat: real("pickup_lat").notNull(),
+    pickupLng: real("pickup_lng").notNull(),
+    pickupAddress: text("pickup_address"),
+    dropoffLat: real("dropoff_lat").notNull(),
+    dropoffLng: real("dropoff_lng").notNull(),
+    dropoffAddress: text("dropoff_address"),
+    status: text("status").$type<OrderStatus>().notNull(),
+    truckCount: integer("truck_count").notNull(),
+    correlationId: text("correlation_id").notNull(),
+    /** ISO-8601 occurredAt of order.created and of the last roll-up */
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [index("orders_customer_idx").on(t.customerId, t.createdAt)],
+);
+
+/** One row per truck of an order: its booking (deterministic id) and that booking's rolled-up status. */
+export const orderTrucks = sqliteTable(
+  "order_trucks",
+  {
+    orderId: text("order_id").notNull(),
+    /** 0-based, in the order's line order */
+    truckIndex: integer("truck_index").notNull(),
+    bookingId: text("booking_id").notNull(),
+    vehicleType: text("vehicle_type").$type<VehicleType>().notNull(),
+    status: text("status").$type<TruckStatus>().notNull(),
+    driverId: text("driver_id"),
+  },
+  (t) => [primaryKey({ columns: [t.orderId, t.truckIndex] }), uniqueIndex("order_trucks_booking_idx").on(t.bookingId)],
+);

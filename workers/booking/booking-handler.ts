@@ -7,6 +7,7 @@ import { applyOnce } from "../runtime/apply-once.ts";
 import type { ConsumedEvent, Handler } from "../runtime/handler.ts";
 import { processedIds } from "../runtime/processed-events.ts";
 import { parseBookingEvent, type ParsedBookingEvent } from "./booking-event.ts";
+import { rollUpOrder } from "../order/roll-up-store.ts";
 import { loadBooking, writeOutcome, type LoadedBooking } from "./booking-store.ts";
 import { planWave, type MatchingSettings } from "./matching.ts";
 import { drainOutbox } from "./outbox.ts";
@@ -29,8 +30,9 @@ export interface BookingHandlerSettings extends MatchingSettings {
  * a `booking.requested` or `booking.wave-due`, plan the next wave against the geo
  * index (matching.ts); work out every effect (reactions.ts); set drivers busy or
  * available in the geo index; then, in ONE applyOnce transaction, record the event id,
- * the audit row (refused events too), the booking, its offers, its timer and its
- * follow-up records in the outbox. After the batch, the outbox is published
+ * the audit row (refused events too), the booking, its offers, its timer, its
+ * follow-up records in the outbox and, for a truck of an order, the order's roll-up
+ * (workers/order/roll-up-store.ts). After the batch, the outbox is published
  * (outbox.ts): the worker's decisions (offered, expired, accept-rejected) come back
  * through the log and are applied like any other event, so a replay from the log
  * rebuilds the same bookings.
@@ -75,7 +77,22 @@ async function applyEvent(consumed: ConsumedEvent, deps: BookingDeps, s: Booking
   const plan = verdict.ok ? await planIfNeeded(event, before, deps, s, now) : undefined;
   const outcome = react({ before, event, verdict, plan, waves: s.waves, now });
   if (outcome.geo.length > 0) await geoCall("setStatus", () => deps.geo.setStatus(outcome.geo), s.geoTimeoutMs);
-  await applyOnce(deps.db, BOOKING_GROUP, [consumed], (tx) => writeOutcome(tx, outcome, before?.version ?? null, now), s.now);
+  const update = outcome.update;
+  const truckChanged = before?.orderId && update && (update.status !== before.status || update.driverId !== before.driverId);
+  await applyOnce(
+    deps.db,
+    BOOKING_GROUP,
+    [consumed],
+    async (tx) => {
+      await writeOutcome(tx, outcome, before?.version ?? null, now);
+      // A truck of an order: the order rolls up in this same transaction (workers/order/roll-up-store.ts).
+      if (truckChanged) {
+        const cause = { eventId: consumed.id, correlationId: consumed.correlationId, occurredAt: consumed.occurredAt };
+        await rollUpOrder(tx, { orderId: before.orderId!, bookingId: before.bookingId, status: update.status, driverId: update.driverId, cause }, now);
+      }
+    },
+    s.now,
+  );
 }
 
 function planIfNeeded(event: ParsedBookingEvent, before: LoadedBooking | null, deps: BookingDeps, s: BookingHandlerSettings, now: number): Promise<WavePlan> | undefined {

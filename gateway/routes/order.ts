@@ -1,0 +1,15 @@
+import type { Hono } from "hono";
+import { OrderIdSchema } from "../../shared/events/order.ts";
+import type { GatewayDeps } from "../deps.ts";
+import { problem } from "../http/problem.ts";
+import { readParam } from "../http/read-json.ts";
+
+/** GET /v1/orders/{orderId}: its rolled-up status and every truck's, as the workers recorded them in the history. */
+export function registerOrder(app: Hono, deps: Pick<GatewayDeps, "order">): void {
+  app.get("/v1/orders/:orderId", async (c) => {
+    const orderId = readParam(c.req.param("orderId"), OrderIdSchema, "orderId");
+    const order = await deps.order(orderId);
+    if (!order) return problem(c, 404, { title: "Order not found", detail: `no order ${orderId} has been processed (an order just created appears within moments)` });
+    return c.json(order);
+  });
+}

@@ -1,0 +1,58 @@
+import type { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import * as v from "valibot";
+import { CustomerIdSchema, PlaceSchema } from "../../shared/events/booking.ts";
+import { createEnvelope, envelopeHeaders, type Envelope } from "../../shared/events/envelope.ts";
+import { ORDER_CREATED, TrucksSchema, type OrderCreated } from "../../shared/events/order.ts";
+import { TOPICS } from "../../shared/events/topics.ts";
+import { ValidationError } from "../../shared/errors/errors.ts";
+import { createdEventId, orderIdForRequest } from "../../shared/order/ids.ts";
+import { expandTrucks } from "../../shared/order/trucks.ts";
+import type { GatewayDeps } from "../deps.ts";
+import { readJson } from "../http/read-json.ts";
+import { IDEMPOTENCY_HEADER, readIdempotencyKey } from "../idempotency/idempotency-key.ts";
+import { fingerprintOf } from "../idempotency/idempotency-store.ts";
+
+const MAX_BODY_BYTES = 16 * 1024;
+const OPERATION = "orders.create";
+
+const OrderRequestSchema = v.strictObject({ customerId: CustomerIdSchema, pickup: PlaceSchema, dropoff: PlaceSchema, trucks: TrucksSchema });
+
+/**
+ * POST /v1/orders with a required Idempotency-Key → 202 {orderId, bookingIds} once
+ * `order.created` is durable in the log. Same contract as POST /v1/bookings
+ * (routes/bookings.ts), under its own operation name in the idempotency store: ids
+ * derived from (customerId, key), a retry answers the first response and republishes
+ * the stored event byte for byte, the key with another body is a 422.
+ *
+ * The booking ids are answered at once: they are derived from the order id and each
+ * truck's position (shared/order/trucks.ts), the very ids the order worker books.
+ */
+export function registerOrders(app: Hono, deps: Pick<GatewayDeps, "publisher" | "idempotency">): void {
+  app.post(
+    "/v1/orders",
+    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new ValidationError("body is too large", [{ field: "(body)", message: `must be at most ${MAX_BODY_BYTES} bytes` }], 413); } }),
+    async (c) => {
+      const key = readIdempotencyKey(c);
+      const body = await readJson(c, OrderRequestSchema);
+      const orderId = orderIdForRequest(body.customerId, key);
+      const data: OrderCreated = { orderId, ...body };
+      const event = createEnvelope({ id: createdEventId(orderId), type: ORDER_CREATED, key: orderId, data, source: "gateway", correlationId: c.get("requestId") });
+      const remembered = await deps.idempotency.remember({
+        operation: OPERATION,
+        scope: body.customerId,
+        key,
+        fingerprint: await fingerprintOf(body),
+        response: { orderId, bookingIds: expandTrucks(orderId, body.trucks).map((t) => t.bookingId) },
+        event,
+      });
+      if (remembered.kind === "conflict") {
+        throw new ValidationError(`${IDEMPOTENCY_HEADER} was already used with a different body`, [{ field: IDEMPOTENCY_HEADER, message: "was already used by this customer for a different order; use a new key" }], 422);
+      }
+      const stored = remembered.event as Envelope;
+      await deps.publisher.publish([{ topic: TOPICS.orders, key: stored.key, value: JSON.stringify(stored), headers: envelopeHeaders(stored) }]);
+      if (remembered.kind === "replay") c.header("idempotent-replayed", "true");
+      return c.json(remembered.response as object, 202);
+    },
+  );
+}
