@@ -14,7 +14,8 @@ export interface WorkerSpec {
   name: string;
   group: string;
   topics: string[];
-  handler: Handler<WorkerDeps>;
+  /** Called once per started worker: handlers that keep per-process memory get a fresh one each time. */
+  createHandler: () => Handler<WorkerDeps>;
   maxBatchSize?: number;
   description: string;
   /** Overrides the runtime's default retry policy (5 attempts, 100 ms doubling to 5 s). */
@@ -29,7 +30,7 @@ export const WORKERS: readonly WorkerSpec[] = [
     name: "audit",
     group: "fleet-audit",
     topics: [TOPICS.driverStatus, TOPICS.bookings, TOPICS.orders, TOPICS.notifications],
-    handler: auditHandler,
+    createHandler: () => auditHandler,
     maxBatchSize: 500,
     description: "appends every business event to the libSQL audit trail",
   },
@@ -37,8 +38,8 @@ export const WORKERS: readonly WorkerSpec[] = [
     name: "location",
     group: "fleet-location",
     topics: [TOPICS.driverLocations],
-    // Holds only a cache of the trail's newest rows, kept per database: safe to share.
-    handler: createLocationHandler(),
+    // Caches the trail's newest row per driver, so a batch needs no lookup for known drivers.
+    createHandler: createLocationHandler,
     // Records carry up to a few fixes each: ~1000 records is one GEO call and a few INSERTs.
     maxBatchSize: 1000,
     rebuildsGeoIndex: true,
@@ -48,7 +49,7 @@ export const WORKERS: readonly WorkerSpec[] = [
     name: "status",
     group: "fleet-status",
     topics: [TOPICS.driverStatus],
-    handler: statusHandler,
+    createHandler: () => statusHandler,
     maxBatchSize: 500,
     rebuildsGeoIndex: true,
     description: "applies drivers' status and vehicle type to the geo index (who can be found nearby)",
@@ -60,7 +61,7 @@ export const WORKERS: readonly WorkerSpec[] = [
     group: "fleet-notify",
     topics: [TOPICS.notifications],
     // Remembers per Notifier what it delivered, so a retried batch re-sends nothing that arrived.
-    handler: createNotifyHandler(),
+    createHandler: createNotifyHandler,
     // One batch is at most one round of concurrent requests (the handler serves 32 recipients
     // at once), so a dead receiver costs one timeout per call, well inside Kafka's session timeout.
     maxBatchSize: 32,
@@ -74,7 +75,7 @@ export const WORKERS: readonly WorkerSpec[] = [
     group: BOOKING_GROUP,
     topics: [TOPICS.bookings],
     // Decides per event (a geo search, one transaction each); 100 events keep a batch well under a second.
-    handler: createBookingHandler(),
+    createHandler: createBookingHandler,
     maxBatchSize: 100,
     description: "runs each booking through its state machine: offer waves to nearby drivers, first accept wins, audit and timers in libSQL (the process also runs its timer loop)",
   },
@@ -82,7 +83,7 @@ export const WORKERS: readonly WorkerSpec[] = [
     name: "order",
     group: ORDER_GROUP,
     topics: [TOPICS.orders],
-    handler: createOrderHandler(),
+    createHandler: createOrderHandler,
     // An order expands to up to 200 bookings in one transaction: 20 orders keep a batch well under a second.
     maxBatchSize: 20,
     description: "expands order.created into one booking.requested per truck (deterministic ids, via the outbox); the booking worker rolls bookings up to their order",

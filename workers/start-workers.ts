@@ -22,7 +22,7 @@ export async function startWorkers(specs: readonly WorkerSpec[], opts: StartWork
           log: opts.log,
           group: spec.group,
           topics: spec.topics,
-          handler: spec.handler,
+          handler: spec.createHandler(),
           deps: opts.deps,
           registry: opts.registry,
           logger: opts.logger.child({ worker: spec.name }),
