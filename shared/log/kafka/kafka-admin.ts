@@ -2,6 +2,7 @@ import type { Admin, ITopicConfig, Kafka } from "kafkajs";
 import type { TopicSpec } from "../../events/topics.ts";
 import type { LogAdmin, PartitionLag, ResetTarget } from "../event-log.ts";
 import { commitIdleGroupOffsets, type PartitionOffset } from "./kafka-group-offsets.ts";
+import { whileRetriable } from "./kafka-retriable.ts";
 
 export function createKafkaAdmin(kafka: Kafka, admin: Admin): LogAdmin {
   return {
@@ -14,7 +15,7 @@ export function createKafkaAdmin(kafka: Kafka, admin: Admin): LogAdmin {
     },
 
     async lag(group, topics) {
-      const [committed, ends] = await Promise.all([admin.fetchOffsets({ groupId: group, topics }), Promise.all(topics.map((t) => admin.fetchTopicOffsets(t)))]);
+      const [committed, ends] = await whileRetriable(() => Promise.all([admin.fetchOffsets({ groupId: group, topics }), Promise.all(topics.map((t) => admin.fetchTopicOffsets(t)))]));
       return topics.flatMap((topic, i) => {
         const groupOffsets = committed.find((c) => c.topic === topic)?.partitions ?? [];
         return ends[i]!.map(({ partition, high, low }): PartitionLag => {
@@ -28,7 +29,7 @@ export function createKafkaAdmin(kafka: Kafka, admin: Admin): LogAdmin {
     },
 
     async resetOffsets(group, topic, target) {
-      const offsets = await targetOffsets(admin, topic, target);
+      const offsets = await whileRetriable(() => targetOffsets(admin, topic, target));
       await commitIdleGroupOffsets(kafka, group, topic, offsets);
       const [after] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
       const missed = offsets.filter((o) => Number(after?.partitions.find((p) => p.partition === o.partition)?.offset) !== o.offset);

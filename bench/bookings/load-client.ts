@@ -1,0 +1,115 @@
+/**
+ * The booking load generator, in its own process like a fleet of customer apps:
+ *   bun bench/bookings/load-client.ts '<BookingLoadPlan as JSON>'
+ * Every request is a distinct customer with its own Idempotency-Key booking a ride from
+ * a random pickup to a random dropoff in the metro. Prints one JSON line: the result.
+ */
+import { BOOKING_VEHICLES, pointInMetro, seededRandom } from "./metro.ts";
+import type { BookingLoadPlan, BookingLoadResult, SentBooking } from "./load-plan.ts";
+import { epochMs, quantiles } from "./quantiles.ts";
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
+/** A request pending this long is a failure, not a latency: bounds the run whatever the server does. */
+const REQUEST_TIMEOUT_MS = 10_000;
+
+interface Window {
+  sent: number;
+  latencies: number[];
+  failures: Record<string, number>;
+  bookings: SentBooking[];
+}
+
+export async function runBookingLoad(plan: BookingLoadPlan): Promise<BookingLoadResult> {
+  if (!LOOPBACK.has(new URL(plan.baseUrl).hostname)) throw new Error(`load client only targets loopback, not ${plan.baseUrl}`);
+  const rand = seededRandom(plan.seed);
+  const url = `${plan.baseUrl}/v1/bookings`;
+  let n = 0;
+  let win: Window = newWindow();
+
+  /** Sends booking n; `since` is when it should have been sent (performance.now()), which latency counts from. */
+  const send = async (since: number) => {
+    const i = n++;
+    const body = JSON.stringify({
+      customerId: `cust-${plan.label}-${i}`,
+      pickup: pointInMetro(rand),
+      dropoff: pointInMetro(rand),
+      vehicleType: BOOKING_VEHICLES[Math.floor(rand() * BOOKING_VEHICLES.length)],
+    });
+    const w = win;
+    w.sent++;
+    const sentAt = epochMs();
+    try {
+      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", "idempotency-key": crypto.randomUUID() }, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      const answer = (await res.json()) as { bookingId?: string };
+      if (res.status === 202 && answer.bookingId) {
+        w.latencies.push(performance.now() - since);
+        w.bookings.push([answer.bookingId, sentAt]);
+      } else w.failures[res.status] = (w.failures[res.status] ?? 0) + 1;
+    } catch (err) {
+      const name = err instanceof Error ? err.name : "error";
+      w.failures[name] = (w.failures[name] ?? 0) + 1;
+    }
+  };
+
+  const drive = plan.mode === "open" ? openLoop : closedLoop;
+  await drive(plan, plan.warmupS, send);
+  win = newWindow();
+  const started = performance.now();
+  await drive(plan, plan.seconds, send);
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    label: plan.label,
+    mode: plan.mode,
+    seconds,
+    sent: win.sent,
+    accepted: win.bookings.length,
+    perSecond: win.latencies.length / seconds,
+    latency: quantiles(win.latencies),
+    failures: win.failures,
+    bookings: win.bookings,
+  };
+}
+
+function newWindow(): Window {
+  return { sent: 0, latencies: [], failures: {}, bookings: [] };
+}
+
+/**
+ * Fires request k at start + k/rate whatever the answers do, so a slow server cannot slow
+ * the arrivals down and hide its own latency. Waits for the stragglers before returning.
+ */
+async function openLoop(plan: BookingLoadPlan, seconds: number, send: (since: number) => Promise<void>): Promise<void> {
+  const start = performance.now();
+  const total = Math.round(seconds * plan.rate);
+  const pending = new Set<Promise<void>>();
+  for (let k = 0; k < total; ) {
+    const due = start + (k * 1000) / plan.rate;
+    const now = performance.now();
+    if (due > now) {
+      await Bun.sleep(Math.min(due - now, 5));
+      continue;
+    }
+    if (pending.size >= plan.maxInFlight) {
+      await Promise.race(pending);
+      continue;
+    }
+    const p = send(due).finally(() => pending.delete(p));
+    pending.add(p);
+    k++;
+  }
+  await Promise.all(pending);
+}
+
+/** `connections` clients, each sending the next booking as soon as its last one answered. */
+async function closedLoop(plan: BookingLoadPlan, seconds: number, send: (since: number) => Promise<void>): Promise<void> {
+  const until = performance.now() + seconds * 1000;
+  const client = async () => {
+    while (performance.now() < until) await send(performance.now());
+  };
+  await Promise.all(Array.from({ length: plan.connections }, client));
+}
+
+if (import.meta.main) {
+  const plan = JSON.parse(process.argv[2] ?? "") as BookingLoadPlan;
+  process.stdout.write(`${JSON.stringify(await runBookingLoad(plan))}\n`);
+}
