@@ -1,3 +1,4 @@
+import { expect } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -73,4 +74,18 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
 
 export function json(body: unknown, init: RequestInit = {}): RequestInit {
   return { ...init, body: typeof body === "string" ? body : JSON.stringify(body), headers: { "content-type": "application/json", ...(init.headers as Record<string, string>) } };
+}
+
+/** A POST with an Idempotency-Key (none when `key` is undefined), as customers' clients send bookings and orders. */
+export function postWithKey(body: unknown, key?: string): RequestInit {
+  return json(body, { method: "POST", headers: key === undefined ? {} : { "idempotency-key": key } });
+}
+
+/** Asserts a problem+json answer with this status, naming `field` among its errors when one is given. */
+export async function expectProblem(res: Response, status: number, field: string): Promise<void> {
+  expect(res.status).toBe(status);
+  expect(res.headers.get("content-type")).toBe("application/problem+json");
+  const p = (await res.json()) as { status: number; errors?: { field: string }[] };
+  expect(p.status).toBe(status);
+  if (field) expect(p.errors?.map((e) => e.field)).toContain(field);
 }

@@ -6,10 +6,10 @@ import { BOOKING_REQUESTED } from "../../shared/events/booking.ts";
 import { parseEnvelope } from "../../shared/events/envelope.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
 import { partitionFor } from "../../shared/log/partition.ts";
-import { gatewayOverEmbeddedLog, json } from "../testing.ts";
+import { gatewayOverEmbeddedLog, json, postWithKey } from "../testing.ts";
 
 const body = { customerId: "cust-7", pickup: { lat: 12.9716, lng: 77.5946, address: "MG Road" }, dropoff: { lat: 12.9352, lng: 77.6245 }, vehicleType: "sedan" };
-const post = (b: unknown, key: string) => json(b, { method: "POST", headers: { "idempotency-key": key } });
+const post = postWithKey;
 
 describe("booking routes", () => {
   let gw: Awaited<ReturnType<typeof gatewayOverEmbeddedLog>>;

@@ -1,18 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { TOPICS } from "../../shared/events/topics.ts";
-import { gatewayOverEmbeddedLog, json } from "../testing.ts";
+import { expectProblem, gatewayOverEmbeddedLog, postWithKey } from "../testing.ts";
 
 const body = { customerId: "cust-1", pickup: { lat: 12.9716, lng: 77.5946 }, dropoff: { lat: 12.9352, lng: 77.6245 }, trucks: [{ vehicleType: "tipper", quantity: 3 }] };
-const post = (b: unknown, key?: string) => json(b, { method: "POST", headers: key === undefined ? {} : { "idempotency-key": key } });
+const post = postWithKey;
 const orderId = "0f8fad5b-d9cb-469f-a165-70867728950e";
 
-async function expectProblem(res: Response, status: number, field: string): Promise<void> {
-  expect(res.status).toBe(status);
-  expect(res.headers.get("content-type")).toBe("application/problem+json");
-  const p = (await res.json()) as { status: number; errors?: { field: string }[] };
-  expect(p.status).toBe(status);
-  if (field) expect(p.errors?.map((e) => e.field)).toContain(field);
-}
 
 describe("order routes refuse bad requests and publish nothing for them", () => {
   let gw: Awaited<ReturnType<typeof gatewayOverEmbeddedLog>>;

@@ -5,7 +5,7 @@ import { parseEnvelope } from "../../shared/events/envelope.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
 import { partitionFor } from "../../shared/log/partition.ts";
 import { createdEventId, orderIdForRequest } from "../../shared/order/ids.ts";
-import { gatewayOverEmbeddedLog, json } from "../testing.ts";
+import { gatewayOverEmbeddedLog, json, postWithKey } from "../testing.ts";
 
 const body = {
   customerId: "cust-9",
@@ -16,7 +16,7 @@ const body = {
     { vehicleType: "container", quantity: 1 },
   ],
 };
-const post = (b: unknown, key: string) => json(b, { method: "POST", headers: { "idempotency-key": key } });
+const post = postWithKey;
 
 describe("order routes", () => {
   let gw: Awaited<ReturnType<typeof gatewayOverEmbeddedLog>>;
