@@ -3,6 +3,7 @@ import { GatewayConfigSchema } from "./gateway/config.ts";
 import { createApp } from "./gateway/app.ts";
 import { buildGatewayDeps } from "./gateway/build-deps.ts";
 import { openIdempotencyStore } from "./gateway/idempotency/libsql-idempotency-store.ts";
+import { startOutboxRelay } from "./gateway/outbox/relay.ts";
 import { parseConfigOrExit } from "./shared/config/parse-config.ts";
 import { TOPIC_CATALOGUE } from "./shared/events/topics.ts";
 import { openEventLog } from "./shared/infra/open-event-log.ts";
@@ -46,7 +47,10 @@ const maintenance = startMaintenance({ db, geo, logger, staleAfterMs: config.STA
 const bookingLoop = startBookingLoop({ db, publisher: log.publisher(), logger });
 // The gateway's own database: never the workers' history file (one writer per file, DESIGN §8).
 const idempotency = await openIdempotencyStore({ url: config.GATEWAY_DB_URL ?? `file:${join(config.DATA_DIR, "gateway.db")}`, authToken: config.GATEWAY_DB_AUTH_TOKEN });
-const app = createApp(buildGatewayDeps(config, { log, geo, history: db, idempotency }, logger, registry));
+const gatewayDeps = buildGatewayDeps(config, { log, geo, history: db, idempotency }, logger, registry);
+// Publishes what requests left in the outbox while the broker was down or slow.
+const relay = startOutboxRelay({ outbox: idempotency.outbox, publisher: gatewayDeps.publisher, logger, registry });
+const app = createApp(gatewayDeps);
 const server = Bun.serve({ port: config.PORT, fetch: app.fetch });
 
 const base = `http://localhost:${server.port}`;
@@ -73,6 +77,7 @@ await runProcess(workers, {
     await maintenance.stop();
     await bookingLoop.stop();
     await server.stop();
+    await relay.stop();
     await notifier.close();
     await log.close();
     await geo.close();

@@ -10,6 +10,7 @@ import { readOrder } from "../shared/order/order-query.ts";
 import type { GatewayConfig } from "./config.ts";
 import type { GatewayDeps } from "./deps.ts";
 import type { IdempotencyStore } from "./idempotency/idempotency-store.ts";
+import { outboxReadiness } from "./outbox/outbox-readiness.ts";
 
 export interface GatewayResources {
   log: EventLog;
@@ -34,6 +35,7 @@ export function buildGatewayDeps(config: GatewayConfig, r: GatewayResources, log
     readiness: {
       eventLog: async () => void (await r.log.admin().lag("gateway-readiness", [TOPICS.driverLocations])),
       geoIndex: async () => void (await r.geo.get("readiness-probe")),
+      outbox: outboxReadiness(r.idempotency.outbox),
     },
     limits: { maxFixAgeMs: config.MAX_FIX_AGE_S * 1000, staleAfterMs: config.STALE_AFTER_S * 1000 },
   };

@@ -9,6 +9,7 @@ import { createRegistry } from "../shared/metrics/registry.ts";
 import { createApp } from "./app.ts";
 import { buildGatewayDeps } from "./build-deps.ts";
 import { openIdempotencyStore } from "./idempotency/libsql-idempotency-store.ts";
+import { startOutboxRelay } from "./outbox/relay.ts";
 import { GatewayConfigSchema } from "./config.ts";
 
 /**
@@ -28,7 +29,10 @@ const geo = await openGeoIndex(config);
 // Read-only use: the workers own the schema and its migrations.
 const history = await openLibsql({ url: config.LIBSQL_URL ?? `file:${join(config.DATA_DIR, "history.db")}`, authToken: config.LIBSQL_AUTH_TOKEN });
 const idempotency = await openIdempotencyStore({ url: config.GATEWAY_DB_URL ?? `file:${join(config.DATA_DIR, "gateway.db")}`, authToken: config.GATEWAY_DB_AUTH_TOKEN });
-const app = createApp(buildGatewayDeps(config, { log, geo, history, idempotency }, logger, createRegistry({ processMetrics: true })));
+const deps = buildGatewayDeps(config, { log, geo, history, idempotency }, logger, createRegistry({ processMetrics: true }));
+// Publishes what requests left in the outbox while the broker was down or slow.
+const relay = startOutboxRelay({ outbox: idempotency.outbox, publisher: deps.publisher, logger, registry: deps.registry });
+const app = createApp(deps);
 const server = Bun.serve({ port: config.PORT, fetch: app.fetch });
 logger.info("gateway listening", { url: server.url.href, eventLog: log.kind });
 
@@ -36,6 +40,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, async () => {
     logger.info("shutting down", { signal });
     await server.stop();
+    await relay.stop();
     await log.close();
     await geo.close();
     history.close();

@@ -62,6 +62,7 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
     geo,
     history: history.db,
     deps,
+    idempotency,
     published,
     close: async () => {
       await log.close();

@@ -18,13 +18,14 @@ export function runIdempotencyStoreContract(opts: { name: string; create: () => 
       fingerprint: "f-1",
       response: { bookingId: "b-1", fare: { amount: 10.5 } },
       event: { id: "e-1", data: { n: 1 } },
+      record: { topic: "bookings", key: "b-1", value: '{"id":"e-1"}', headers: { type: "t" } },
       ...over,
     });
 
     test("the first request is stored; a replay with the same fingerprint gets what the first stored", async () => {
-      expect(await store.remember(request())).toEqual({ kind: "first", response: request().response, event: request().event });
+      expect(await store.remember(request())).toMatchObject({ kind: "first", response: request().response, event: request().event });
       const replay = await store.remember(request({ response: { bookingId: "other" }, event: { id: "e-2" } }));
-      expect(replay).toEqual({ kind: "replay", response: request().response, event: request().event });
+      expect(replay).toMatchObject({ kind: "replay", response: request().response, event: request().event });
     });
 
     test("the same key with another fingerprint is a conflict", async () => {
@@ -45,13 +46,40 @@ export function runIdempotencyStoreContract(opts: { name: string; create: () => 
       for (const r of results.filter((r) => r.kind === "replay")) expect(r).toEqual({ ...winner, kind: "replay" });
     });
 
+    test("the first request's record is outboxed unpublished; replays and conflicts add nothing", async () => {
+      const first = await store.remember(request());
+      if (first.kind === "conflict") throw new Error("unexpected conflict");
+      expect(first.outbox).toMatchObject({ record: request().record, publishedAt: null });
+      const replay = await store.remember(request({ record: { topic: "bookings", key: "b-1", value: "other" } }));
+      expect(replay).toMatchObject({ kind: "replay", outbox: first.outbox });
+      await store.remember(request({ fingerprint: "f-2", record: { topic: "bookings", key: "x", value: "conflicting" } }));
+      expect(await store.outbox.depth()).toBe(1);
+      expect(await store.outbox.pending(10, Date.now())).toEqual([first.outbox]);
+    });
+
+    test("pending is insertion order, limited, and skips entries created after the cut-off; marked entries leave it", async () => {
+      const seqs: number[] = [];
+      for (const k of ["a", "b", "c"]) {
+        const r = await store.remember(request({ key: k, record: { topic: "t", key: k, value: k } }));
+        if (r.kind !== "conflict") seqs.push(r.outbox.seq);
+      }
+      expect(seqs[0]! < seqs[1]! && seqs[1]! < seqs[2]!).toBe(true);
+      expect((await store.outbox.pending(2, Date.now())).map((e) => e.record.key)).toEqual(["a", "b"]);
+      expect(await store.outbox.pending(10, 0)).toEqual([]);
+      await store.outbox.markPublished([seqs[0]!, seqs[2]!]);
+      expect((await store.outbox.pending(10, Date.now())).map((e) => e.record.key)).toEqual(["b"]);
+      expect(await store.outbox.depth()).toBe(1);
+      const replay = await store.remember(request({ key: "a", record: { topic: "t", key: "a", value: "a" } }));
+      expect(replay.kind !== "conflict" && replay.outbox.publishedAt).toBeGreaterThan(0);
+    });
+
     if (opts.reopen) {
       const reopen = opts.reopen;
       test("what was stored survives reopening", async () => {
         await store.remember(request());
         store.close();
         store = await reopen();
-        expect(await store.remember(request())).toEqual({ kind: "replay", response: request().response, event: request().event });
+        expect(await store.remember(request())).toMatchObject({ kind: "replay", response: request().response, event: request().event, outbox: { seq: 1, publishedAt: null } });
         expect(await store.remember(request({ fingerprint: "f-2" }))).toEqual({ kind: "conflict" });
       });
     }

@@ -1,3 +1,6 @@
+import type { OutgoingRecord } from "../../shared/log/event-log.ts";
+import type { Outbox, OutboxEntry } from "../outbox/outbox.ts";
+
 /**
  * The IdempotencyStore port: what the gateway remembers about requests that carried an
  * Idempotency-Key, so a retry gets the first answer and a key reused for a different
@@ -8,8 +11,9 @@
  * the same key) and the key. `remember` is atomic per identity: of two concurrent
  * first requests exactly one is "first"; the other sees what it stored.
  *
- * What is stored is JSON chosen by the route: the response to repeat and the event to
- * republish. Entries are kept for good: the ids derived from a key (bookingId, event
+ * What is stored is JSON chosen by the route: the response to repeat and the event,
+ * with the record it becomes put in the outbox in the same transaction (gateway/outbox/):
+ * once `remember` resolved the event is durable, published or not. Entries are kept for good: the ids derived from a key (bookingId, event
  * id) stay taken after any expiry, so forgetting a key could only turn a later reuse
  * into a silently dropped duplicate instead of a refusal.
  */
@@ -23,17 +27,21 @@ export interface IdempotentRequest {
   /** What to answer, and what to publish, on this request and every replay of it. */
   response: unknown;
   event: unknown;
+  /** `event` as the record to publish; only the first request's is kept. */
+  record: OutgoingRecord;
 }
 
 export type Remembered =
   /** No request had this key: `response` and `event` are the ones just stored. "replay": a request with the same body had it first. */
-  | { kind: "first" | "replay"; response: unknown; event: unknown }
+  | { kind: "first" | "replay"; response: unknown; event: unknown; outbox: OutboxEntry }
   /** The key was used with a different body. */
   | { kind: "conflict" };
 
 export interface IdempotencyStore {
   /** Stores the request if its identity is new; otherwise returns what the first one stored, or a conflict. */
   remember(r: IdempotentRequest): Promise<Remembered>;
+  /** The outbox `remember` writes to; read by the relay and by requests delivering their own entry. */
+  readonly outbox: Outbox;
   close(): void;
 }
 

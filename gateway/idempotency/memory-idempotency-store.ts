@@ -1,3 +1,4 @@
+import type { OutboxEntry } from "../outbox/outbox.ts";
 import type { IdempotencyStore, IdempotentRequest, Remembered } from "./idempotency-store.ts";
 
 /**
@@ -5,22 +6,50 @@ import type { IdempotencyStore, IdempotentRequest, Remembered } from "./idempote
  * (the portable/edge build) and nothing else. Where it differs from the port's promise:
  * it forgets everything on restart and knows only this process's requests, so a replay
  * after a restart is treated as a first request — still the same booking and event ids,
- * deduped downstream, but a reused key with a different body goes unnoticed.
+ * deduped downstream, but a reused key with a different body goes unnoticed. Its outbox
+ * dies with the process too: an event not yet acked is lost on a crash.
  */
-export function createMemoryIdempotencyStore(): IdempotencyStore {
-  const entries = new Map<string, { fingerprint: string; response: string; event: string }>();
+export function createMemoryIdempotencyStore(now: () => number = Date.now): IdempotencyStore {
+  const entries = new Map<string, { fingerprint: string; response: string; event: string; outbox: OutboxEntry }>();
+  const outbox: OutboxEntry[] = [];
+  // Copies, as a database would hand back: a caller mutating a result cannot change what is stored.
+  const copy = <T>(x: T): T => structuredClone(x);
   return {
     async remember(r: IdempotentRequest): Promise<Remembered> {
       const id = JSON.stringify([r.operation, r.scope, r.key]);
       const found = entries.get(id);
       if (!found) {
-        entries.set(id, { fingerprint: r.fingerprint, response: JSON.stringify(r.response), event: JSON.stringify(r.event) });
-        return { kind: "first", response: r.response, event: r.event };
+        const entry: OutboxEntry = { seq: outbox.length + 1, record: copy(r.record), createdAt: now(), publishedAt: null };
+        outbox.push(entry);
+        entries.set(id, { fingerprint: r.fingerprint, response: JSON.stringify(r.response), event: JSON.stringify(r.event), outbox: entry });
+        return { kind: "first", response: r.response, event: r.event, outbox: copy(entry) };
       }
       if (found.fingerprint !== r.fingerprint) return { kind: "conflict" };
-      // Copies, as a database would hand back: a caller mutating a replay cannot change what is stored.
-      return { kind: "replay", response: JSON.parse(found.response), event: JSON.parse(found.event) };
+      return { kind: "replay", response: JSON.parse(found.response), event: JSON.parse(found.event), outbox: copy(found.outbox) };
     },
-    close: () => entries.clear(),
+    outbox: {
+      async pending(limit, createdUpTo) {
+        const due: OutboxEntry[] = [];
+        for (const e of outbox) {
+          if (due.length >= limit) break;
+          if (e.publishedAt === null && e.createdAt <= createdUpTo) due.push(copy(e));
+        }
+        return due;
+      },
+      async markPublished(seqs) {
+        const at = now();
+        for (const seq of seqs) {
+          const e = outbox[seq - 1];
+          if (e && e.publishedAt === null) e.publishedAt = at;
+        }
+      },
+      async depth() {
+        return outbox.filter((e) => e.publishedAt === null).length;
+      },
+    },
+    close: () => {
+      entries.clear();
+      outbox.length = 0;
+    },
   };
 }

@@ -32,7 +32,7 @@ describe("booking routes", () => {
     expect(env.data).toEqual({ bookingId, ...body, fareEstimate });
   });
 
-  test("a retry with the same key and body answers the same 202 and republishes the same event, byte for byte", async () => {
+  test("a retry with the same key and body answers the same 202; the acked event is not published again", async () => {
     const first = await gw.app.request("/v1/bookings", post(body, "key-2"));
     // Same body, keys in another order: the same request.
     const { vehicleType, dropoff, pickup, customerId } = body;
@@ -43,8 +43,7 @@ describe("booking routes", () => {
     expect(await again.json()).toEqual(await first.json());
     const bookingId = bookingIdForRequest("cust-7", "key-2");
     const records = (await gw.published(TOPICS.bookings)).filter((x) => x.key === bookingId);
-    expect(records.length).toBe(2);
-    expect(records[1]!.value).toBe(records[0]!.value);
+    expect(records.length).toBe(1);
   });
 
   test("the same key from another customer is another booking", async () => {

@@ -5,13 +5,14 @@ import { estimateFare } from "../../shared/booking/fare.ts";
 import { bookingIdForRequest, requestedEventId } from "../../shared/booking/ids.ts";
 import { BOOKING_REQUESTED, CustomerIdSchema, PlaceSchema, type BookingRequested } from "../../shared/events/booking.ts";
 import { VehicleTypeSchema } from "../../shared/events/driver.ts";
-import { createEnvelope, envelopeHeaders, type Envelope } from "../../shared/events/envelope.ts";
+import { createEnvelope, envelopeHeaders } from "../../shared/events/envelope.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
 import { ValidationError } from "../../shared/errors/errors.ts";
 import type { GatewayDeps } from "../deps.ts";
 import { readJson } from "../http/read-json.ts";
 import { IDEMPOTENCY_HEADER, readIdempotencyKey } from "../idempotency/idempotency-key.ts";
 import { fingerprintOf } from "../idempotency/idempotency-store.ts";
+import { deliver } from "../outbox/deliver.ts";
 
 const MAX_BODY_BYTES = 8 * 1024;
 const OPERATION = "bookings.create";
@@ -20,16 +21,16 @@ const BookingRequestSchema = v.strictObject({ customerId: CustomerIdSchema, pick
 
 /**
  * POST /v1/bookings with a required Idempotency-Key → 202 {bookingId, status:"searching",
- * fareEstimate} once `booking.requested` is durable in the log.
+ * fareEstimate} once `booking.requested` is durable: acked by the log, or, when the
+ * broker fails or takes longer than the publish timeout, in the gateway's outbox, from
+ * which the relay publishes it (gateway/outbox/; DESIGN §5).
  *
  * The booking id and the event id are UUIDv5 of (customerId, key) (shared/booking/ids.ts),
  * and the first request's response and event are stored under (customerId, key) with a
- * hash of its body (gateway/idempotency/). So a retry — after a timeout, a 503, a crash
- * anywhere — answers the first response and publishes the stored event again, byte for
- * byte: if the first publish never landed this one does, and if it did, the booking
- * worker skips the duplicate id. The same key with a different body is a 422 and
- * publishes nothing. Storing before publishing means no retry can ever see a key whose
- * event differs from what was answered.
+ * hash of its body, the event's record in the outbox in the same transaction
+ * (gateway/idempotency/). So a retry — after a timeout, a 503, a crash anywhere —
+ * answers the first response, and the stored record is published once acked, never
+ * added twice. The same key with a different body is a 422 and publishes nothing.
  */
 export function registerBookings(app: Hono, deps: Pick<GatewayDeps, "publisher" | "idempotency">): void {
   app.post(
@@ -49,12 +50,12 @@ export function registerBookings(app: Hono, deps: Pick<GatewayDeps, "publisher" 
         fingerprint: await fingerprintOf(body),
         response: { bookingId, status: "searching", fareEstimate },
         event,
+        record: { topic: TOPICS.bookings, key: event.key, value: JSON.stringify(event), headers: envelopeHeaders(event) },
       });
       if (remembered.kind === "conflict") {
         throw new ValidationError(`${IDEMPOTENCY_HEADER} was already used with a different body`, [{ field: IDEMPOTENCY_HEADER, message: "was already used by this customer for a different booking request; use a new key" }], 422);
       }
-      const stored = remembered.event as Envelope;
-      await deps.publisher.publish([{ topic: TOPICS.bookings, key: stored.key, value: JSON.stringify(stored), headers: envelopeHeaders(stored) }]);
+      await deliver(remembered.outbox, { publisher: deps.publisher, outbox: deps.idempotency.outbox });
       if (remembered.kind === "replay") c.header("idempotent-replayed", "true");
       return c.json(remembered.response as object, 202);
     },

@@ -25,7 +25,7 @@ describe("order routes refuse bad requests and publish nothing for them", () => 
     accepted++;
     await expectProblem(await gw.app.request("/v1/orders", post({ ...body, trucks: [{ vehicleType: "tipper", quantity: 4 }] }, "reused")), 422, "Idempotency-Key");
     expect((await gw.app.request("/v1/orders", post(body, "reused"))).status).toBe(202);
-    accepted++; // the replay republishes the same event
+    // The replay answers the same 202; its event was acked already, so nothing is published again.
   });
 
   const line = (vehicleType: string, quantity: unknown) => ({ vehicleType, quantity });

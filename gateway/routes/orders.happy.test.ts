@@ -37,15 +37,14 @@ describe("order routes", () => {
     expect(env.data).toEqual({ orderId, ...body });
   });
 
-  test("the same key and body twice → the same 202, and the same event republished byte for byte", async () => {
+  test("the same key and body twice → the same 202, and the acked event published once", async () => {
     const first = await gw.app.request("/v1/orders", post(body, "o-key-2"));
     const again = await gw.app.request("/v1/orders", post(body, "o-key-2"));
     expect(again.status).toBe(202);
     expect(again.headers.get("idempotent-replayed")).toBe("true");
     expect(await again.json()).toEqual(await first.json());
     const records = (await gw.published(TOPICS.orders)).filter((x) => x.key === orderIdForRequest("cust-9", "o-key-2"));
-    expect(records.length).toBe(2);
-    expect(records[1]!.value).toBe(records[0]!.value);
+    expect(records.length).toBe(1);
   });
 
   test("an order key and a booking key of the same value are separate requests", async () => {

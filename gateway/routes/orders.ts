@@ -2,7 +2,7 @@ import type { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import * as v from "valibot";
 import { CustomerIdSchema, PlaceSchema } from "../../shared/events/booking.ts";
-import { createEnvelope, envelopeHeaders, type Envelope } from "../../shared/events/envelope.ts";
+import { createEnvelope, envelopeHeaders } from "../../shared/events/envelope.ts";
 import { ORDER_CREATED, TrucksSchema, type OrderCreated } from "../../shared/events/order.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
 import { ValidationError } from "../../shared/errors/errors.ts";
@@ -12,6 +12,7 @@ import type { GatewayDeps } from "../deps.ts";
 import { readJson } from "../http/read-json.ts";
 import { IDEMPOTENCY_HEADER, readIdempotencyKey } from "../idempotency/idempotency-key.ts";
 import { fingerprintOf } from "../idempotency/idempotency-store.ts";
+import { deliver } from "../outbox/deliver.ts";
 
 const MAX_BODY_BYTES = 16 * 1024;
 const OPERATION = "orders.create";
@@ -20,10 +21,10 @@ const OrderRequestSchema = v.strictObject({ customerId: CustomerIdSchema, pickup
 
 /**
  * POST /v1/orders with a required Idempotency-Key → 202 {orderId, bookingIds} once
- * `order.created` is durable in the log. Same contract as POST /v1/bookings
- * (routes/bookings.ts), under its own operation name in the idempotency store: ids
- * derived from (customerId, key), a retry answers the first response and republishes
- * the stored event byte for byte, the key with another body is a 422.
+ * `order.created` is durable: acked by the log or in the gateway's outbox. Same contract
+ * as POST /v1/bookings (routes/bookings.ts), under its own operation name in the
+ * idempotency store: ids derived from (customerId, key), a retry answers the first
+ * response and the stored record is published once, the key with another body is a 422.
  *
  * The booking ids are answered at once: they are derived from the order id and each
  * truck's position (shared/order/trucks.ts), the very ids the order worker books.
@@ -45,12 +46,12 @@ export function registerOrders(app: Hono, deps: Pick<GatewayDeps, "publisher" | 
         fingerprint: await fingerprintOf(body),
         response: { orderId, bookingIds: expandTrucks(orderId, body.trucks).map((t) => t.bookingId) },
         event,
+        record: { topic: TOPICS.orders, key: event.key, value: JSON.stringify(event), headers: envelopeHeaders(event) },
       });
       if (remembered.kind === "conflict") {
         throw new ValidationError(`${IDEMPOTENCY_HEADER} was already used with a different body`, [{ field: IDEMPOTENCY_HEADER, message: "was already used by this customer for a different order; use a new key" }], 422);
       }
-      const stored = remembered.event as Envelope;
-      await deps.publisher.publish([{ topic: TOPICS.orders, key: stored.key, value: JSON.stringify(stored), headers: envelopeHeaders(stored) }]);
+      await deliver(remembered.outbox, { publisher: deps.publisher, outbox: deps.idempotency.outbox });
       if (remembered.kind === "replay") c.header("idempotent-replayed", "true");
       return c.json(remembered.response as object, 202);
     },

@@ -1,0 +1,42 @@
+import type { Publisher } from "../../shared/log/event-log.ts";
+import type { Outbox, OutboxEntry } from "./outbox.ts";
+
+export interface DeliveryTiming {
+  /** How long a request waits for the broker's ack before answering on the outbox's durability alone. */
+  publishTimeoutMs: number;
+  /**
+   * An unpublished entry older than this belongs to the relay. Longer than the publish
+   * timeout, so the relay never races a request still waiting for its own ack.
+   */
+  handOverAfterMs: number;
+}
+
+export const DELIVERY_TIMING: DeliveryTiming = { publishTimeoutMs: 2000, handOverAfterMs: 3000 };
+
+/**
+ * Publishes an entry just written to the outbox, and marks it once acked. Resolves
+ * true when acked within the timeout, false when the entry is left to the relay: a
+ * publish failure is not the request's failure, since the entry is already durable.
+ *
+ * When the relay owns an older entry (the broker was down), this one is left to the
+ * relay too without trying: it publishes in insertion order, so nothing overtakes the
+ * backlog. A publish that outlives the timeout still marks its entry if acked later.
+ */
+export async function deliver(entry: OutboxEntry, deps: { publisher: Publisher; outbox: Outbox }, timing: DeliveryTiming = DELIVERY_TIMING, now: () => number = Date.now): Promise<boolean> {
+  if (entry.publishedAt !== null) return true;
+  const [oldest] = await deps.outbox.pending(1, now() - timing.handOverAfterMs);
+  if (oldest && oldest.seq < entry.seq) return false;
+
+  const acked = deps.publisher.publish([entry.record]).then(
+    () => deps.outbox.markPublished([entry.seq]).then(() => true),
+    // The relay publishes it: the entry stays pending.
+    () => false,
+  );
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timing.publishTimeoutMs)));
+  try {
+    return await Promise.race([acked, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
