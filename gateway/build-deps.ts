@@ -9,6 +9,7 @@ import type { Logger } from "../shared/logging/logger.ts";
 import { readOrder } from "../shared/order/order-query.ts";
 import type { GatewayConfig } from "./config.ts";
 import type { GatewayDeps } from "./deps.ts";
+import { timedPublisher } from "./events/timed-publisher.ts";
 import type { IdempotencyStore } from "./idempotency/idempotency-store.ts";
 import { outboxReadiness } from "./outbox/outbox-readiness.ts";
 
@@ -24,7 +25,7 @@ export interface GatewayResources {
 /** Wires the gateway's dependencies from opened resources; shared by gateway/main.ts and dev.ts. */
 export function buildGatewayDeps(config: GatewayConfig, r: GatewayResources, logger: Logger, registry: Registry): GatewayDeps {
   return {
-    publisher: r.log.publisher(),
+    publisher: timedPublisher(r.log.publisher(), registry),
     registry,
     logger,
     geo: r.geo,
