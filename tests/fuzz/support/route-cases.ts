@@ -1,0 +1,245 @@
+import fc from "fast-check";
+import { CANCELLED_BY } from "../../../shared/events/booking.ts";
+import { DRIVER_STATUSES, VEHICLE_TYPES } from "../../../shared/events/driver.ts";
+
+/*
+ * The requests the route fuzz test sends: valid bodies for every route, the same with one
+ * field changed, broken JSON, junk, oversized bodies, hostile ids, odd headers, methods and
+ * query strings. Not a test file; tests/fuzz/routes.fuzz.test.ts states the properties.
+ */
+
+/** Fixes are dated relative to the start, so a seed replays the same bodies (the 6 h age window dwarfs the run). */
+const NOW = Date.now();
+
+type Headers = [string, string][];
+export interface Case {
+  method: string;
+  path: string;
+  headers: Headers;
+  body?: string;
+}
+
+// --- adversarial atoms -------------------------------------------------------
+
+const KB10 = "x".repeat(10 * 1024);
+
+/** Values a field should never accept, or accept only at its edges: JSON cannot carry NaN, so those come in raw mutations. */
+const weirdValue: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom<unknown>(1e308, -1e308, -0, 5e-324, Number.MAX_SAFE_INTEGER + 2, 2 ** 64, -1, 0, 90.000001, -180.5, 361, 100_001, 1.5, 201, 501) },
+  { weight: 4, arbitrary: fc.constantFrom<unknown>("", " ", "😀", "\u202Eabc\u202C", "a\u0000b", KB10, "../../etc/passwd", "%2e%2e%2f", "12.5", "true", "null", "sedan ", "SEDAN", "2024-13-45T99:99:99Z") },
+  { weight: 2, arbitrary: fc.constantFrom<unknown>(null, true, false, [], {}, [1, 2], { lat: 1 }, ["sedan"]) },
+  { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
+  { weight: 1, arbitrary: fc.string({ unit: "grapheme", maxLength: 40 }) },
+);
+
+/** Ids in a path: mostly valid so the body validators run, otherwise hostile. */
+const hostileId = fc.oneof(
+  fc.constantFrom("", "😀", "\u202Ed-1", "a\u0000b", KB10, "../../etc/passwd", "..", ".", "%2e%2e%2f", "%00", "%", "%zz", "%E0%A4%A", "a%2Fb", "a b", "a?b=c", "a#frag", "ñandú", "9".repeat(400), "nearby"),
+  fc.string({ unit: "binary", maxLength: 30 }),
+  fc.string({ unit: "grapheme", maxLength: 30 }),
+);
+
+/** Lone surrogates make encodeURIComponent throw; such an id is then sent raw, which the URL parser escapes itself. */
+function encodeSegment(s: string, encode: boolean): string {
+  if (!encode) return s;
+  try {
+    return encodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+const pathId = (valid: fc.Arbitrary<string>) =>
+  fc.tuple(fc.oneof({ weight: 5, arbitrary: valid }, { weight: 2, arbitrary: hostileId }), fc.boolean()).map(([id, encode]) => encodeSegment(id, encode));
+
+const simpleId = fc.oneof(fc.constantFrom("d-1", "driver_42", "X"), fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/));
+const customerId = fc.oneof(fc.constantFrom("cust-1", "cust-2"), fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/));
+const lat = fc.double({ min: -85, max: 85, noNaN: true });
+const lng = fc.double({ min: -180, max: 180, noNaN: true });
+const place = fc.record({ lat, lng, address: fc.string({ minLength: 1, maxLength: 200 }) }, { requiredKeys: ["lat", "lng"] });
+const vehicleType = fc.constantFrom(...VEHICLE_TYPES);
+
+// --- valid bodies, per route -------------------------------------------------
+
+const fix = fc.record(
+  {
+    lat,
+    lng,
+    recordedAt: fc.integer({ min: -5 * 3600, max: 20 }).map((s) => new Date(NOW + s * 1000).toISOString()),
+    speed: fc.double({ min: 0, max: 150, noNaN: true }),
+    heading: fc.double({ min: 0, max: 360, noNaN: true }),
+    accuracy: fc.double({ min: 0, max: 100_000, noNaN: true }),
+  },
+  { requiredKeys: ["lat", "lng", "recordedAt"] },
+);
+const locationsBody = fc.record({ fixes: fc.array(fix, { minLength: 1, maxLength: 4 }) });
+const statusBody = fc.record({ status: fc.constantFrom(...DRIVER_STATUSES), vehicleType });
+const bookingBody = fc.record({ customerId, pickup: place, dropoff: place, vehicleType });
+const orderBody = fc.record({ customerId, pickup: place, dropoff: place, trucks: fc.array(fc.record({ vehicleType, quantity: fc.integer({ min: 1, max: 5 }) }), { minLength: 1, maxLength: 3 }) });
+const acceptBody = fc.record({ driverId: simpleId });
+const cancelBody = fc.record({ by: fc.constantFrom(...CANCELLED_BY), reason: fc.string({ minLength: 1, maxLength: 200 }) }, { requiredKeys: ["by"] });
+
+// --- body mutations ----------------------------------------------------------
+
+type Json = unknown;
+type Path = (string | number)[];
+
+/** Every node's path, root excluded, so a mutation can hit a nested field as easily as a top-level one. */
+function pathsOf(value: Json, prefix: Path = []): Path[] {
+  if (value === null || typeof value !== "object") return [];
+  const entries = Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value);
+  return entries.flatMap(([k, v]) => [[...prefix, k], ...pathsOf(v, [...prefix, k])]);
+}
+
+function mutate(valid: Json, pick: number, how: "set" | "delete" | "extra", weird: unknown): Json {
+  const copy = structuredClone(valid) as Record<string | number, unknown>;
+  const paths = pathsOf(copy);
+  const path = paths[pick % paths.length]!;
+  let parent: Record<string | number, unknown> = copy;
+  for (const k of path.slice(0, -1)) parent = parent[k] as Record<string | number, unknown>;
+  const last = path[path.length - 1]!;
+  if (how === "set") parent[last] = weird;
+  else if (how === "delete") Array.isArray(parent) ? parent.splice(last as number, 1) : delete parent[last];
+  else if (typeof parent === "object" && !Array.isArray(parent)) parent[`x${pick % 7}`] = weird;
+  else parent[last] = { ...(parent[last] as object), extra: weird };
+  return copy;
+}
+
+/** JSON that JSON.stringify cannot produce: broken syntax, non-JSON number literals, duplicate keys. */
+const rawMutation = (text: string) =>
+  fc.oneof(
+    fc.nat(text.length).map((n) => text.slice(0, n)),
+    fc.constantFrom("x", "}", ",", "\u0000", " garbage", "{}", "]").map((g) => text + g),
+    fc.constantFrom("NaN", "Infinity", "-Infinity", "-0", "1e999", "0x10", "01", "123456789012345678901234567890123456789", "4.9e-325", "+1", ".5").map((lit) => text.replace(/-?\d+(\.\d+)?(e[+-]?\d+)?/, lit)),
+    fc.tuple(fc.constantFrom("vehicleType", "customerId", "status", "fixes", "driverId", "by", "trucks", "lat"), weirdValue).map(([k, w]) => text.replace(/^\{/, `{${JSON.stringify(k)}:${JSON.stringify(w) ?? "null"},`)),
+    fc.tuple(fc.constantFrom("vehicleType", "customerId", "status", "fixes", "driverId", "by", "trucks"), weirdValue).map(([k, w]) => text.replace(/\}$/, `,${JSON.stringify(k)}:${JSON.stringify(w) ?? "null"}}`)),
+  );
+
+const junkBody = fc.oneof(
+  fc.constantFrom(64, 3000, 50_000).map((d) => "[".repeat(d) + "]".repeat(d)),
+  fc.constantFrom(64, 3000).map((d) => '{"a":'.repeat(d) + "1" + "}".repeat(d)),
+  fc.constantFrom("", "null", "[]", "{}", "0", '"x"', "true", "\uFEFF{}", "{'a':1}", "{\"a\":1,}"),
+  fc.json({ maxDepth: 3 }),
+  fc.string({ unit: "binary", maxLength: 200 }),
+);
+
+/** A route's body: valid, one field changed, syntactically broken, junk, or too large. */
+function bodyOf(valid: fc.Arbitrary<Json>): fc.Arbitrary<string> {
+  return fc.oneof(
+    { weight: 3, arbitrary: valid.map((b) => JSON.stringify(b)) },
+    {
+      weight: 5,
+      arbitrary: fc.tuple(valid, fc.nat(), fc.constantFrom("set", "set", "delete", "extra") as fc.Arbitrary<"set" | "delete" | "extra">, weirdValue).map(([b, pick, how, w]) => JSON.stringify(mutate(b, pick, how, w)) ?? "null"),
+    },
+    { weight: 2, arbitrary: valid.chain((b) => rawMutation(JSON.stringify(b))) },
+    { weight: 1, arbitrary: junkBody },
+    { weight: 1, arbitrary: valid.map((b) => " ".repeat(300 * 1024) + JSON.stringify(b)) },
+  );
+}
+
+// --- headers and query strings -----------------------------------------------
+
+/** What a raw HTTP server would see for a UTF-8 header value: its bytes as Latin-1 (fetch refuses anything above U+00FF). */
+const asLatin1 = (s: string) => String.fromCharCode(...new TextEncoder().encode(s));
+
+const contentType = fc.oneof(
+  { weight: 8, arbitrary: fc.constant<Headers>([["content-type", "application/json"]]) },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom<Headers>(
+      [],
+      [["content-type", "text/plain"]],
+      [["content-type", "application/json; charset=utf-16"]],
+      [["content-type", "multipart/form-data; boundary=x"]],
+      [["content-type", "application/x-www-form-urlencoded"]],
+      [["content-type", ";;;"]],
+      [["content-type", "application/json"], ["content-type", "text/html"]],
+    ),
+  },
+);
+
+const extraHeaders = fc.oneof(
+  { weight: 8, arbitrary: fc.constant<Headers>([]) },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom<Headers>(
+      [["x-junk", "v".repeat(64 * 1024)]],
+      [["x-junk", asLatin1("😀 \u202Eرجل")]],
+      [["x-😀", "1"]],
+      [["content-length", "1"]],
+      [["x-request-id", "../../etc/passwd"]],
+      [["accept", "application/xml"]],
+      [["transfer-encoding", "chunked"]],
+    ),
+  },
+);
+
+const idemKeys = ["k-1", "k-2", "k-3", "order-7", "a", "Z".repeat(255)];
+const idempotencyKey = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom(...idemKeys).map<Headers>((k) => [["idempotency-key", k]]) },
+  { weight: 2, arbitrary: fc.uuid().map<Headers>((k) => [["idempotency-key", k]]) },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom<Headers>(
+      [],
+      [["idempotency-key", ""]],
+      [["idempotency-key", "has a space"]],
+      [["idempotency-key", "k".repeat(256)]],
+      [["idempotency-key", "k-1"], ["idempotency-key", "k-1"]],
+      [["idempotency-key", "k-1"], ["idempotency-key", "k-2"]],
+      [["idempotency-key", asLatin1("ключ")]],
+      [["idempotency-key", "k\u0001"]],
+    ),
+  },
+);
+
+const queryValue = fc.oneof(
+  fc.constantFrom("", "0", "-0", "1e400", "0x10", "NaN", "Infinity", "12.97", "77.59", "-91", "5000", "50001", "100", "101", "sedan", "rocket", "2024-01-01T00:00:00Z", "9".repeat(400), "%zz", "%00", "😀", KB10),
+  fc.double().map(String),
+  fc.string({ maxLength: 20 }),
+);
+
+function queryOf(names: readonly string[]): fc.Arbitrary<string> {
+  const pair = fc.tuple(fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...names) }, { weight: 1, arbitrary: fc.string({ maxLength: 8 }) }), queryValue, fc.boolean());
+  return fc.oneof(
+    { weight: 4, arbitrary: fc.array(pair, { maxLength: 7 }).map((ps) => (ps.length ? "?" + ps.map(([k, v, enc]) => `${encodeSegment(k, enc)}=${encodeSegment(v, enc)}`).join("&") : "")) },
+    { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 60 }).map((s) => `?${s}`) },
+  );
+}
+
+const validNearbyQuery = fc.record({ lat, lng, vehicleType }).map((q) => `?lat=${q.lat.toFixed(5)}&lng=${q.lng.toFixed(5)}&vehicleType=${q.vehicleType}`);
+
+// --- route cases ---------------------------------------------------------------
+
+const post = (path: fc.Arbitrary<string>, body: fc.Arbitrary<string>, method = "POST", extra: fc.Arbitrary<Headers> = fc.constant([])) =>
+  fc.tuple(path, body, contentType, extra, extraHeaders).map(([p, b, ct, ex, xh]): Case => ({ method, path: p, body: b, headers: [...ct, ...ex, ...xh] }));
+
+const get = (path: fc.Arbitrary<string>) => fc.tuple(path, queryOf(["x"]), extraHeaders).map(([p, q, xh]): Case => ({ method: "GET", path: p + q, headers: xh }));
+
+const bookingId = pathId(fc.uuid());
+const driverId = pathId(simpleId);
+
+const routeCase: fc.Arbitrary<Case> = fc.oneof(
+  { weight: 6, arbitrary: post(driverId.map((d) => `/v1/drivers/${d}/locations`), bodyOf(locationsBody)) },
+  { weight: 4, arbitrary: post(driverId.map((d) => `/v1/drivers/${d}/status`), bodyOf(statusBody), "PUT") },
+  { weight: 6, arbitrary: post(fc.constant("/v1/bookings"), bodyOf(bookingBody), "POST", idempotencyKey) },
+  { weight: 6, arbitrary: post(fc.constant("/v1/orders"), bodyOf(orderBody), "POST", idempotencyKey) },
+  { weight: 3, arbitrary: post(bookingId.map((b) => `/v1/bookings/${b}/accept`), bodyOf(acceptBody)) },
+  { weight: 3, arbitrary: post(bookingId.map((b) => `/v1/bookings/${b}/cancel`), bodyOf(cancelBody)) },
+  { weight: 2, arbitrary: post(fc.tuple(bookingId, fc.constantFrom("start", "complete")).map(([b, a]) => `/v1/bookings/${b}/${a}`), fc.oneof(junkBody, fc.constant(""))) },
+  { weight: 3, arbitrary: fc.tuple(fc.oneof(validNearbyQuery, queryOf(["lat", "lng", "vehicleType", "radiusM", "limit"])), extraHeaders).map(([q, xh]): Case => ({ method: "GET", path: `/v1/drivers/nearby${q}`, headers: xh })) },
+  { weight: 3, arbitrary: fc.tuple(driverId, queryOf(["from", "to", "limit", "cursor"]), extraHeaders).map(([d, q, xh]): Case => ({ method: "GET", path: `/v1/drivers/${d}/trail${q}`, headers: xh })) },
+  { weight: 2, arbitrary: get(driverId.map((d) => `/v1/drivers/${d}`)) },
+  { weight: 2, arbitrary: get(bookingId.map((b) => `/v1/bookings/${b}`)) },
+  { weight: 2, arbitrary: get(bookingId.map((o) => `/v1/orders/${o}`)) },
+  { weight: 2, arbitrary: get(fc.constantFrom("/healthz", "/readyz", "/metrics")) },
+  { weight: 1, arbitrary: get(fc.oneof(fc.constantFrom("/", "//v1/bookings", "/v1/drivers//locations", "/v1/../v1/bookings", "/V1/BOOKINGS", "/v1/bookings/"), fc.string({ maxLength: 30 }).map((s) => `/v1/${s}`))) },
+);
+
+/** A route hit with the wrong method; fetch forbids a body on GET and HEAD, so theirs is dropped. */
+const oddMethodCase = fc.tuple(routeCase, fc.constantFrom("PATCH", "DELETE", "OPTIONS", "HEAD", "GET", "PUT", "POST", "FOO", "get", "post")).map(([c, method]): Case => {
+  const bodiless = ["GET", "HEAD"].includes(method.toUpperCase());
+  return { ...c, method, body: bodiless ? undefined : (c.body ?? "") };
+});
+
+export const anyCase = fc.oneof({ weight: 9, arbitrary: routeCase }, { weight: 1, arbitrary: oddMethodCase });
