@@ -70,6 +70,13 @@ describe("booking state machine", () => {
     expect(decide(at("cancelled", { driverId: "d-1" }), accept("d-1"))).toEqual({ ok: false, code: "closed", reason: "the booking is cancelled" });
   });
 
+  test("a driver holding another open booking cannot accept: refused as driver-busy; holding none (or this one) is fine", () => {
+    expect(decide(at("offered"), accept("d-2"), { driverHolds: "other-booking" })).toMatchObject({ ok: false, code: "driver-busy", reason: "driver d-2 already holds booking other-booking" });
+    expect(decide(at("offered"), accept("d-2"), { driverHolds: null })).toEqual({ ok: true, status: "accepted", driverId: "d-2" });
+    // Not offered stays the answer for a driver who was never offered it, busy or not.
+    expect(decide(at("offered"), accept("d-9"), { driverHolds: "other-booking" })).toMatchObject({ ok: false, code: "not-offered" });
+  });
+
   test("the winning driver accepting again is refused quietly (already-yours), not as a loss", () => {
     expect(decide(at("accepted"), accept("d-1"))).toMatchObject({ ok: false, code: "already-yours" });
   });

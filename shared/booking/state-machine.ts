@@ -10,7 +10,8 @@ import type { BookingEvent } from "../events/booking.ts";
  * Anything else is refused with a reason and changes nothing; the worker records the
  * refusal in the booking's audit (applied = false). Deliberate choices:
  * - A driver may accept only while the booking is `offered` and only if one of its
- *   waves offered it to them; the first such accept wins.
+ *   waves offered it to them; the first such accept wins. A driver holds one booking
+ *   at a time: while one of theirs is accepted or started, their accepts are refused.
  * - `expired` ends only a booking that is still searching. The worker decides expiry
  *   when the last wave runs out, but a driver's accept can land in the log between
  *   that decision and the `booking.expired` event: the accept wins (what the customer
@@ -42,7 +43,13 @@ export interface BookingSnapshot {
  * Why an event was refused. `already-yours` (the winning driver accepting again, e.g.
  * an app retrying) is refused without telling the driver they lost.
  */
-export type RefusalCode = "exists" | "unknown-booking" | "invalid-transition" | "stale-timer" | "stale-offer" | "already-yours" | "taken" | "not-offered" | "closed";
+export type RefusalCode = "exists" | "unknown-booking" | "invalid-transition" | "stale-timer" | "stale-offer" | "already-yours" | "taken" | "not-offered" | "closed" | "driver-busy";
+
+/** What a decision needs to know beyond the booking itself. */
+export interface DecideContext {
+  /** For `booking.accepted`: another open (accepted or started) booking the accepting driver holds, if any. */
+  driverHolds?: string | null;
+}
 
 export type Verdict = { ok: true; status: BookingStatus; driverId: string | null } | { ok: false; code: RefusalCode; reason: string };
 
@@ -51,7 +58,7 @@ const to = (s: BookingSnapshot, status: BookingStatus, driverId = s.driverId): V
 const refuse = (code: RefusalCode, reason: string): Verdict => ({ ok: false, code, reason });
 const notWhile = (e: BookingEvent, s: BookingSnapshot) => refuse("invalid-transition", `${e.type} is not allowed while the booking is ${s.status}`);
 
-export function decide(s: BookingSnapshot | null, e: BookingEvent): Verdict {
+export function decide(s: BookingSnapshot | null, e: BookingEvent, ctx: DecideContext = {}): Verdict {
   if (e.type === "booking.requested") return s ? refuse("exists", "the booking already exists") : { ok: true, status: "requested", driverId: null };
   if (!s) return refuse("unknown-booking", "no such booking");
   switch (e.type) {
@@ -62,7 +69,7 @@ export function decide(s: BookingSnapshot | null, e: BookingEvent): Verdict {
       if (!SEARCHING.includes(s.status)) return refuse("stale-timer", `the search ended: the booking is ${s.status}`);
       return e.data.wave === s.wave ? keep(s) : refuse("stale-timer", `wave ${e.data.wave} is over; the booking is on wave ${s.wave}`);
     case "booking.accepted":
-      return decideAccept(s, e.data.driverId);
+      return decideAccept(s, e.data.driverId, ctx.driverHolds ?? null);
     case "booking.accept-rejected":
       return keep(s);
     case "booking.started":
@@ -76,13 +83,14 @@ export function decide(s: BookingSnapshot | null, e: BookingEvent): Verdict {
   }
 }
 
-function decideAccept(s: BookingSnapshot, driverId: string): Verdict {
+function decideAccept(s: BookingSnapshot, driverId: string, holds: string | null): Verdict {
   switch (s.status) {
     case "accepted":
     case "started":
       return s.driverId === driverId ? refuse("already-yours", `driver ${driverId} already holds the booking`) : refuse("taken", "another driver accepted first");
     case "offered":
-      return s.offeredDriverIds.includes(driverId) ? to(s, "accepted", driverId) : refuse("not-offered", `driver ${driverId} was not offered the booking`);
+      if (!s.offeredDriverIds.includes(driverId)) return refuse("not-offered", `driver ${driverId} was not offered the booking`);
+      return holds ? refuse("driver-busy", `driver ${driverId} already holds booking ${holds}`) : to(s, "accepted", driverId);
     case "requested":
       return refuse("not-offered", `driver ${driverId} was not offered the booking`);
     default:

@@ -109,7 +109,7 @@ export const bookings = sqliteTable(
     requestedAt: text("requested_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },
-  (t) => [index("bookings_order_idx").on(t.orderId), index("bookings_customer_idx").on(t.customerId, t.requestedAt)],
+  (t) => [index("bookings_order_idx").on(t.orderId), index("bookings_customer_idx").on(t.customerId, t.requestedAt), index("bookings_driver_idx").on(t.driverId, t.status)],
 );
 
 /**

@@ -60,8 +60,8 @@ export const BOOKING_ACCEPTED = "booking.accepted";
 export const BookingAcceptedSchema = v.strictObject({ ...bookingId, driverId: DriverIdSchema });
 export type BookingAccepted = v.InferOutput<typeof BookingAcceptedSchema>;
 
-/** taken: another driver won; not-offered: this driver was never offered it; closed: the booking is no longer searching. */
-export const ACCEPT_REJECT_REASONS = ["taken", "not-offered", "closed", "unknown-booking"] as const;
+/** taken: another driver won; not-offered: this driver was never offered it; closed: the booking is no longer searching; driver-busy: the driver already holds another open booking. */
+export const ACCEPT_REJECT_REASONS = ["taken", "not-offered", "closed", "unknown-booking", "driver-busy"] as const;
 export type AcceptRejectReason = (typeof ACCEPT_REJECT_REASONS)[number];
 
 export const BOOKING_ACCEPT_REJECTED = "booking.accept-rejected";

@@ -1,17 +1,19 @@
 import type { Db } from "../../shared/db/open-libsql.ts";
+import type { Tx } from "../../shared/db/write-transaction.ts";
+import { RetryableError } from "../../shared/errors/errors.ts";
 import { decide } from "../../shared/booking/state-machine.ts";
 import { checkWaveSettings, DEFAULT_WAVES, type WavePlan } from "../../shared/booking/waves.ts";
 import type { WorkerDeps } from "../deps.ts";
 import { DEFAULT_GEO_TIMEOUT_MS, geoCall } from "../location/geo-call.ts";
 import { applyOnce } from "../runtime/apply-once.ts";
 import type { ConsumedEvent, Handler } from "../runtime/handler.ts";
-import { processedIds } from "../runtime/processed-events.ts";
+import { processedIds, unseen } from "../runtime/processed-events.ts";
 import { parseBookingEvent, type ParsedBookingEvent } from "./booking-event.ts";
 import { rollUpOrder } from "../order/roll-up-store.ts";
-import { loadBooking, writeOutcome, type LoadedBooking } from "./booking-store.ts";
-import { planWave, type MatchingSettings } from "./matching.ts";
+import { advance, loadBookings, openBookingsOf, writeOutcome, type LoadedBooking } from "./booking-store.ts";
+import { planWave, type MatchingSettings, type SearchFrom } from "./matching.ts";
 import { drainOutbox } from "./outbox.ts";
-import { react } from "./reactions.ts";
+import { react, type Outcome } from "./reactions.ts";
 
 export type BookingDeps = Pick<WorkerDeps, "db" | "geo" | "publisher">;
 
@@ -23,19 +25,26 @@ export interface BookingHandlerSettings extends MatchingSettings {
 }
 
 /**
- * The booking worker: every event on `bookings`, one at a time in log order, through
- * the state machine (shared/booking/state-machine.ts) into libSQL.
+ * The booking worker: the events of a batch (one partition of `bookings`, in log order)
+ * through the state machine (shared/booking/state-machine.ts) into libSQL.
  *
- * Per event: load the booking; let the state machine judge the event; when it applies
- * a `booking.requested` or `booking.wave-due`, plan the next wave against the geo
- * index (matching.ts); work out every effect (reactions.ts); set drivers busy or
- * available in the geo index; then, in ONE applyOnce transaction, record the event id,
- * the audit row (refused events too), the booking, its offers, its timer, its
- * follow-up records in the outbox and, for a truck of an order, the order's roll-up
- * (workers/order/roll-up-store.ts). After the batch, the outbox is published
+ * Per batch: load every booking it touches (and, for accepts, what the accepting
+ * drivers already hold) in a few queries; start the geo searches the batch's
+ * `booking.requested` and `booking.wave-due` events will need, all at once (matching.ts);
+ * then decide event by event in log order, each on the booking as the events before it
+ * left it, and work out every effect (reactions.ts); set drivers busy or available in
+ * the geo index; then, in ONE applyOnce transaction, record the event ids, the audit
+ * rows (refused events too), the bookings, their offers, timers and follow-up records
+ * in the outbox and, for trucks of an order, the order's roll-up
+ * (workers/order/roll-up-store.ts). After the commit, the outbox is published
  * (outbox.ts): the worker's decisions (offered, expired, accept-rejected) come back
  * through the log and are applied like any other event, so a replay from the log
  * rebuilds the same bookings.
+ *
+ * Why a batch at a time: a transaction's commit (an fsync) and the geo round trips were
+ * most of an event's cost; one commit per batch and concurrent searches keep the first
+ * offer wave fast when bookings arrive by the hundred per second. A search planned for
+ * a booking that an earlier event of the same batch moved on is planned again.
  *
  * Geo status writes come before the commit, not after: were they after, a crash in
  * between would lose them, since the redelivered event is skipped as applied. Before,
@@ -63,40 +72,98 @@ export function createBookingHandler(settings: Partial<BookingHandlerSettings> =
 
   return async (events, deps) => {
     // Redeliveries would be skipped by applyOnce anyway; skipping them here also spares their geo calls.
-    const seen = await processedIds(deps.db.client, BOOKING_GROUP, events.map((e) => e.id));
-    for (const e of events) if (!seen.has(e.id)) await applyEvent(e, deps, s);
+    const fresh = unseen(events, await processedIds(deps.db.client, BOOKING_GROUP, events.map((e) => e.id)));
+    if (fresh.length > 0) await applyBatch(fresh, deps, s);
     await drain(deps);
   };
 }
 
-async function applyEvent(consumed: ConsumedEvent, deps: BookingDeps, s: BookingHandlerSettings): Promise<void> {
-  const event = parseBookingEvent(consumed);
-  const before = await loadBooking(deps.db.orm, event.data.bookingId);
-  const verdict = decide(before, event);
+interface Decided {
+  consumed: ConsumedEvent;
+  before: LoadedBooking | null;
+  outcome: Outcome;
+}
+
+async function applyBatch(fresh: ConsumedEvent[], deps: BookingDeps, s: BookingHandlerSettings): Promise<void> {
+  const events = fresh.map(parseBookingEvent);
   const now = s.now();
-  const plan = verdict.ok ? await planIfNeeded(event, before, deps, s, now) : undefined;
-  const outcome = react({ before, event, verdict, plan, waves: s.waves, now });
-  if (outcome.geo.length > 0) await geoCall("setStatus", () => deps.geo.setStatus(outcome.geo), s.geoTimeoutMs);
-  const update = outcome.update;
-  const truckChanged = before?.orderId && update && (update.status !== before.status || update.driverId !== before.driverId);
+  const state = await loadBookings(deps.db.orm, [...new Set(events.map((e) => e.data.bookingId))]);
+  const holds = await openBookingsOf(deps.db.orm, [...new Set(events.flatMap((e) => (e.type === "booking.accepted" ? [e.data.driverId] : [])))]);
+  const searches = events.map((e) => startSearch(e, state.get(e.data.bookingId) ?? null, deps, s, now));
+  // Unawaited searches must not reject unhandled when an earlier one throws first.
+  for (const p of searches) p?.promise.catch(() => {});
+
+  const decided: Decided[] = [];
+  for (const [i, event] of events.entries()) {
+    const before = state.get(event.data.bookingId) ?? null;
+    const verdict = decide(before, event, { driverHolds: event.type === "booking.accepted" ? heldElsewhere(holds, event.data.driverId, event.data.bookingId) : null });
+    const plan = verdict.ok ? await planFor(event, before, searches[i], deps, s, now) : undefined;
+    const outcome = react({ before, event, verdict, plan, waves: s.waves, now });
+    const after = advance(before, outcome);
+    state.set(event.data.bookingId, after);
+    trackHolds(holds, before, after);
+    decided.push({ consumed: fresh[i]!, before, outcome });
+  }
+
+  const geo = decided.flatMap((d) => d.outcome.geo);
+  if (geo.length > 0) await geoCall("setStatus", () => deps.geo.setStatus(geo), s.geoTimeoutMs);
   await applyOnce(
     deps.db,
     BOOKING_GROUP,
-    [consumed],
-    async (tx) => {
-      await writeOutcome(tx, outcome, before?.version ?? null, now);
-      // A truck of an order: the order rolls up in this same transaction (workers/order/roll-up-store.ts).
-      if (truckChanged) {
-        const cause = { eventId: consumed.id, correlationId: consumed.correlationId, occurredAt: consumed.occurredAt };
-        await rollUpOrder(tx, { orderId: before.orderId!, bookingId: before.bookingId, status: update.status, driverId: update.driverId, cause }, now);
-      }
+    fresh,
+    async (tx, applying) => {
+      if (applying.length !== fresh.length) throw new RetryableError("another consumer applied part of this batch meanwhile; deciding again");
+      for (const d of decided) await writeDecided(tx, d, now);
     },
     s.now,
   );
 }
 
-function planIfNeeded(event: ParsedBookingEvent, before: LoadedBooking | null, deps: BookingDeps, s: BookingHandlerSettings, now: number): Promise<WavePlan> | undefined {
-  if (event.type === "booking.requested") return planWave(deps.geo, { pickup: event.data.pickup, vehicleType: event.data.vehicleType, wave: 0, offeredDriverIds: [] }, s, now);
-  if (event.type === "booking.wave-due" && before) return planWave(deps.geo, before, s, now);
+async function writeDecided(tx: Tx, { consumed, before, outcome }: Decided, now: number): Promise<void> {
+  await writeOutcome(tx, outcome, before?.version ?? null, now);
+  const update = outcome.update;
+  // A truck of an order: the order rolls up in this same transaction (workers/order/roll-up-store.ts).
+  if (before?.orderId && update && (update.status !== before.status || update.driverId !== before.driverId)) {
+    const cause = { eventId: consumed.id, correlationId: consumed.correlationId, occurredAt: consumed.occurredAt };
+    await rollUpOrder(tx, { orderId: before.orderId, bookingId: before.bookingId, status: update.status, driverId: update.driverId, cause }, now);
+  }
+}
+
+/** A geo search started ahead of its event's turn, and the booking state it assumed. */
+interface Search {
+  from: SearchFrom;
+  promise: Promise<WavePlan>;
+}
+
+function searchFrom(event: ParsedBookingEvent, before: LoadedBooking | null): SearchFrom | undefined {
+  if (event.type === "booking.requested") return { pickup: event.data.pickup, vehicleType: event.data.vehicleType, wave: 0, offeredDriverIds: [] };
+  if (event.type === "booking.wave-due" && before) return before;
   return undefined;
+}
+
+function startSearch(event: ParsedBookingEvent, stored: LoadedBooking | null, deps: BookingDeps, s: BookingHandlerSettings, now: number): Search | undefined {
+  const from = searchFrom(event, stored);
+  return from && { from: { wave: from.wave, offeredDriverIds: from.offeredDriverIds, pickup: from.pickup, vehicleType: from.vehicleType }, promise: planWave(deps.geo, from, s, now) };
+}
+
+/** The plan an applied `requested` or `wave-due` needs: the early search's, unless an earlier event of the batch moved the booking on. */
+function planFor(event: ParsedBookingEvent, before: LoadedBooking | null, early: Search | undefined, deps: BookingDeps, s: BookingHandlerSettings, now: number): Promise<WavePlan> | undefined {
+  const from = searchFrom(event, before);
+  if (!from) return undefined;
+  const same = early && early.from.wave === from.wave && early.from.offeredDriverIds.length === from.offeredDriverIds.length;
+  return same ? early.promise : planWave(deps.geo, from, s, now);
+}
+
+function heldElsewhere(holds: Map<string, string>, driverId: string, bookingId: string): string | null {
+  const held = holds.get(driverId);
+  return held && held !== bookingId ? held : null;
+}
+
+/** Keeps the batch's view of which driver holds which booking in step with its decisions. */
+function trackHolds(holds: Map<string, string>, before: LoadedBooking | null, after: LoadedBooking | null): void {
+  const holding = (b: LoadedBooking | null) => (b?.driverId && (b.status === "accepted" || b.status === "started") ? b.driverId : null);
+  const was = holding(before);
+  const is = holding(after);
+  if (was && was !== is && holds.get(was) === after?.bookingId) holds.delete(was);
+  if (is) holds.set(is, after!.bookingId);
 }

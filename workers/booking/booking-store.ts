@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import type { Orm } from "../../shared/db/open-libsql.ts";
 import { bookingEvents, bookingOffers, bookings, bookingTimers } from "../../shared/db/schema.ts";
 import type { Tx } from "../../shared/db/write-transaction.ts";
@@ -22,14 +22,17 @@ export interface LoadedBooking extends BookingSnapshot {
   version: number;
 }
 
+const CHUNK = 500;
+/** A driver holds a booking from its accept until it completes or is cancelled. */
+const OPEN_HOLD: LoadedBooking["status"][] = ["accepted", "started"];
+
 const place = (lat: number, lng: number, address: string | null): Place => (address === null ? { lat, lng } : { lat, lng, address });
 
-export async function loadBooking(orm: Orm, bookingId: string): Promise<LoadedBooking | null> {
-  const [b] = await orm.select().from(bookings).where(eq(bookings.bookingId, bookingId));
-  if (!b) return null;
-  const offers = await orm.select({ driverId: bookingOffers.driverId }).from(bookingOffers).where(eq(bookingOffers.bookingId, bookingId));
+type BookingRow = typeof bookings.$inferSelect;
+
+function loaded(b: BookingRow, offeredDriverIds: string[]): LoadedBooking {
   return {
-    bookingId,
+    bookingId: b.bookingId,
     customerId: b.customerId,
     orderId: b.orderId,
     vehicleType: b.vehicleType,
@@ -40,21 +43,65 @@ export async function loadBooking(orm: Orm, bookingId: string): Promise<LoadedBo
     status: b.status,
     driverId: b.driverId,
     wave: b.wave,
-    offeredDriverIds: offers.map((o) => o.driverId),
+    offeredDriverIds,
     version: b.version,
   };
+}
+
+/** The bookings among `bookingIds` as stored (two queries, whatever the count); absent ids map to null. */
+export async function loadBookings(orm: Orm, bookingIds: readonly string[]): Promise<Map<string, LoadedBooking | null>> {
+  const out = new Map<string, LoadedBooking | null>(bookingIds.map((id) => [id, null]));
+  for (let i = 0; i < bookingIds.length; i += CHUNK) {
+    const part = bookingIds.slice(i, i + CHUNK);
+    const rows = await orm.select().from(bookings).where(inArray(bookings.bookingId, part));
+    if (rows.length === 0) continue;
+    const offers = await orm.select({ bookingId: bookingOffers.bookingId, driverId: bookingOffers.driverId }).from(bookingOffers).where(inArray(bookingOffers.bookingId, rows.map((r) => r.bookingId)));
+    const offered = Map.groupBy(offers, (o) => o.bookingId);
+    for (const r of rows) out.set(r.bookingId, loaded(r, (offered.get(r.bookingId) ?? []).map((o) => o.driverId)));
+  }
+  return out;
+}
+
+/** For each driver among `driverIds` holding an open (accepted or started) booking: that booking. */
+export async function openBookingsOf(orm: Orm | Tx["orm"], driverIds: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < driverIds.length; i += CHUNK) {
+    const rows = await orm
+      .select({ driverId: bookings.driverId, bookingId: bookings.bookingId })
+      .from(bookings)
+      .where(and(inArray(bookings.driverId, driverIds.slice(i, i + CHUNK)), inArray(bookings.status, OPEN_HOLD)));
+    for (const r of rows) out.set(r.driverId!, r.bookingId);
+  }
+  return out;
+}
+
+/** The booking after its outcome is written: what the next event of the same batch is decided on. */
+export function advance(before: LoadedBooking | null, o: Outcome): LoadedBooking | null {
+  if (o.insert) return loaded({ ...o.insert, driverId: o.insert.driverId ?? null, orderId: o.insert.orderId ?? null, pickupAddress: o.insert.pickupAddress ?? null, dropoffAddress: o.insert.dropoffAddress ?? null }, []);
+  if (!before || !o.update) return before;
+  const offeredDriverIds = o.offers ? [...before.offeredDriverIds, ...o.offers.driverIds.filter((d) => !before.offeredDriverIds.includes(d))] : before.offeredDriverIds;
+  return { ...before, status: o.update.status, driverId: o.update.driverId, wave: o.update.wave, offeredDriverIds, version: before.version + 1 };
 }
 
 /**
  * Writes one event's outcome inside the applyOnce transaction: first checks that the
  * booking is still at the version the decision was made on (only a second consumer of
- * the same partition, mid-rebalance, could have moved it), then the audit row, the
+ * the same partition, mid-rebalance, could have moved it) and that an accepting driver
+ * still holds no other booking (another partition could have), then the audit row, the
  * booking, its offers and timers, and the outbox records, all or nothing.
  */
 export async function writeOutcome(tx: Tx, o: Outcome, decidedOnVersion: number | null, now: number): Promise<void> {
   const [current] = await tx.orm.select({ version: bookings.version }).from(bookings).where(eq(bookings.bookingId, o.audit.bookingId));
   if ((current?.version ?? null) !== decidedOnVersion) {
     throw new RetryableError(`booking ${o.audit.bookingId} changed while its event was being decided (version ${decidedOnVersion} → ${current?.version}); deciding again`);
+  }
+  if (o.update?.status === "accepted" && o.update.driverId) {
+    // Another partition's batch may have given the driver a booking since the decision; only this transaction sees it for sure.
+    const [held] = await tx.orm
+      .select({ bookingId: bookings.bookingId })
+      .from(bookings)
+      .where(and(eq(bookings.driverId, o.update.driverId), inArray(bookings.status, OPEN_HOLD), ne(bookings.bookingId, o.audit.bookingId)));
+    if (held) throw new RetryableError(`driver ${o.update.driverId} took booking ${held.bookingId} while ${o.audit.bookingId} was being decided; deciding again`);
   }
   await tx.orm
     .insert(bookingEvents)

@@ -33,7 +33,7 @@ export interface ReactionInput {
   now: number;
 }
 
-const ACCEPT_REJECT_REASON: Partial<Record<RefusalCode, AcceptRejectReason>> = { taken: "taken", "not-offered": "not-offered", closed: "closed", "unknown-booking": "unknown-booking" };
+const ACCEPT_REJECT_REASON: Partial<Record<RefusalCode, AcceptRejectReason>> = { taken: "taken", "not-offered": "not-offered", closed: "closed", "unknown-booking": "unknown-booking", "driver-busy": "driver-busy" };
 
 /**
  * What the worker does about one event, given the booking before it and the state

@@ -1,0 +1,1 @@
+CREATE INDEX `bookings_driver_idx` ON `bookings` (`driver_id`,`status`);
