@@ -14,7 +14,7 @@ export interface DeliveryTiming {
 export const DELIVERY_TIMING: DeliveryTiming = { publishTimeoutMs: 2000, handOverAfterMs: 3000 };
 
 /**
- * Publishes an entry just written to the outbox, and marks it once acked. Resolves
+ * Publishes an entry just written to the outbox, and marks it (in the background) once acked. Resolves
  * true when acked within the timeout, false when the entry is left to the relay: a
  * publish failure is not the request's failure, since the entry is already durable.
  *
@@ -28,7 +28,13 @@ export async function deliver(entry: OutboxEntry, deps: { publisher: Publisher; 
   if (oldest && oldest.seq < entry.seq) return false;
 
   const acked = deps.publisher.publish([entry.record]).then(
-    () => deps.outbox.markPublished([entry.seq]).then(() => true),
+    () => {
+      // Not awaited: the ack made the record durable, and marking is only the relay's bookkeeping (a second
+      // write on the request's path). Left unmarked by a crash or an error, the entry is published again by
+      // the relay under the same event id, which consumers dedupe.
+      deps.outbox.markPublished([entry.seq]).catch(() => {});
+      return true;
+    },
     // The relay publishes it: the entry stays pending.
     () => false,
   );

@@ -8,6 +8,7 @@ import { createEmbeddedLog } from "../../shared/log/embedded/embedded-log.ts";
 import { silentLogger } from "../../shared/logging/logger.ts";
 import type { IdempotencyStore } from "../idempotency/idempotency-store.ts";
 import { openIdempotencyStore } from "../idempotency/libsql-idempotency-store.ts";
+import { until } from "../../tests/support/until.ts";
 import { deliver } from "./deliver.ts";
 import { outboxReadiness } from "./outbox-readiness.ts";
 import { startOutboxRelay } from "./relay.ts";
@@ -83,7 +84,7 @@ describe("outbox relay over a libSQL outbox and the embedded log", () => {
     const first = await remember("1");
     if (first.kind === "conflict") throw new Error("conflict");
     expect(await deliver(first.outbox, { publisher: log.publisher(), outbox: store.outbox })).toBe(true);
-    expect(await store.outbox.depth()).toBe(0);
+    await until(() => store.outbox.depth(), (n) => n === 0, "the acked entry marked published");
 
     const second = await remember("2");
     if (second.kind === "conflict") throw new Error("conflict");
