@@ -1,3 +1,4 @@
+import { trailingRun } from "../../shared/async/trailing-run.ts";
 import type { Db } from "../../shared/db/open-libsql.ts";
 import type { Tx } from "../../shared/db/write-transaction.ts";
 import { RetryableError } from "../../shared/errors/errors.ts";
@@ -62,12 +63,13 @@ export function createBookingHandler(settings: Partial<BookingHandlerSettings> =
     geoTimeoutMs: settings.geoTimeoutMs ?? DEFAULT_GEO_TIMEOUT_MS,
     now: settings.now ?? Date.now,
   };
-  // One drain at a time per database: batches of different partitions run side by side, and each would publish the other's records too.
-  const draining = new WeakMap<Db, Promise<unknown>>();
+  // Batches of different partitions run side by side and each would publish the others' records too: they share
+  // drains instead, one at a time per database, each batch waiting for the first drain that starts after its commit.
+  const drains = new WeakMap<Db, () => Promise<number>>();
   const drain = (deps: BookingDeps) => {
-    const next = (draining.get(deps.db) ?? Promise.resolve()).catch(() => {}).then(() => drainOutbox(deps.db, deps.publisher));
-    draining.set(deps.db, next);
-    return next;
+    let run = drains.get(deps.db);
+    if (!run) drains.set(deps.db, (run = trailingRun(() => drainOutbox(deps.db, deps.publisher))));
+    return run();
   };
 
   return async (events, deps) => {
