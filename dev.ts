@@ -14,7 +14,8 @@ import { createRegistry } from "./shared/metrics/registry.ts";
 import { openNotifier } from "./shared/notify/open-notifier.ts";
 import { startBookingLoop } from "./workers/booking/booking-loop.ts";
 import { WORKERS } from "./workers/catalogue.ts";
-import { NotifyConfigSchema } from "./workers/config.ts";
+import { MatchingConfigSchema, NotifyConfigSchema } from "./workers/config.ts";
+import { workerSettings } from "./workers/settings.ts";
 import { runProcess } from "./workers/runtime/run-process.ts";
 import { startMaintenance } from "./workers/maintenance.ts";
 import { startWorkers } from "./workers/start-workers.ts";
@@ -26,6 +27,7 @@ import { startWorkers } from "./workers/start-workers.ts";
  */
 const config = parseConfigOrExit(GatewayConfigSchema, process.env, "dev");
 const notifyConfig = parseConfigOrExit(NotifyConfigSchema, process.env, "dev");
+const matchingConfig = parseConfigOrExit(MatchingConfigSchema, process.env, "dev");
 const logger = createLogger({ level: config.LOG_LEVEL, base: { process: "dev" } });
 const registry = createRegistry({ processMetrics: true });
 
@@ -42,7 +44,7 @@ if (!config.REDIS_URL && !config.UPSTASH_REDIS_REST_URL) {
 }
 // Notifications are log lines unless NOTIFY_WEBHOOK_URL (+ NOTIFY_WEBHOOK_SECRET) points at a receiver.
 const notifier = openNotifier(notifyConfig, logger);
-const workers = await startWorkers(WORKERS, { log, deps: { db, geo, publisher: log.publisher(), logger, notifier }, registry, logger });
+const workers = await startWorkers(WORKERS, { log, deps: { db, geo, publisher: log.publisher(), logger, notifier }, registry, logger, settings: workerSettings({ ...matchingConfig, STALE_AFTER_S: config.STALE_AFTER_S }) });
 const maintenance = startMaintenance({ db, geo, logger, staleAfterMs: config.STALE_AFTER_S * 1000 });
 const bookingLoop = startBookingLoop({ db, publisher: log.publisher(), logger });
 // The gateway's own database: never the workers' history file (one writer per file, DESIGN §8).

@@ -7,6 +7,7 @@ import { createNotifyHandler } from "./notify/notify-handler.ts";
 import { createOrderHandler, ORDER_GROUP } from "./order/order-handler.ts";
 import type { Handler } from "./runtime/handler.ts";
 import type { RetryPolicy } from "./runtime/retry.ts";
+import type { WorkerSettings } from "./settings.ts";
 import { statusHandler } from "./status/status-handler.ts";
 
 /** One kind of worker: a consumer group over some topics with one handler. */
@@ -15,7 +16,7 @@ export interface WorkerSpec {
   group: string;
   topics: string[];
   /** Called once per started worker: handlers that keep per-process memory get a fresh one each time. */
-  createHandler: () => Handler<WorkerDeps>;
+  createHandler: (settings: WorkerSettings) => Handler<WorkerDeps>;
   maxBatchSize?: number;
   description: string;
   /** Overrides the runtime's default retry policy (5 attempts, 100 ms doubling to 5 s). */
@@ -39,7 +40,7 @@ export const WORKERS: readonly WorkerSpec[] = [
     group: "fleet-location",
     topics: [TOPICS.driverLocations],
     // Caches the trail's newest row per driver, so a batch needs no lookup for known drivers.
-    createHandler: createLocationHandler,
+    createHandler: () => createLocationHandler(),
     // Records carry up to a few fixes each: ~1000 records is one GEO call and a few INSERTs.
     maxBatchSize: 1000,
     rebuildsGeoIndex: true,
@@ -61,7 +62,7 @@ export const WORKERS: readonly WorkerSpec[] = [
     group: "fleet-notify",
     topics: [TOPICS.notifications],
     // Remembers per Notifier what it delivered, so a retried batch re-sends nothing that arrived.
-    createHandler: createNotifyHandler,
+    createHandler: () => createNotifyHandler(),
     // One batch is at most one round of concurrent requests (the handler serves 32 recipients
     // at once), so a dead receiver costs one timeout per call, well inside Kafka's session timeout.
     maxBatchSize: 32,
@@ -74,8 +75,8 @@ export const WORKERS: readonly WorkerSpec[] = [
     name: "booking",
     group: BOOKING_GROUP,
     topics: [TOPICS.bookings],
-    // Decides per event (a geo search, one transaction each); 100 events keep a batch well under a second.
-    createHandler: createBookingHandler,
+    // Decides a batch with one transaction and concurrent geo searches; 100 events keep a batch well under a second.
+    createHandler: (s) => createBookingHandler({ waves: s.waves, staleAfterMs: s.staleAfterMs }),
     maxBatchSize: 100,
     description: "runs each booking through its state machine: offer waves to nearby drivers, first accept wins, audit and timers in libSQL (the process also runs its timer loop)",
   },
@@ -83,7 +84,7 @@ export const WORKERS: readonly WorkerSpec[] = [
     name: "order",
     group: ORDER_GROUP,
     topics: [TOPICS.orders],
-    createHandler: createOrderHandler,
+    createHandler: () => createOrderHandler(),
     // An order expands to up to 200 bookings in one transaction: 20 orders keep a batch well under a second.
     maxBatchSize: 20,
     description: "expands order.created into one booking.requested per truck (deterministic ids, via the outbox); the booking worker rolls bookings up to their order",

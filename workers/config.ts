@@ -26,6 +26,26 @@ const secretWithUrl = <T extends Record<string, unknown>>() =>
 
 export const NotifyConfigSchema = v.pipe(v.object(notifyEnv), secretWithUrl());
 
+/** Matching in waves (shared/booking/waves.ts); `bun run dev` parses them on their own (MatchingConfigSchema). */
+const matchingEnv = {
+  /** Growing search radii in metres, one per wave. */
+  BOOKING_WAVE_RADII_M: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, "must be whole numbers of metres separated by commas"),
+      v.transform((s) => s.split(",").map(Number)),
+      v.check((r) => r.every((m, i) => m > 0 && (i === 0 || m > r[i - 1]!)), "must be positive and growing"),
+    ),
+    "1000,3000,6000,10000",
+  ),
+  /** Drivers offered a booking per wave. */
+  BOOKING_WAVE_SIZE: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, "must be a whole number"), v.transform(Number), v.minValue(1), v.maxValue(100)), "10"),
+  /** How long a wave's offers stand before the next wave searches farther. */
+  BOOKING_OFFER_TTL_S: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, "must be a whole number of seconds"), v.transform(Number), v.minValue(1), v.maxValue(600)), "15"),
+};
+export const MatchingConfigSchema = v.object(matchingEnv);
+export type MatchingConfig = v.InferOutput<typeof MatchingConfigSchema>;
+
 export const WorkersConfigSchema = v.pipe(
   v.object({
     ...commonEnv,
@@ -33,6 +53,7 @@ export const WorkersConfigSchema = v.pipe(
     METRICS_PORT: port(9464),
     STALE_AFTER_S: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, "must be a whole number of seconds"), v.transform(Number), v.minValue(1)), "60"),
     ...notifyEnv,
+    ...matchingEnv,
   }),
   secretWithUrl(),
 );

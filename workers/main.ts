@@ -10,6 +10,7 @@ import { startBookingLoop } from "./booking/booking-loop.ts";
 import { selectWorkers } from "./catalogue.ts";
 import { WorkersConfigSchema } from "./config.ts";
 import { runProcess } from "./runtime/run-process.ts";
+import { workerSettings } from "./settings.ts";
 import { startMaintenance } from "./maintenance.ts";
 import { startWorkers } from "./start-workers.ts";
 
@@ -34,7 +35,7 @@ await log.admin().ensureTopics(TOPIC_CATALOGUE);
 const db = await openHistory(config);
 const geo = await openGeoIndex(config);
 const notifier = openNotifier(config, logger);
-const running = await startWorkers(specs, { log, deps: { db, geo, publisher: log.publisher(), logger, notifier }, registry, logger });
+const running = await startWorkers(specs, { log, deps: { db, geo, publisher: log.publisher(), logger, notifier }, registry, logger, settings: workerSettings(config) });
 // The trail has one writer: the process running the location worker also prunes it.
 const maintenance = specs.some((s) => s.name === "location") ? startMaintenance({ db, geo, logger, staleAfterMs: config.STALE_AFTER_S * 1000 }) : undefined;
 // Booking timers and follow-ups left in the outbox live in the history db: the process running the booking or the order worker (which shares the outbox) fires them.

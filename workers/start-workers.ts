@@ -3,6 +3,7 @@ import type { EventLog } from "../shared/log/event-log.ts";
 import type { Logger } from "../shared/logging/logger.ts";
 import type { WorkerSpec } from "./catalogue.ts";
 import type { WorkerDeps } from "./deps.ts";
+import { DEFAULT_WORKER_SETTINGS, type WorkerSettings } from "./settings.ts";
 import { runWorker, type RunningWorker } from "./runtime/run-worker.ts";
 
 export interface StartWorkersOptions {
@@ -10,6 +11,8 @@ export interface StartWorkersOptions {
   deps: WorkerDeps;
   registry: Registry;
   logger: Logger;
+  /** From the process's config (workerSettings); defaults when absent, as in tests. */
+  settings?: WorkerSettings;
 }
 
 /** Subscribes each worker of the catalogue with the runtime around its handler; all or none. */
@@ -22,7 +25,7 @@ export async function startWorkers(specs: readonly WorkerSpec[], opts: StartWork
           log: opts.log,
           group: spec.group,
           topics: spec.topics,
-          handler: spec.createHandler(),
+          handler: spec.createHandler(opts.settings ?? DEFAULT_WORKER_SETTINGS),
           deps: opts.deps,
           registry: opts.registry,
           logger: opts.logger.child({ worker: spec.name }),
