@@ -13,6 +13,7 @@ import { createLogger } from "./shared/logging/logger.ts";
 import { createRegistry } from "./shared/metrics/registry.ts";
 import { openNotifier } from "./shared/notify/open-notifier.ts";
 import { startBookingLoop } from "./workers/booking/booking-loop.ts";
+import { busyWithOpenBookings } from "./workers/booking/booking-store.ts";
 import { WORKERS } from "./workers/catalogue.ts";
 import { MatchingConfigSchema, NotifyConfigSchema } from "./workers/config.ts";
 import { workerSettings } from "./workers/settings.ts";
@@ -41,6 +42,8 @@ if (!config.REDIS_URL && !config.UPSTASH_REDIS_REST_URL) {
   for (const w of WORKERS.filter((w) => w.rebuildsGeoIndex)) {
     for (const topic of w.topics) await log.admin().resetOffsets(w.group, topic, { to: "earliest" });
   }
+  // Drivers that bookings made busy: the driver topics alone would bring them back available.
+  await geo.setStatus(await busyWithOpenBookings(db.orm));
 }
 // Notifications are log lines unless NOTIFY_WEBHOOK_URL (+ NOTIFY_WEBHOOK_SECRET) points at a receiver.
 const notifier = openNotifier(notifyConfig, logger);

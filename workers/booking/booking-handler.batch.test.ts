@@ -8,6 +8,7 @@ import { createEmbeddedGeoIndex } from "../../shared/geo/embedded/embedded-geo.t
 import type { GeoIndex } from "../../shared/geo/geo-index.ts";
 import { openTempHistory } from "../../shared/history/testing.ts";
 import { createBookingHandler } from "./booking-handler.ts";
+import { busyWithOpenBookings } from "./booking-store.ts";
 import { consumed, consumedRecord, dataOf, loopback, recordingPublisher, requestedEvent, seedDrivers } from "./testing.ts";
 
 const WAVES = { radiiM: [1_000, 3_000], batchSize: 2, offerTtlMs: 15_000 };
@@ -104,5 +105,29 @@ describe("booking handler, batches and driver holds (libSQL file + embedded geo)
     await handler([acceptB], deps());
     expect(await readBooking(db, a!.key)).toMatchObject({ status: "accepted", driverId: "d-1" });
     expect(await readBooking(db, b!.key)).toMatchObject({ status: "offered" });
+  });
+});
+
+describe("rebuilding an empty geo index (bun run dev after a restart)", () => {
+  test("drivers holding an open booking come back busy; a completed booking's driver does not", async () => {
+    const history = await openTempHistory("fleet-booking-rebuild-");
+    try {
+      const geo = createEmbeddedGeoIndex();
+      await seedDrivers(geo, [{ id: "d-1", north: 100 }, { id: "d-2", north: 200 }]);
+      const log = loopback(createBookingHandler({ waves: WAVES }), { db: history.db, geo, publisher: recordingPublisher() });
+      const [a, b] = ["k-a", "k-b"].map((k) => requestedEvent(`cust-${k}`, k));
+      await log.deliver(a!, b!);
+      await log.deliver(consumed("booking.accepted", { bookingId: a!.key, driverId: "d-1" }), consumed("booking.accepted", { bookingId: b!.key, driverId: "d-2" }));
+      await log.deliver(consumed("booking.started", { bookingId: b!.key }), consumed("booking.completed", { bookingId: b!.key }));
+
+      // The restarted index knows only what the driver topics say: both available.
+      const rebuilt = createEmbeddedGeoIndex();
+      await seedDrivers(rebuilt, [{ id: "d-1", north: 100 }, { id: "d-2", north: 200 }]);
+      await rebuilt.setStatus(await busyWithOpenBookings(history.db.orm));
+      expect((await rebuilt.get("d-1"))?.status).toBe("busy");
+      expect((await rebuilt.get("d-2"))?.status).toBe("available");
+    } finally {
+      history.remove();
+    }
   });
 });

@@ -5,6 +5,7 @@ import type { Tx } from "../../shared/db/write-transaction.ts";
 import type { BookingSnapshot } from "../../shared/booking/state-machine.ts";
 import type { VehicleType } from "../../shared/events/driver.ts";
 import type { Fare, Place } from "../../shared/events/booking.ts";
+import type { StatusUpdate } from "../../shared/geo/geo-index.ts";
 import { RetryableError } from "../../shared/errors/errors.ts";
 import { enqueueRecords } from "./outbox.ts";
 import type { Outcome } from "./reactions.ts";
@@ -73,6 +74,18 @@ export async function openBookingsOf(orm: Orm | Tx["orm"], driverIds: readonly s
     for (const r of rows) out.set(r.driverId!, r.bookingId);
   }
   return out;
+}
+
+/**
+ * Drivers busy with an open booking, as status updates dated by the booking's last
+ * change. The booking worker wrote them to the geo index when it applied the accept;
+ * an index rebuilt from the driver topics alone (`bun run dev` after a restart) would
+ * show those drivers available, so the rebuild applies these too. Ordered by
+ * changedAt, so a later status of the driver's own still wins.
+ */
+export async function busyWithOpenBookings(orm: Orm): Promise<StatusUpdate[]> {
+  const rows = await orm.select({ driverId: bookings.driverId, vehicleType: bookings.vehicleType, updatedAt: bookings.updatedAt }).from(bookings).where(inArray(bookings.status, OPEN_HOLD));
+  return rows.map((r) => ({ driverId: r.driverId!, status: "busy", vehicleType: r.vehicleType, changedAt: Date.parse(r.updatedAt) }));
 }
 
 /** The booking after its outcome is written: what the next event of the same batch is decided on. */
