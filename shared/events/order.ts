@@ -51,6 +51,14 @@ export const OrderTruckAssignedSchema = v.strictObject({
 });
 export type OrderTruckAssigned = v.InferOutput<typeof OrderTruckAssignedSchema>;
 
+/**
+ * The customer asked to cancel the order (POST /v1/orders/{id}/cancel): the order worker
+ * cancels every truck's booking that is still open; the roll-up then settles the order.
+ */
+export const ORDER_CANCEL_REQUESTED = "order.cancel-requested";
+export const OrderCancelRequestedSchema = v.strictObject(orderId);
+export type OrderCancelRequested = v.InferOutput<typeof OrderCancelRequestedSchema>;
+
 /** The order's end states, each published once, when the roll-up first reaches it (shared/order/roll-up.ts). */
 export const ORDER_FULFILLED = "order.fulfilled";
 export const ORDER_EXPIRED = "order.expired";
@@ -65,6 +73,7 @@ export type OrderSettled = v.InferOutput<typeof OrderSettledSchema>;
 
 export const ORDER_EVENT_SCHEMAS = {
   [ORDER_CREATED]: OrderCreatedSchema,
+  [ORDER_CANCEL_REQUESTED]: OrderCancelRequestedSchema,
   [ORDER_TRUCK_ASSIGNED]: OrderTruckAssignedSchema,
   [ORDER_FULFILLED]: OrderSettledSchema,
   [ORDER_EXPIRED]: OrderSettledSchema,

@@ -1,5 +1,3 @@
-import { trailingRun } from "../../shared/async/trailing-run.ts";
-import type { Db } from "../../shared/db/open-libsql.ts";
 import type { Tx } from "../../shared/db/write-transaction.ts";
 import { RetryableError } from "../../shared/errors/errors.ts";
 import { decide } from "../../shared/booking/state-machine.ts";
@@ -13,7 +11,7 @@ import { parseBookingEvent, type ParsedBookingEvent } from "./booking-event.ts";
 import { rollUpOrder } from "../order/roll-up-store.ts";
 import { advance, loadBookings, openBookingsOf, writeOutcome, type LoadedBooking } from "./booking-store.ts";
 import { planWave, type MatchingSettings, type SearchFrom } from "./matching.ts";
-import { drainOutbox } from "./outbox.ts";
+import { drainAfterCommit } from "./outbox.ts";
 import { react, type Outcome } from "./reactions.ts";
 
 export type BookingDeps = Pick<WorkerDeps, "db" | "geo" | "publisher">;
@@ -63,20 +61,12 @@ export function createBookingHandler(settings: Partial<BookingHandlerSettings> =
     geoTimeoutMs: settings.geoTimeoutMs ?? DEFAULT_GEO_TIMEOUT_MS,
     now: settings.now ?? Date.now,
   };
-  // Batches of different partitions run side by side and each would publish the others' records too: they share
-  // drains instead, one at a time per database, each batch waiting for the first drain that starts after its commit.
-  const drains = new WeakMap<Db, () => Promise<number>>();
-  const drain = (deps: BookingDeps) => {
-    let run = drains.get(deps.db);
-    if (!run) drains.set(deps.db, (run = trailingRun(() => drainOutbox(deps.db, deps.publisher))));
-    return run();
-  };
 
   return async (events, deps) => {
     // Redeliveries would be skipped by applyOnce anyway; skipping them here also spares their geo calls.
     const fresh = unseen(events, await processedIds(deps.db.client, BOOKING_GROUP, events.map((e) => e.id)));
     if (fresh.length > 0) await applyBatch(fresh, deps, s);
-    await drain(deps);
+    await drainAfterCommit(deps.db, deps.publisher);
   };
 }
 

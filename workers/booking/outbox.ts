@@ -1,4 +1,5 @@
 import { asc, inArray, lte } from "drizzle-orm";
+import { trailingRun } from "../../shared/async/trailing-run.ts";
 import type { Db } from "../../shared/db/open-libsql.ts";
 import { bookingOutbox } from "../../shared/db/schema.ts";
 import type { Tx } from "../../shared/db/write-transaction.ts";
@@ -55,4 +56,21 @@ export async function drainOutbox(db: Db, publisher: Pick<Publisher, "publish">,
     published += rows.length;
     if (rows.length < chunk) return published;
   }
+}
+
+const drainers = new WeakMap<Db, WeakMap<object, () => Promise<number>>>();
+
+/**
+ * What a handler calls after its commit to publish what it wrote to the outbox. Batches
+ * of different partitions, and the booking and order workers, share one outbox and run
+ * side by side; each drain would publish the others' records too. So they share drains
+ * instead: one at a time per database, each caller waiting for the first drain that
+ * starts after its commit (trailingRun).
+ */
+export function drainAfterCommit(db: Db, publisher: Pick<Publisher, "publish">): Promise<number> {
+  let byPublisher = drainers.get(db);
+  if (!byPublisher) drainers.set(db, (byPublisher = new WeakMap()));
+  let run = byPublisher.get(publisher);
+  if (!run) byPublisher.set(publisher, (run = trailingRun(() => drainOutbox(db, publisher))));
+  return run();
 }

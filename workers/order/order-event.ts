@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { ORDER_EVENT_SCHEMAS, ORDER_EVENT_VERSION, isOrderEventType, type OrderCreated } from "../../shared/events/order.ts";
+import { ORDER_CANCEL_REQUESTED, ORDER_CREATED, ORDER_EVENT_SCHEMAS, ORDER_EVENT_VERSION, isOrderEventType, type OrderCancelRequested, type OrderCreated } from "../../shared/events/order.ts";
 import { NonRetriableError } from "../../shared/errors/errors.ts";
 import type { ConsumedEvent } from "../runtime/handler.ts";
 
@@ -20,5 +20,9 @@ export function parseOrderEvent(e: ConsumedEvent): ParsedOrderEvent {
 }
 
 export function isOrderCreated(e: ParsedOrderEvent): e is ConsumedEvent<OrderCreated> {
-  return e.type === "order.created";
+  return e.type === ORDER_CREATED;
+}
+
+export function isOrderCancelRequested(e: ParsedOrderEvent): e is ConsumedEvent<OrderCancelRequested> {
+  return e.type === ORDER_CANCEL_REQUESTED;
 }
