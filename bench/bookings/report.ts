@@ -14,7 +14,7 @@ import { WORKER_NAMES } from "./system.ts";
 const TARGET = { bookingP99Ms: 10, firstWaveP95Ms: 50, orderAcceptP99Ms: 15, orderOfferedMs: 1_000 } as const;
 
 /** What the real route does beyond the echo (gateway/routes/bookings.ts, shared/log/kafka/kafka-log.ts): where its extra latency can come from. */
-const ROUTE_WORK = "beyond the echo, each request commits its idempotency row to libSQL and waits for the publish (publisher linger 5 ms, then acks=all)";
+const ROUTE_WORK = "beyond the echo, each request commits its idempotency row to libSQL and waits for the publish (acks=all, one send in flight)";
 
 export interface Figures {
   settings: BookingBenchSettings;
@@ -206,7 +206,7 @@ function limits(run: LoadRun): string {
 
 /** The booking worker's handler over the phase: when it is busy all the time, offers queue behind it. */
 function workerLimit(a: HandlerActivity): string {
-  return `booking worker handler busy ${a.busyPct.toFixed(0)} % of the phase, ${a.recordsPerCall.toFixed(0)} events per call, ${a.meanCallMs.toFixed(0)} ms per call (≈ ${(a.meanCallMs / Math.max(1, a.recordsPerCall)).toFixed(1)} ms per event; a batch's offers are published only after the whole batch is applied)`;
+  return `booking worker handler busy ${a.busyPct.toFixed(0)} % of the phase, ${a.recordsPerCall.toFixed(0)} events per call, ${a.meanCallMs.toFixed(0)} ms per call (≈ ${(a.meanCallMs / Math.max(1, a.recordsPerCall)).toFixed(1)} ms per event; calls of different partitions overlap, waiting on one libSQL writer, and a call includes publishing its batch's offers)`;
 }
 
 function cpuList(run: LoadRun): string {
