@@ -36,8 +36,8 @@ const db = await openHistory(config);
 const geo = await openGeoIndex(config);
 const notifier = openNotifier(config, logger);
 const running = await startWorkers(specs, { log, deps: { db, geo, publisher: log.publisher(), logger, notifier }, registry, logger, settings: workerSettings(config) });
-// The trail has one writer: the process running the location worker also prunes it.
-const maintenance = specs.some((s) => s.name === "location") ? startMaintenance({ db, geo, logger, staleAfterMs: config.STALE_AFTER_S * 1000 }) : undefined;
+// The trail has one writer: the process running the location worker also prunes it (maintenance.ts).
+const maintenance = startMaintenance({ db, geo, logger, staleAfterMs: config.STALE_AFTER_S * 1000, location: specs.some((s) => s.name === "location") });
 // Booking timers and follow-ups left in the outbox live in the history db: the process running the booking or the order worker (which shares the outbox) fires them.
 const bookingLoop = specs.some((s) => s.name === "booking" || s.name === "order") ? startBookingLoop({ db, publisher: log.publisher(), logger }) : undefined;
 const server = Bun.serve({
@@ -54,7 +54,7 @@ logger.info("workers running", { workers: specs.map((s) => s.name), eventLog: lo
 await runProcess(running, {
   logger,
   cleanup: async () => {
-    await maintenance?.stop();
+    await maintenance.stop();
     await bookingLoop?.stop();
     await server.stop();
     await notifier.close();

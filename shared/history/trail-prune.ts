@@ -1,4 +1,6 @@
-import { inArray, lt, sql } from "drizzle-orm";
+import { lt } from "drizzle-orm";
+import { startPeriodic, type Periodic } from "../async/periodic.ts";
+import { deleteInChunks } from "../db/delete-in-chunks.ts";
 import type { Db } from "../db/open-libsql.ts";
 import { driverTrail } from "../db/schema.ts";
 import type { Logger } from "../logging/logger.ts";
@@ -7,22 +9,12 @@ import type { Logger } from "../logging/logger.ts";
 export const DEFAULT_TRAIL_RETENTION_MS = 7 * 24 * 3_600_000;
 /** How often pruning runs by default; each run removes what aged out since the last. */
 export const DEFAULT_TRAIL_PRUNE_INTERVAL_MS = 10 * 60_000;
-/** Rows per DELETE. */
-const PRUNE_CHUNK = 10_000;
-
 /**
- * Deletes trail points recorded before `before` (ms since epoch); resolves with how
- * many. Works in chunks of separate statements, so the location worker's inserts on
- * the same database wait for one chunk at a time, never for a whole day's delete.
+ * Deletes trail points recorded before `before` (ms since epoch), in chunks; resolves
+ * with how many.
  */
-export async function pruneTrail(db: Db, before: number, chunk = PRUNE_CHUNK): Promise<number> {
-  let deleted = 0;
-  for (;;) {
-    const aged = db.orm.select({ id: sql`rowid` }).from(driverTrail).where(lt(driverTrail.recordedAt, before)).limit(chunk);
-    const rs = await db.orm.delete(driverTrail).where(inArray(sql`rowid`, aged));
-    deleted += rs.rowsAffected;
-    if (rs.rowsAffected < chunk) return deleted;
-  }
+export function pruneTrail(db: Db, before: number, chunk?: number): Promise<number> {
+  return deleteInChunks(db, driverTrail, lt(driverTrail.recordedAt, before), chunk);
 }
 
 export interface TrailPruningOptions {
@@ -33,46 +25,21 @@ export interface TrailPruningOptions {
   now?: () => number;
 }
 
-export interface TrailPruning {
-  /** Cancels the next run and waits for one in progress. */
-  stop(): Promise<void>;
-}
-
 /**
- * Prunes the trail now and then every `intervalMs`, one run at a time, for the process
- * that writes the trail (one writer per database file: DESIGN §8). A failed run is
- * logged and the next one tries again: rows that aged out wait an interval longer, and
- * nothing else depends on them being gone.
+ * Prunes the trail now and then every `intervalMs`, for the process that writes the
+ * trail (one writer per database file: DESIGN §8). Rows that aged out while a run
+ * failed wait an interval longer; nothing else depends on them being gone.
  */
-export function startTrailPruning(opts: TrailPruningOptions): TrailPruning {
+export function startTrailPruning(opts: TrailPruningOptions): Periodic {
   const retentionMs = opts.retentionMs ?? DEFAULT_TRAIL_RETENTION_MS;
-  const intervalMs = opts.intervalMs ?? DEFAULT_TRAIL_PRUNE_INTERVAL_MS;
   const now = opts.now ?? Date.now;
-  let stopped = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let running: Promise<void> = Promise.resolve();
-
-  const run = async () => {
-    const before = now() - retentionMs;
-    try {
+  return startPeriodic("trail pruning", {
+    intervalMs: opts.intervalMs ?? DEFAULT_TRAIL_PRUNE_INTERVAL_MS,
+    logger: opts.logger,
+    run: async () => {
+      const before = now() - retentionMs;
       const deleted = await pruneTrail(opts.db, before);
       if (deleted > 0) opts.logger.info("trail pruned", { deleted, before: new Date(before).toISOString() });
-    } catch (err) {
-      opts.logger.warn("trail pruning failed; retrying next interval", { err });
-    }
-  };
-  const tick = () => {
-    running = run().then(() => {
-      if (!stopped) timer = setTimeout(tick, intervalMs);
-    });
-  };
-  tick();
-
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
     },
-  };
+  });
 }
