@@ -9,7 +9,7 @@ import type { ConsumedEvent, Handler } from "../runtime/handler.ts";
 import { processedIds, unseen } from "../runtime/processed-events.ts";
 import { parseBookingEvent, type ParsedBookingEvent } from "./booking-event.ts";
 import { rollUpOrder } from "../order/roll-up-store.ts";
-import { advance, loadBookings, openBookingsOf, writeOutcome, type LoadedBooking } from "./booking-store.ts";
+import { advance, loadBookings, openBookingsOf, writeOutcomes, type DecidedOutcome, type LoadedBooking } from "./booking-store.ts";
 import { planWave, type MatchingSettings, type SearchFrom } from "./matching.ts";
 import { drainAfterCommit } from "./outbox.ts";
 import { react, type Outcome } from "./reactions.ts";
@@ -70,10 +70,9 @@ export function createBookingHandler(settings: Partial<BookingHandlerSettings> =
   };
 }
 
-interface Decided {
+interface Decided extends DecidedOutcome {
   consumed: ConsumedEvent;
   before: LoadedBooking | null;
-  outcome: Outcome;
 }
 
 async function applyBatch(fresh: ConsumedEvent[], deps: BookingDeps, s: BookingHandlerSettings): Promise<void> {
@@ -94,7 +93,7 @@ async function applyBatch(fresh: ConsumedEvent[], deps: BookingDeps, s: BookingH
     const after = advance(before, outcome);
     state.set(event.data.bookingId, after);
     trackHolds(holds, before, after);
-    decided.push({ consumed: fresh[i]!, before, outcome });
+    decided.push({ consumed: fresh[i]!, before, outcome, decidedOnVersion: before?.version ?? null });
   }
 
   const geo = decided.flatMap((d) => d.outcome.geo);
@@ -105,16 +104,15 @@ async function applyBatch(fresh: ConsumedEvent[], deps: BookingDeps, s: BookingH
     fresh,
     async (tx, applying) => {
       if (applying.length !== fresh.length) throw new RetryableError("another consumer applied part of this batch meanwhile; deciding again");
-      for (const d of decided) await writeDecided(tx, d, now);
+      await writeOutcomes(tx, decided, now);
+      for (const d of decided) await rollUp(tx, d, now);
     },
     s.now,
   );
 }
 
-async function writeDecided(tx: Tx, { consumed, before, outcome }: Decided, now: number): Promise<void> {
-  await writeOutcome(tx, outcome, before?.version ?? null, now);
-  const update = outcome.update;
-  // A truck of an order: the order rolls up in this same transaction (workers/order/roll-up-store.ts).
+/** A truck of an order: the order rolls up in the batch's transaction (workers/order/roll-up-store.ts). */
+async function rollUp(tx: Tx, { consumed, before, outcome: { update } }: Decided, now: number): Promise<void> {
   if (before?.orderId && update && (update.status !== before.status || update.driverId !== before.driverId)) {
     const cause = { eventId: consumed.id, correlationId: consumed.correlationId, occurredAt: consumed.occurredAt };
     await rollUpOrder(tx, { orderId: before.orderId, bookingId: before.bookingId, status: update.status, driverId: update.driverId, cause }, now);

@@ -1,6 +1,7 @@
-import { and, eq, inArray, isNull, ne, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { insertRows } from "../../shared/db/insert-rows.ts";
 import type { Orm } from "../../shared/db/open-libsql.ts";
-import { bookingEvents, bookingOffers, bookings, bookingTimers } from "../../shared/db/schema.ts";
+import { bookingOffers, bookings, bookingTimers } from "../../shared/db/schema.ts";
 import type { Tx } from "../../shared/db/write-transaction.ts";
 import type { BookingSnapshot } from "../../shared/booking/state-machine.ts";
 import type { VehicleType } from "../../shared/events/driver.ts";
@@ -64,14 +65,18 @@ export async function loadBookings(orm: Orm, bookingIds: readonly string[]): Pro
 }
 
 /** For each driver among `driverIds` holding an open (accepted or started) booking: that booking. */
-export async function openBookingsOf(orm: Orm | Tx["orm"], driverIds: readonly string[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
+export async function openBookingsOf(orm: Orm, driverIds: readonly string[]): Promise<Map<string, string>> {
+  return new Map([...(await openBookingsByDriver(orm, driverIds))].map(([driverId, held]) => [driverId, held[0]!]));
+}
+
+async function openBookingsByDriver(orm: Orm | Tx["orm"], driverIds: readonly string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
   for (let i = 0; i < driverIds.length; i += CHUNK) {
     const rows = await orm
       .select({ driverId: bookings.driverId, bookingId: bookings.bookingId })
       .from(bookings)
       .where(and(inArray(bookings.driverId, driverIds.slice(i, i + CHUNK)), inArray(bookings.status, OPEN_HOLD)));
-    for (const r of rows) out.set(r.driverId!, r.bookingId);
+    for (const r of rows) out.set(r.driverId!, [...(out.get(r.driverId!) ?? []), r.bookingId]);
   }
   return out;
 }
@@ -96,44 +101,105 @@ export function advance(before: LoadedBooking | null, o: Outcome): LoadedBooking
   return { ...before, status: o.update.status, driverId: o.update.driverId, wave: o.update.wave, offeredDriverIds, version: before.version + 1 };
 }
 
+/** One decided event: its outcome and the booking version the decision was made on (null: no booking yet). */
+export interface DecidedOutcome {
+  outcome: Outcome;
+  decidedOnVersion: number | null;
+}
+
 /**
- * Writes one event's outcome inside the applyOnce transaction: first checks that the
- * booking is still at the version the decision was made on (only a second consumer of
- * the same partition, mid-rebalance, could have moved it) and that an accepting driver
- * still holds no other booking (another partition could have), then the audit row, the
- * booking, its offers and timers, and the outbox records, all or nothing.
+ * Writes a batch's outcomes inside its applyOnce transaction, all or nothing, in a
+ * handful of statements whatever the batch size (a statement per event was most of a
+ * batch's cost). First checks that each booking is still at the version its first
+ * event was decided on (only a second consumer of the same partition, mid-rebalance,
+ * could have moved it); then the audit rows, the new bookings, each booking's final
+ * state, the offers, the timers (net of the batch: a wave's timer cancelled by an
+ * accept in the same batch is never written), the outbox records in order; last, that
+ * no accepting driver now holds two open bookings (another partition's batch could
+ * have given them one since the decision: only this transaction sees it for sure).
  */
-export async function writeOutcome(tx: Tx, o: Outcome, decidedOnVersion: number | null, now: number): Promise<void> {
-  const [current] = await tx.orm.select({ version: bookings.version }).from(bookings).where(eq(bookings.bookingId, o.audit.bookingId));
-  if ((current?.version ?? null) !== decidedOnVersion) {
-    throw new RetryableError(`booking ${o.audit.bookingId} changed while its event was being decided (version ${decidedOnVersion} → ${current?.version}); deciding again`);
-  }
-  if (o.update?.status === "accepted" && o.update.driverId) {
-    // Another partition's batch may have given the driver a booking since the decision; only this transaction sees it for sure.
-    const [held] = await tx.orm
-      .select({ bookingId: bookings.bookingId })
-      .from(bookings)
-      .where(and(eq(bookings.driverId, o.update.driverId), inArray(bookings.status, OPEN_HOLD), ne(bookings.bookingId, o.audit.bookingId)));
-    if (held) throw new RetryableError(`driver ${o.update.driverId} took booking ${held.bookingId} while ${o.audit.bookingId} was being decided; deciding again`);
-  }
-  await tx.orm
-    .insert(bookingEvents)
-    .values({ ...o.audit, recordedAt: now })
-    .onConflictDoNothing();
-  if (o.insert) await tx.orm.insert(bookings).values(o.insert);
-  if (o.update) {
+export async function writeOutcomes(tx: Tx, decided: readonly DecidedOutcome[], now: number): Promise<void> {
+  if (decided.length === 0) return;
+  await checkVersions(tx, decided);
+  const outcomes = decided.map((d) => d.outcome);
+  await insertRows(tx, {
+    table: "booking_events",
+    columns: ["event_id", "booking_id", "type", "occurred_at", "applied", "reason", "data", "recorded_at"],
+    rows: outcomes.map(({ audit: a }) => [a.eventId, a.bookingId, a.type, a.occurredAt, a.applied ? 1 : 0, a.reason, a.data, now]),
+    onConflict: "ignore",
+  });
+  const inserts = outcomes.flatMap((o) => (o.insert ? [o.insert] : []));
+  if (inserts.length > 0) await tx.orm.insert(bookings).values(inserts);
+  for (const [bookingId, { update, count }] of finalUpdates(outcomes)) {
     await tx.orm
       .update(bookings)
-      .set({ ...o.update, version: sql`${bookings.version} + 1` })
-      .where(eq(bookings.bookingId, o.audit.bookingId));
+      .set({ ...update, version: sql`${bookings.version} + ${count}` })
+      .where(eq(bookings.bookingId, bookingId));
   }
-  if (o.offers && o.offers.driverIds.length > 0) {
-    await tx.orm
-      .insert(bookingOffers)
-      .values(o.offers.driverIds.map((driverId) => ({ bookingId: o.audit.bookingId, driverId, wave: o.offers!.wave, offeredAt: now })))
-      .onConflictDoNothing();
+  await insertRows(tx, {
+    table: "booking_offers",
+    columns: ["booking_id", "driver_id", "wave", "offered_at"],
+    rows: outcomes.flatMap((o) => (o.offers ? o.offers.driverIds.map((d) => [o.audit.bookingId, d, o.offers!.wave, now]) : [])),
+    onConflict: "ignore",
+  });
+  const timers = netTimers(outcomes);
+  if (timers.cancelled.length > 0) await tx.orm.delete(bookingTimers).where(and(inArray(bookingTimers.bookingId, timers.cancelled), isNull(bookingTimers.firedAt)));
+  await insertRows(tx, {
+    table: "booking_timers",
+    columns: ["event_id", "booking_id", "type", "wave", "due_at", "correlation_id", "fired_at"],
+    rows: timers.added.map((t) => [t.eventId, t.bookingId, t.type, t.wave, t.dueAt, t.correlationId, t.firedAt ?? null]),
+    onConflict: "ignore",
+  });
+  await enqueueRecords(tx, outcomes.flatMap((o) => o.outbox), now);
+  await checkHolds(tx, outcomes);
+}
+
+async function checkVersions(tx: Tx, decided: readonly DecidedOutcome[]): Promise<void> {
+  const decidedOn = new Map<string, number | null>();
+  for (const d of decided) if (!decidedOn.has(d.outcome.audit.bookingId)) decidedOn.set(d.outcome.audit.bookingId, d.decidedOnVersion);
+  const current = new Map<string, number>();
+  const ids = [...decidedOn.keys()];
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const rows = await tx.orm.select({ bookingId: bookings.bookingId, version: bookings.version }).from(bookings).where(inArray(bookings.bookingId, ids.slice(i, i + CHUNK)));
+    for (const r of rows) current.set(r.bookingId, r.version);
   }
-  if (o.cancelTimers) await tx.orm.delete(bookingTimers).where(and(eq(bookingTimers.bookingId, o.audit.bookingId), isNull(bookingTimers.firedAt)));
-  if (o.timer) await tx.orm.insert(bookingTimers).values(o.timer).onConflictDoNothing();
-  if (o.outbox.length > 0) await enqueueRecords(tx, o.outbox, now);
+  for (const [bookingId, version] of decidedOn) {
+    if ((current.get(bookingId) ?? null) !== version) {
+      throw new RetryableError(`booking ${bookingId} changed while its events were being decided (version ${version} → ${current.get(bookingId)}); deciding again`);
+    }
+  }
+}
+
+/** Each booking's last update in the batch, and how many updates it had (its version moves by that many). */
+function finalUpdates(outcomes: readonly Outcome[]): Map<string, { update: NonNullable<Outcome["update"]>; count: number }> {
+  const out = new Map<string, { update: NonNullable<Outcome["update"]>; count: number }>();
+  for (const o of outcomes) {
+    if (!o.update) continue;
+    const seen = out.get(o.audit.bookingId);
+    out.set(o.audit.bookingId, { update: o.update, count: (seen?.count ?? 0) + 1 });
+  }
+  return out;
+}
+
+/** Timers as the batch leaves them: bookings whose pending timers are cancelled, and timers added after any cancel of theirs. */
+function netTimers(outcomes: readonly Outcome[]): { cancelled: string[]; added: NonNullable<Outcome["timer"]>[] } {
+  const cancelled = new Set<string>();
+  let added: NonNullable<Outcome["timer"]>[] = [];
+  for (const o of outcomes) {
+    if (o.cancelTimers) {
+      cancelled.add(o.audit.bookingId);
+      added = added.filter((t) => t.bookingId !== o.audit.bookingId);
+    }
+    if (o.timer) added.push(o.timer);
+  }
+  return { cancelled: [...cancelled], added };
+}
+
+async function checkHolds(tx: Tx, outcomes: readonly Outcome[]): Promise<void> {
+  const accepting = [...new Set(outcomes.flatMap((o) => (o.update?.status === "accepted" && o.update.driverId ? [o.update.driverId] : [])))];
+  if (accepting.length === 0) return;
+  const held = await openBookingsByDriver(tx.orm, accepting);
+  for (const [driverId, bookingIds] of held) {
+    if (bookingIds.length > 1) throw new RetryableError(`driver ${driverId} holds bookings ${bookingIds.join(", ")} after this batch: another partition gave them one while it was being decided; deciding again`);
+  }
 }

@@ -1,5 +1,6 @@
 import { asc, inArray, lte } from "drizzle-orm";
 import { trailingRun } from "../../shared/async/trailing-run.ts";
+import { insertRows } from "../../shared/db/insert-rows.ts";
 import type { Db } from "../../shared/db/open-libsql.ts";
 import { bookingOutbox } from "../../shared/db/schema.ts";
 import type { Tx } from "../../shared/db/write-transaction.ts";
@@ -18,7 +19,7 @@ import type { OutgoingRecord, Publisher } from "../../shared/log/event-log.ts";
  */
 
 export async function enqueueRecords(tx: Tx, records: readonly OutgoingRecord[], now: number): Promise<void> {
-  await tx.orm.insert(bookingOutbox).values(records.map((r) => ({ topic: r.topic, key: r.key, value: r.value, headers: JSON.stringify(r.headers ?? {}), createdAt: now })));
+  await insertRows(tx, { table: "booking_outbox", columns: ["topic", "key", "value", "headers", "created_at"], rows: records.map((r) => [r.topic, r.key, r.value, JSON.stringify(r.headers ?? {}), now]) });
 }
 
 export interface DrainOptions {
