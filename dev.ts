@@ -15,7 +15,7 @@ import { openNotifier } from "./shared/notify/open-notifier.ts";
 import { startBookingLoop } from "./workers/booking/booking-loop.ts";
 import { busyWithOpenBookings } from "./workers/booking/booking-store.ts";
 import { WORKERS } from "./workers/catalogue.ts";
-import { MatchingConfigSchema, NotifyConfigSchema } from "./workers/config.ts";
+import { LocationConfigSchema, MatchingConfigSchema, NotifyConfigSchema } from "./workers/config.ts";
 import { workerSettings } from "./workers/settings.ts";
 import { runProcess } from "./workers/runtime/run-process.ts";
 import { startMaintenance } from "./workers/maintenance.ts";
@@ -29,6 +29,7 @@ import { startWorkers } from "./workers/start-workers.ts";
 const config = parseConfigOrExit(GatewayConfigSchema, process.env, "dev");
 const notifyConfig = parseConfigOrExit(NotifyConfigSchema, process.env, "dev");
 const matchingConfig = parseConfigOrExit(MatchingConfigSchema, process.env, "dev");
+const locationConfig = parseConfigOrExit(LocationConfigSchema, process.env, "dev");
 const logger = createLogger({ level: config.LOG_LEVEL, base: { process: "dev" } });
 const registry = createRegistry({ processMetrics: true });
 
@@ -47,7 +48,7 @@ if (!config.REDIS_URL && !config.UPSTASH_REDIS_REST_URL) {
 }
 // Notifications are log lines unless NOTIFY_WEBHOOK_URL (+ NOTIFY_WEBHOOK_SECRET) points at a receiver.
 const notifier = openNotifier(notifyConfig, logger);
-const workers = await startWorkers(WORKERS, { log, deps: { db, geo, publisher: log.publisher(), logger, notifier }, registry, logger, settings: workerSettings({ ...matchingConfig, STALE_AFTER_S: config.STALE_AFTER_S }) });
+const workers = await startWorkers(WORKERS, { log, deps: { db, geo, publisher: log.publisher(), logger, notifier }, registry, logger, settings: workerSettings({ ...matchingConfig, ...locationConfig, STALE_AFTER_S: config.STALE_AFTER_S }) });
 const maintenance = startMaintenance({ db, geo, logger, staleAfterMs: config.STALE_AFTER_S * 1000 });
 const bookingLoop = startBookingLoop({ db, publisher: log.publisher(), logger });
 // The gateway's own database: never the workers' history file (one writer per file, DESIGN §8).

@@ -77,7 +77,8 @@ function runPipeline(name: string, open: () => Promise<PipelineEnv>): void {
       }
 
       const search = () => env.geo.nearby({ ...HOME, radiusM: 5_000, vehicleType: "sedan", limit: 10, now: Date.now(), staleAfterMs: 60_000 });
-      const found = await until(search, (r) => r.length >= 3, "three drivers nearby");
+      // Each driver's three records may land in separate batches: wait for the last fix of each.
+      const found = await until(search, (r) => r.length >= 3 && r.every((d) => d.lastSeenAt === t0 + 14_000), "three drivers nearby at their last fix");
       expect(found.map((d) => d.driverId)).toEqual([drivers[0].id, drivers[1].id, drivers[2].id]);
       for (const [i, d] of found.entries()) {
         const at = offset(drivers[i]!.at.north, drivers[i]!.at.east);

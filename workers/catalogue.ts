@@ -39,8 +39,8 @@ export const WORKERS: readonly WorkerSpec[] = [
     name: "location",
     group: "fleet-location",
     topics: [TOPICS.driverLocations],
-    // Caches the trail's newest row per driver, so a batch needs no lookup for known drivers.
-    createHandler: () => createLocationHandler(),
+    // Caches the trail's newest row and the speed rule's last fixes per driver, so a batch needs no lookup for known drivers.
+    createHandler: (s) => createLocationHandler({ maxSpeedKmh: s.maxSpeedKmh }),
     // Records carry up to a few fixes each: ~1000 records is one GEO call and a few INSERTs.
     maxBatchSize: 1000,
     rebuildsGeoIndex: true,

@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { commonEnv, optionalString, port, url } from "../shared/config/env-schema.ts";
+import { maxSpeedKmh } from "../shared/config/plausibility-env.ts";
 
 /** The notify worker's settings; `bun run dev` parses them on their own (NotifyConfigSchema). */
 const notifyEnv = {
@@ -46,6 +47,11 @@ const matchingEnv = {
 export const MatchingConfigSchema = v.object(matchingEnv);
 export type MatchingConfig = v.InferOutput<typeof MatchingConfigSchema>;
 
+/** The location worker's settings; `bun run dev` parses them on their own (LocationConfigSchema). */
+const locationEnv = { MAX_SPEED_KMH: maxSpeedKmh };
+export const LocationConfigSchema = v.object(locationEnv);
+export type LocationConfig = v.InferOutput<typeof LocationConfigSchema>;
+
 export const WorkersConfigSchema = v.pipe(
   v.object({
     ...commonEnv,
@@ -54,6 +60,7 @@ export const WorkersConfigSchema = v.pipe(
     STALE_AFTER_S: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, "must be a whole number of seconds"), v.transform(Number), v.minValue(1)), "60"),
     ...notifyEnv,
     ...matchingEnv,
+    ...locationEnv,
   }),
   secretWithUrl(),
 );

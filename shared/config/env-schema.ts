@@ -35,3 +35,7 @@ export const commonEnv = {
   LIBSQL_AUTH_TOKEN: optionalString,
   LOG_LEVEL: logLevel,
 };
+
+/** A whole number from the environment, at least `min`, with a default. */
+export const wholeNumber = (fallback: number, min: number, unit: string) =>
+  v.optional(v.pipe(v.string(), v.regex(/^\d+$/, `must be a whole number of ${unit}`), v.transform(Number), v.minValue(min)), String(fallback));

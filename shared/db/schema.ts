@@ -72,6 +72,8 @@ export const driverTrail = sqliteTable(
     speed: real("speed"),
     heading: real("heading"),
     accuracy: real("accuracy"),
+    /** Why the fix is implausible, comma-separated FIX_FLAGS (trail-flags.ts); null when it is plausible */
+    flags: text("flags"),
   },
   (t) => [primaryKey({ columns: [t.driverId, t.recordedAt] }), index("driver_trail_recorded_at_idx").on(t.recordedAt)],
 );

@@ -22,11 +22,35 @@ export type Fix = v.InferOutput<typeof FixSchema>;
 
 export const MAX_FIXES_PER_REQUEST = 500;
 
+/**
+ * Why a fix is implausible (shared/geo/plausibility.ts): it implies an impossible speed
+ * since the driver's previous fix, its accuracy is worse than the threshold, or it lies
+ * outside the service area. A flagged fix is kept (trail, log) but keeps its driver out
+ * of matching until a plausible one arrives.
+ */
+export const FIX_FLAGS = ["speed", "accuracy", "outside-area"] as const;
+export const FixFlagSchema = v.picklist(FIX_FLAGS);
+export type FixFlag = v.InferOutput<typeof FixFlagSchema>;
+
+/**
+ * A fix as the gateway publishes it: as the device reported it, plus the flags the
+ * gateway could decide from the fix alone (accuracy, outside-area); absent when none.
+ * "speed" needs the driver's previous fix, which only the location worker knows.
+ * Clients cannot send flags: the request body is checked against FixSchema.
+ * Adding the optional field kept v1: deploy location workers before gateways, or an
+ * older worker dead-letters flagged records (redrive them once it is upgraded).
+ */
+export const ReportedFixSchema = v.strictObject({
+  ...FixSchema.entries,
+  flags: v.optional(v.pipe(v.array(FixFlagSchema), v.minLength(1))),
+});
+export type ReportedFix = v.InferOutput<typeof ReportedFixSchema>;
+
 /** `driver.location.reported` v1 on `driver.locations`, key driverId. */
 export const DRIVER_LOCATION_REPORTED = "driver.location.reported";
 export const DriverLocationReportedSchema = v.strictObject({
   driverId: DriverIdSchema,
-  fixes: v.pipe(v.array(FixSchema), v.minLength(1), v.maxLength(MAX_FIXES_PER_REQUEST)),
+  fixes: v.pipe(v.array(ReportedFixSchema), v.minLength(1), v.maxLength(MAX_FIXES_PER_REQUEST)),
 });
 export type DriverLocationReported = v.InferOutput<typeof DriverLocationReportedSchema>;
 

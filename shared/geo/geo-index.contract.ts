@@ -86,9 +86,9 @@ export function runGeoIndexContract(opts: GeoIndexContractOptions): void {
       await f.status([available("both"), { driverId: "status-only", status: "busy", vehicleType: "tipper", changedAt: T0 }]);
       await f.fix([at("both", 10, 0, T0 - 5), at("both", 20, 0), at("fix-only", 30, 0)]);
       expect(await f.geo.get("nobody")).toBeNull();
-      expect(await f.geo.get("status-only")).toEqual({ driverId: "status-only", status: "busy", vehicleType: "tipper", position: null });
+      expect(await f.geo.get("status-only")).toEqual({ driverId: "status-only", status: "busy", vehicleType: "tipper", position: null, suspect: false });
       const fixOnly = await f.geo.get("fix-only");
-      expect(fixOnly).toMatchObject({ driverId: "fix-only", status: null, vehicleType: null, position: { recordedAt: T0 } });
+      expect(fixOnly).toMatchObject({ driverId: "fix-only", status: null, vehicleType: null, position: { recordedAt: T0 }, suspect: false });
       const both = await f.geo.get("both");
       const want = at("both", 20, 0);
       expect(both).toMatchObject({ status: "available", vehicleType: "sedan", position: { recordedAt: T0 } });
@@ -127,6 +127,47 @@ export function runGeoIndexContract(opts: GeoIndexContractOptions): void {
       expect(await f.ids({})).toEqual([]);
       await f.status([available("x", "sedan", T0 + 2), available("y", "sedan", T0 + 2)]);
       expect(await f.ids({})).toEqual(["x", "y"]);
+    });
+
+    test("a suspect fix keeps the driver out of nearby at its last plausible position until a newer plausible fix", async () => {
+      const f = await fixture();
+      await f.status([available("t"), available("near")]);
+      await f.fix([at("t", 100, 0, T0), at("near", 300, 0, T0)]);
+      expect(await f.fix([{ ...at("t", 40_000, 90, T0 + 1_000), suspect: true }])).toBe(1);
+      expect(await f.ids({})).toEqual(["near"]);
+      expect(await f.ids({ ...offset(METRO.lat, METRO.lng, 40_000, Math.PI / 2), radiusM: 5_000 })).toEqual([]);
+      const held = await f.geo.get("t");
+      expect(held).toMatchObject({ status: "available", suspect: true, position: { recordedAt: T0 } });
+      expect(held!.position!.lat).toBeCloseTo(at("t", 100, 0).lat, 5);
+      // Older plausible fixes (redelivered, late) do not clear it; neither does a status change.
+      expect(await f.fix([at("t", 120, 0, T0 + 500)])).toBe(0);
+      await f.status([{ driverId: "t", status: "busy", vehicleType: "sedan", changedAt: T0 + 1 }]);
+      await f.status([available("t", "sedan", T0 + 2)]);
+      expect(await f.ids({})).toEqual(["near"]);
+      // A newer suspect fix keeps it out; the next plausible one brings it back where that fix is.
+      expect(await f.fix([{ ...at("t", 41_000, 90, T0 + 2_000), suspect: true }])).toBe(1);
+      expect(await f.fix([at("t", 200, 0, T0 + 3_000)])).toBe(1);
+      expect(await f.ids({ now: T0 + 3_000 })).toEqual(["t", "near"]);
+      expect(await f.geo.get("t")).toMatchObject({ suspect: false, position: { recordedAt: T0 + 3_000 } });
+    });
+
+    test("in one batch the newest fix decides: plausible then suspect is held at the plausible fix, suspect then plausible is searchable", async () => {
+      const f = await fixture();
+      await f.status([available("ps"), available("sp")]);
+      await f.fix([at("ps", 100, 0, T0), { ...at("ps", 50_000, 0, T0 + 1), suspect: true }, { ...at("sp", 50_000, 0, T0), suspect: true }, at("sp", 200, 0, T0 + 1)]);
+      expect(await f.ids({ now: T0 + 1 })).toEqual(["sp"]);
+      expect(await f.geo.get("ps")).toMatchObject({ suspect: true, position: { recordedAt: T0 } });
+      expect(await f.geo.get("sp")).toMatchObject({ suspect: false, position: { recordedAt: T0 + 1 } });
+    });
+
+    test("a driver whose first fix is suspect has no position and is not searchable, even when available", async () => {
+      const f = await fixture();
+      await f.fix([{ ...at("first", 100, 0), suspect: true }]);
+      await f.status([available("first", "sedan", T0 + 1)]);
+      expect(await f.ids({})).toEqual([]);
+      expect(await f.geo.get("first")).toEqual({ driverId: "first", status: "available", vehicleType: "sedan", position: null, suspect: true });
+      expect(await f.fix([at("first", 100, 0, T0 + 1)])).toBe(1);
+      expect(await f.ids({ now: T0 + 1 })).toEqual(["first"]);
     });
 
     test("a new vehicle type moves the driver to that type's search", async () => {

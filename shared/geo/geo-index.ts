@@ -8,7 +8,16 @@ import type { DriverStatus, VehicleType } from "../events/driver.ts";
  * backwards (this is what makes the location worker's Redis writes idempotent).
  * Likewise a status change older than the stored one is ignored.
  *
- * Nearby search returns only drivers that are `available`, of the requested vehicle
+ * A `suspect` fix (implausible: shared/geo/plausibility.ts) counts as the driver's
+ * newest fix for that rule, but does not move the driver: the index keeps its last
+ * plausible position and takes it out of nearby search until a newer plausible fix
+ * arrives, whatever its status does meanwhile. The suspect position itself is not
+ * kept: it is most likely wrong (a glitch, a spoof), placing the driver there would
+ * put it in the wrong shard for the search that must not find it anyway, and reads
+ * of the driver are better served by where it last plausibly was. (The trail keeps
+ * the flagged fix.)
+ *
+ * Nearby search returns only drivers that are `available`, not suspect, of the requested vehicle
  * type, inside the radius and not stale (last fix at or after `now - staleAfterMs`),
  * nearest first, exact (not approximate) up to `limit`.
  */
@@ -19,6 +28,8 @@ export interface PositionUpdate {
   lng: number;
   /** Device time of the fix, ms since epoch. */
   recordedAt: number;
+  /** The fix is implausible (flagged): see the rule above. Absent: plausible. */
+  suspect?: boolean;
 }
 
 export interface StatusUpdate {
@@ -33,7 +44,10 @@ export interface DriverState {
   driverId: string;
   status: DriverStatus | null;
   vehicleType: VehicleType | null;
+  /** The driver's last plausible position. */
   position: { lat: number; lng: number; recordedAt: number } | null;
+  /** Its newest fix was suspect: it is out of nearby search until a plausible one arrives. */
+  suspect: boolean;
 }
 
 export interface NearbyQuery {
@@ -57,7 +71,7 @@ export interface NearbyDriver {
 }
 
 export interface GeoIndex {
-  /** Applies many fixes in one round trip; resolves with how many moved a driver (newer than stored). */
+  /** Applies many fixes in one round trip; resolves with how many were newer than the driver's newest (suspect ones included). */
   upsertPositions(updates: PositionUpdate[]): Promise<number>;
   setStatus(updates: StatusUpdate[]): Promise<void>;
   nearby(q: NearbyQuery): Promise<NearbyDriver[]>;

@@ -1,3 +1,4 @@
+import type { FixFlag } from "../events/driver.ts";
 import { haversineM } from "../geo/haversine.ts";
 
 /**
@@ -28,6 +29,8 @@ export interface TrailPoint {
   speed: number | null;
   heading: number | null;
   accuracy: number | null;
+  /** Why the fix is implausible (shared/geo/plausibility.ts); empty when it is not. Flagged fixes are stored like any other. */
+  flags: FixFlag[];
 }
 
 /** What the rule compares the next fix with. */

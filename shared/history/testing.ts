@@ -27,5 +27,5 @@ export const M_PER_DEG_LAT = (EARTH_RADIUS_M * Math.PI) / 180;
 
 /** A fix `north` metres north of (lat, lng), `atS` seconds after t0. */
 export function pointAt(driverId: string, t0: number, atS: number, lat: number, lng: number, north = 0): TrailPoint {
-  return { driverId, recordedAt: t0 + atS * 1000, lat: lat + north / M_PER_DEG_LAT, lng, speed: null, heading: null, accuracy: null };
+  return { driverId, recordedAt: t0 + atS * 1000, lat: lat + north / M_PER_DEG_LAT, lng, speed: null, heading: null, accuracy: null, flags: [] };
 }

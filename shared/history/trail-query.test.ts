@@ -6,7 +6,8 @@ import { openTempHistory } from "./testing.ts";
 import { queryTrail, type TrailEntry } from "./trail-query.ts";
 
 const T0 = Date.UTC(2026, 10, 1, 8, 0, 0);
-const row = (driverId: string, s: number) => ({ driverId, recordedAt: T0 + s * 1000, lat: 12.97 + s / 1e4, lng: 77.59, speed: s % 2 ? 7.5 : null, heading: null, accuracy: 5 });
+/** Every 60 s a point flagged as the trail writer stores flags (trail-flags.ts). */
+const row = (driverId: string, s: number) => ({ driverId, recordedAt: T0 + s * 1000, lat: 12.97 + s / 1e4, lng: 77.59, speed: s % 2 ? 7.5 : null, heading: null, accuracy: 5, flags: s % 60 ? null : "speed,outside-area" });
 const secondsOf = (points: TrailEntry[]) => points.map((p) => (p.recordedAt - T0) / 1000);
 
 describe("queryTrail", () => {
@@ -25,7 +26,8 @@ describe("queryTrail", () => {
     const all = await queryTrail(db, { driverId: "q-1" });
     expect(secondsOf(all.points)).toEqual(Array.from({ length: 25 }, (_, i) => i * 30));
     expect(all.nextCursor).toBeNull();
-    expect(all.points[1]).toEqual({ recordedAt: T0 + 30_000, lat: 12.973, lng: 77.59, speed: null, heading: null, accuracy: 5 });
+    expect(all.points[1]).toEqual({ recordedAt: T0 + 30_000, lat: 12.973, lng: 77.59, speed: null, heading: null, accuracy: 5, flags: [] });
+    expect(all.points[2]).toMatchObject({ recordedAt: T0 + 60_000, flags: ["speed", "outside-area"] });
     const window = await queryTrail(db, { driverId: "q-1", from: T0 + 60_000, to: T0 + 150_000 });
     expect(secondsOf(window.points)).toEqual([60, 90, 120, 150]);
   });

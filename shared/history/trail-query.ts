@@ -3,6 +3,7 @@ import { ValidationError } from "../errors/errors.ts";
 import type { Db } from "../db/open-libsql.ts";
 import { driverTrail } from "../db/schema.ts";
 import type { TrailPoint } from "./downsample.ts";
+import { readFlags } from "./trail-flags.ts";
 
 export interface TrailQuery {
   driverId: string;
@@ -42,7 +43,7 @@ export async function queryTrail(db: Db, q: TrailQuery): Promise<TrailPage> {
   const after = q.cursor ? decodeCursor(q.cursor, q.driverId) : undefined;
   const t = driverTrail;
   const rows = await db.orm
-    .select({ recordedAt: t.recordedAt, lat: t.lat, lng: t.lng, speed: t.speed, heading: t.heading, accuracy: t.accuracy })
+    .select({ recordedAt: t.recordedAt, lat: t.lat, lng: t.lng, speed: t.speed, heading: t.heading, accuracy: t.accuracy, flags: t.flags })
     .from(t)
     .where(
       and(
@@ -54,7 +55,7 @@ export async function queryTrail(db: Db, q: TrailQuery): Promise<TrailPage> {
     )
     .orderBy(asc(t.recordedAt))
     .limit(limit + 1);
-  const points = rows.slice(0, limit);
+  const points = rows.slice(0, limit).map((r) => ({ ...r, flags: readFlags(r.flags) }));
   const more = rows.length > limit;
   return { points, nextCursor: more ? encodeCursor(q.driverId, points.at(-1)!.recordedAt) : null };
 }

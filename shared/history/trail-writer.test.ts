@@ -28,14 +28,16 @@ describe("trail writer", () => {
 
   test("stores what the rule keeps, all fields, and nothing twice when the same fixes come again", async () => {
     const writer = createTrailWriter(db);
-    const first = { ...at("w-1", 0), speed: 8.5, heading: 270, accuracy: 4 };
+    const first = { ...at("w-1", 0), speed: 8.5, heading: 270, accuracy: 4, flags: ["speed" as const, "accuracy" as const] };
     const fixes = byDriver(first, ...Array.from({ length: 119 }, (_, i) => at("w-1", i + 1)));
     expect(await writer.append(fixes)).toBe(4);
     expect(await writer.append(fixes)).toBe(0);
     expect(await createTrailWriter(db).append(fixes)).toBe(0);
     expect(await stored("w-1")).toEqual([0, 30, 60, 90]);
     const [row] = await db.orm.select().from(driverTrail).where(eq(driverTrail.recordedAt, T0));
-    expect(row).toEqual({ driverId: "w-1", recordedAt: T0, lat: first.lat, lng: first.lng, speed: 8.5, heading: 270, accuracy: 4 });
+    expect(row).toEqual({ driverId: "w-1", recordedAt: T0, lat: first.lat, lng: first.lng, speed: 8.5, heading: 270, accuracy: 4, flags: "speed,accuracy" });
+    const [plain] = await db.orm.select({ flags: driverTrail.flags }).from(driverTrail).where(eq(driverTrail.recordedAt, T0 + 30_000));
+    expect(plain).toEqual({ flags: null });
   });
 
   test("a restarted writer continues from the newest stored point of each driver", async () => {

@@ -2,6 +2,7 @@ import type { InValue } from "@libsql/client";
 import { insertRows } from "../db/insert-rows.ts";
 import type { Db } from "../db/open-libsql.ts";
 import { writeTransaction, type Tx } from "../db/write-transaction.ts";
+import { storedFlags } from "./trail-flags.ts";
 import { DEFAULT_DOWNSAMPLE, downsample, type DownsampleSettings, type StoredPoint, type TrailPoint } from "./downsample.ts";
 
 export interface TrailWriterSettings extends DownsampleSettings {
@@ -27,7 +28,7 @@ export interface TrailWriter {
 }
 
 const TABLE = "driver_trail";
-const COLUMNS = ["driver_id", "recorded_at", "lat", "lng", "speed", "heading", "accuracy"] as const;
+const COLUMNS = ["driver_id", "recorded_at", "lat", "lng", "speed", "heading", "accuracy", "flags"] as const;
 /** Bound parameters per seeding query, well under SQLite's limit. */
 const SEED_CHUNK = 500;
 
@@ -61,7 +62,7 @@ export function createTrailWriter(db: Db, settings: Partial<TrailWriterSettings>
         for (const [driverId, fixes] of byDriver) {
           const prev = lastStored.get(driverId) ?? seeded.get(driverId) ?? null;
           const picked = downsample(fixes, prev, s);
-          for (const f of picked) rows.push([driverId, f.recordedAt, f.lat, f.lng, f.speed, f.heading, f.accuracy]);
+          for (const f of picked) rows.push([driverId, f.recordedAt, f.lat, f.lng, f.speed, f.heading, f.accuracy, storedFlags(f.flags)]);
           const newest = picked.at(-1) ?? prev;
           if (newest) last.set(driverId, { recordedAt: newest.recordedAt, lat: newest.lat, lng: newest.lng });
         }

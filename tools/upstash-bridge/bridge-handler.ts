@@ -1,4 +1,5 @@
 import type { Send } from "../../shared/geo/redis/connect-redis.ts";
+import { createScriptFlags } from "./script-flags.ts";
 import { toUpstashReply } from "./resp3-to-upstash.ts";
 import type { TransactionLane } from "./transaction-lane.ts";
 import { encodeResult } from "./upstash-encoding.ts";
@@ -30,6 +31,11 @@ export interface BridgeDeps {
 
 /** The Upstash REST protocol: POST / (one command), /pipeline, /multi-exec. */
 export function createBridgeHandler({ send, lane, token }: BridgeDeps): (req: Request) => Promise<Response> {
+  const scriptFlags = createScriptFlags();
+  const parse = (body: unknown): string[] | string => {
+    const command = parseCommand(body);
+    return typeof command === "string" ? command : scriptFlags(command);
+  };
   const run = async (command: string[]): Promise<Outcome> => {
     try {
       return { result: toUpstashReply(command, await send(command[0]!, command.slice(1))) };
@@ -47,14 +53,14 @@ export function createBridgeHandler({ send, lane, token }: BridgeDeps): (req: Re
     const path = new URL(req.url).pathname.replace(/\/+$/, "") || "/";
 
     if (path === "/") {
-      const command = parseCommand(body);
+      const command = parse(body);
       if (typeof command === "string") return reply(400, { error: command });
       const outcome = await run(command);
       return reply("error" in outcome ? outcome.status : 200, encode(outcome));
     }
     if (path !== "/pipeline" && path !== "/multi-exec") return reply(404, { error: `ERR unknown path ${path}` });
     if (!Array.isArray(body) || body.length === 0) return reply(400, { error: "ERR the body must be a non-empty array of commands" });
-    const commands = body.map(parseCommand);
+    const commands = body.map(parse);
     if (path === "/pipeline") {
       return reply(200, await Promise.all(commands.map(async (c) => (typeof c === "string" ? { error: c } : encode(await run(c))))));
     }

@@ -72,6 +72,14 @@ describe("Upstash REST bridge, driven by @upstash/redis", () => {
     expect(out).toEqual([`${p}k`, "arg", 42, ["OK", "x"]]);
   });
 
+  test("Upstash-only script flags (@upstash/ratelimit's allow-key-locking) run, by EVAL and then by the client's EVALSHA", async () => {
+    const script = "#!lua flags=allow-key-locking\nreturn redis.call('INCR', KEYS[1])";
+    const sha = new Bun.CryptoHasher("sha1").update(script).digest("hex");
+    await expect(redis.evalsha(sha, [`${p}f`], [])).rejects.toThrow("NOSCRIPT");
+    expect(await redis.eval(script, [`${p}f`], [])).toBe(1);
+    expect(await redis.evalsha(sha, [`${p}f`], [])).toBe(2);
+  });
+
   test("errors: a Redis error rejects the call; a wrong token is refused", async () => {
     await redis.set(`${p}e`, "text");
     await expect(redis.incr(`${p}e`)).rejects.toThrow("not an integer");

@@ -21,7 +21,7 @@ export function collectFixes(events: readonly ConsumedEvent[]): Map<string, Trai
       const recordedAt = Date.parse(f.recordedAt);
       // The schema's ISO check and Date.parse agree today; a fix without a time could not be ordered.
       if (Number.isNaN(recordedAt)) throw new NonRetriableError(`${e.record.topic}/${e.record.partition}@${e.record.offset}: unreadable recordedAt "${f.recordedAt}"`);
-      mine.push({ driverId, recordedAt, lat: f.lat, lng: f.lng, speed: f.speed ?? null, heading: f.heading ?? null, accuracy: f.accuracy ?? null });
+      mine.push({ driverId, recordedAt, lat: f.lat, lng: f.lng, speed: f.speed ?? null, heading: f.heading ?? null, accuracy: f.accuracy ?? null, flags: f.flags ?? [] });
     }
   }
   for (const mine of byDriver.values()) mine.sort((a, b) => a.recordedAt - b.recordedAt);

@@ -6,7 +6,7 @@ import { NonRetriableError, RetryableError } from "../../shared/errors/errors.ts
 import type { GeoIndex } from "../../shared/geo/geo-index.ts";
 import { openTempHistory } from "../../shared/history/testing.ts";
 import { createLocationHandler } from "./location-handler.ts";
-import { latAt, locationEvent, spyGeo, statusEvent, type TestFix } from "./testing.ts";
+import { HOME, latAt, locationEvent, spyGeo, statusEvent, type TestFix } from "./testing.ts";
 
 /**
  * The location handler against a real history database and a real GeoIndex: each
@@ -43,11 +43,11 @@ export function runLocationHandlerCases(opts: { name: string; createGeo: () => P
     test("one upsertPositions per batch carrying each driver's newest fix, whatever order the fixes came in", async () => {
       const [a, b] = [driver(), driver()];
       const handler = createLocationHandler();
-      await handler([locationEvent(a, t0, [{ s: 5, north: 500 }, { s: 1 }, { s: 3, north: 300 }]), locationEvent(b, t0, [{ s: 2, north: 20 }]), locationEvent(a, t0, [{ s: 4, north: 400 }, { s: 2, north: 200 }])], { db, geo });
+      await handler([locationEvent(a, t0, [{ s: 5, north: 240 }, { s: 1 }, { s: 3, north: 120 }]), locationEvent(b, t0, [{ s: 2, north: 20 }]), locationEvent(a, t0, [{ s: 4, north: 180 }, { s: 2, north: 60 }])], { db, geo });
       expect(geo.positions.length).toBe(1);
       expect(geo.positions[0]!.map((u) => [u.driverId, (u.recordedAt - t0) / 1000])).toEqual([[a, 5], [b, 2]]);
-      expect(await position(a)).toEqual({ s: 5, lat: expect.closeTo(latAt(500), 5) });
-      expect(await trail(a)).toEqual([1, 2, 3, 4, 5]); // each 100 m on from the one before
+      expect(await position(a)).toEqual({ s: 5, lat: expect.closeTo(latAt(240), 5) });
+      expect(await trail(a)).toEqual([1, 2, 3, 4, 5]); // each 60 m on from the one before
     });
 
     test("the newest fix wins across batches; an older one arriving later moves no one back and adds no trail point", async () => {
@@ -109,6 +109,64 @@ export function runLocationHandlerCases(opts: { name: string; createGeo: () => P
       await handler(events, { db, geo });
       expect((await position(a))?.s).toBe(31);
       expect(await trail(a)).toEqual([0, 31]);
+    });
+
+    const flagsOf = async (driverId: string) =>
+      (await db.orm.select({ t: driverTrail.recordedAt, flags: driverTrail.flags }).from(driverTrail).where(eq(driverTrail.driverId, driverId)).orderBy(driverTrail.recordedAt)).map((r) => [(r.t - t0) / 1000, r.flags ?? "ok"]);
+    const nearbyIds = async (now: number) => (await geo.nearby({ ...HOME, radiusM: 10_000, vehicleType: "sedan", limit: 10, now, staleAfterMs: 60_000 })).map((d) => d.driverId);
+
+    test("a teleport (5,000 km/h) is stored flagged 'speed' and holds the driver out of nearby at its last plausible position; a plausible fix brings it back", async () => {
+      const a = driver();
+      const handler = createLocationHandler();
+      await geo.setStatus([{ driverId: a, status: "available", vehicleType: "sedan", changedAt: t0 }]);
+      await handler([locationEvent(a, t0, [{ s: 0 }, { s: 10, north: 100 }])], { db, geo });
+      expect(await nearbyIds(t0 + 10_000)).toContain(a);
+
+      await handler([locationEvent(a, t0, [{ s: 11, north: 1_500 }])], { db, geo });
+      expect(await nearbyIds(t0 + 11_000)).not.toContain(a);
+      expect(await geo.get(a)).toMatchObject({ suspect: true, position: { recordedAt: t0 + 10_000 } });
+
+      // Back where it plausibly is: too fast from the jump, but not from the last plausible fix.
+      await handler([locationEvent(a, t0, [{ s: 13, north: 110 }])], { db, geo });
+      expect(await nearbyIds(t0 + 13_000)).toContain(a);
+      expect(await geo.get(a)).toMatchObject({ suspect: false, position: { recordedAt: t0 + 13_000 } });
+      expect(await flagsOf(a)).toEqual([[0, "ok"], [10, "ok"], [11, "speed"], [13, "ok"]]);
+    });
+
+    test("fixes the gateway flagged (accuracy, outside-area) are stored with their flags and make the driver suspect", async () => {
+      const a = driver();
+      const handler = createLocationHandler();
+      await geo.setStatus([{ driverId: a, status: "available", vehicleType: "sedan", changedAt: t0 }]);
+      await handler([locationEvent(a, t0, [{ s: 0 }, { s: 30, north: 60, flags: ["accuracy"] }])], { db, geo });
+      expect(await nearbyIds(t0 + 30_000)).toEqual([]);
+      expect(await geo.get(a)).toMatchObject({ suspect: true, position: { recordedAt: t0 } });
+      await handler([locationEvent(a, t0, [{ s: 60, north: 120, flags: ["outside-area"] }, { s: 90, north: 180 }])], { db, geo });
+      expect(await nearbyIds(t0 + 90_000)).toEqual([a]);
+      expect(await flagsOf(a)).toEqual([[0, "ok"], [30, "accuracy"], [60, "outside-area"], [90, "ok"]]);
+    });
+
+    test("a worker that did not see the driver before judges its first fix against the index's last plausible position", async () => {
+      const a = driver();
+      await geo.setStatus([{ driverId: a, status: "available", vehicleType: "sedan", changedAt: t0 }]);
+      await createLocationHandler()([locationEvent(a, t0, [{ s: 0 }])], { db, geo });
+      await createLocationHandler()([locationEvent(a, t0, [{ s: 1, north: 2_000 }])], { db, geo }); // a restarted worker
+      expect(await geo.get(a)).toMatchObject({ suspect: true, position: { recordedAt: t0 } });
+    });
+
+    test("a batch that failed is judged again from the same memory: its retry flags the same fixes", async () => {
+      const a = driver();
+      let down = true;
+      const flaky: GeoIndex = { ...geo, upsertPositions: async (u) => (down ? Promise.reject(new Error("Connection closed")) : geo.upsertPositions(u)) };
+      const handler = createLocationHandler();
+      down = false;
+      await handler([locationEvent(a, t0, [{ s: 0 }])], { db, geo: flaky });
+      down = true;
+      const jump = [locationEvent(a, t0, [{ s: 1, north: 3_000 }])];
+      expect(await handler(jump, { db, geo: flaky }).catch((e: unknown) => e)).toBeInstanceOf(RetryableError);
+      down = false;
+      await handler(jump, { db, geo: flaky });
+      expect(await geo.get(a)).toMatchObject({ suspect: true });
+      expect(await flagsOf(a)).toEqual([[0, "ok"], [1, "speed"]]);
     });
 
     test("a record of another type is a NonRetriableError naming its position; nothing of the batch is applied", async () => {

@@ -1,45 +1,75 @@
 import type { Db } from "../../shared/db/open-libsql.ts";
-import type { PositionUpdate } from "../../shared/geo/geo-index.ts";
-import { createTrailWriter, type TrailWriter, type TrailWriterSettings } from "../../shared/history/trail-writer.ts";
+import type { GeoIndex, PositionUpdate } from "../../shared/geo/geo-index.ts";
+import { DEFAULT_MAX_SPEED_KMH } from "../../shared/geo/plausibility.ts";
+import type { TrailPoint } from "../../shared/history/downsample.ts";
+import { createTrailWriter, DEFAULT_TRAIL_WRITER, type TrailWriter, type TrailWriterSettings } from "../../shared/history/trail-writer.ts";
 import type { WorkerDeps } from "../deps.ts";
 import type { Handler } from "../runtime/handler.ts";
 import { errorPolicy } from "../runtime/retry.ts";
 import { collectFixes } from "./collect-fixes.ts";
 import { DEFAULT_GEO_TIMEOUT_MS, geoCall } from "./geo-call.ts";
+import { createSpeedMemory, type SpeedMemory } from "./speed-memory.ts";
 
 export type LocationDeps = Pick<WorkerDeps, "db" | "geo">;
 
 export interface LocationHandlerSettings extends TrailWriterSettings {
   /** A geo call pending longer is an outage (geo-call.ts). Default 5 s. */
   geoTimeoutMs: number;
+  /** A fix implying more km/h since the driver's previous one is flagged "speed" (plausibility.ts). Default 250. */
+  maxSpeedKmh: number;
 }
 
 /**
  * The location worker: `driver.location.reported` → each driver's newest position in
  * the GeoIndex, and a downsampled trail in libSQL.
  *
+ * GPS plausibility (issue 6): fixes arrive with the flags the gateway could decide
+ * alone (accuracy, outside-area); this worker adds "speed", judged against each
+ * driver's previous fix (speed-memory.ts, plausibility.ts). A flagged fix is not
+ * dropped: it goes to the trail with its flags, and to the GeoIndex as `suspect`,
+ * which keeps the driver at its last plausible position and out of nearby search
+ * (so out of matching) until a plausible fix arrives. Per driver the index gets the
+ * newest fix and, when that one is suspect, the newest plausible fix before it.
+ *
  * Per batch (one partition, log order): the fixes are flattened and grouped per driver;
  * the newest fix of each driver goes to the GeoIndex in ONE upsertPositions call (the
  * index also ignores anything not newer than what it holds, so an older or redelivered
  * fix never moves a driver back); the fixes that pass the downsampling rule go to the
  * trail in one transaction. No await and no SQL per fix: a batch costs one geo call,
- * one seeding query for drivers not yet in memory, and one INSERT per 500 stored points.
+ * one seeding query for drivers not yet in memory, and one INSERT per 500 stored points
+ * (plus, for drivers the speed memory does not know yet, one `get` each, sent together).
  *
  * Settings, with defaults: a fix is stored when ≥ 50 m (`minDistanceM`) from, or ≥ 30 s
  * (`minIntervalMs`) after, the driver's last stored one (downsample.ts); the last stored
  * points of up to 500,000 drivers stay in memory (`maxTrackedDrivers`, trail-writer.ts);
- * a geo call pending for 5 s is an outage (`geoTimeoutMs`, geo-call.ts).
+ * a geo call pending for 5 s is an outage (`geoTimeoutMs`, geo-call.ts); a fix implying
+ * more than 250 km/h is flagged (`maxSpeedKmh`), and the speed memory keeps as many
+ * drivers as the trail's (`maxTrackedDrivers`).
  *
  * The two writes run side by side and the handler settles only after both did, so a
  * retry never overlaps an unfinished trail write. Both are idempotent, so a retry after
  * one of them succeeded repeats it harmlessly, and so does a timed-out geo call that
  * lands late. A geo failure is RetryableError (geo-call.ts).
  *
- * The last stored points are kept per database (a WeakMap on the Db it is given), so
- * one handler serves any deps, as the static worker catalogue needs.
+ * The last stored points are kept per database (a WeakMap on the Db it is given), and
+ * the speed memory per geo index, so one handler serves any deps, as the static worker
+ * catalogue needs. Each memory changes only once what it remembers is durable: the
+ * trail's after its commit, the speed memory after both writes succeeded (so a retried
+ * batch is judged again from the same fixes).
  */
 export function createLocationHandler(settings: Partial<LocationHandlerSettings> = {}): Handler<LocationDeps> {
   const geoTimeoutMs = settings.geoTimeoutMs ?? DEFAULT_GEO_TIMEOUT_MS;
+  const speedSettings = {
+    maxSpeedKmh: settings.maxSpeedKmh ?? DEFAULT_MAX_SPEED_KMH,
+    maxTrackedDrivers: settings.maxTrackedDrivers ?? DEFAULT_TRAIL_WRITER.maxTrackedDrivers,
+    geoTimeoutMs,
+  };
+  const memories = new WeakMap<GeoIndex, SpeedMemory>();
+  const memoryFor = (geo: GeoIndex) => {
+    let memory = memories.get(geo);
+    if (!memory) memories.set(geo, (memory = createSpeedMemory(speedSettings)));
+    return memory;
+  };
   const writers = new WeakMap<Db, TrailWriter>();
   const writerFor = (db: Db) => {
     let writer = writers.get(db);
@@ -48,15 +78,21 @@ export function createLocationHandler(settings: Partial<LocationHandlerSettings>
   };
 
   return async (events, deps) => {
-    const byDriver = collectFixes(events);
-    const newest: PositionUpdate[] = [];
-    for (const [driverId, fixes] of byDriver) {
-      const f = fixes.at(-1)!;
-      newest.push({ driverId, lat: f.lat, lng: f.lng, recordedAt: f.recordedAt });
-    }
-    const results = await Promise.allSettled([geoCall("upsertPositions", () => deps.geo.upsertPositions(newest), geoTimeoutMs), writerFor(deps.db).append(byDriver)]);
+    const { byDriver, commit } = await memoryFor(deps.geo).judge(collectFixes(events), deps.geo);
+    const updates = [...byDriver].flatMap(([driverId, fixes]) => positionUpdates(driverId, fixes));
+    const results = await Promise.allSettled([geoCall("upsertPositions", () => deps.geo.upsertPositions(updates), geoTimeoutMs), writerFor(deps.db).append(byDriver)]);
     const failures = results.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
     // While a dependency is down, wait for it before judging the records on anything else.
     if (failures.length > 0) throw failures.find((err) => errorPolicy(err).kind === "retryable") ?? failures[0];
+    commit();
   };
+}
+
+/** One driver's fixes (recordedAt order) → what the index needs: the newest, preceded by the newest plausible when the newest is suspect. */
+function positionUpdates(driverId: string, fixes: readonly TrailPoint[]): PositionUpdate[] {
+  const update = (f: TrailPoint): PositionUpdate => ({ driverId, lat: f.lat, lng: f.lng, recordedAt: f.recordedAt, suspect: f.flags.length > 0 });
+  const newest = fixes.at(-1)!;
+  if (newest.flags.length === 0) return [update(newest)];
+  const plausible = fixes.findLast((f) => f.flags.length === 0);
+  return plausible ? [update(plausible), update(newest)] : [update(newest)];
 }

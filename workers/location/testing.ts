@@ -1,5 +1,5 @@
 import { createEnvelope } from "../../shared/events/envelope.ts";
-import { DRIVER_LOCATION_REPORTED, DRIVER_STATUS_CHANGED, type DriverStatus, type VehicleType } from "../../shared/events/driver.ts";
+import { DRIVER_LOCATION_REPORTED, DRIVER_STATUS_CHANGED, type DriverStatus, type FixFlag, type VehicleType } from "../../shared/events/driver.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
 import type { GeoIndex, PositionUpdate, StatusUpdate } from "../../shared/geo/geo-index.ts";
 import { M_PER_DEG_LAT } from "../../shared/history/testing.ts";
@@ -15,6 +15,8 @@ export interface TestFix {
   s: number;
   /** Metres north of HOME. */
   north?: number;
+  /** The flags the gateway put on the fix. */
+  flags?: FixFlag[];
 }
 
 function consumed(topic: string, type: string, key: string, data: unknown, id?: string): ConsumedEvent {
@@ -23,7 +25,7 @@ function consumed(topic: string, type: string, key: string, data: unknown, id?: 
 }
 
 export function locationEvent(driverId: string, t0: number, fixes: TestFix[], id?: string): ConsumedEvent {
-  const data = { driverId, fixes: fixes.map((f) => ({ lat: HOME.lat + (f.north ?? 0) / M_PER_DEG_LAT, lng: HOME.lng, recordedAt: new Date(t0 + f.s * 1000).toISOString(), speed: 5, heading: 0, accuracy: 8 })) };
+  const data = { driverId, fixes: fixes.map((f) => ({ lat: HOME.lat + (f.north ?? 0) / M_PER_DEG_LAT, lng: HOME.lng, recordedAt: new Date(t0 + f.s * 1000).toISOString(), speed: 5, heading: 0, accuracy: 8, ...(f.flags && { flags: f.flags }) })) };
   return consumed(TOPICS.driverLocations, DRIVER_LOCATION_REPORTED, driverId, data, id);
 }
 

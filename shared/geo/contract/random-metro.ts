@@ -22,7 +22,7 @@ function metroPoint(rng: Random) {
 /**
  * `n` drivers of mixed types and statuses around METRO, fixes up to 80 s before `now`
  * (so a 60 s window leaves about a quarter stale), some moved several times, some
- * status changes repeated or arriving late.
+ * status changes repeated or arriving late, one fix in ten suspect (implausible).
  */
 export function randomMetro(rng: Random, n: number, now: number): MetroHistory {
   const fixes: PositionUpdate[] = [];
@@ -38,7 +38,7 @@ export function randomMetro(rng: Random, n: number, now: number): MetroHistory {
       if (rng.next() < 0.15) statuses.push({ driverId, status: rng.pick(["available", "busy", "offline"] as const), vehicleType, changedAt: changedAt + rng.int(-5_000, 5_000) });
     }
     const moves = rng.next() < 0.25 ? rng.int(2, 4) : 1;
-    for (let m = 0; m < moves; m++) fixes.push({ driverId, ...metroPoint(rng), recordedAt: now - rng.int(0, 80_000) });
+    for (let m = 0; m < moves; m++) fixes.push({ driverId, ...metroPoint(rng), recordedAt: now - rng.int(0, 80_000), suspect: rng.next() < 0.1 });
   }
   // Shuffle so one batch holds many drivers, and a driver's fixes arrive in any order.
   for (let i = fixes.length - 1; i > 0; i--) {

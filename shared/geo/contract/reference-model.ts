@@ -7,8 +7,11 @@ export interface ModelDriver {
   status: DriverStatus | null;
   statusAt: number;
   vehicleType: VehicleType | null;
+  /** The last plausible position. */
   position: { lat: number; lng: number; recordedAt: number } | null;
-  /** In the search index: available with a position, and not dropped as stale since it was last placed. */
+  /** recordedAt of the newest fix when it was suspect; null when it was plausible. */
+  suspectAt: number | null;
+  /** In the search index: available with a position, not suspect, and not dropped as stale since it was last placed. */
   indexed: boolean;
 }
 
@@ -27,20 +30,21 @@ export class ReferenceModel {
 
   private driver(driverId: string): ModelDriver {
     let d = this.drivers.get(driverId);
-    if (!d) this.drivers.set(driverId, (d = { driverId, status: null, statusAt: -Infinity, vehicleType: null, position: null, indexed: false }));
+    if (!d) this.drivers.set(driverId, (d = { driverId, status: null, statusAt: -Infinity, vehicleType: null, position: null, suspectAt: null, indexed: false }));
     return d;
   }
 
   private place(d: ModelDriver): void {
-    d.indexed = d.status === "available" && d.vehicleType !== null && d.position !== null;
+    d.indexed = d.status === "available" && d.vehicleType !== null && d.position !== null && d.suspectAt === null;
   }
 
   upsert(updates: PositionUpdate[]): number {
     let moved = 0;
     for (const u of updates) {
       const d = this.driver(u.driverId);
-      if (d.position && u.recordedAt <= d.position.recordedAt) continue;
-      d.position = { lat: u.lat, lng: u.lng, recordedAt: u.recordedAt };
+      if (u.recordedAt <= Math.max(d.position?.recordedAt ?? -Infinity, d.suspectAt ?? -Infinity)) continue;
+      if (u.suspect) d.suspectAt = u.recordedAt;
+      else [d.position, d.suspectAt] = [{ lat: u.lat, lng: u.lng, recordedAt: u.recordedAt }, null];
       this.place(d);
       moved++;
     }

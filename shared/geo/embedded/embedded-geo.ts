@@ -21,7 +21,10 @@ interface DriverRecord {
   status: DriverStatus | null;
   statusAt: number;
   vehicleType: VehicleType | null;
+  /** The last plausible position. */
   position: { lat: number; lng: number; recordedAt: number; cell: string } | null;
+  /** recordedAt of the newest fix when that one was suspect (it is newer than `position`); null when plausible. */
+  suspectAt: number | null;
   /** The shard holding the driver, when it is available and has a position. */
   shard: ShardRef | null;
 }
@@ -34,14 +37,14 @@ export function createEmbeddedGeoIndex(opts: EmbeddedGeoOptions = {}): GeoIndex 
 
   const record = (driverId: string): DriverRecord => {
     let r = drivers.get(driverId);
-    if (!r) drivers.set(driverId, (r = { status: null, statusAt: -Infinity, vehicleType: null, position: null, shard: null }));
+    if (!r) drivers.set(driverId, (r = { status: null, statusAt: -Infinity, vehicleType: null, position: null, suspectAt: null, shard: null }));
     return r;
   };
 
   /** Puts the driver in the shard its status and position call for, leaving the old one. */
   const place = (driverId: string, r: DriverRecord): void => {
     if (r.shard) shards.leave(driverId, r.shard);
-    r.shard = r.status === "available" && r.vehicleType && r.position ? { vehicleType: r.vehicleType, cell: r.position.cell } : null;
+    r.shard = r.status === "available" && r.vehicleType && r.position && r.suspectAt === null ? { vehicleType: r.vehicleType, cell: r.position.cell } : null;
     if (r.shard && r.position) shards.enter(driverId, r.shard, { lat: r.position.lat, lng: r.position.lng, at: r.position.recordedAt });
   };
 
@@ -51,8 +54,13 @@ export function createEmbeddedGeoIndex(opts: EmbeddedGeoOptions = {}): GeoIndex 
       let moved = 0;
       for (const u of updates) {
         const r = record(u.driverId);
-        if (r.position && u.recordedAt <= r.position.recordedAt) continue;
-        r.position = { lat: u.lat, lng: u.lng, recordedAt: u.recordedAt, cell: shardCell(u.lat, u.lng, resolution) };
+        if (u.recordedAt <= Math.max(r.position?.recordedAt ?? -Infinity, r.suspectAt ?? -Infinity)) continue;
+        if (u.suspect) {
+          r.suspectAt = u.recordedAt;
+        } else {
+          r.position = { lat: u.lat, lng: u.lng, recordedAt: u.recordedAt, cell: shardCell(u.lat, u.lng, resolution) };
+          r.suspectAt = null;
+        }
         place(u.driverId, r);
         moved++;
       }
@@ -76,7 +84,7 @@ export function createEmbeddedGeoIndex(opts: EmbeddedGeoOptions = {}): GeoIndex 
       const r = drivers.get(driverId);
       if (!r) return null;
       const p = r.position;
-      return { driverId, status: r.status, vehicleType: r.vehicleType, position: p && { lat: p.lat, lng: p.lng, recordedAt: p.recordedAt } };
+      return { driverId, status: r.status, vehicleType: r.vehicleType, position: p && { lat: p.lat, lng: p.lng, recordedAt: p.recordedAt }, suspect: r.suspectAt !== null };
     },
 
     async dropStale(before) {

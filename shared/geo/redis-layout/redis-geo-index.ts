@@ -63,7 +63,7 @@ export function createRedisLayoutGeoIndex(runner: RedisRunner, opts: RedisLayout
       const args = [prefix];
       for (const u of updates) {
         assertIndexable(u.lat, u.lng, `fix of driver ${u.driverId}`);
-        args.push(u.driverId, String(u.lat), String(u.lng), String(u.recordedAt), shardCell(u.lat, u.lng, resolution));
+        args.push(u.driverId, String(u.lat), String(u.lng), String(u.recordedAt), u.suspect ? "" : shardCell(u.lat, u.lng, resolution), u.suspect ? "1" : "0");
       }
       return Number(await runner.eval(UPSERT_POSITIONS, [], args));
     },
@@ -78,13 +78,14 @@ export function createRedisLayoutGeoIndex(runner: RedisRunner, opts: RedisLayout
     nearby: (q) => searchNearby(q, reader, { resolution, bounds }),
 
     async get(driverId): Promise<DriverState | null> {
-      const [status, type, lat, lng, at] = (await runner.call("HMGET", [keys.driver(driverId), "status", "type", "lat", "lng", "at"])) as (string | null)[];
-      if (status == null && lat == null) return null;
+      const [status, type, lat, lng, at, sus] = (await runner.call("HMGET", [keys.driver(driverId), "status", "type", "lat", "lng", "at", "sus"])) as (string | null)[];
+      if (status == null && lat == null && sus == null) return null;
       return {
         driverId,
         status: (status ?? null) as DriverStatus | null,
         vehicleType: (type ?? null) as VehicleType | null,
         position: lat == null ? null : { lat: Number(lat), lng: Number(lng), recordedAt: Number(at) },
+        suspect: sus != null,
       };
     },
 

@@ -6,7 +6,8 @@ import type { VehicleType } from "../../events/driver.ts";
  * tag, so a per-shard search is a single-slot operation.
  *
  *   <prefix>drv:{<driverId>}        hash: status, type, sat (status changedAt),
- *                                   lat, lng, at (newest fix), cell, shard (where it is indexed)
+ *                                   lat, lng, at (newest plausible fix), cell, shard (where it is indexed),
+ *                                   sus (recordedAt of a newer suspect fix; absent once a plausible one came)
  *   <prefix>geo:{<type>:<cell>}     GEO set of the shard's available drivers
  *   <prefix>seen:{<type>:<cell>}    sorted set: driver → recordedAt of its newest fix
  *   <prefix>cells:{<type>}          set of the type's non-empty shard cells

@@ -1,0 +1,1 @@
+ALTER TABLE `driver_trail` ADD `flags` text;
