@@ -25,7 +25,8 @@ export const processedEvents = sqliteTable(
     /** ms since epoch */
     processedAt: integer("processed_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.consumerGroup, t.eventId] })],
+  // Pruning goes by topic and age (workers/runtime/processed-prune.ts).
+  (t) => [primaryKey({ columns: [t.consumerGroup, t.eventId] }), index("processed_events_age_idx").on(t.topic, t.processedAt)],
 );
 
 /**

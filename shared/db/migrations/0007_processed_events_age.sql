@@ -1,0 +1,1 @@
+CREATE INDEX `processed_events_age_idx` ON `processed_events` (`topic`,`processed_at`);
