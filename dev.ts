@@ -1,9 +1,12 @@
 import { join } from "node:path";
 import { GatewayConfigSchema } from "./gateway/config.ts";
-import { createApp } from "./gateway/app.ts";
+import { createApp, MAX_REQUEST_BODY_BYTES } from "./gateway/app.ts";
+import { DEV_TOKENS_FILE, loadOrCreateDevSecret, writeDevTokens, type DevTokens } from "./gateway/auth/dev-credentials.ts";
+import { authSettingsFrom } from "./gateway/auth/security-env.ts";
 import { buildGatewayDeps } from "./gateway/build-deps.ts";
 import { openIdempotencyStore } from "./gateway/idempotency/libsql-idempotency-store.ts";
 import { startOutboxRelay } from "./gateway/outbox/relay.ts";
+import { openRateLimits } from "./gateway/ratelimit/open-rate-limits.ts";
 import { parseConfigOrExit } from "./shared/config/parse-config.ts";
 import { TOPIC_CATALOGUE } from "./shared/events/topics.ts";
 import { openEventLog } from "./shared/infra/open-event-log.ts";
@@ -53,26 +56,41 @@ const maintenance = startMaintenance({ db, geo, logger, staleAfterMs: config.STA
 const bookingLoop = startBookingLoop({ db, publisher: log.publisher(), logger });
 // The gateway's own database: never the workers' history file (one writer per file, DESIGN §8).
 const idempotency = await openIdempotencyStore({ url: config.GATEWAY_DB_URL ?? `file:${join(config.DATA_DIR, "gateway.db")}`, authToken: config.GATEWAY_DB_AUTH_TOKEN });
-const gatewayDeps = buildGatewayDeps(config, { log, geo, history: db, idempotency }, logger, registry);
+// A configured key wins; without one, a dev secret kept in DATA_DIR and tokens for sample callers.
+const auth = authSettingsFrom(config) ?? { key: { kind: "secret", secret: loadOrCreateDevSecret(config.DATA_DIR) }, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE };
+const tokens = auth.key.kind === "secret" ? writeDevTokens(config.DATA_DIR, { secret: auth.key.secret, issuer: auth.issuer, audience: auth.audience }) : undefined;
+const gatewayDeps = buildGatewayDeps(config, { log, geo, history: db, idempotency, auth, rateLimits: openRateLimits(config) }, logger, registry);
 // Publishes what requests left in the outbox while the broker was down or slow.
 const relay = startOutboxRelay({ outbox: idempotency.outbox, publisher: gatewayDeps.publisher, logger, registry });
 const app = createApp(gatewayDeps);
-const server = Bun.serve({ port: config.PORT, fetch: app.fetch });
+const server = Bun.serve({ port: config.PORT, fetch: app.fetch, maxRequestBodySize: 2 * MAX_REQUEST_BODY_BYTES });
 
 const base = `http://localhost:${server.port}`;
 const json = "-H 'content-type: application/json'";
+const as = (who: string) => `-H "authorization: Bearer $${who}"`;
+const exports = (t: DevTokens) =>
+  [...t.drivers.map((d, i) => `export DRIVER_${i + 1}=${d.token}   # ${d.id}`), ...t.customers.map((c, i) => `export CUSTOMER_${i + 1}=${c.token}   # ${c.id}`), `export OPERATOR=${t.operator.token}`]
+    .map((l) => `  ${l}`)
+    .join("\n");
+const tokenHelp = tokens
+  ? `Tokens (30 days; also in ${join(config.DATA_DIR, DEV_TOKENS_FILE)}) — paste into your shell:\n${exports(tokens)}`
+  : "Tokens: the gateway verifies RS256 tokens from your identity provider (JWT_PUBLIC_KEY / JWT_JWKS_URL); set DRIVER_1, CUSTOMER_1 and OPERATOR to some.";
 process.stdout.write(`
 fleetstream is running at ${base}  (event log: ${log.kind}, geo index: ${config.REDIS_URL ? "redis" : "embedded"}, data: ${config.LIBSQL_URL ?? config.DATA_DIR})
 workers: ${WORKERS.map((w) => w.name).join(", ")}
 
+${tokenHelp}
+
 Try:
-  curl -X PUT ${base}/v1/drivers/drv-1/status ${json} -d '{"status":"available","vehicleType":"sedan"}'
-  curl -X POST ${base}/v1/drivers/drv-1/locations ${json} -d '{"fixes":[{"lat":12.9716,"lng":77.5946,"recordedAt":"'$(date -u +%FT%TZ)'"}]}'
-  curl '${base}/v1/drivers/nearby?lat=12.97&lng=77.59&radiusM=5000&vehicleType=sedan'
-  curl -X POST ${base}/v1/bookings ${json} -H "Idempotency-Key: $(uuidgen || date +%s%N)" -d '{"customerId":"cust-1","pickup":{"lat":12.9716,"lng":77.5946},"dropoff":{"lat":12.9352,"lng":77.6245},"vehicleType":"sedan"}'
-  curl ${base}/v1/bookings/<bookingId>
-  curl -X POST ${base}/v1/orders ${json} -H "Idempotency-Key: $(uuidgen || date +%s%N)" -d '{"customerId":"cust-1","pickup":{"lat":12.9716,"lng":77.5946},"dropoff":{"lat":12.9352,"lng":77.6245},"trucks":[{"vehicleType":"tipper","quantity":2},{"vehicleType":"container","quantity":1}]}'
-  curl ${base}/v1/orders/<orderId>
+  curl -X PUT ${base}/v1/drivers/drv-1/status ${as("DRIVER_1")} ${json} -d '{"status":"available","vehicleType":"sedan"}'
+  curl -X POST ${base}/v1/drivers/drv-1/locations ${as("DRIVER_1")} ${json} -d '{"fixes":[{"lat":12.9716,"lng":77.5946,"recordedAt":"'$(date -u +%FT%TZ)'"}]}'
+  curl ${as("CUSTOMER_1")} '${base}/v1/drivers/nearby?lat=12.97&lng=77.59&radiusM=5000&vehicleType=sedan'
+  curl -X POST ${base}/v1/bookings ${as("CUSTOMER_1")} ${json} -H "Idempotency-Key: $(uuidgen || date +%s%N)" -d '{"pickup":{"lat":12.9716,"lng":77.5946},"dropoff":{"lat":12.9352,"lng":77.6245},"vehicleType":"sedan"}'
+  curl ${as("CUSTOMER_1")} ${base}/v1/bookings/<bookingId>
+  curl -X POST ${base}/v1/bookings/<bookingId>/accept ${as("DRIVER_1")} ${json} -d '{}'
+  curl -X POST ${base}/v1/orders ${as("CUSTOMER_1")} ${json} -H "Idempotency-Key: $(uuidgen || date +%s%N)" -d '{"pickup":{"lat":12.9716,"lng":77.5946},"dropoff":{"lat":12.9352,"lng":77.6245},"trucks":[{"vehicleType":"tipper","quantity":2},{"vehicleType":"container","quantity":1}]}'
+  curl ${as("CUSTOMER_1")} ${base}/v1/orders/<orderId>
+  curl ${as("OPERATOR")} ${base}/metrics
   curl ${base}/healthz
 
 `);

@@ -5,6 +5,7 @@ import { WORKERS } from "../workers/catalogue.ts";
 import { CliConfigSchema } from "./config.ts";
 import type { PreparedCommand } from "./context.ts";
 import { HELP, isHelp, prepareCommand, reportFailure } from "./run-command.ts";
+import { tokenCommand } from "./token-command.ts";
 
 /** `bun run fleet <command>`: see HELP, or `bun run fleet help`. */
 if (import.meta.main) {
@@ -15,6 +16,15 @@ if (import.meta.main) {
   if (isHelp(argv)) {
     out(HELP);
     process.exit(0);
+  }
+  // Minting a token touches no log: answered before any broker is dialled.
+  if (argv[0] === "token") {
+    try {
+      out(tokenCommand(argv.slice(1), config));
+      process.exit(0);
+    } catch (e) {
+      process.exit(reportFailure(argv, e, err));
+    }
   }
   let command: PreparedCommand;
   try {

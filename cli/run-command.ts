@@ -4,6 +4,7 @@ import { LAG_USAGE, prepareLag } from "./lag-command.ts";
 import { prepareReplay, REPLAY_USAGE } from "./replay-command.ts";
 import { prepareTail, TAIL_USAGE } from "./tail-command.ts";
 import { prepareTopics, TOPICS_USAGE } from "./topics-command.ts";
+import { TOKEN_SUMMARY, TOKEN_USAGE } from "./token-command.ts";
 import { UsageError } from "./usage.ts";
 
 const COMMANDS: Record<string, { prepare: (args: string[]) => PreparedCommand; usage: string; summary: string }> = {
@@ -20,6 +21,8 @@ export const HELP = [
   "fleet — operate the event log (Kafka/Redpanda when KAFKA_BROKERS is set, else DATA_DIR/log.db)",
   "",
   ...Object.values(COMMANDS).flatMap((c) => [`  ${c.usage}`, `      ${c.summary}`]),
+  `  ${TOKEN_USAGE}`,
+  `      ${TOKEN_SUMMARY}`,
   "  fleet help",
   "",
   "The embedded log (DATA_DIR/log.db) is single-process: stop `bun run dev` before using fleet on it.",

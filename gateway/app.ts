@@ -1,6 +1,10 @@
 import { Hono } from "hono";
+import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
+import { authenticate } from "./auth/authenticate.ts";
+import { allow } from "./auth/authorize.ts";
 import type { GatewayDeps } from "./deps.ts";
+import { limitBody } from "./http/body-limit.ts";
 import { onError } from "./http/on-error.ts";
 import { problem } from "./http/problem.ts";
 import { requestMetrics } from "./http/request-metrics.ts";
@@ -14,17 +18,34 @@ import { registerDriver } from "./routes/driver.ts";
 import { registerDriversNearby } from "./routes/drivers-nearby.ts";
 import { registerHealth } from "./routes/health.ts";
 import { registerMetrics } from "./routes/metrics.ts";
+import { registerOrderCancel } from "./routes/order-cancel.ts";
 import { registerOrder } from "./routes/order.ts";
 import { registerOrders } from "./routes/orders.ts";
+import { rateLimit } from "./ratelimit/rate-limit.ts";
+
+/** The largest body any route takes (a batch of fixes); every request is cut off there. */
+export const MAX_REQUEST_BODY_BYTES = 256 * 1024;
 
 /**
  * Builds the gateway from its dependencies. Web-standard only (no Bun APIs), so the
  * same app serves on Bun, Deno or an edge runtime; entry points own the I/O.
+ *
+ * Only /healthz and /readyz are public. Everything under /v1 needs a bearer token and
+ * counts against the caller's rate limit; each route then says which roles may call it
+ * and as whom (gateway/auth/). /metrics is for operators.
  */
 export function createApp(deps: GatewayDeps): Hono {
   const app = new Hono();
+  // First, so a browser's preflight is answered before auth asks it for a token it never sends.
+  if (deps.corsOrigins.length > 0) {
+    app.use(cors({ origin: deps.corsOrigins, allowHeaders: ["authorization", "content-type", "idempotency-key"], exposeHeaders: ["retry-after", "x-request-id", "idempotent-replayed"], maxAge: 600 }));
+  }
   app.use(requestId());
   app.use(requestMetrics(deps.registry));
+  app.use(limitBody(MAX_REQUEST_BODY_BYTES));
+  const authenticated = authenticate(deps.auth);
+  app.use("/v1/*", authenticated, rateLimit(deps.rateLimits, deps));
+  app.use("/metrics", authenticated, allow("operator"));
   registerHealth(app, deps);
   registerMetrics(app, deps);
   registerDriverLocations(app, deps);
@@ -37,6 +58,7 @@ export function createApp(deps: GatewayDeps): Hono {
   registerBooking(app, deps);
   registerOrders(app, deps);
   registerOrder(app, deps);
+  registerOrderCancel(app, deps);
   app.notFound((c) => problem(c, 404, { title: "Not found" }));
   app.onError(onError(deps.logger));
   return app;

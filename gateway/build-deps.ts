@@ -12,6 +12,8 @@ import type { GatewayDeps } from "./deps.ts";
 import { timedPublisher } from "./events/timed-publisher.ts";
 import type { IdempotencyStore } from "./idempotency/idempotency-store.ts";
 import { outboxReadiness } from "./outbox/outbox-readiness.ts";
+import type { AuthSettings } from "./auth/auth-settings.ts";
+import type { RateLimits } from "./ratelimit/rate-limiter.ts";
 
 export interface GatewayResources {
   log: EventLog;
@@ -20,6 +22,9 @@ export interface GatewayResources {
   history: Db;
   /** Over the gateway's own database (openIdempotencyStore). */
   idempotency: IdempotencyStore;
+  /** The entry point's choice: configured keys (gateway/main.ts) or a generated dev secret (dev.ts). */
+  auth: AuthSettings;
+  rateLimits: RateLimits;
 }
 
 /** Wires the gateway's dependencies from opened resources; shared by gateway/main.ts and dev.ts. */
@@ -38,6 +43,13 @@ export function buildGatewayDeps(config: GatewayConfig, r: GatewayResources, log
       geoIndex: async () => void (await r.geo.get("readiness-probe")),
       outbox: outboxReadiness(r.idempotency.outbox),
     },
-    limits: { maxFixAgeMs: config.MAX_FIX_AGE_S * 1000, staleAfterMs: config.STALE_AFTER_S * 1000 },
+    limits: {
+      maxFixAgeMs: config.MAX_FIX_AGE_S * 1000,
+      staleAfterMs: config.STALE_AFTER_S * 1000,
+      fixChecks: { maxAccuracyM: config.MAX_ACCURACY_M, serviceArea: config.SERVICE_AREA ?? null },
+    },
+    auth: r.auth,
+    rateLimits: r.rateLimits,
+    corsOrigins: config.CORS_ORIGINS,
   };
 }

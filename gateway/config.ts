@@ -1,5 +1,7 @@
 import * as v from "valibot";
 import { commonEnv, optionalString, port, url } from "../shared/config/env-schema.ts";
+import { maxAccuracyM, serviceArea } from "../shared/config/plausibility-env.ts";
+import { securityEnv } from "./auth/security-env.ts";
 
 export const GatewayConfigSchema = v.object({
   ...commonEnv,
@@ -9,5 +11,11 @@ export const GatewayConfigSchema = v.object({
   GATEWAY_DB_AUTH_TOKEN: optionalString,
   STALE_AFTER_S: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, "must be a whole number of seconds"), v.transform(Number), v.minValue(1)), "60"),
   MAX_FIX_AGE_S: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, "must be a whole number of seconds"), v.transform(Number), v.minValue(1)), "21600"),
+  /** Fixes with a larger accuracy radius (m) are published flagged "accuracy". Default 200. */
+  MAX_ACCURACY_M: maxAccuracyM,
+  /** "minLat,minLng,maxLat,maxLng": fixes outside are published flagged "outside-area". Unset: everywhere. */
+  SERVICE_AREA: serviceArea,
+  /** JWT keys, CORS origins and rate limits: gateway/auth/security-env.ts. */
+  ...securityEnv,
 });
 export type GatewayConfig = v.InferOutput<typeof GatewayConfigSchema>;

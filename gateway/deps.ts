@@ -1,11 +1,14 @@
 import type { Registry } from "prom-client";
 import type { BookingDetails } from "../shared/booking/booking-query.ts";
 import type { GeoIndex } from "../shared/geo/geo-index.ts";
+import type { FixCheckSettings } from "../shared/geo/plausibility.ts";
 import type { TrailPage, TrailQuery } from "../shared/history/trail-query.ts";
 import type { Publisher } from "../shared/log/event-log.ts";
 import type { Logger } from "../shared/logging/logger.ts";
 import type { OrderDetails } from "../shared/order/order-query.ts";
+import type { AuthSettings } from "./auth/auth-settings.ts";
 import type { IdempotencyStore } from "./idempotency/idempotency-store.ts";
+import type { RateLimits } from "./ratelimit/rate-limiter.ts";
 
 /** A dependency the gateway needs to serve: rejects (with a reason) when it is not ready. */
 export type ReadinessCheck = () => Promise<void>;
@@ -27,6 +30,12 @@ export interface GatewayDeps {
   booking: (bookingId: string) => Promise<BookingDetails | null>;
   /** Reads an order and its trucks (history database); null until the order worker has seen it. */
   order: (orderId: string) => Promise<OrderDetails | null>;
+  /** How bearer tokens are verified (every route but /healthz and /readyz needs one). */
+  auth: AuthSettings;
+  /** Per-driver and per-customer request budgets. */
+  rateLimits: RateLimits;
+  /** Browser origins allowed by CORS; empty → no CORS headers at all. */
+  corsOrigins: string[];
 }
 
 export interface GatewayLimits {
@@ -34,4 +43,6 @@ export interface GatewayLimits {
   maxFixAgeMs: number;
   /** A driver silent longer than this never appears in nearby search. */
   staleAfterMs: number;
+  /** What flags a fix on its own (shared/geo/plausibility.ts); absent: DEFAULT_FIX_CHECKS. */
+  fixChecks?: FixCheckSettings;
 }

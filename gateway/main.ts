@@ -6,11 +6,13 @@ import { openEventLog } from "../shared/infra/open-event-log.ts";
 import { openGeoIndex } from "../shared/infra/open-geo-index.ts";
 import { createLogger } from "../shared/logging/logger.ts";
 import { createRegistry } from "../shared/metrics/registry.ts";
-import { createApp } from "./app.ts";
+import { createApp, MAX_REQUEST_BODY_BYTES } from "./app.ts";
+import { authSettingsFrom } from "./auth/security-env.ts";
 import { buildGatewayDeps } from "./build-deps.ts";
 import { openIdempotencyStore } from "./idempotency/libsql-idempotency-store.ts";
 import { startOutboxRelay } from "./outbox/relay.ts";
 import { GatewayConfigSchema } from "./config.ts";
+import { openRateLimits } from "./ratelimit/open-rate-limits.ts";
 
 /**
  * The gateway on its own, for production: stateless, run as many as you like. It needs
@@ -22,6 +24,18 @@ if (!config.KAFKA_BROKERS || !(config.REDIS_URL || config.UPSTASH_REDIS_REST_URL
   process.stderr.write("gateway: KAFKA_BROKERS and REDIS_URL (or UPSTASH_REDIS_REST_URL) must be set; to run everything embedded in one process use `bun run dev`\n");
   process.exit(2);
 }
+// No key, no gateway: an unauthenticated production gateway must be impossible to start by omission.
+let auth;
+try {
+  auth = authSettingsFrom(config);
+} catch (err) {
+  process.stderr.write(`gateway: ${(err as Error).message}\n`);
+  process.exit(2);
+}
+if (!auth) {
+  process.stderr.write("gateway: set JWT_SECRET (HS256), JWT_PUBLIC_KEY (RS256, PEM) or JWT_JWKS_URL (RS256) to verify bearer tokens; `bun run dev` generates a dev secret\n");
+  process.exit(2);
+}
 const logger = createLogger({ level: config.LOG_LEVEL, base: { process: "gateway" } });
 const log = await openEventLog({ ...config, clientId: "fleet-gateway" });
 await log.admin().ensureTopics(TOPIC_CATALOGUE);
@@ -29,11 +43,14 @@ const geo = await openGeoIndex(config);
 // Read-only use: the workers own the schema and its migrations.
 const history = await openLibsql({ url: config.LIBSQL_URL ?? `file:${join(config.DATA_DIR, "history.db")}`, authToken: config.LIBSQL_AUTH_TOKEN });
 const idempotency = await openIdempotencyStore({ url: config.GATEWAY_DB_URL ?? `file:${join(config.DATA_DIR, "gateway.db")}`, authToken: config.GATEWAY_DB_AUTH_TOKEN });
-const deps = buildGatewayDeps(config, { log, geo, history, idempotency }, logger, createRegistry({ processMetrics: true }));
+const rateLimits = openRateLimits(config);
+if (!rateLimits.shared) logger.warn("rate limits counted per gateway process: set UPSTASH_REDIS_REST_URL to share them across gateways");
+const deps = buildGatewayDeps(config, { log, geo, history, idempotency, auth, rateLimits }, logger, createRegistry({ processMetrics: true }));
 // Publishes what requests left in the outbox while the broker was down or slow.
 const relay = startOutboxRelay({ outbox: idempotency.outbox, publisher: deps.publisher, logger, registry: deps.registry });
 const app = createApp(deps);
-const server = Bun.serve({ port: config.PORT, fetch: app.fetch });
+// Bun cuts off bodies past this before the app sees them; the app answers 413 problem+json below it.
+const server = Bun.serve({ port: config.PORT, fetch: app.fetch, maxRequestBodySize: 2 * MAX_REQUEST_BODY_BYTES });
 logger.info("gateway listening", { url: server.url.href, eventLog: log.kind });
 
 for (const signal of ["SIGTERM", "SIGINT"] as const) {

@@ -14,12 +14,17 @@ import { readBooking } from "../shared/booking/booking-query.ts";
 import { readOrder } from "../shared/order/order-query.ts";
 import { createApp } from "./app.ts";
 import { openIdempotencyStore } from "./idempotency/libsql-idempotency-store.ts";
+import { testSecurity } from "./auth/testing-auth.ts";
 import type { GatewayDeps } from "./deps.ts";
+
+export { asCustomer, asDriver, asOperator, bearer, TEST_AUTH, tokenFor } from "./auth/testing-auth.ts";
 
 /**
  * A gateway over a real embedded log and history database in temp files and an
  * embedded geo index, for in-process HTTP tests (`app.request`). `published(topic)`
  * reads back what actually reached the log; `geo` and `history` let a test seed state.
+ * Tokens are verified against TEST_AUTH: send `asDriver(id)`, `asCustomer(id)` or
+ * `asOperator()` as headers.
  */
 export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {}) {
   const dir = mkdtempSync(join(tmpdir(), "fleet-gw-"));
@@ -40,6 +45,7 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
     idempotency,
     booking: (bookingId) => readBooking(history.db, bookingId),
     order: (orderId) => readOrder(history.db, orderId),
+    ...testSecurity(),
     ...overrides,
   };
   const app = createApp(deps);
@@ -77,9 +83,9 @@ export function json(body: unknown, init: RequestInit = {}): RequestInit {
   return { ...init, body: typeof body === "string" ? body : JSON.stringify(body), headers: { "content-type": "application/json", ...(init.headers as Record<string, string>) } };
 }
 
-/** A POST with an Idempotency-Key (none when `key` is undefined), as customers' clients send bookings and orders. */
-export function postWithKey(body: unknown, key?: string): RequestInit {
-  return json(body, { method: "POST", headers: key === undefined ? {} : { "idempotency-key": key } });
+/** A POST with an Idempotency-Key (none when `key` is undefined) and the caller's headers (asCustomer(id)), as customers' clients send bookings and orders. */
+export function postWithKey(body: unknown, key: string | undefined, auth: Record<string, string>): RequestInit {
+  return json(body, { method: "POST", headers: { ...auth, ...(key === undefined ? {} : { "idempotency-key": key }) } });
 }
 
 /** Asserts a problem+json answer with this status, naming `field` among its errors when one is given. */

@@ -21,6 +21,7 @@ import { createKafkaLog } from "../shared/log/kafka/kafka-log.ts";
 import { brokersFromEnv, uniqueName } from "../shared/log/kafka/kafka-test-env.ts";
 import { silentLogger } from "../shared/logging/logger.ts";
 import { createApp } from "../gateway/app.ts";
+import { testSecurity } from "../gateway/auth/testing-auth.ts";
 import { openIdempotencyStore } from "../gateway/idempotency/libsql-idempotency-store.ts";
 import { startBookingLoop, type BookingLoop } from "../workers/booking/booking-loop.ts";
 import { BOOKING_GROUP, createBookingHandler } from "../workers/booking/booking-handler.ts";
@@ -111,6 +112,7 @@ export async function openBookingEnv(mode: Mode, waves: WaveSettings): Promise<B
     idempotency,
     booking,
     order: async () => null,
+    ...testSecurity(),
   });
 
   const seen: (NotificationRequested & { eventId: string })[] = [];
@@ -171,6 +173,9 @@ export async function seedDrivers(geo: GeoIndex, drivers: { id: string; at: { la
 
 export { until } from "./support/until.ts";
 
+export { asCustomer, asDriver, asOperator } from "../gateway/auth/testing-auth.ts";
+
+/** A JSON POST; pass the caller's headers (asCustomer(id), asDriver(id)) and any others. */
 export function postJson(body: unknown, headers: Record<string, string> = {}): RequestInit {
   return { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json", ...headers } };
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import { bookingIdForRequest } from "../shared/booking/ids.ts";
 import type { BookingDetails } from "../shared/booking/booking-query.ts";
 import type { Fare } from "../shared/events/booking.ts";
-import { north, openBookingEnv, postJson, seedDrivers, until, type BookingEnv, type Mode } from "./bookings-env.ts";
+import { asCustomer, asDriver, asOperator, north, openBookingEnv, postJson, seedDrivers, until, type BookingEnv, type Mode } from "./bookings-env.ts";
 
 // Bun 1.4.5 ignores bunfig's [test] timeout; these wait for real consumers.
 setDefaultTimeout(60_000);
@@ -20,17 +20,18 @@ function runBookingFlow(mode: Mode): void {
     /** Each test books in its own town, so drivers of one test are never offered another's booking. */
     const town = (n: number) => ({ lat: 12.9716 + n * 0.5, lng: 77.5946 });
     const request = (customerId: string, origin: { lat: number; lng: number }) => ({ customerId, pickup: origin, dropoff: north(origin, 4_000), vehicleType: "sedan" });
-    const book = async (body: unknown, key: string) => {
-      const res = await env.app.request("/v1/bookings", postJson(body, { "idempotency-key": key }));
+    const book = async (body: { customerId: string; [field: string]: unknown }, key: string) => {
+      const res = await env.app.request("/v1/bookings", postJson(body, { ...asCustomer(body.customerId), "idempotency-key": key }));
       return { status: res.status, body: (await res.json()) as { bookingId: string; status: string; fareEstimate: Fare } };
     };
-    const act = async (bookingId: string, action: string, body: unknown = {}) => {
-      const res = await env.app.request(`/v1/bookings/${bookingId}/${action}`, postJson(body));
+    /** An action as `who` (asDriver(id), asCustomer(id)): the caller comes from the token, not the body. */
+    const act = async (bookingId: string, action: string, who: Record<string, string>, body: unknown = {}) => {
+      const res = await env.app.request(`/v1/bookings/${bookingId}/${action}`, postJson(body, who));
       expect(res.status).toBe(202);
       return ((await res.json()) as { eventId: string }).eventId;
     };
     const get = async (bookingId: string): Promise<BookingDetails | null> => {
-      const res = await env.app.request(`/v1/bookings/${bookingId}`);
+      const res = await env.app.request(`/v1/bookings/${bookingId}`, { headers: asOperator() });
       return res.status === 404 ? null : ((await res.json()) as BookingDetails);
     };
     const timelineHas = (id: string) => (b: BookingDetails | null) => !!b?.timeline.some((t) => t.eventId === id);
@@ -51,8 +52,8 @@ function runBookingFlow(mode: Mode): void {
       const offers = await until(() => env.notifications().filter((n) => n.subjectId === bookingId && n.kind === "booking.offer"), (o) => o.length === 3, "three offers");
       expect(offers.map((n) => n.recipientId).sort()).toEqual([d1, d2, d3].sort());
 
-      const win = await act(bookingId, "accept", { driverId: d2 });
-      const lose = await act(bookingId, "accept", { driverId: d1 });
+      const win = await act(bookingId, "accept", asDriver(d2));
+      const lose = await act(bookingId, "accept", asDriver(d1));
       const b = await until(() => get(bookingId), (x) => !!x?.timeline.some((t) => t.type === "booking.accept-rejected"), "the losing accept to be answered");
       expect(b).toMatchObject({ status: "accepted", driverId: d2 });
       expect(b!.timeline.find((t) => t.eventId === win)).toMatchObject({ type: "booking.accepted", applied: true });
@@ -62,8 +63,8 @@ function runBookingFlow(mode: Mode): void {
       expect((await env.geo.get(d2))?.status).toBe("busy");
       expect(await nearbyIds(home)).toEqual([d1, d3]);
 
-      await act(bookingId, "start");
-      const done = await act(bookingId, "complete");
+      await act(bookingId, "start", asDriver(d2));
+      const done = await act(bookingId, "complete", asDriver(d2));
       const finished = await until(() => get(bookingId), timelineHas(done), "the completion");
       expect(finished?.status).toBe("completed");
       expect(finished!.timeline.map((t) => t.type)).toEqual(["booking.requested", "booking.offered", "booking.accepted", "booking.accepted", "booking.accept-rejected", "booking.started", "booking.completed"]);
@@ -90,16 +91,20 @@ function runBookingFlow(mode: Mode): void {
     test("invalid transitions are refused and shown in the timeline with applied=false: complete before start, accept after cancel", async () => {
       const home = town(3);
       const d = `d4-${run}`;
+      const customer = `cust-c-${run}`;
       await seedDrivers(env.geo, [{ id: d, at: north(home, 300) }]);
-      const { bookingId } = (await book(request(`cust-c-${run}`, home), `key-c-${run}`)).body;
+      const { bookingId } = (await book(request(customer, home), `key-c-${run}`)).body;
       await until(() => get(bookingId), (b) => b?.status === "offered", "the booking to be offered");
+      // Only the assigned driver may complete, so the early completion comes after the accept.
+      await act(bookingId, "accept", asDriver(d));
+      await until(() => get(bookingId), (b) => b?.status === "accepted", "the accept to be applied");
 
-      const early = await act(bookingId, "complete");
-      await act(bookingId, "cancel", { by: "customer", reason: "plans changed" });
-      const late = await act(bookingId, "accept", { driverId: d });
+      const early = await act(bookingId, "complete", asDriver(d));
+      await act(bookingId, "cancel", asCustomer(customer), { reason: "plans changed" });
+      const late = await act(bookingId, "accept", asDriver(d));
       const b = await until(() => get(bookingId), timelineHas(late), "the late accept to be judged");
       expect(b?.status).toBe("cancelled");
-      expect(b!.timeline.find((t) => t.eventId === early)).toMatchObject({ type: "booking.completed", applied: false, reason: "booking.completed is not allowed while the booking is offered" });
+      expect(b!.timeline.find((t) => t.eventId === early)).toMatchObject({ type: "booking.completed", applied: false, reason: "booking.completed is not allowed while the booking is accepted" });
       expect(b!.timeline.find((t) => t.eventId === late)).toMatchObject({ type: "booking.accepted", applied: false, reason: "the booking is cancelled" });
       const told = await until(() => env.notifications().filter((n) => n.subjectId === bookingId && n.kind === "booking.accept-rejected"), (n) => n.length === 1, "the driver to be told");
       expect(told[0]!.payload).toEqual({ bookingId, reason: "closed" });

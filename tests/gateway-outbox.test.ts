@@ -7,7 +7,7 @@ import type { EventLog, Publisher } from "../shared/log/event-log.ts";
 import { silentLogger } from "../shared/logging/logger.ts";
 import { outboxReadiness } from "../gateway/outbox/outbox-readiness.ts";
 import { startOutboxRelay } from "../gateway/outbox/relay.ts";
-import { gatewayOverEmbeddedLog, postWithKey } from "../gateway/testing.ts";
+import { asCustomer, gatewayOverEmbeddedLog, postWithKey } from "../gateway/testing.ts";
 
 setDefaultTimeout(60_000);
 
@@ -42,8 +42,8 @@ describe("gateway outbox against real Kafka", () => {
 
   test("202s while the broker is down; replays add nothing; readiness fails over the threshold; the relay then delivers each event once, in order", async () => {
     const keys = Array.from({ length: 8 }, (_, i) => `key-${i}`);
-    for (const key of keys) expect((await gw.app.request("/v1/bookings", postWithKey(body, key))).status).toBe(202);
-    const replay = await gw.app.request("/v1/bookings", postWithKey(body, keys[3]));
+    for (const key of keys) expect((await gw.app.request("/v1/bookings", postWithKey(body, key, asCustomer(customerId)))).status).toBe(202);
+    const replay = await gw.app.request("/v1/bookings", postWithKey(body, keys[3], asCustomer(customerId)));
     expect(replay.status).toBe(202);
     expect(replay.headers.get("idempotent-replayed")).toBe("true");
     expect((await replay.json()) as object).toMatchObject({ bookingId: bookingIdForRequest(customerId, keys[3]!) });

@@ -21,6 +21,7 @@ import { brokersFromEnv, uniqueName } from "../shared/log/kafka/kafka-test-env.t
 import { silentLogger } from "../shared/logging/logger.ts";
 import { readOrder } from "../shared/order/order-query.ts";
 import { createApp } from "../gateway/app.ts";
+import { testSecurity } from "../gateway/auth/testing-auth.ts";
 import { openIdempotencyStore } from "../gateway/idempotency/libsql-idempotency-store.ts";
 import { startBookingLoop, type BookingLoop } from "../workers/booking/booking-loop.ts";
 import { BOOKING_GROUP, createBookingHandler } from "../workers/booking/booking-handler.ts";
@@ -91,6 +92,7 @@ export async function openOrderEnv(mode: Mode, waves: WaveSettings): Promise<Ord
     idempotency,
     booking: (id) => readBooking(history.db, id),
     order: (id) => readOrder(history.db, id),
+    ...testSecurity(),
   });
 
   const seen: Envelope[] = [];

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { VehicleType } from "../shared/events/driver.ts";
 import type { OrderDetails } from "../shared/order/order-query.ts";
-import { north, postJson, until } from "./bookings-env.ts";
+import { asCustomer, asDriver, north, postJson, until } from "./bookings-env.ts";
 import { openOrderEnv, type Mode, type OrderEnv } from "./orders-env.ts";
 
 // Bun 1.4.5 ignores bunfig's [test] timeout; these wait for real consumers.
@@ -26,10 +26,10 @@ function runOrderFlow(mode: Mode): void {
     const driverId = (t: VehicleType, k: number) => `${t}-${k}-${run}`;
 
     const get = async (orderId: string): Promise<OrderDetails | null> => {
-      const res = await env.app.request(`/v1/orders/${orderId}`);
+      const res = await env.app.request(`/v1/orders/${orderId}`, { headers: asCustomer(`cust-${run}`) });
       return res.status === 404 ? null : ((await res.json()) as OrderDetails);
     };
-    const accept = async (bookingId: string, driver: string) => expect((await env.app.request(`/v1/bookings/${bookingId}/accept`, postJson({ driverId: driver }))).status).toBe(202);
+    const accept = async (bookingId: string, driver: string) => expect((await env.app.request(`/v1/bookings/${bookingId}/accept`, postJson({}, asDriver(driver)))).status).toBe(202);
     const offersByBooking = async (orderId: string) => {
       const rs = await env.history.client.execute({ sql: "SELECT o.booking_id, o.driver_id, b.vehicle_type FROM booking_offers o JOIN bookings b USING (booking_id) WHERE b.order_id = ?", args: [orderId] });
       const m = new Map<string, { type: string; drivers: string[] }>();
@@ -49,7 +49,7 @@ function runOrderFlow(mode: Mode): void {
         await env.geo.upsertPositions(drivers.map((d) => ({ driverId: d.id, ...d.at, recordedAt: now })));
       }
 
-      const res = await env.app.request("/v1/orders", postJson({ customerId: `cust-${run}`, pickup: home, dropoff: north(home, 20_000), trucks: LINES }, { "idempotency-key": `order-${run}` }));
+      const res = await env.app.request("/v1/orders", postJson({ customerId: `cust-${run}`, pickup: home, dropoff: north(home, 20_000), trucks: LINES }, { ...asCustomer(`cust-${run}`), "idempotency-key": `order-${run}` }));
       expect(res.status).toBe(202);
       const { orderId, bookingIds } = (await res.json()) as { orderId: string; bookingIds: string[] };
       expect(new Set(bookingIds).size).toBe(50);

@@ -1,7 +1,7 @@
 import { createRedisGeoIndex } from "../../shared/geo/redis/redis-geo.ts";
 import { driverIdOf, pointInMetro, seededRandom, vehicleTypeOf, type Point } from "./metro.ts";
 
-const JSON_HEADERS = { "content-type": "application/json" };
+import { jsonHeadersAs } from "../bench-auth.ts";
 const SEED_CONNECTIONS = 32;
 const VISIBLE_TIMEOUT_MS = 60_000;
 /** Each driver's phone reports again this often, well inside the 60 s after which a silent driver is never offered anything. */
@@ -29,8 +29,8 @@ export async function seedFleet(opts: { baseUrl: string; redisUrl: string; runId
   const connection = async () => {
     while (next < opts.size) {
       const i = next++;
-      await expect202(await fetch(`${opts.baseUrl}/v1/drivers/${ids[i]}/status`, { method: "PUT", headers: JSON_HEADERS, body: JSON.stringify({ status: "available", vehicleType: vehicleTypeOf(i) }) }));
-      await expect202(await fetch(`${opts.baseUrl}/v1/drivers/${ids[i]}/locations`, { method: "POST", headers: JSON_HEADERS, body: fixBody(spots[i]!) }));
+      await expect202(await fetch(`${opts.baseUrl}/v1/drivers/${ids[i]}/status`, { method: "PUT", headers: jsonHeadersAs("driver", ids[i]!), body: JSON.stringify({ status: "available", vehicleType: vehicleTypeOf(i) }) }));
+      await expect202(await fetch(`${opts.baseUrl}/v1/drivers/${ids[i]}/locations`, { method: "POST", headers: jsonHeadersAs("driver", ids[i]!), body: fixBody(spots[i]!) }));
     }
   };
   await Promise.all(Array.from({ length: SEED_CONNECTIONS }, connection));
@@ -50,7 +50,7 @@ export async function seedFleet(opts: { baseUrl: string; redisUrl: string; runId
       const timer = setInterval(() => {
         for (let k = 0; k < perTick; k++) {
           const i = cursor++ % opts.size;
-          const p = fetch(`${opts.baseUrl}/v1/drivers/${ids[i]}/locations`, { method: "POST", headers: JSON_HEADERS, body: fixBody(spots[i]!) })
+          const p = fetch(`${opts.baseUrl}/v1/drivers/${ids[i]}/locations`, { method: "POST", headers: jsonHeadersAs("driver", ids[i]!), body: fixBody(spots[i]!) })
             .then(async (res) => {
               await res.arrayBuffer();
               if (res.status === 202) sent++;

@@ -4,6 +4,7 @@
  * Every request is a distinct customer with its own Idempotency-Key booking a ride from
  * a random pickup to a random dropoff in the metro. Prints one JSON line: the result.
  */
+import { jsonHeadersAs } from "../bench-auth.ts";
 import { BOOKING_VEHICLES, pointInMetro, seededRandom } from "./metro.ts";
 import type { BookingLoadPlan, BookingLoadResult, SentBooking } from "./load-plan.ts";
 import { epochMs, quantiles } from "./quantiles.ts";
@@ -29,8 +30,9 @@ export async function runBookingLoad(plan: BookingLoadPlan): Promise<BookingLoad
   /** Sends booking n; `since` is when it should have been sent (performance.now()), which latency counts from. */
   const send = async (since: number) => {
     const i = n++;
+    const customerId = `cust-${plan.label}-${i}`;
     const body = JSON.stringify({
-      customerId: `cust-${plan.label}-${i}`,
+      customerId,
       pickup: pointInMetro(rand),
       dropoff: pointInMetro(rand),
       vehicleType: BOOKING_VEHICLES[Math.floor(rand() * BOOKING_VEHICLES.length)],
@@ -39,7 +41,7 @@ export async function runBookingLoad(plan: BookingLoadPlan): Promise<BookingLoad
     w.sent++;
     const sentAt = epochMs();
     try {
-      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", "idempotency-key": crypto.randomUUID() }, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      const res = await fetch(url, { method: "POST", headers: { ...jsonHeadersAs("customer", customerId), "idempotency-key": crypto.randomUUID() }, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
       const answer = (await res.json()) as { bookingId?: string };
       if (res.status === 202 && answer.bookingId) {
         w.latencies.push(performance.now() - since);

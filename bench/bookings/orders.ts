@@ -1,3 +1,4 @@
+import { jsonHeadersAs } from "../bench-auth.ts";
 import { epochMs } from "./quantiles.ts";
 import { ORDER_VEHICLE, pointInMetro, seededRandom } from "./metro.ts";
 import type { OfferWatch } from "./offer-watch.ts";
@@ -27,9 +28,10 @@ export async function measureOrders(opts: { baseUrl: string; runId: string; orde
   const fullyOfferedMs: number[] = [];
   let notFullyOffered = 0;
   for (let i = 0; i < opts.orders; i++) {
-    const body = JSON.stringify({ customerId: `shipper-${opts.runId}-${i}`, pickup: pointInMetro(rand), dropoff: pointInMetro(rand), trucks: [{ vehicleType: ORDER_VEHICLE, quantity: opts.trucks }] });
+    const customerId = `shipper-${opts.runId}-${i}`;
+    const body = JSON.stringify({ customerId, pickup: pointInMetro(rand), dropoff: pointInMetro(rand), trucks: [{ vehicleType: ORDER_VEHICLE, quantity: opts.trucks }] });
     const sentAt = epochMs();
-    const res = await fetch(`${opts.baseUrl}/v1/orders`, { method: "POST", headers: { "content-type": "application/json", "idempotency-key": crypto.randomUUID() }, body, signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(`${opts.baseUrl}/v1/orders`, { method: "POST", headers: { ...jsonHeadersAs("customer", customerId), "idempotency-key": crypto.randomUUID() }, body, signal: AbortSignal.timeout(10_000) });
     const text = await res.text();
     if (res.status === 404) return { measured: false, reason: "orders route not available: POST /v1/orders answered 404 (gateway/app.ts registers no orders route yet)" };
     if (res.status !== 202) return { measured: false, reason: `orders route answered ${res.status}, so the bench's request shape (DESIGN §6) does not match it yet: ${text.slice(0, 200)}` };

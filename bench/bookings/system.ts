@@ -1,5 +1,6 @@
 import { join, resolve } from "node:path";
 import { freePorts } from "../../redpanda/launcher/free-ports.ts";
+import { BENCH_GATEWAY_ENV } from "../bench-auth.ts";
 import { WORKERS } from "../../workers/catalogue.ts";
 import { answersOk, spawnChild, type Child } from "../locations/child-process.ts";
 
@@ -70,5 +71,5 @@ export async function startBookingSystem(opts: { brokers: string; redisUrl: stri
 function cleanEnv(vars: Record<string, string>): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...process.env };
   for (const name of ["LIBSQL_AUTH_TOKEN", "GATEWAY_DB_AUTH_TOKEN", "UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "PORT", "METRICS_PORT"]) delete env[name];
-  return { ...env, ...vars };
+  return { ...env, ...BENCH_GATEWAY_ENV, ...vars };
 }

@@ -8,13 +8,13 @@
 import type { VehicleType } from "../../shared/events/driver.ts";
 import type { GeoIndex } from "../../shared/geo/geo-index.ts";
 import { createRedisGeoIndex } from "../../shared/geo/redis/redis-geo.ts";
+import { jsonHeadersAs } from "../bench-auth.ts";
 import { closedLoop } from "../closed-loop.ts";
 import { createFleet, type Fleet } from "./driver-paths.ts";
 import type { LoadEvent, LoadPlan, LoadResult } from "./load-plan.ts";
 import { createVisibilityProbe, type VisibilityProbe } from "./visibility-probe.ts";
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
-const JSON_HEADERS = { "content-type": "application/json" };
 /** A city's mix: mostly bikes and autos, then cars. */
 const VEHICLE_MIX: readonly VehicleType[] = ["bike", "bike", "bike", "auto", "auto", "sedan", "sedan", "suv"];
 const STATUS_APPLIED_TIMEOUT_MS = 60_000;
@@ -87,7 +87,7 @@ function createSender(plan: LoadPlan, fleet: Fleet) {
     mine.bodyBytes += body.length;
     const sentAt = performance.now();
     try {
-      const res = await fetch(url(i), { method: "POST", headers: JSON_HEADERS, body });
+      const res = await fetch(url(i), { method: "POST", headers: jsonHeadersAs("driver", fleet.driverId(i)), body });
       await res.arrayBuffer();
       if (res.status === 202) {
         mine.accepted++;
@@ -123,7 +123,7 @@ async function setAllAvailable(plan: LoadPlan, fleet: Fleet, geo: Pick<GeoIndex,
       const i = next++;
       const res = await fetch(`${plan.baseUrl}/v1/drivers/${fleet.driverId(i)}/status`, {
         method: "PUT",
-        headers: JSON_HEADERS,
+        headers: jsonHeadersAs("driver", fleet.driverId(i)),
         body: JSON.stringify({ status: "available", vehicleType: VEHICLE_MIX[i % VEHICLE_MIX.length] }),
       });
       if (res.status !== 202) throw new Error(`PUT status of ${fleet.driverId(i)} answered ${res.status}: ${await res.text()}`);

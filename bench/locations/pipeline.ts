@@ -1,5 +1,6 @@
 import { join, resolve } from "node:path";
 import { freePorts } from "../../redpanda/launcher/free-ports.ts";
+import { BENCH_GATEWAY_ENV } from "../bench-auth.ts";
 import { answersOk, spawnChild, type Child } from "./child-process.ts";
 
 const REPO = resolve(import.meta.dir, "../..");
@@ -63,5 +64,5 @@ export async function startPipeline(opts: { brokers: string; redisUrl: string; d
 function productionEnv(vars: Record<string, string>): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...process.env };
   for (const name of ["LIBSQL_URL", "LIBSQL_AUTH_TOKEN", "UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "PORT", "METRICS_PORT"]) delete env[name];
-  return { ...env, ...vars };
+  return { ...env, ...BENCH_GATEWAY_ENV, ...vars };
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { asCustomer, asDriver } from "../auth/testing-auth.ts";
 
 setDefaultTimeout(60_000);
 
@@ -37,21 +38,27 @@ describe("the gateway app on Deno", () => {
   afterAll(() => proc?.kill());
 
   test("accepts fixes with 202 and publishes one record keyed by the driver", async () => {
-    const res = await fetch(`${base}/v1/drivers/d-deno/locations`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ fixes: [{ lat: 52.5, lng: 13.4, recordedAt: new Date().toISOString() }] }) });
+    const res = await fetch(`${base}/v1/drivers/d-deno/locations`, { method: "POST", headers: { "content-type": "application/json", ...asDriver("d-deno") }, body: JSON.stringify({ fixes: [{ lat: 52.5, lng: 13.4, recordedAt: new Date().toISOString() }] }) });
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ accepted: 1 });
     expect(await (await fetch(`${base}/__published`)).json()).toEqual([{ topic: "driver.locations", key: "d-deno" }]);
   });
 
+  test("refuses a request without a token: 401 problem+json", async () => {
+    const res = await fetch(`${base}/v1/drivers/d-deno/locations`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    expect(res.status).toBe(401);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+  });
+
   test("refuses bad input with problem+json naming the field", async () => {
-    const res = await fetch(`${base}/v1/drivers/d-deno/locations`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ fixes: [{ lat: 91, lng: 13.4, recordedAt: new Date().toISOString() }] }) });
+    const res = await fetch(`${base}/v1/drivers/d-deno/locations`, { method: "POST", headers: { "content-type": "application/json", ...asDriver("d-deno") }, body: JSON.stringify({ fixes: [{ lat: 91, lng: 13.4, recordedAt: new Date().toISOString() }] }) });
     expect(res.status).toBe(422);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
     expect(((await res.json()) as { errors: { field: string }[] }).errors[0]!.field).toBe("fixes.0.lat");
   });
 
   test("finds the seeded driver nearby", async () => {
-    const body = (await (await fetch(`${base}/v1/drivers/nearby?lat=52.52&lng=13.4&vehicleType=sedan`)).json()) as { drivers: { driverId: string; distanceM: number }[] };
+    const body = (await (await fetch(`${base}/v1/drivers/nearby?lat=52.52&lng=13.4&vehicleType=sedan`, { headers: asCustomer("c-deno") })).json()) as { drivers: { driverId: string; distanceM: number }[] };
     expect(body.drivers.map((d) => d.driverId)).toEqual(["seeded"]);
     expect(body.drivers[0]!.distanceM).toBeGreaterThan(300);
   });

@@ -3,6 +3,7 @@ import { createEmbeddedGeoIndex } from "../../shared/geo/embedded/embedded-geo.t
 import type { OutgoingRecord } from "../../shared/log/event-log.ts";
 import { createLogger } from "../../shared/logging/logger.ts";
 import { createApp } from "../app.ts";
+import { testSecurity } from "../auth/testing-auth.ts";
 import { createMemoryIdempotencyStore } from "../idempotency/memory-idempotency-store.ts";
 
 /**
@@ -10,6 +11,7 @@ import { createMemoryIdempotencyStore } from "../idempotency/memory-idempotency-
  * (and any fetch-handler runtime): the check that createApp itself uses no Bun API.
  * Published records are kept in memory and exposed at /__published, because the point
  * here is the HTTP app, not a broker client; one driver is seeded for nearby search.
+ * Tokens are checked against the tests' fixed secret (gateway/auth/testing-auth.ts).
  */
 const published: OutgoingRecord[] = [];
 const geo = createEmbeddedGeoIndex();
@@ -28,6 +30,7 @@ const app = createApp({
   idempotency: createMemoryIdempotencyStore(),
   booking: async () => null,
   order: async () => null,
+  ...testSecurity(),
 });
 app.get("/__published", (c) => c.json(published.map((r) => ({ topic: r.topic, key: r.key }))));
 

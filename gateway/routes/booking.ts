@@ -1,15 +1,21 @@
 import type { Hono } from "hono";
 import { BookingIdSchema } from "../../shared/events/booking.ts";
+import { canSeeBooking } from "../auth/booking-access.ts";
+import { principalOf } from "../auth/principal.ts";
 import type { GatewayDeps } from "../deps.ts";
 import { problem } from "../http/problem.ts";
 import { readParam } from "../http/read-json.ts";
 
-/** GET /v1/bookings/{bookingId}: its state and timeline, as the booking worker recorded them in the history. */
+/**
+ * GET /v1/bookings/{bookingId}: its state and timeline, as the booking worker recorded
+ * them in the history. Its customer, its assigned driver and operators see it; to anyone
+ * else it is not found, exactly as an unknown id.
+ */
 export function registerBooking(app: Hono, deps: Pick<GatewayDeps, "booking">): void {
   app.get("/v1/bookings/:bookingId", async (c) => {
     const bookingId = readParam(c.req.param("bookingId"), BookingIdSchema, "bookingId");
     const booking = await deps.booking(bookingId);
-    if (!booking) return problem(c, 404, { title: "Booking not found", detail: `no booking ${bookingId} has been processed (a booking just requested appears within moments)` });
+    if (!booking || !canSeeBooking(principalOf(c), booking)) return problem(c, 404, { title: "Booking not found", detail: `no booking ${bookingId} has been processed (a booking just requested appears within moments)` });
     return c.json(booking);
   });
 }

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { TOPICS } from "../../shared/events/topics.ts";
-import { expectProblem, gatewayOverEmbeddedLog, json, postWithKey } from "../testing.ts";
+import { asCustomer, asDriver, expectProblem, gatewayOverEmbeddedLog, json, postWithKey } from "../testing.ts";
 
 const body = { customerId: "cust-1", pickup: { lat: 12.9716, lng: 77.5946 }, dropoff: { lat: 12.9352, lng: 77.6245 }, vehicleType: "sedan" };
-const post = postWithKey;
+const post = (b: unknown, key?: string) => postWithKey(b, key, asCustomer("cust-1"));
 const bookingId = "0f8fad5b-d9cb-469f-a165-70867728950e";
 
 
@@ -53,26 +53,28 @@ describe("booking routes refuse bad requests and publish nothing for them", () =
 
   test("actions: a booking id that is not a UUID → 400 naming bookingId", async () => {
     for (const action of ["accept", "start", "complete", "cancel"]) {
-      await expectProblem(await gw.app.request(`/v1/bookings/not-a-uuid/${action}`, json({ driverId: "d-1", by: "customer" }, { method: "POST" })), 400, "bookingId");
+      await expectProblem(await gw.app.request(`/v1/bookings/not-a-uuid/${action}`, json({ driverId: "d-1", by: "driver" }, { method: "POST", headers: asDriver("d-1") })), 400, "bookingId");
     }
   });
 
   const actions: [string, unknown, number, string][] = [
-    ["accept", {}, 422, "driverId"],
+    ["accept", { driverId: 7 }, 422, "driverId"],
     ["accept", { driverId: "bad id" }, 422, "driverId"],
     ["accept", "", 400, "(body)"],
     ["cancel", { by: "operator" }, 422, "by"],
+    ["cancel", { by: "driver" }, 422, "by"],
     ["cancel", { by: "customer", reason: "" }, 422, "reason"],
     ["cancel", { by: "customer", refund: true }, 422, "refund"],
   ];
   for (const [action, b, status, field] of actions) {
     test(`POST …/${action} with ${JSON.stringify(b)} → ${status} naming ${field}`, async () => {
-      await expectProblem(await gw.app.request(`/v1/bookings/${bookingId}/${action}`, json(b, { method: "POST" })), status, field);
+      const who = action === "accept" ? asDriver("d-1") : asCustomer("cust-1");
+      await expectProblem(await gw.app.request(`/v1/bookings/${bookingId}/${action}`, json(b, { method: "POST", headers: who })), status, field);
     });
   }
 
   test("GET an unknown booking → 404 problem; a malformed id → 400 naming bookingId", async () => {
-    await expectProblem(await gw.app.request(`/v1/bookings/${bookingId}`), 404, "");
-    await expectProblem(await gw.app.request("/v1/bookings/12345"), 400, "bookingId");
+    await expectProblem(await gw.app.request(`/v1/bookings/${bookingId}`, { headers: asCustomer("cust-1") }), 404, "");
+    await expectProblem(await gw.app.request("/v1/bookings/12345", { headers: asCustomer("cust-1") }), 400, "bookingId");
   });
 });

@@ -6,10 +6,33 @@ import { BOOKING_REQUESTED } from "../../shared/events/booking.ts";
 import { parseEnvelope } from "../../shared/events/envelope.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
 import { partitionFor } from "../../shared/log/partition.ts";
-import { gatewayOverEmbeddedLog, json, postWithKey } from "../testing.ts";
+import { asCustomer, asDriver, gatewayOverEmbeddedLog, json, postWithKey } from "../testing.ts";
 
 const body = { customerId: "cust-7", pickup: { lat: 12.9716, lng: 77.5946, address: "MG Road" }, dropoff: { lat: 12.9352, lng: 77.6245 }, vehicleType: "sedan" };
-const post = postWithKey;
+const post = (b: typeof body, key: string) => postWithKey(b, key, asCustomer(b.customerId));
+
+/** A booking row as the booking worker writes it, so the routes that read the history find it. */
+const bookingRow = (bookingId: string, driverId: string) => ({
+  bookingId,
+  customerId: "cust-7",
+  orderId: null,
+  vehicleType: "sedan" as const,
+  pickupLat: 12.9716,
+  pickupLng: 77.5946,
+  pickupAddress: "MG Road",
+  dropoffLat: 12.9352,
+  dropoffLng: 77.6245,
+  dropoffAddress: null,
+  fareAmount: 127.1,
+  fareCurrency: "INR",
+  status: "accepted" as const,
+  driverId,
+  wave: 1,
+  version: 4,
+  correlationId: "req-1",
+  requestedAt: "2026-11-01T08:00:00.000Z",
+  updatedAt: "2026-11-01T08:00:09.000Z",
+});
 
 describe("booking routes", () => {
   let gw: Awaited<ReturnType<typeof gatewayOverEmbeddedLog>>;
@@ -54,14 +77,16 @@ describe("booking routes", () => {
 
   test("accept, start, complete, cancel → 202 with the event id; each publishes its event keyed by the booking", async () => {
     const bookingId = bookingIdForRequest("cust-7", "key-3");
+    // Start, complete and cancel check the history for the assigned driver.
+    await gw.history.orm.insert(bookings).values(bookingRow(bookingId, "drv-9"));
     const calls: [string, unknown, string, Record<string, unknown>][] = [
-      ["accept", { driverId: "drv-9" }, "booking.accepted", { bookingId, driverId: "drv-9" }],
+      ["accept", {}, "booking.accepted", { bookingId, driverId: "drv-9" }],
       ["start", undefined, "booking.started", { bookingId }],
       ["complete", undefined, "booking.completed", { bookingId }],
       ["cancel", { by: "driver", reason: "flat tyre" }, "booking.cancelled", { bookingId, by: "driver", reason: "flat tyre" }],
     ];
     for (const [action, payload, type, data] of calls) {
-      const res = await gw.app.request(`/v1/bookings/${bookingId}/${action}`, payload === undefined ? { method: "POST" } : json(payload, { method: "POST" }));
+      const res = await gw.app.request(`/v1/bookings/${bookingId}/${action}`, payload === undefined ? { method: "POST", headers: asDriver("drv-9") } : json(payload, { method: "POST", headers: asDriver("drv-9") }));
       expect(res.status).toBe(202);
       const answer = (await res.json()) as { bookingId: string; eventId: string };
       expect(answer.bookingId).toBe(bookingId);
@@ -73,31 +98,11 @@ describe("booking routes", () => {
 
   test("GET /v1/bookings/:id → state, fare and the timeline from the history, refused events included", async () => {
     const bookingId = bookingIdForRequest("cust-7", "key-4");
-    await gw.history.orm.insert(bookings).values({
-      bookingId,
-      customerId: "cust-7",
-      orderId: null,
-      vehicleType: "sedan",
-      pickupLat: 12.9716,
-      pickupLng: 77.5946,
-      pickupAddress: "MG Road",
-      dropoffLat: 12.9352,
-      dropoffLng: 77.6245,
-      dropoffAddress: null,
-      fareAmount: 127.1,
-      fareCurrency: "INR",
-      status: "accepted",
-      driverId: "drv-1",
-      wave: 1,
-      version: 4,
-      correlationId: "req-1",
-      requestedAt: "2026-11-01T08:00:00.000Z",
-      updatedAt: "2026-11-01T08:00:09.000Z",
-    });
+    await gw.history.orm.insert(bookings).values(bookingRow(bookingId, "drv-1"));
     const event = (eventId: string, type: string, s: number, applied = true, reason: string | null = null) => ({ eventId, bookingId, type, occurredAt: `2026-11-01T08:00:0${s}.000Z`, applied, reason, data: "{}", recordedAt: 0 });
     await gw.history.orm.insert(bookingEvents).values([event("e1", "booking.requested", 0), event("e2", "booking.offered", 1), event("e3", "booking.accepted", 8), event("e4", "booking.accepted", 9, false, "another driver accepted first")]);
 
-    const res = await gw.app.request(`/v1/bookings/${bookingId}`);
+    const res = await gw.app.request(`/v1/bookings/${bookingId}`, { headers: asCustomer("cust-7") });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       bookingId,

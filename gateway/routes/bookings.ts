@@ -1,5 +1,4 @@
 import type { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import * as v from "valibot";
 import { estimateFare } from "../../shared/booking/fare.ts";
 import { bookingIdForRequest, requestedEventId } from "../../shared/booking/ids.ts";
@@ -8,7 +7,10 @@ import { VehicleTypeSchema } from "../../shared/events/driver.ts";
 import { createEnvelope, envelopeHeaders } from "../../shared/events/envelope.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
 import { ValidationError } from "../../shared/errors/errors.ts";
+import { allow, requireSelf } from "../auth/authorize.ts";
+import { principalOf } from "../auth/principal.ts";
 import type { GatewayDeps } from "../deps.ts";
+import { limitBody } from "../http/body-limit.ts";
 import { readJson } from "../http/read-json.ts";
 import { IDEMPOTENCY_HEADER, readIdempotencyKey } from "../idempotency/idempotency-key.ts";
 import { fingerprintOf } from "../idempotency/idempotency-store.ts";
@@ -17,11 +19,12 @@ import { deliver } from "../outbox/deliver.ts";
 const MAX_BODY_BYTES = 8 * 1024;
 const OPERATION = "bookings.create";
 
-const BookingRequestSchema = v.strictObject({ customerId: CustomerIdSchema, pickup: PlaceSchema, dropoff: PlaceSchema, vehicleType: VehicleTypeSchema });
+/** `customerId` may be left out: the caller is the customer. When sent it must be the caller's own. */
+const BookingRequestSchema = v.strictObject({ customerId: v.optional(CustomerIdSchema), pickup: PlaceSchema, dropoff: PlaceSchema, vehicleType: VehicleTypeSchema });
 
 /**
- * POST /v1/bookings with a required Idempotency-Key → 202 {bookingId, status:"searching",
- * fareEstimate} once `booking.requested` is durable: acked by the log, or, when the
+ * POST /v1/bookings (customers, as the token's sub) with a required Idempotency-Key → 202
+ * {bookingId, status:"searching", fareEstimate} once `booking.requested` is durable: acked by the log, or, when the
  * broker fails or takes longer than the publish timeout, in the gateway's outbox, from
  * which the relay publishes it (gateway/outbox/; DESIGN §5).
  *
@@ -35,10 +38,14 @@ const BookingRequestSchema = v.strictObject({ customerId: CustomerIdSchema, pick
 export function registerBookings(app: Hono, deps: Pick<GatewayDeps, "publisher" | "idempotency">): void {
   app.post(
     "/v1/bookings",
-    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new ValidationError("body is too large", [{ field: "(body)", message: `must be at most ${MAX_BODY_BYTES} bytes` }], 413); } }),
+    allow("customer"),
+    limitBody(MAX_BODY_BYTES),
     async (c) => {
       const key = readIdempotencyKey(c);
-      const body = await readJson(c, BookingRequestSchema);
+      const { customerId: claimed, ...request } = await readJson(c, BookingRequestSchema);
+      if (claimed !== undefined) requireSelf(c, claimed, "customerId");
+      // The same request with or without customerId is the same request (and fingerprint).
+      const body = { customerId: principalOf(c).sub, ...request };
       const bookingId = bookingIdForRequest(body.customerId, key);
       const fareEstimate = estimateFare(body);
       const data: BookingRequested = { bookingId, ...body, fareEstimate };

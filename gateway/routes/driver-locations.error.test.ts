@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { TOPICS } from "../../shared/events/topics.ts";
-import { gatewayOverEmbeddedLog, json } from "../testing.ts";
+import { asDriver, gatewayOverEmbeddedLog, json } from "../testing.ts";
 
 const fix = (over: Record<string, unknown> = {}) => ({ lat: 12.97, lng: 77.59, recordedAt: new Date().toISOString(), ...over });
 
@@ -30,7 +30,7 @@ describe("POST /v1/drivers/:driverId/locations rejects bad input and publishes n
 
   for (const [name, body, status, field] of cases) {
     test(`${name} → ${status} naming ${field}`, async () => {
-      const res = await gw.app.request("/v1/drivers/drv-1/locations", json(body, { method: "POST" }));
+      const res = await gw.app.request("/v1/drivers/drv-1/locations", json(body, { method: "POST", headers: asDriver("drv-1") }));
       expect(res.status).toBe(status);
       expect(res.headers.get("content-type")).toBe("application/problem+json");
       const p = (await res.json()) as { status: number; errors: { field: string }[] };
@@ -41,25 +41,25 @@ describe("POST /v1/drivers/:driverId/locations rejects bad input and publishes n
 
   test("a 2 MB body → 413", async () => {
     const big = JSON.stringify({ fixes: [fix({ pad: "x".repeat(2 * 1024 * 1024) })] });
-    const res = await gw.app.request("/v1/drivers/drv-1/locations", { method: "POST", body: big, headers: { "content-type": "application/json", "content-length": String(big.length) } });
+    const res = await gw.app.request("/v1/drivers/drv-1/locations", { method: "POST", body: big, headers: { "content-type": "application/json", "content-length": String(big.length), ...asDriver("drv-1") } });
     expect(res.status).toBe(413);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
   });
 
   test("a bad driver id → 400 naming driverId", async () => {
-    const res = await gw.app.request(`/v1/drivers/${"x".repeat(65)}/locations`, json({ fixes: [fix()] }, { method: "POST" }));
+    const res = await gw.app.request(`/v1/drivers/${"x".repeat(65)}/locations`, json({ fixes: [fix()] }, { method: "POST", headers: asDriver("drv-1") }));
     expect(res.status).toBe(400);
     expect(((await res.json()) as { errors: { field: string }[] }).errors[0]!.field).toBe("driverId");
   });
 
   test("a bad status body → 422 naming the field", async () => {
-    const res = await gw.app.request("/v1/drivers/drv-1/status", json({ status: "sleeping", vehicleType: "sedan" }, { method: "PUT" }));
+    const res = await gw.app.request("/v1/drivers/drv-1/status", json({ status: "sleeping", vehicleType: "sedan" }, { method: "PUT", headers: asDriver("drv-1") }));
     expect(res.status).toBe(422);
     expect(((await res.json()) as { errors: { field: string }[] }).errors[0]!.field).toBe("status");
   });
 
   test("an unknown route → 404 problem+json", async () => {
-    const res = await gw.app.request("/v1/nowhere");
+    const res = await gw.app.request("/v1/nowhere", { headers: asDriver("drv-1") });
     expect(res.status).toBe(404);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
   });

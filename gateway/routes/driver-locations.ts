@@ -1,12 +1,14 @@
 import type { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import * as v from "valibot";
-import { DRIVER_LOCATION_REPORTED, DriverIdSchema, FixSchema, MAX_FIXES_PER_REQUEST, type Fix } from "../../shared/events/driver.ts";
+import { DRIVER_LOCATION_REPORTED, DriverIdSchema, FixSchema, MAX_FIXES_PER_REQUEST, type Fix, type ReportedFix } from "../../shared/events/driver.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
+import { DEFAULT_FIX_CHECKS, fixFlags, type FixCheckSettings } from "../../shared/geo/plausibility.ts";
 import { MAX_INDEXABLE_LAT } from "../../shared/geo/shard-layout.ts";
 import { ValidationError } from "../../shared/errors/errors.ts";
+import { allow, requireSelf } from "../auth/authorize.ts";
 import type { GatewayDeps } from "../deps.ts";
 import { publishEvent } from "../events/publish-event.ts";
+import { limitBody } from "../http/body-limit.ts";
 import { readJson, readParam } from "../http/read-json.ts";
 
 /** 500 fixes with every optional field is ~90 KB; anything far larger is not a phone flushing its buffer. */
@@ -33,15 +35,28 @@ function checkFixes(fixes: Fix[], now: number, maxAgeMs: number): void {
   if (issues.length) throw new ValidationError(`body is invalid: ${issues.map((i) => `${i.field} ${i.message}`).join("; ")}`, issues);
 }
 
+/**
+ * The fix as published, flagged with what it alone shows implausible (poor accuracy,
+ * outside the service area). Flagged, not refused: the phone gets the same 202, the
+ * trail keeps the fix, and the location worker keeps the driver out of matching.
+ */
+function withFlags(f: Fix, s: FixCheckSettings): ReportedFix {
+  const flags = fixFlags(f, s);
+  return flags.length > 0 ? { ...f, flags } : f;
+}
+
 export function registerDriverLocations(app: Hono, deps: Pick<GatewayDeps, "publisher" | "limits">): void {
   app.post(
     "/v1/drivers/:driverId/locations",
-    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new ValidationError("body is too large", [{ field: "(body)", message: `must be at most ${MAX_BODY_BYTES} bytes` }], 413); } }),
+    allow("driver"),
+    limitBody(MAX_BODY_BYTES),
     async (c) => {
       const driverId = readParam(c.req.param("driverId"), DriverIdSchema, "driverId");
+      requireSelf(c, driverId, "driverId");
       const { fixes } = await readJson(c, BodySchema);
       checkFixes(fixes, Date.now(), deps.limits.maxFixAgeMs);
-      await publishEvent(c, deps.publisher, TOPICS.driverLocations, { type: DRIVER_LOCATION_REPORTED, key: driverId, data: { driverId, fixes } });
+      const checks = deps.limits.fixChecks ?? DEFAULT_FIX_CHECKS;
+      await publishEvent(c, deps.publisher, TOPICS.driverLocations, { type: DRIVER_LOCATION_REPORTED, key: driverId, data: { driverId, fixes: fixes.map((f) => withFlags(f, checks)) } });
       return c.json({ accepted: fixes.length }, 202);
     },
   );

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { gatewayOverEmbeddedLog } from "../testing.ts";
+import { asOperator, gatewayOverEmbeddedLog } from "../testing.ts";
 
 describe("driver read routes reject bad queries with 4xx problem+json naming the parameter", () => {
   let gw: Awaited<ReturnType<typeof gatewayOverEmbeddedLog>>;
@@ -24,7 +24,7 @@ describe("driver read routes reject bad queries with 4xx problem+json naming the
   ];
   for (const [url, field, status = 400] of cases) {
     test(`${url} → ${field}`, async () => {
-      const res = await gw.app.request(url);
+      const res = await gw.app.request(url, { headers: asOperator() });
       expect(res.status).toBe(status);
       expect(res.headers.get("content-type")).toBe("application/problem+json");
       const p = (await res.json()) as { errors: { field: string }[] };

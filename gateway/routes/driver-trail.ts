@@ -2,6 +2,7 @@ import type { Hono } from "hono";
 import * as v from "valibot";
 import { DriverIdSchema } from "../../shared/events/driver.ts";
 import { MAX_TRAIL_PAGE } from "../../shared/history/trail-query.ts";
+import { allow, requireSelfOrOperator } from "../auth/authorize.ts";
 import type { GatewayDeps } from "../deps.ts";
 import { readParam } from "../http/read-json.ts";
 import { queryInteger, readQuery } from "../http/read-query.ts";
@@ -15,10 +16,11 @@ const QuerySchema = v.strictObject({
   cursor: v.optional(v.pipe(v.string(), v.maxLength(512))),
 });
 
-/** The driver's stored (downsampled) trail, oldest first, a page at a time. */
+/** The driver's stored (downsampled) trail, oldest first, a page at a time: for the driver itself and operators. */
 export function registerDriverTrail(app: Hono, deps: Pick<GatewayDeps, "trail">): void {
-  app.get("/v1/drivers/:driverId/trail", async (c) => {
+  app.get("/v1/drivers/:driverId/trail", allow("driver", "operator"), async (c) => {
     const driverId = readParam(c.req.param("driverId"), DriverIdSchema, "driverId");
+    requireSelfOrOperator(c, driverId, "driverId");
     const q = readQuery(c, QuerySchema);
     const page = await deps.trail({ driverId, ...q });
     return c.json({

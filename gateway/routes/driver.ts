@@ -1,13 +1,15 @@
 import type { Hono } from "hono";
 import { DriverIdSchema } from "../../shared/events/driver.ts";
+import { allow, requireSelfOrOperator } from "../auth/authorize.ts";
 import type { GatewayDeps } from "../deps.ts";
 import { problem } from "../http/problem.ts";
 import { readParam } from "../http/read-json.ts";
 
-/** A driver's current status, vehicle type and newest fix, as the geo index knows them. */
+/** A driver's current status, vehicle type and newest fix, as the geo index knows them: for the driver itself and operators. */
 export function registerDriver(app: Hono, deps: Pick<GatewayDeps, "geo">): void {
-  app.get("/v1/drivers/:driverId", async (c) => {
+  app.get("/v1/drivers/:driverId", allow("driver", "operator"), async (c) => {
     const driverId = readParam(c.req.param("driverId"), DriverIdSchema, "driverId");
+    requireSelfOrOperator(c, driverId, "driverId");
     const state = await deps.geo.get(driverId);
     if (!state) return problem(c, 404, { title: "Driver not found", detail: `no status or fix has been processed for driver ${driverId}` });
     const p = state.position;

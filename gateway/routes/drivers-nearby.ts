@@ -2,6 +2,7 @@ import type { Hono } from "hono";
 import * as v from "valibot";
 import { VehicleTypeSchema } from "../../shared/events/driver.ts";
 import { MAX_INDEXABLE_LAT } from "../../shared/geo/shard-layout.ts";
+import { allow } from "../auth/authorize.ts";
 import type { GatewayDeps } from "../deps.ts";
 import { queryInteger, queryNumber, readQuery } from "../http/read-query.ts";
 
@@ -16,9 +17,13 @@ const QuerySchema = v.strictObject({
   limit: v.optional(queryInteger(1, MAX_NEARBY_LIMIT), "10"),
 });
 
-/** Available, fresh drivers of one vehicle type, nearest first. Registered before /v1/drivers/:driverId. */
+/**
+ * Available, fresh drivers of one vehicle type, nearest first. Registered before
+ * /v1/drivers/:driverId. For customers (cars around them before booking) and operators;
+ * not for drivers, who have no use for their competitors' positions.
+ */
 export function registerDriversNearby(app: Hono, deps: Pick<GatewayDeps, "geo" | "limits">): void {
-  app.get("/v1/drivers/nearby", async (c) => {
+  app.get("/v1/drivers/nearby", allow("customer", "operator"), async (c) => {
     const q = readQuery(c, QuerySchema);
     const found = await deps.geo.nearby({ ...q, now: Date.now(), staleAfterMs: deps.limits.staleAfterMs });
     return c.json({

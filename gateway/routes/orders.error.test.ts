@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { TOPICS } from "../../shared/events/topics.ts";
-import { expectProblem, gatewayOverEmbeddedLog, postWithKey } from "../testing.ts";
+import { asCustomer, expectProblem, gatewayOverEmbeddedLog, postWithKey } from "../testing.ts";
 
 const body = { customerId: "cust-1", pickup: { lat: 12.9716, lng: 77.5946 }, dropoff: { lat: 12.9352, lng: 77.6245 }, trucks: [{ vehicleType: "tipper", quantity: 3 }] };
-const post = postWithKey;
+const post = (b: unknown, key?: string) => postWithKey(b, key, asCustomer("cust-1"));
 const orderId = "0f8fad5b-d9cb-469f-a165-70867728950e";
 
 
@@ -52,7 +52,7 @@ describe("order routes refuse bad requests and publish nothing for them", () => 
   }
 
   test("GET an unknown order → 404 problem; a malformed id → 400 naming orderId", async () => {
-    await expectProblem(await gw.app.request(`/v1/orders/${orderId}`), 404, "");
-    await expectProblem(await gw.app.request("/v1/orders/12345"), 400, "orderId");
+    await expectProblem(await gw.app.request(`/v1/orders/${orderId}`, { headers: asCustomer("cust-1") }), 404, "");
+    await expectProblem(await gw.app.request("/v1/orders/12345", { headers: asCustomer("cust-1") }), 400, "orderId");
   });
 });

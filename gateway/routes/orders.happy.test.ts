@@ -5,7 +5,7 @@ import { parseEnvelope } from "../../shared/events/envelope.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
 import { partitionFor } from "../../shared/log/partition.ts";
 import { createdEventId, orderIdForRequest } from "../../shared/order/ids.ts";
-import { gatewayOverEmbeddedLog, json, postWithKey } from "../testing.ts";
+import { asCustomer, gatewayOverEmbeddedLog, postWithKey } from "../testing.ts";
 
 const body = {
   customerId: "cust-9",
@@ -16,7 +16,7 @@ const body = {
     { vehicleType: "container", quantity: 1 },
   ],
 };
-const post = postWithKey;
+const post = (b: unknown, key: string) => postWithKey(b, key, asCustomer("cust-9"));
 
 describe("order routes", () => {
   let gw: Awaited<ReturnType<typeof gatewayOverEmbeddedLog>>;
@@ -61,13 +61,14 @@ describe("order routes", () => {
 
   test("GET /v1/orders/{id} → the order once the order worker wrote it", async () => {
     const orderId = orderIdForRequest("cust-9", "o-key-1");
-    expect((await gw.app.request(`/v1/orders/${orderId}`)).status).toBe(404);
+    const asCust9 = { headers: asCustomer("cust-9") };
+    expect((await gw.app.request(`/v1/orders/${orderId}`, asCust9)).status).toBe(404);
     await gw.history.client.execute({
       sql: "INSERT INTO orders (order_id, customer_id, pickup_lat, pickup_lng, dropoff_lat, dropoff_lng, status, truck_count, correlation_id, created_at, updated_at) VALUES (?, 'cust-9', 1, 2, 3, 4, 'partially-assigned', 2, 'c', 't', 't')",
       args: [orderId],
     });
     await gw.history.client.execute({ sql: "INSERT INTO order_trucks VALUES (?, 0, ?, 'tipper', 'assigned', 'drv-1'), (?, 1, ?, 'tipper', 'searching', NULL)", args: [orderId, bookingIdForOrderTruck(orderId, 0), orderId, bookingIdForOrderTruck(orderId, 1)] });
-    const res = await gw.app.request(`/v1/orders/${orderId}`);
+    const res = await gw.app.request(`/v1/orders/${orderId}`, asCust9);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       orderId,

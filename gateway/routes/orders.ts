@@ -1,5 +1,4 @@
 import type { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import * as v from "valibot";
 import { CustomerIdSchema, PlaceSchema } from "../../shared/events/booking.ts";
 import { createEnvelope, envelopeHeaders } from "../../shared/events/envelope.ts";
@@ -8,7 +7,10 @@ import { TOPICS } from "../../shared/events/topics.ts";
 import { ValidationError } from "../../shared/errors/errors.ts";
 import { createdEventId, orderIdForRequest } from "../../shared/order/ids.ts";
 import { expandTrucks } from "../../shared/order/trucks.ts";
+import { allow, requireSelf } from "../auth/authorize.ts";
+import { principalOf } from "../auth/principal.ts";
 import type { GatewayDeps } from "../deps.ts";
+import { limitBody } from "../http/body-limit.ts";
 import { readJson } from "../http/read-json.ts";
 import { IDEMPOTENCY_HEADER, readIdempotencyKey } from "../idempotency/idempotency-key.ts";
 import { fingerprintOf } from "../idempotency/idempotency-store.ts";
@@ -17,10 +19,11 @@ import { deliver } from "../outbox/deliver.ts";
 const MAX_BODY_BYTES = 16 * 1024;
 const OPERATION = "orders.create";
 
-const OrderRequestSchema = v.strictObject({ customerId: CustomerIdSchema, pickup: PlaceSchema, dropoff: PlaceSchema, trucks: TrucksSchema });
+/** `customerId` may be left out: the caller is the customer. When sent it must be the caller's own. */
+const OrderRequestSchema = v.strictObject({ customerId: v.optional(CustomerIdSchema), pickup: PlaceSchema, dropoff: PlaceSchema, trucks: TrucksSchema });
 
 /**
- * POST /v1/orders with a required Idempotency-Key → 202 {orderId, bookingIds} once
+ * POST /v1/orders (customers, as the token's sub) with a required Idempotency-Key → 202 {orderId, bookingIds} once
  * `order.created` is durable: acked by the log or in the gateway's outbox. Same contract
  * as POST /v1/bookings (routes/bookings.ts), under its own operation name in the
  * idempotency store: ids derived from (customerId, key), a retry answers the first
@@ -32,10 +35,14 @@ const OrderRequestSchema = v.strictObject({ customerId: CustomerIdSchema, pickup
 export function registerOrders(app: Hono, deps: Pick<GatewayDeps, "publisher" | "idempotency">): void {
   app.post(
     "/v1/orders",
-    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new ValidationError("body is too large", [{ field: "(body)", message: `must be at most ${MAX_BODY_BYTES} bytes` }], 413); } }),
+    allow("customer"),
+    limitBody(MAX_BODY_BYTES),
     async (c) => {
       const key = readIdempotencyKey(c);
-      const body = await readJson(c, OrderRequestSchema);
+      const { customerId: claimed, ...request } = await readJson(c, OrderRequestSchema);
+      if (claimed !== undefined) requireSelf(c, claimed, "customerId");
+      // The same request with or without customerId is the same request (and fingerprint).
+      const body = { customerId: principalOf(c).sub, ...request };
       const orderId = orderIdForRequest(body.customerId, key);
       const data: OrderCreated = { orderId, ...body };
       const event = createEnvelope({ id: createdEventId(orderId), type: ORDER_CREATED, key: orderId, data, source: "gateway", correlationId: c.get("requestId") });

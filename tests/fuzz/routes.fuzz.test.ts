@@ -11,6 +11,8 @@ import { anyCase, type Case } from "./support/route-cases.ts";
  * request (one cheap query) and must grow by exactly one on the publishing route's topic
  * for a fresh 2xx and by nothing otherwise, so a stray publish names its own request
  * rather than a batch that fast-check would have to shrink against a stateful gateway.
+ * Most requests carry a token of their route's own caller, so they get past auth and
+ * exercise validation; the rest carry none, a broken, expired, forged or foreign one.
  */
 
 // Bun ignores bunfig's timeout, and a few thousand requests over libSQL take a while.

@@ -1,6 +1,10 @@
 import fc from "fast-check";
 import { CANCELLED_BY } from "../../../shared/events/booking.ts";
 import { DRIVER_STATUSES, VEHICLE_TYPES } from "../../../shared/events/driver.ts";
+import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from "../../../gateway/auth/auth-settings.ts";
+import { mintToken } from "../../../gateway/auth/mint-token.ts";
+import { tokenFor, TEST_JWT_SECRET } from "../../../gateway/auth/testing-auth.ts";
+import type { Role } from "../../../gateway/auth/principal.ts";
 
 /*
  * The requests the route fuzz test sends: valid bodies for every route, the same with one
@@ -53,7 +57,8 @@ const pathId = (valid: fc.Arbitrary<string>) =>
   fc.tuple(fc.oneof({ weight: 5, arbitrary: valid }, { weight: 2, arbitrary: hostileId }), fc.boolean()).map(([id, encode]) => encodeSegment(id, encode));
 
 const simpleId = fc.oneof(fc.constantFrom("d-1", "driver_42", "X"), fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/));
-const customerId = fc.oneof(fc.constantFrom("cust-1", "cust-2"), fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/));
+const CUSTOMER = "cust-1";
+const DRIVER = "d-1";
 const lat = fc.double({ min: -85, max: 85, noNaN: true });
 const lng = fc.double({ min: -180, max: 180, noNaN: true });
 const place = fc.record({ lat, lng, address: fc.string({ minLength: 1, maxLength: 200 }) }, { requiredKeys: ["lat", "lng"] });
@@ -74,9 +79,14 @@ const fix = fc.record(
 );
 const locationsBody = fc.record({ fixes: fc.array(fix, { minLength: 1, maxLength: 4 }) });
 const statusBody = fc.record({ status: fc.constantFrom(...DRIVER_STATUSES), vehicleType });
-const bookingBody = fc.record({ customerId, pickup: place, dropoff: place, vehicleType });
-const orderBody = fc.record({ customerId, pickup: place, dropoff: place, trucks: fc.array(fc.record({ vehicleType, quantity: fc.integer({ min: 1, max: 5 }) }), { minLength: 1, maxLength: 3 }) });
-const acceptBody = fc.record({ driverId: simpleId });
+// The customer and the accepting driver are the callers (CUSTOMER, DRIVER below); naming them in the body is optional.
+const bookingBody = fc.record({ customerId: fc.constant(CUSTOMER), pickup: place, dropoff: place, vehicleType }, { requiredKeys: ["pickup", "dropoff", "vehicleType"] });
+const orderBody = fc.record(
+  { customerId: fc.constant(CUSTOMER), pickup: place, dropoff: place, trucks: fc.array(fc.record({ vehicleType, quantity: fc.integer({ min: 1, max: 5 }) }), { minLength: 1, maxLength: 3 }) },
+  { requiredKeys: ["pickup", "dropoff", "trucks"] },
+);
+// Never empty, so a mutation always has a field to hit.
+const acceptBody = fc.record({ driverId: fc.constant(DRIVER) });
 const cancelBody = fc.record({ by: fc.constantFrom(...CANCELLED_BY), reason: fc.string({ minLength: 1, maxLength: 200 }) }, { requiredKeys: ["by"] });
 
 // --- body mutations ----------------------------------------------------------
@@ -209,31 +219,75 @@ function queryOf(names: readonly string[]): fc.Arbitrary<string> {
 
 const validNearbyQuery = fc.record({ lat, lng, vehicleType }).map((q) => `?lat=${q.lat.toFixed(5)}&lng=${q.lng.toFixed(5)}&vehicleType=${q.vehicleType}`);
 
+// --- credentials -----------------------------------------------------------------
+
+const bearer = (token: string): Headers => [["authorization", `Bearer ${token}`]];
+const as = (role: Role, sub: string) => bearer(tokenFor({ role, sub }));
+const b64url = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+const signed = { secret: TEST_JWT_SECRET, issuer: DEFAULT_ISSUER, audience: DEFAULT_AUDIENCE, ttlS: 3600 };
+const [, validPayload, validSignature] = tokenFor({ role: "driver", sub: DRIVER }).split(".");
+
+/** Credentials that must never get a request past authentication or authorization. */
+const badAuth = fc.constantFrom<Headers>(
+  [],
+  [["authorization", "Bearer"]],
+  [["authorization", "Basic dXNlcjpwYXNz"]],
+  [["authorization", "Bearer not.a.jwt"]],
+  [["authorization", `Bearer ${"a".repeat(8 * 1024)}`]],
+  bearer(mintToken({ role: "driver", sub: DRIVER }, { ...signed, ttlS: -60 })),
+  bearer(mintToken({ role: "driver", sub: DRIVER }, { ...signed, secret: "another-secret-another-secret-another" })),
+  bearer(mintToken({ role: "driver", sub: DRIVER }, { ...signed, audience: "someone-else" })),
+  bearer(`${b64url({ alg: "none", typ: "JWT" })}.${validPayload}.`),
+  bearer(`${b64url({ alg: "HS256", typ: "JWT" })}.${b64url({ role: "operator", sub: DRIVER })}.${validSignature}`),
+  as("driver", "someone-else"),
+  as("customer", "cust-2"),
+  as("operator", "ops-1"),
+);
+
+/** Mostly the route's own caller, so requests reach validation; otherwise none, a broken one or a foreign one. */
+const authAs = (headers: Headers) => fc.oneof({ weight: 9, arbitrary: fc.constant(headers) }, { weight: 1, arbitrary: badAuth });
+
+/** The id a path segment decodes to, which is what the route compares with the token's sub. */
+function decoded(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 // --- route cases ---------------------------------------------------------------
 
-const post = (path: fc.Arbitrary<string>, body: fc.Arbitrary<string>, method = "POST", extra: fc.Arbitrary<Headers> = fc.constant([])) =>
-  fc.tuple(path, body, contentType, extra, extraHeaders).map(([p, b, ct, ex, xh]): Case => ({ method, path: p, body: b, headers: [...ct, ...ex, ...xh] }));
+const post = (path: fc.Arbitrary<string>, body: fc.Arbitrary<string>, auth: fc.Arbitrary<Headers>, method = "POST", extra: fc.Arbitrary<Headers> = fc.constant([])) =>
+  fc.tuple(path, body, contentType, extra, extraHeaders, auth).map(([p, b, ct, ex, xh, au]): Case => ({ method, path: p, body: b, headers: [...ct, ...ex, ...xh, ...au] }));
 
-const get = (path: fc.Arbitrary<string>) => fc.tuple(path, queryOf(["x"]), extraHeaders).map(([p, q, xh]): Case => ({ method: "GET", path: p + q, headers: xh }));
+const get = (path: fc.Arbitrary<string>, auth: fc.Arbitrary<Headers>) =>
+  fc.tuple(path, queryOf(["x"]), extraHeaders, auth).map(([p, q, xh, au]): Case => ({ method: "GET", path: p + q, headers: [...xh, ...au] }));
 
 const bookingId = pathId(fc.uuid());
 const driverId = pathId(simpleId);
+/** A driver's own route, called mostly with that driver's token. */
+const ownDriverRoute = (suffix: string, body: fc.Arbitrary<string>, method: string) =>
+  driverId.chain((d) => post(fc.constant(`/v1/drivers/${d}${suffix}`), body, authAs(as("driver", decoded(d))), method));
+const asCustomer = authAs(as("customer", CUSTOMER));
+const asDriver = authAs(as("driver", DRIVER));
 
 const routeCase: fc.Arbitrary<Case> = fc.oneof(
-  { weight: 6, arbitrary: post(driverId.map((d) => `/v1/drivers/${d}/locations`), bodyOf(locationsBody)) },
-  { weight: 4, arbitrary: post(driverId.map((d) => `/v1/drivers/${d}/status`), bodyOf(statusBody), "PUT") },
-  { weight: 6, arbitrary: post(fc.constant("/v1/bookings"), bodyOf(bookingBody), "POST", idempotencyKey) },
-  { weight: 6, arbitrary: post(fc.constant("/v1/orders"), bodyOf(orderBody), "POST", idempotencyKey) },
-  { weight: 3, arbitrary: post(bookingId.map((b) => `/v1/bookings/${b}/accept`), bodyOf(acceptBody)) },
-  { weight: 3, arbitrary: post(bookingId.map((b) => `/v1/bookings/${b}/cancel`), bodyOf(cancelBody)) },
-  { weight: 2, arbitrary: post(fc.tuple(bookingId, fc.constantFrom("start", "complete")).map(([b, a]) => `/v1/bookings/${b}/${a}`), fc.oneof(junkBody, fc.constant(""))) },
-  { weight: 3, arbitrary: fc.tuple(fc.oneof(validNearbyQuery, queryOf(["lat", "lng", "vehicleType", "radiusM", "limit"])), extraHeaders).map(([q, xh]): Case => ({ method: "GET", path: `/v1/drivers/nearby${q}`, headers: xh })) },
-  { weight: 3, arbitrary: fc.tuple(driverId, queryOf(["from", "to", "limit", "cursor"]), extraHeaders).map(([d, q, xh]): Case => ({ method: "GET", path: `/v1/drivers/${d}/trail${q}`, headers: xh })) },
-  { weight: 2, arbitrary: get(driverId.map((d) => `/v1/drivers/${d}`)) },
-  { weight: 2, arbitrary: get(bookingId.map((b) => `/v1/bookings/${b}`)) },
-  { weight: 2, arbitrary: get(bookingId.map((o) => `/v1/orders/${o}`)) },
-  { weight: 2, arbitrary: get(fc.constantFrom("/healthz", "/readyz", "/metrics")) },
-  { weight: 1, arbitrary: get(fc.oneof(fc.constantFrom("/", "//v1/bookings", "/v1/drivers//locations", "/v1/../v1/bookings", "/V1/BOOKINGS", "/v1/bookings/"), fc.string({ maxLength: 30 }).map((s) => `/v1/${s}`))) },
+  { weight: 6, arbitrary: ownDriverRoute("/locations", bodyOf(locationsBody), "POST") },
+  { weight: 4, arbitrary: ownDriverRoute("/status", bodyOf(statusBody), "PUT") },
+  { weight: 6, arbitrary: post(fc.constant("/v1/bookings"), bodyOf(bookingBody), asCustomer, "POST", idempotencyKey) },
+  { weight: 6, arbitrary: post(fc.constant("/v1/orders"), bodyOf(orderBody), asCustomer, "POST", idempotencyKey) },
+  { weight: 3, arbitrary: post(bookingId.map((b) => `/v1/bookings/${b}/accept`), bodyOf(acceptBody), asDriver) },
+  { weight: 3, arbitrary: post(bookingId.map((b) => `/v1/bookings/${b}/cancel`), bodyOf(cancelBody), fc.oneof(asCustomer, asDriver)) },
+  { weight: 2, arbitrary: post(fc.tuple(bookingId, fc.constantFrom("start", "complete")).map(([b, a]) => `/v1/bookings/${b}/${a}`), fc.oneof(junkBody, fc.constant("")), asDriver) },
+  { weight: 3, arbitrary: fc.tuple(fc.oneof(validNearbyQuery, queryOf(["lat", "lng", "vehicleType", "radiusM", "limit"])), extraHeaders, asCustomer).map(([q, xh, au]): Case => ({ method: "GET", path: `/v1/drivers/nearby${q}`, headers: [...xh, ...au] })) },
+  { weight: 3, arbitrary: fc.tuple(driverId, queryOf(["from", "to", "limit", "cursor"]), extraHeaders).chain(([d, q, xh]) => authAs(as("driver", decoded(d))).map((au): Case => ({ method: "GET", path: `/v1/drivers/${d}/trail${q}`, headers: [...xh, ...au] }))) },
+  { weight: 2, arbitrary: driverId.chain((d) => get(fc.constant(`/v1/drivers/${d}`), authAs(as("driver", decoded(d))))) },
+  { weight: 2, arbitrary: get(bookingId.map((b) => `/v1/bookings/${b}`), fc.oneof(asCustomer, asDriver)) },
+  { weight: 2, arbitrary: get(bookingId.map((o) => `/v1/orders/${o}`), asCustomer) },
+  { weight: 2, arbitrary: post(bookingId.map((o) => `/v1/orders/${o}/cancel`), fc.oneof(junkBody, fc.constant("")), asCustomer) },
+  { weight: 2, arbitrary: get(fc.constantFrom("/healthz", "/readyz", "/metrics"), authAs(as("operator", "ops-1"))) },
+  { weight: 1, arbitrary: get(fc.oneof(fc.constantFrom("/", "//v1/bookings", "/v1/drivers//locations", "/v1/../v1/bookings", "/V1/BOOKINGS", "/v1/bookings/"), fc.string({ maxLength: 30 }).map((s) => `/v1/${s}`)), asDriver) },
 );
 
 /** A route hit with the wrong method; fetch forbids a body on GET and HEAD, so theirs is dropped. */

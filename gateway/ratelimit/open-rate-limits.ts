@@ -1,0 +1,29 @@
+import { createInProcessRateLimiter } from "./in-process-rate-limiter.ts";
+import type { RateLimits, RatePolicy } from "./rate-limiter.ts";
+import { createUpstashRateLimiter } from "./upstash-rate-limiter.ts";
+
+export interface RateLimitSettings {
+  UPSTASH_REDIS_REST_URL?: string;
+  UPSTASH_REDIS_REST_TOKEN?: string;
+  RATE_LIMIT_DRIVER: number;
+  RATE_LIMIT_CUSTOMER: number;
+  RATE_LIMIT_WINDOW_S: number;
+}
+
+/**
+ * Shared counts in Redis through Upstash REST when it is configured, so every gateway
+ * enforces one budget; otherwise counts in this process (dev, or a single gateway on
+ * REDIS_URL only: @upstash/ratelimit speaks REST, not the Redis protocol).
+ */
+export function openRateLimits(s: RateLimitSettings): RateLimits & { shared: boolean } {
+  const policy = (max: number): RatePolicy => ({ max, windowMs: s.RATE_LIMIT_WINDOW_S * 1000 });
+  const { UPSTASH_REDIS_REST_URL: url, UPSTASH_REDIS_REST_TOKEN: token } = s;
+  if (url && token) {
+    return {
+      shared: true,
+      driver: createUpstashRateLimiter({ url, token, policy: policy(s.RATE_LIMIT_DRIVER), prefix: "ratelimit:driver" }),
+      customer: createUpstashRateLimiter({ url, token, policy: policy(s.RATE_LIMIT_CUSTOMER), prefix: "ratelimit:customer" }),
+    };
+  }
+  return { shared: false, driver: createInProcessRateLimiter(policy(s.RATE_LIMIT_DRIVER)), customer: createInProcessRateLimiter(policy(s.RATE_LIMIT_CUSTOMER)) };
+}
