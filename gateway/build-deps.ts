@@ -9,6 +9,9 @@ import type { Logger } from "../shared/logging/logger.ts";
 import { readOrder } from "../shared/order/order-query.ts";
 import type { GatewayConfig } from "./config.ts";
 import type { GatewayDeps } from "./deps.ts";
+import { CONSUMER_GROUPS } from "../shared/events/consumer-groups.ts";
+import { consumerLagReadiness } from "./events/lag-readiness.ts";
+import { boundRequests } from "./events/publish-event.ts";
 import { timedPublisher } from "./events/timed-publisher.ts";
 import type { IdempotencyStore } from "./idempotency/idempotency-store.ts";
 import { outboxReadiness } from "./outbox/outbox-readiness.ts";
@@ -30,7 +33,8 @@ export interface GatewayResources {
 /** Wires the gateway's dependencies from opened resources; shared by gateway/main.ts and dev.ts. */
 export function buildGatewayDeps(config: GatewayConfig, r: GatewayResources, logger: Logger, registry: Registry): GatewayDeps {
   return {
-    publisher: timedPublisher(r.log.publisher(), registry),
+    // Requests wait at most PUBLISH_TIMEOUT_MS for the ack (publish-event.ts); the outbox relay awaits its publishes to the end.
+    publisher: boundRequests(timedPublisher(r.log.publisher(), registry), config.PUBLISH_TIMEOUT_MS),
     registry,
     logger,
     geo: r.geo,
@@ -42,6 +46,7 @@ export function buildGatewayDeps(config: GatewayConfig, r: GatewayResources, log
       eventLog: async () => void (await r.log.admin().lag("gateway-readiness", [TOPICS.driverLocations])),
       geoIndex: async () => void (await r.geo.get("readiness-probe")),
       outbox: outboxReadiness(r.idempotency.outbox),
+      consumerLag: consumerLagReadiness(r.log.admin(), CONSUMER_GROUPS, config.READY_MAX_CONSUMER_LAG),
     },
     limits: {
       maxFixAgeMs: config.MAX_FIX_AGE_S * 1000,

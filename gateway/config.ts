@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { commonEnv, optionalString, port, url } from "../shared/config/env-schema.ts";
+import { commonEnv, optionalString, port, publishTimeoutMs, readyMaxConsumerLag, url } from "../shared/config/env-schema.ts";
 import { maxAccuracyM, serviceArea } from "../shared/config/plausibility-env.ts";
 import { securityEnv } from "./auth/security-env.ts";
 
@@ -15,6 +15,10 @@ export const GatewayConfigSchema = v.object({
   MAX_ACCURACY_M: maxAccuracyM,
   /** "minLat,minLng,maxLat,maxLng": fixes outside are published flagged "outside-area". Unset: everywhere. */
   SERVICE_AREA: serviceArea,
+  /** Longest a fix or status request waits for the broker's ack before 503 + Retry-After. Default 2000. */
+  PUBLISH_TIMEOUT_MS: publishTimeoutMs,
+  /** /readyz fails while a worker group lags more records than this. Default 50000. */
+  READY_MAX_CONSUMER_LAG: readyMaxConsumerLag,
   /** JWT keys, CORS origins and rate limits: gateway/auth/security-env.ts. */
   ...securityEnv,
 });

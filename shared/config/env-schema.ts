@@ -39,3 +39,9 @@ export const commonEnv = {
 /** A whole number from the environment, at least `min`, with a default. */
 export const wholeNumber = (fallback: number, min: number, unit: string) =>
   v.optional(v.pipe(v.string(), v.regex(/^\d+$/, `must be a whole number of ${unit}`), v.transform(Number), v.minValue(min)), String(fallback));
+
+/** Gateway: the longest a fix or status request waits for the broker's ack before 503 + Retry-After (gateway/events/publish-event.ts). */
+export const publishTimeoutMs = wholeNumber(2000, 100, "milliseconds");
+
+/** Gateway: /readyz fails while any worker group lags more records than this on its topics (gateway/events/lag-readiness.ts). */
+export const readyMaxConsumerLag = wholeNumber(50_000, 1, "records");

@@ -12,7 +12,7 @@ import { rollUpOrder } from "../order/roll-up-store.ts";
 import { advance, loadBookings, openBookingsOf, writeOutcomes, type DecidedOutcome, type LoadedBooking } from "./booking-store.ts";
 import { planWave, type MatchingSettings, type SearchFrom } from "./matching.ts";
 import { drainAfterCommit } from "./outbox.ts";
-import { react, type Outcome } from "./reactions.ts";
+import { react } from "./reactions.ts";
 
 export type BookingDeps = Pick<WorkerDeps, "db" | "geo" | "publisher">;
 
