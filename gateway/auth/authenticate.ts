@@ -6,6 +6,7 @@ import * as v from "valibot";
 import type { AuthSettings } from "./auth-settings.ts";
 import { jwksCache } from "./jwks-cache.ts";
 import { ClaimsSchema } from "./principal.ts";
+import { bearerToken, verifiedTokens } from "./verified-tokens.ts";
 
 const encoder = new TextEncoder();
 
@@ -31,22 +32,38 @@ function verifier(settings: AuthSettings): MiddlewareHandler {
   return async (c, next) => (middleware ??= jwt({ secret: await imported, alg, verification }))(c, next);
 }
 
+/** Verified tokens remembered per gateway process (verified-tokens.ts): ~1 KB each. */
+const REMEMBERED_TOKENS = 50_000;
+
 /**
  * Verifies the bearer token and sets the caller's `principal` (role + sub) for the
  * routes. Any flaw — no token, bad signature, another algorithm (`none` included),
  * wrong iss/aud, expired, no `exp`, unknown role — is a 401; the reason goes no further
- * than the WWW-Authenticate header hono writes.
+ * than the WWW-Authenticate header hono writes. A token verified before is only checked
+ * for expiry (verified-tokens.ts).
  */
 export function authenticate(settings: AuthSettings): MiddlewareHandler {
   const verify = verifier(settings);
-  return (c, next) =>
-    verify(c, async () => {
-      const claims = v.safeParse(ClaimsSchema, c.get("jwtPayload"));
+  const verified = verifiedTokens(REMEMBERED_TOKENS);
+  return async (c, next) => {
+    const token = bearerToken(c.req.header("authorization"));
+    const known = token === undefined ? undefined : verified.get(token, Date.now() / 1000);
+    if (known) {
+      c.set("jwtPayload", known.payload);
+      c.set("principal", known.principal);
+      return next();
+    }
+    return verify(c, async () => {
+      const payload: unknown = c.get("jwtPayload");
+      const claims = v.safeParse(ClaimsSchema, payload);
       if (!claims.success) {
         const res = new Response("Unauthorized", { status: 401, headers: { "www-authenticate": 'Bearer error="invalid_token",error_description="token claims are invalid"' } });
         throw new HTTPException(401, { message: "Unauthorized", res });
       }
-      c.set("principal", { role: claims.output.role, sub: claims.output.sub });
+      const principal = { role: claims.output.role, sub: claims.output.sub };
+      if (token !== undefined) verified.set(token, { principal, payload, exp: claims.output.exp });
+      c.set("principal", principal);
       await next();
     });
+  };
 }

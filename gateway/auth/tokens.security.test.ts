@@ -53,6 +53,19 @@ describe("HS256 tokens (shared secret)", () => {
     });
   }
 
+  test("a token accepted before is still refused once it expires, and a one-byte change of it is verified afresh", async () => {
+    const nowS = Math.floor(Date.now() / 1000);
+    const token = await hs256(claims({ exp: nowS + 2 }));
+    expect(await statusWith(gw, token)).toBe(404);
+    expect(await statusWith(gw, token)).toBe(404);
+    const [h, p, sig] = token.split(".");
+    // A character inside the signature (the last one carries padding bits).
+    const flipped = `${h}.${p}.${sig!.slice(0, 10)}${sig![10] === "A" ? "B" : "A"}${sig!.slice(11)}`;
+    expect(await statusWith(gw, flipped)).toBe(401);
+    await Bun.sleep((nowS + 2) * 1000 - Date.now() + 50);
+    expect(await statusWith(gw, token)).toBe(401);
+  });
+
   test("a scheme other than Bearer → 401", async () => {
     const res = await gw.app.request("/v1/drivers/drv-1", { headers: { authorization: `Basic ${btoa("drv-1:x")}` } });
     expect(res.status).toBe(401);
