@@ -8,7 +8,7 @@ import { allow, requireSelf } from "../auth/authorize.ts";
 import { canSeeBooking } from "../auth/booking-access.ts";
 import { principalOf, type Role } from "../auth/principal.ts";
 import type { GatewayDeps } from "../deps.ts";
-import { publishEvent } from "../events/publish-event.ts";
+import { publishDurably } from "../outbox/publish-durably.ts";
 import { limitBody } from "../http/body-limit.ts";
 import { problem } from "../http/problem.ts";
 import { readJson, readParam } from "../http/read-json.ts";
@@ -19,7 +19,7 @@ const AcceptBodySchema = v.strictObject({ driverId: v.optional(DriverIdSchema) }
 /** `by` follows from the caller's role; an operator cancels on behalf of one side and must say which. */
 const CancelBodySchema = v.strictObject({ by: v.optional(v.picklist(CANCELLED_BY)), reason: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(200))) });
 
-type Deps = Pick<GatewayDeps, "publisher" | "booking">;
+type Deps = Pick<GatewayDeps, "publisher" | "booking" | "idempotency">;
 
 type Action = {
   path: string;
@@ -58,7 +58,9 @@ const ACTIONS: Action[] = [
 
 /**
  * POST /v1/bookings/{bookingId}/accept | start | complete | cancel → 202 {bookingId,
- * eventId} once the event is durable. These are requests, not results: the booking
+ * eventId} once the event is durable: acked by the log or, with the broker down or slow,
+ * in the gateway's outbox (publish-durably.ts; an optional Idempotency-Key makes a retry
+ * answer the first event). These are requests, not results: the booking
  * worker judges each in log order (a second driver's accept loses, completing before
  * starting is refused) and GET /v1/bookings/{id} shows the verdict in the timeline
  * under the same eventId.
@@ -82,8 +84,9 @@ export function registerBookingActions(app: Hono, deps: Deps): void {
           return problem(c, 404, { title: "Booking not found", detail: `no booking ${bookingId} of yours has been processed (a booking just requested or accepted shows here within moments)` });
         }
       }
-      const event = await publishEvent(c, deps.publisher, TOPICS.bookings, { type: action.type, key: bookingId, data });
-      return c.json({ bookingId, eventId: event.id }, 202);
+      const { eventId, replayed } = await publishDurably(c, deps, { operation: `bookings.${action.path}`, scope: principalOf(c).sub, topic: TOPICS.bookings, event: { type: action.type, key: bookingId, data } });
+      if (replayed) c.header("idempotent-replayed", "true");
+      return c.json({ bookingId, eventId }, 202);
     });
   }
 }
