@@ -9,7 +9,7 @@ import type { GeoIndex } from "../../shared/geo/geo-index.ts";
 import { openTempHistory } from "../../shared/history/testing.ts";
 import { createBookingHandler } from "./booking-handler.ts";
 import { busyWithOpenBookings } from "./booking-store.ts";
-import { consumed, consumedRecord, dataOf, loopback, recordingPublisher, requestedEvent, seedDrivers } from "./testing.ts";
+import { handledBy, consumed, consumedRecord, dataOf, loopback, recordingPublisher, requestedEvent, seedDrivers } from "./testing.ts";
 
 const WAVES = { radiiM: [1_000, 3_000], batchSize: 2, offerTtlMs: 15_000 };
 
@@ -19,7 +19,7 @@ describe("booking handler, batches and driver holds (libSQL file + embedded geo)
   let db: Db;
   let geo: GeoIndex;
   let publisher: ReturnType<typeof recordingPublisher>;
-  const handler = createBookingHandler({ waves: WAVES });
+  const handler = handledBy(createBookingHandler({ waves: WAVES }));
   const deps = () => ({ db, geo, publisher });
 
   beforeEach(async () => {

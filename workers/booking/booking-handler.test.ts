@@ -13,7 +13,8 @@ import { createEmbeddedGeoIndex } from "../../shared/geo/embedded/embedded-geo.t
 import type { GeoIndex } from "../../shared/geo/geo-index.ts";
 import { openTempHistory } from "../../shared/history/testing.ts";
 import { createBookingHandler } from "./booking-handler.ts";
-import { consumed, consumedRecord, dataOf, loopback, PICKUP, recordingPublisher, requestedEvent, seedDrivers, typesOf } from "./testing.ts";
+import { outboxPublished } from "./outbox.ts";
+import { handledBy, consumed, consumedRecord, dataOf, loopback, PICKUP, recordingPublisher, requestedEvent, seedDrivers, typesOf } from "./testing.ts";
 
 const WAVES = { radiiM: [1_000, 3_000, 6_000], batchSize: 2, offerTtlMs: 15_000 };
 
@@ -23,7 +24,7 @@ describe("booking handler (libSQL file + embedded geo)", () => {
   let geo: GeoIndex;
   let publisher: ReturnType<typeof recordingPublisher>;
   let now: number;
-  const handler = createBookingHandler({ waves: WAVES, now: () => now });
+  const handler = handledBy(createBookingHandler({ waves: WAVES, now: () => now }));
   const deps = () => ({ db, geo, publisher });
 
   beforeEach(async () => {
@@ -210,17 +211,21 @@ describe("booking handler (libSQL file + embedded geo)", () => {
     }
   });
 
-  test("a crash between commit and publish loses nothing: the follow-ups wait in the outbox and go out on the retry", async () => {
+  test("follow-ups that cannot be published wait in the outbox; while they do, the next batch fails (retried, never piling up); then they go out", async () => {
     await seedDrivers(geo, [{ id: "d-1", north: 100 }]);
+    const bare = createBookingHandler({ waves: WAVES, now: () => now });
     const req = requestedEvent("cust-1", "k-9");
     publisher.failing = true;
-    const err = await handler([req], deps()).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(RetryableError);
+    // The commit does not wait for the log: the handler succeeds, its background drain fails.
+    await bare([req], deps());
+    await expect(outboxPublished(db, publisher)).rejects.toBeInstanceOf(RetryableError);
     expect((await booking(req.key))?.status).toBe("requested");
     expect((await db.orm.select().from(bookingOutbox)).length).toBe(1);
+    const next = requestedEvent("cust-2", "k-10");
+    await expect(bare([next], deps())).rejects.toBeInstanceOf(RetryableError);
     publisher.failing = false;
-    await handler([req], deps());
-    expect(typesOf(publisher.records, TOPICS.bookings)).toEqual(["booking.offered"]);
+    await handler([next], deps());
+    expect(typesOf(publisher.records, TOPICS.bookings)).toEqual(["booking.offered", "booking.offered"]);
     expect(await db.orm.select().from(bookingOutbox)).toEqual([]);
   });
 

@@ -59,19 +59,65 @@ export async function drainOutbox(db: Db, publisher: Pick<Publisher, "publish">,
   }
 }
 
-const drainers = new WeakMap<Db, WeakMap<object, () => Promise<number>>>();
+interface Drainer {
+  run: () => Promise<number>;
+  /** The last drain failed: follow-ups are piling up unpublished. */
+  failing: boolean;
+}
+
+const drainers = new WeakMap<Db, WeakMap<object, Drainer>>();
 
 /**
- * What a handler calls after its commit to publish what it wrote to the outbox. Batches
- * of different partitions, and the booking and order workers, share one outbox and run
- * side by side; each drain would publish the others' records too. So they share drains
- * instead: one at a time per database, each caller waiting for the first drain that
- * starts after its commit (trailingRun).
+ * One drainer per database and publisher. Batches of different partitions, and the
+ * booking and order workers, share one outbox and run side by side; each drain would
+ * publish the others' records too. So they share drains: one at a time, each caller
+ * waiting for the first drain that starts after its commit (trailingRun).
  */
-export function drainAfterCommit(db: Db, publisher: Pick<Publisher, "publish">): Promise<number> {
+function drainerOf(db: Db, publisher: Pick<Publisher, "publish">): Drainer {
   let byPublisher = drainers.get(db);
   if (!byPublisher) drainers.set(db, (byPublisher = new WeakMap()));
-  let run = byPublisher.get(publisher);
-  if (!run) byPublisher.set(publisher, (run = trailingRun(() => drainOutbox(db, publisher))));
-  return run();
+  let d = byPublisher.get(publisher);
+  if (!d) {
+    const drainer: Drainer = {
+      failing: false,
+      run: trailingRun(async () => {
+        try {
+          const n = await drainOutbox(db, publisher);
+          drainer.failing = false;
+          return n;
+        } catch (err) {
+          drainer.failing = true;
+          throw err;
+        }
+      }),
+    };
+    byPublisher.set(publisher, (d = drainer));
+  }
+  return d;
+}
+
+/**
+ * What a handler calls after its commit: publishes what it wrote to the outbox WITHOUT
+ * waiting for the log's acks, so the partition's next batch is not held up by them (the
+ * wait was half of a booking batch's time). The records are durable in the outbox
+ * already; a drain that fails leaves them there for the next drain or the booking loop
+ * (booking-loop.ts). While drains fail, callers do wait, and fail with the drain's
+ * RetryableError: the runtime then retries them with backoff instead of piling more
+ * follow-ups into the outbox.
+ */
+export async function drainAfterCommit(db: Db, publisher: Pick<Publisher, "publish">): Promise<void> {
+  const d = drainerOf(db, publisher);
+  const failing = d.failing;
+  const run = d.run();
+  if (failing) {
+    await run;
+    return;
+  }
+  // Failures are the next caller's to wait for (above) and the booking loop's to retry.
+  run.catch(() => {});
+}
+
+/** Resolves once every outbox record committed before the call is published; rejects if publishing fails. */
+export function outboxPublished(db: Db, publisher: Pick<Publisher, "publish">): Promise<number> {
+  return drainerOf(db, publisher).run();
 }

@@ -8,6 +8,8 @@ import type { GeoIndex } from "../../shared/geo/geo-index.ts";
 import { M_PER_DEG_LAT } from "../../shared/history/testing.ts";
 import type { OutgoingRecord, Publisher } from "../../shared/log/event-log.ts";
 import type { ConsumedEvent, Handler } from "../runtime/handler.ts";
+import type { Db } from "../../shared/db/open-libsql.ts";
+import { outboxPublished } from "./outbox.ts";
 
 /* Events, drivers and an in-process log for the booking worker's tests. Not a test file. */
 
@@ -43,6 +45,17 @@ export async function seedDrivers(geo: GeoIndex, drivers: { id: string; north: n
   await geo.upsertPositions(drivers.map((d) => ({ driverId: d.id, ...northOf(d.north), recordedAt: now })));
 }
 
+/**
+ * Runs the handler, then waits until its outbox records are published: handlers publish
+ * them in the background (drainAfterCommit), and tests look at what was published.
+ */
+export function handledBy<D extends { db: Db; publisher: Pick<Publisher, "publish"> }>(handler: Handler<D>) {
+  return async (events: ConsumedEvent[], deps: D): Promise<void> => {
+    await handler(events, deps);
+    await outboxPublished(deps.db, deps.publisher);
+  };
+}
+
 /** A publisher that keeps what it was given; `failing` makes publish() throw while true. */
 export function recordingPublisher(): Publisher & { records: OutgoingRecord[]; failing: boolean } {
   const p = {
@@ -62,7 +75,8 @@ export function recordingPublisher(): Publisher & { records: OutgoingRecord[]; f
  * published on `bookings` back to it (the worker's own decisions come back through the
  * log), until nothing new was published. Notifications are kept in `published`.
  */
-export function loopback<D extends { publisher: ReturnType<typeof recordingPublisher> }>(handler: Handler<D>, deps: D) {
+export function loopback<D extends { db: Db; publisher: ReturnType<typeof recordingPublisher> }>(handler: Handler<D>, deps: D) {
+  const handle = handledBy(handler);
   let seen = 0;
   const delivered: ConsumedEvent[] = [];
   return {
@@ -73,14 +87,14 @@ export function loopback<D extends { publisher: ReturnType<typeof recordingPubli
     delivered,
     async deliver(...events: ConsumedEvent[]): Promise<void> {
       delivered.push(...events);
-      await handler(events, deps);
+      await handle(events, deps);
       for (;;) {
         const fresh = deps.publisher.records.slice(seen);
         seen = deps.publisher.records.length;
         const back = fresh.filter((r) => r.topic === TOPICS.bookings).map(consumedRecord);
         if (back.length === 0) return;
         delivered.push(...back);
-        await handler(back, deps);
+        await handle(back, deps);
       }
     },
   };

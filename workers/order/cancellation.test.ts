@@ -10,7 +10,7 @@ import { openTempHistory } from "../../shared/history/testing.ts";
 import { createdEventId, orderIdForRequest } from "../../shared/order/ids.ts";
 import { readOrder } from "../../shared/order/order-query.ts";
 import { createBookingHandler } from "../booking/booking-handler.ts";
-import { consumed, consumedRecord, loopback, northOf, PICKUP, recordingPublisher, seedDrivers } from "../booking/testing.ts";
+import { consumed, consumedRecord, handledBy, loopback, northOf, PICKUP, recordingPublisher, seedDrivers } from "../booking/testing.ts";
 import type { ConsumedEvent } from "../runtime/handler.ts";
 import { createOrderHandler } from "./order-handler.ts";
 
@@ -38,7 +38,7 @@ describe("order cancellation (order worker + booking worker, libSQL file + embed
 
   test("cancels every open truck's booking once: the assigned driver is freed, a completed truck stays completed, and the order settles (fulfilled, three trucks cancelled)", async () => {
     await seedDrivers(geo, [{ id: "t-1", north: 100 }, { id: "t-2", north: 200 }, { id: "t-3", north: 300 }], "tipper");
-    const orders = createOrderHandler();
+    const orders = handledBy(createOrderHandler());
     const bookings = loopback(createBookingHandler({ waves: WAVES }), { db, geo, publisher });
     const deps = { db, publisher };
     const toBookings = async (from: number) => {
@@ -82,7 +82,7 @@ describe("order cancellation (order worker + booking worker, libSQL file + embed
   });
 
   test("an order with every truck still searching is cancelled as a whole", async () => {
-    const orders = createOrderHandler();
+    const orders = handledBy(createOrderHandler());
     const bookings = loopback(createBookingHandler({ waves: WAVES }), { db, geo, publisher });
     const orderId = orderIdForRequest("cust-2", "order-2");
     await orders([orderEvent(ORDER_CREATED, { orderId, customerId: "cust-2", pickup: PICKUP, dropoff: northOf(3_000), trucks: [{ vehicleType: "open", quantity: 2 }] }, createdEventId(orderId))], { db, publisher });
@@ -92,7 +92,7 @@ describe("order cancellation (order worker + booking worker, libSQL file + embed
   });
 
   test("a cancel for an order the worker never stored changes nothing", async () => {
-    await createOrderHandler()([orderEvent(ORDER_CANCEL_REQUESTED, { orderId: orderIdForRequest("nobody", "k") })], { db, publisher });
+    await handledBy(createOrderHandler())([orderEvent(ORDER_CANCEL_REQUESTED, { orderId: orderIdForRequest("nobody", "k") })], { db, publisher });
     expect(publisher.records).toEqual([]);
   });
 });
