@@ -51,6 +51,8 @@ function runPlausibility(mode: Mode): void {
       const trail = await queryTrail(env.history, { driverId: teleporter });
       expect(trail.points.map((p) => [(p.recordedAt - t0) / 1000, p.flags])).toEqual([[0, []], [2, ["speed"]]]);
       expect(await env.geo.get(teleporter)).toMatchObject({ suspect: true, position: { recordedAt: t0 + 1_000 } });
+      // Operators (and the driver) see the flag; the last fix shown is the last plausible one.
+      expect(await (await env.app.request(`/v1/drivers/${teleporter}`, { headers: asOperator() })).json()).toMatchObject({ suspect: true, lastFix: { recordedAt: new Date(t0 + 1_000).toISOString() } });
 
       const first = await book(`cust-1-${run}`);
       expect(await offeredTo(first, 1)).toEqual([steady]);

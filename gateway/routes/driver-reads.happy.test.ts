@@ -43,9 +43,9 @@ describe("driver read routes", () => {
     expect(trucks.drivers).toEqual([]);
   });
 
-  test("GET a driver: status, type and last fix; unknown driver → 404", async () => {
+  test("GET a driver: status, type, last fix and whether its newest fix was implausible; unknown driver → 404", async () => {
     const res = await gw.app.request("/v1/drivers/busy", { headers: asOperator() });
-    expect(await res.json()).toEqual({ driverId: "busy", status: "busy", vehicleType: "sedan", lastFix: { lat: 12.9 + 100 / M_PER_DEG_LAT, lng: 77.6, recordedAt: new Date(now - 1000).toISOString() } });
+    expect(await res.json()).toEqual({ driverId: "busy", status: "busy", vehicleType: "sedan", lastFix: { lat: 12.9 + 100 / M_PER_DEG_LAT, lng: 77.6, recordedAt: new Date(now - 1000).toISOString() }, suspect: false });
     const missing = await gw.app.request("/v1/drivers/nobody", { headers: asOperator() });
     expect(missing.status).toBe(404);
     expect(missing.headers.get("content-type")).toBe("application/problem+json");

@@ -5,7 +5,11 @@ import type { GatewayDeps } from "../deps.ts";
 import { problem } from "../http/problem.ts";
 import { readParam } from "../http/read-json.ts";
 
-/** A driver's current status, vehicle type and newest fix, as the geo index knows them: for the driver itself and operators. */
+/**
+ * A driver's current status, vehicle type and newest plausible fix, as the geo index
+ * knows them, and whether its newest fix was implausible (`suspect`: out of nearby
+ * search and matching until a plausible fix arrives): for the driver itself and operators.
+ */
 export function registerDriver(app: Hono, deps: Pick<GatewayDeps, "geo">): void {
   app.get("/v1/drivers/:driverId", allow("driver", "operator"), async (c) => {
     const driverId = readParam(c.req.param("driverId"), DriverIdSchema, "driverId");
@@ -18,6 +22,7 @@ export function registerDriver(app: Hono, deps: Pick<GatewayDeps, "geo">): void 
       status: state.status,
       vehicleType: state.vehicleType,
       lastFix: p ? { lat: p.lat, lng: p.lng, recordedAt: new Date(p.recordedAt).toISOString() } : null,
+      suspect: state.suspect,
     });
   });
 }
