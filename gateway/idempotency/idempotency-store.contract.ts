@@ -73,6 +73,23 @@ export function runIdempotencyStoreContract(opts: { name: string; create: () => 
       expect(replay.kind !== "conflict" && replay.outbox.publishedAt).toBeGreaterThan(0);
     });
 
+    test("published entries older than the cut-off are pruned, pending ones never; a replay after pruning gets a fresh pending entry of the same record", async () => {
+      const seqs: number[] = [];
+      for (const k of ["a", "b"]) {
+        const r = await store.remember(request({ key: k, record: { topic: "t", key: k, value: k } }));
+        if (r.kind !== "conflict") seqs.push(r.outbox.seq);
+      }
+      await store.outbox.markPublished([seqs[0]!]);
+      expect(await store.outbox.prunePublished(0)).toBe(0);
+      expect(await store.outbox.prunePublished(Date.now() + 1)).toBe(1);
+      expect((await store.outbox.pending(10, Date.now())).map((e) => e.record.key)).toEqual(["b"]);
+      const replay = await store.remember(request({ key: "a", record: { topic: "t", key: "a", value: "a" } }));
+      if (replay.kind === "conflict") throw new Error("conflict");
+      expect(replay.outbox).toMatchObject({ record: { topic: "t", key: "a", value: "a" }, publishedAt: null });
+      expect(replay.outbox.seq).toBeGreaterThan(seqs[1]!);
+      expect(await store.outbox.depth()).toBe(2);
+    });
+
     if (opts.reopen) {
       const reopen = opts.reopen;
       test("what was stored survives reopening", async () => {

@@ -13,9 +13,10 @@ import type { Outbox, OutboxEntry } from "../outbox/outbox.ts";
  *
  * What is stored is JSON chosen by the route: the response to repeat and the event,
  * with the record it becomes put in the outbox in the same transaction (gateway/outbox/):
- * once `remember` resolved the event is durable, published or not. Entries are kept for good: the ids derived from a key (bookingId, event
+ * once `remember` resolved the event is durable, published or not. Keys are kept for good: the ids derived from a key (bookingId, event
  * id) stay taken after any expiry, so forgetting a key could only turn a later reuse
- * into a silently dropped duplicate instead of a refusal.
+ * into a silently dropped duplicate instead of a refusal. Outbox entries are not: once
+ * published, the log holds the record, and the relay deletes them after a day.
  */
 
 export interface IdempotentRequest {

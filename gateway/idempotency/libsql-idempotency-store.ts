@@ -39,7 +39,8 @@ CREATE TABLE IF NOT EXISTS gateway_outbox (
   published_at INTEGER,
   UNIQUE (operation, scope, idem_key)
 );
-CREATE INDEX IF NOT EXISTS gateway_outbox_pending ON gateway_outbox (seq) WHERE published_at IS NULL;`;
+CREATE INDEX IF NOT EXISTS gateway_outbox_pending ON gateway_outbox (seq) WHERE published_at IS NULL;
+CREATE INDEX IF NOT EXISTS gateway_outbox_published ON gateway_outbox (published_at) WHERE published_at IS NOT NULL;`;
 
 const ENTRY_COLUMNS = "o.seq, o.topic, o.record_key, o.value, o.headers, o.created_at, o.published_at";
 
@@ -114,6 +115,15 @@ function libsqlOutbox(db: Db, now: () => number): Outbox {
     async depth() {
       const rs = await db.client.execute("SELECT count(*) AS n FROM gateway_outbox WHERE published_at IS NULL");
       return Number(rs.rows[0]!.n);
+    },
+    async prunePublished(before) {
+      // In chunks, so requests writing their keys wait for one chunk at a time.
+      let deleted = 0;
+      for (;;) {
+        const rs = await db.client.execute({ sql: "DELETE FROM gateway_outbox WHERE seq IN (SELECT seq FROM gateway_outbox WHERE published_at IS NOT NULL AND published_at < ? LIMIT 5000)", args: [before] });
+        deleted += rs.rowsAffected;
+        if (rs.rowsAffected < 5000) return deleted;
+      }
     },
   };
 }

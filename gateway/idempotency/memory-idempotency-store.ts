@@ -11,26 +11,32 @@ import type { IdempotencyStore, IdempotentRequest, Remembered } from "./idempote
  */
 export function createMemoryIdempotencyStore(now: () => number = Date.now): IdempotencyStore {
   const entries = new Map<string, { fingerprint: string; response: string; event: string; outbox: OutboxEntry }>();
-  const outbox: OutboxEntry[] = [];
+  const outbox = new Map<number, OutboxEntry>();
+  let lastSeq = 0;
   // Copies, as a database would hand back: a caller mutating a result cannot change what is stored.
   const copy = <T>(x: T): T => structuredClone(x);
   return {
     async remember(r: IdempotentRequest): Promise<Remembered> {
       const id = JSON.stringify([r.operation, r.scope, r.key]);
       const found = entries.get(id);
+      const enqueue = (): OutboxEntry => {
+        const entry: OutboxEntry = { seq: ++lastSeq, record: copy(r.record), createdAt: now(), publishedAt: null };
+        outbox.set(entry.seq, entry);
+        return entry;
+      };
       if (!found) {
-        const entry: OutboxEntry = { seq: outbox.length + 1, record: copy(r.record), createdAt: now(), publishedAt: null };
-        outbox.push(entry);
+        const entry = enqueue();
         entries.set(id, { fingerprint: r.fingerprint, response: JSON.stringify(r.response), event: JSON.stringify(r.event), outbox: entry });
         return { kind: "first", response: r.response, event: r.event, outbox: copy(entry) };
       }
       if (found.fingerprint !== r.fingerprint) return { kind: "conflict" };
+      if (!outbox.has(found.outbox.seq)) found.outbox = enqueue();
       return { kind: "replay", response: JSON.parse(found.response), event: JSON.parse(found.event), outbox: copy(found.outbox) };
     },
     outbox: {
       async pending(limit, createdUpTo) {
         const due: OutboxEntry[] = [];
-        for (const e of outbox) {
+        for (const e of outbox.values()) {
           if (due.length >= limit) break;
           if (e.publishedAt === null && e.createdAt <= createdUpTo) due.push(copy(e));
         }
@@ -39,17 +45,22 @@ export function createMemoryIdempotencyStore(now: () => number = Date.now): Idem
       async markPublished(seqs) {
         const at = now();
         for (const seq of seqs) {
-          const e = outbox[seq - 1];
+          const e = outbox.get(seq);
           if (e && e.publishedAt === null) e.publishedAt = at;
         }
       },
       async depth() {
-        return outbox.filter((e) => e.publishedAt === null).length;
+        return [...outbox.values()].filter((e) => e.publishedAt === null).length;
+      },
+      async prunePublished(before) {
+        let n = 0;
+        for (const [seq, e] of outbox) if (e.publishedAt !== null && e.publishedAt < before && outbox.delete(seq)) n++;
+        return n;
       },
     },
     close: () => {
       entries.clear();
-      outbox.length = 0;
+      outbox.clear();
     },
   };
 }

@@ -22,4 +22,10 @@ export interface Outbox {
   markPublished(seqs: number[]): Promise<void>;
   /** How many entries wait for an ack. */
   depth(): Promise<number>;
+  /**
+   * Deletes entries published before `before` (ms since epoch); resolves with how many.
+   * A request replayed after its entry is gone gets a fresh entry of the same record
+   * (same event id, deduped downstream): what is kept is the key, not the record.
+   */
+  prunePublished(before: number): Promise<number>;
 }

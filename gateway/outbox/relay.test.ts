@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
+import { createClient } from "@libsql/client";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -77,6 +78,26 @@ describe("outbox relay over a libSQL outbox and the embedded log", () => {
     expect(await published()).toEqual(["0", "1", "2", "3", "4", "5"]);
     expect(await outboxReadiness(store.outbox, 5)()).toBeUndefined();
     expect(await registry.getSingleMetricAsString("fleet_gateway_outbox_depth")).toContain("fleet_gateway_outbox_depth 0");
+  });
+
+  test("the relay deletes entries published longer ago than it keeps them, never pending ones", async () => {
+    await setUp();
+    const [a, b] = [await remember("1"), await remember("2")];
+    if (a.kind === "conflict" || b.kind === "conflict") throw new Error("conflict");
+    await store.outbox.markPublished([a.outbox.seq]);
+    // Counted through a connection of the test's own: the port has no read of published entries.
+    const reader = createClient({ url: `file:${join(dir, "gateway.db")}` });
+    const rows = async () => (await reader.execute("SELECT value, published_at IS NOT NULL AS published FROM gateway_outbox ORDER BY seq")).rows.map((r) => [r.value, Number(r.published)]);
+    try {
+      expect(await rows()).toEqual([["1", 1], ["2", 0]]);
+      // A keep of "-1 s": the entry acked moments ago is already past it.
+      const relay = startOutboxRelay({ outbox: store.outbox, publisher: down, logger: silentLogger(), registry: new Registry(), handOverAfterMs: 60_000, keepPublishedMs: -1_000, pruneIntervalMs: 20 });
+      await until(rows, (r) => r.length === 1, "the published entry pruned");
+      await relay.stop();
+      expect(await rows()).toEqual([["2", 0]]);
+    } finally {
+      reader.close();
+    }
   });
 
   test("deliver publishes at once when nothing is pending, and gives up waiting after the publish timeout", async () => {

@@ -1,4 +1,5 @@
 import type { Registry } from "prom-client";
+import { startPeriodic } from "../../shared/async/periodic.ts";
 import { redeliveryDelayMs, sleep } from "../../shared/log/embedded/backoff.ts";
 import type { Publisher } from "../../shared/log/event-log.ts";
 import { errorFields, type Logger } from "../../shared/logging/logger.ts";
@@ -17,6 +18,10 @@ export interface RelayOptions {
   idleMs?: number;
   /** Entries younger than this are still their request's to publish (deliver.ts). */
   handOverAfterMs?: number;
+  /** Published entries are deleted this long after their ack (the keys stay). Default 24 h. */
+  keepPublishedMs?: number;
+  /** How often they are looked for. Default 10 minutes. */
+  pruneIntervalMs?: number;
   now?: () => number;
 }
 
@@ -34,7 +39,8 @@ export interface OutboxRelay {
  * does (at-least-once), and consumers dedupe by event id.
  *
  * One relay per outbox: two gateways sharing one database server would each publish
- * the backlog.
+ * the backlog. The relay also deletes entries a day after their ack: the record is in
+ * the log by then, and a replayed key outboxes it afresh (Outbox.prunePublished).
  */
 export function startOutboxRelay(opts: RelayOptions): OutboxRelay {
   const { outbox, publisher, logger } = opts;
@@ -45,6 +51,15 @@ export function startOutboxRelay(opts: RelayOptions): OutboxRelay {
   const depth = gauge(opts.registry, { name: "fleet_gateway_outbox_depth", help: "Records in the gateway outbox waiting for the broker's ack", labelNames: [] });
   const stopping = new AbortController();
   let failures = 0;
+  const keepPublishedMs = opts.keepPublishedMs ?? 24 * 3_600_000;
+  const pruning = startPeriodic("gateway outbox pruning", {
+    intervalMs: opts.pruneIntervalMs ?? 10 * 60_000,
+    logger,
+    run: async () => {
+      const deleted = await outbox.prunePublished(now() - keepPublishedMs);
+      if (deleted > 0) logger.info("published outbox entries pruned", { deleted });
+    },
+  });
 
   async function pass(): Promise<"idle" | "busy"> {
     const entries = await outbox.pending(batchSize, now() - handOverAfterMs);
@@ -74,7 +89,7 @@ export function startOutboxRelay(opts: RelayOptions): OutboxRelay {
   return {
     async stop() {
       stopping.abort();
-      await loop;
+      await Promise.all([loop, pruning.stop()]);
     },
   };
 }
