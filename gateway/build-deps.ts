@@ -11,7 +11,6 @@ import type { GatewayConfig } from "./config.ts";
 import type { GatewayDeps } from "./deps.ts";
 import { CONSUMER_GROUPS } from "../shared/events/consumer-groups.ts";
 import { consumerLagReadiness } from "./events/lag-readiness.ts";
-import { boundRequests } from "./events/publish-event.ts";
 import { timedPublisher } from "./events/timed-publisher.ts";
 import type { IdempotencyStore } from "./idempotency/idempotency-store.ts";
 import { outboxReadiness } from "./outbox/outbox-readiness.ts";
@@ -33,8 +32,7 @@ export interface GatewayResources {
 /** Wires the gateway's dependencies from opened resources; shared by gateway/main.ts and dev.ts. */
 export function buildGatewayDeps(config: GatewayConfig, r: GatewayResources, logger: Logger, registry: Registry): GatewayDeps {
   return {
-    // Requests wait at most PUBLISH_TIMEOUT_MS for the ack (publish-event.ts); the outbox relay awaits its publishes to the end.
-    publisher: boundRequests(timedPublisher(r.log.publisher(), registry), config.PUBLISH_TIMEOUT_MS),
+    publisher: timedPublisher(r.log.publisher(), registry),
     registry,
     logger,
     geo: r.geo,
@@ -52,6 +50,8 @@ export function buildGatewayDeps(config: GatewayConfig, r: GatewayResources, log
       maxFixAgeMs: config.MAX_FIX_AGE_S * 1000,
       staleAfterMs: config.STALE_AFTER_S * 1000,
       fixChecks: { maxAccuracyM: config.MAX_ACCURACY_M, serviceArea: config.SERVICE_AREA ?? null },
+      // Fix and status requests wait this long for the ack; the outbox relay awaits its publishes to the end.
+      publishTimeoutMs: config.PUBLISH_TIMEOUT_MS,
     },
     auth: r.auth,
     rateLimits: r.rateLimits,

@@ -45,4 +45,6 @@ export interface GatewayLimits {
   staleAfterMs: number;
   /** What flags a fix on its own (shared/geo/plausibility.ts); absent: DEFAULT_FIX_CHECKS. */
   fixChecks?: FixCheckSettings;
+  /** Longest a fix or status request waits for the log's ack before 503 + Retry-After (events/publish-event.ts). */
+  publishTimeoutMs: number;
 }

@@ -13,6 +13,7 @@ import { createLogger } from "../shared/logging/logger.ts";
 import { readBooking } from "../shared/booking/booking-query.ts";
 import { readOrder } from "../shared/order/order-query.ts";
 import { createApp } from "./app.ts";
+import { DEFAULT_PUBLISH_TIMEOUT_MS } from "./events/publish-event.ts";
 import { openIdempotencyStore } from "./idempotency/libsql-idempotency-store.ts";
 import { testSecurity } from "./auth/testing-auth.ts";
 import type { GatewayDeps } from "./deps.ts";
@@ -39,7 +40,7 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
     registry: new Registry(),
     logger: createLogger({ level: "error", write: () => {} }),
     readiness: {},
-    limits: { maxFixAgeMs: 6 * 3_600_000, staleAfterMs: 60_000 },
+    limits: { maxFixAgeMs: 6 * 3_600_000, staleAfterMs: 60_000, publishTimeoutMs: DEFAULT_PUBLISH_TIMEOUT_MS },
     geo,
     trail: (q) => queryTrail(history.db, q),
     idempotency,

@@ -26,6 +26,7 @@ import { openIdempotencyStore } from "../gateway/idempotency/libsql-idempotency-
 import { startBookingLoop, type BookingLoop } from "../workers/booking/booking-loop.ts";
 import { BOOKING_GROUP, createBookingHandler } from "../workers/booking/booking-handler.ts";
 import { runWorker, type RunningWorker } from "../workers/runtime/run-worker.ts";
+import { DEFAULT_PUBLISH_TIMEOUT_MS } from "../gateway/events/publish-event.ts";
 
 /*
  * The booking flow end to end for tests/bookings*.test.ts: the real gateway app (in
@@ -106,7 +107,7 @@ export async function openBookingEnv(mode: Mode, waves: WaveSettings): Promise<B
     registry: new Registry(),
     logger,
     readiness: {},
-    limits: { maxFixAgeMs: 3_600_000, staleAfterMs: 60_000 },
+    limits: { maxFixAgeMs: 3_600_000, staleAfterMs: 60_000, publishTimeoutMs: DEFAULT_PUBLISH_TIMEOUT_MS },
     geo: p.geo,
     trail: (q) => queryTrail(history.db, q),
     idempotency,

@@ -27,6 +27,7 @@ import { startBookingLoop, type BookingLoop } from "../workers/booking/booking-l
 import { BOOKING_GROUP, createBookingHandler } from "../workers/booking/booking-handler.ts";
 import { createOrderHandler, ORDER_GROUP } from "../workers/order/order-handler.ts";
 import { runWorker, type RunningWorker } from "../workers/runtime/run-worker.ts";
+import { DEFAULT_PUBLISH_TIMEOUT_MS } from "../gateway/events/publish-event.ts";
 
 /*
  * The order flow end to end for tests/orders*.test.ts: the real gateway app (in
@@ -86,7 +87,7 @@ export async function openOrderEnv(mode: Mode, waves: WaveSettings): Promise<Ord
     registry: new Registry(),
     logger,
     readiness: {},
-    limits: { maxFixAgeMs: 3_600_000, staleAfterMs: 60_000 },
+    limits: { maxFixAgeMs: 3_600_000, staleAfterMs: 60_000, publishTimeoutMs: DEFAULT_PUBLISH_TIMEOUT_MS },
     geo,
     trail: (q) => queryTrail(history.db, q),
     idempotency,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Publisher } from "../../shared/log/event-log.ts";
 import { asDriver, gatewayOverEmbeddedLog, json } from "../testing.ts";
-import { boundRequests, DEFAULT_PUBLISH_TIMEOUT_MS } from "./publish-event.ts";
+import { DEFAULT_PUBLISH_TIMEOUT_MS } from "./publish-event.ts";
 
 /** A broker that never answers: what kafkajs looks like for ~23 s while the broker is down. */
 const hanging = (): Publisher & { calls: number } => {
@@ -16,7 +16,7 @@ describe("publishEvent's bound on the broker's ack", () => {
   let short: Awaited<ReturnType<typeof gatewayOverEmbeddedLog>>;
   let byDefault: Awaited<ReturnType<typeof gatewayOverEmbeddedLog>>;
   beforeAll(async () => {
-    short = await gatewayOverEmbeddedLog({ publisher: boundRequests(bounded, 150) });
+    short = await gatewayOverEmbeddedLog({ publisher: bounded, limits: { maxFixAgeMs: 3_600_000, staleAfterMs: 60_000, publishTimeoutMs: 150 } });
     byDefault = await gatewayOverEmbeddedLog({ publisher: plain });
   });
   afterAll(async () => {
@@ -35,7 +35,7 @@ describe("publishEvent's bound on the broker's ack", () => {
     expect(bounded.calls).toBe(1);
   });
 
-  test("a publisher without a bound gets the default one", async () => {
+  test("by default the bound is DEFAULT_PUBLISH_TIMEOUT_MS", async () => {
     const started = performance.now();
     const res = await byDefault.app.request("/v1/drivers/drv-1/status", json({ status: "available", vehicleType: "sedan" }, { method: "PUT", headers: asDriver("drv-1") }));
     const ms = performance.now() - started;
@@ -46,7 +46,7 @@ describe("publishEvent's bound on the broker's ack", () => {
   });
 
   test("a publish that fails before the bound still answers at once, and an acked one 202", async () => {
-    const failing = await gatewayOverEmbeddedLog({ publisher: boundRequests({ publish: () => Promise.reject(new Error("boom")), close: async () => {} }, 5000) });
+    const failing = await gatewayOverEmbeddedLog({ publisher: { publish: () => Promise.reject(new Error("boom")), close: async () => {} } });
     try {
       const started = performance.now();
       const res = await failing.app.request("/v1/drivers/drv-1/locations", fix());

@@ -3,35 +3,20 @@ import { RetryableError } from "../../shared/errors/errors.ts";
 import { createEnvelope, envelopeHeaders, type Envelope, type NewEvent } from "../../shared/events/envelope.ts";
 import type { Publisher } from "../../shared/log/event-log.ts";
 
-/** How long a request waits for the log's ack unless its publisher says otherwise (PUBLISH_TIMEOUT_MS). */
+/** How long a request waits for the log's ack unless configured otherwise (PUBLISH_TIMEOUT_MS). */
 export const DEFAULT_PUBLISH_TIMEOUT_MS = 2000;
-
-/** A publisher that carries how long a request may wait on it; plain publishers get DEFAULT_PUBLISH_TIMEOUT_MS. */
-export interface BoundedPublisher extends Publisher {
-  readonly requestTimeoutMs: number;
-}
-
-/**
- * Marks `inner` with the longest a request may wait for its ack. Only publishEvent reads
- * it: the outbox relay publishing through the same publisher still awaits each publish to
- * its end (it must never abandon and resend a batch).
- */
-export function boundRequests(inner: Publisher, requestTimeoutMs: number): BoundedPublisher {
-  return { publish: (records) => inner.publish(records), close: () => inner.close(), requestTimeoutMs };
-}
 
 /**
  * Wraps data in the envelope (request id as correlation id) and resolves once the log has
  * it durably. The wait is bounded: with the broker down, kafkajs retries a send for ~23 s,
- * far beyond what a driver app waits, so after the publisher's requestTimeoutMs the request
+ * far beyond what a driver app waits, so after `timeoutMs` (PUBLISH_TIMEOUT_MS) the request
  * fails with RetryableError (503 + Retry-After, the client retries). The abandoned publish
  * may still land later; a retried fix is a new event, harmless since the newest fix wins
  * and the trail is downsampled. Paths that must not lose an accepted event (bookings,
  * orders) go through the outbox instead.
  */
-export async function publishEvent<T>(c: Context, publisher: Publisher, topic: string, event: Omit<NewEvent<T>, "source" | "correlationId">): Promise<Envelope<T>> {
+export async function publishEvent<T>(c: Context, publisher: Publisher, topic: string, event: Omit<NewEvent<T>, "source" | "correlationId">, timeoutMs: number): Promise<Envelope<T>> {
   const envelope = createEnvelope({ ...event, source: "gateway", correlationId: c.get("requestId") });
-  const timeoutMs = (publisher as Partial<BoundedPublisher>).requestTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS;
   await withinBound(publisher.publish([{ topic, key: envelope.key, value: JSON.stringify(envelope), headers: envelopeHeaders(envelope) }]), timeoutMs, topic);
   return envelope;
 }

@@ -5,6 +5,7 @@ import { createLogger } from "../../shared/logging/logger.ts";
 import { createApp } from "../app.ts";
 import { testSecurity } from "../auth/testing-auth.ts";
 import { createMemoryIdempotencyStore } from "../idempotency/memory-idempotency-store.ts";
+import { DEFAULT_PUBLISH_TIMEOUT_MS } from "../events/publish-event.ts";
 
 /**
  * The gateway app built only from web-standard and portable pieces, for `deno serve`
@@ -24,7 +25,7 @@ const app = createApp({
   registry: new Registry(),
   logger: createLogger({ level: "error", write: () => {} }),
   readiness: {},
-  limits: { maxFixAgeMs: 3_600_000, staleAfterMs: 3_600_000 },
+  limits: { maxFixAgeMs: 3_600_000, staleAfterMs: 3_600_000, publishTimeoutMs: DEFAULT_PUBLISH_TIMEOUT_MS },
   geo,
   trail: async () => ({ points: [], nextCursor: null }),
   idempotency: createMemoryIdempotencyStore(),

@@ -56,7 +56,7 @@ export function registerDriverLocations(app: Hono, deps: Pick<GatewayDeps, "publ
       const { fixes } = await readJson(c, BodySchema);
       checkFixes(fixes, Date.now(), deps.limits.maxFixAgeMs);
       const checks = deps.limits.fixChecks ?? DEFAULT_FIX_CHECKS;
-      await publishEvent(c, deps.publisher, TOPICS.driverLocations, { type: DRIVER_LOCATION_REPORTED, key: driverId, data: { driverId, fixes: fixes.map((f) => withFlags(f, checks)) } });
+      await publishEvent(c, deps.publisher, TOPICS.driverLocations, { type: DRIVER_LOCATION_REPORTED, key: driverId, data: { driverId, fixes: fixes.map((f) => withFlags(f, checks)) } }, deps.limits.publishTimeoutMs);
       return c.json({ accepted: fixes.length }, 202);
     },
   );

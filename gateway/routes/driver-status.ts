@@ -11,7 +11,7 @@ import { readJson, readParam } from "../http/read-json.ts";
 const BodySchema = v.strictObject({ status: DriverStatusSchema, vehicleType: VehicleTypeSchema });
 
 /** PUT /v1/drivers/{driverId}/status: drivers only, each as itself. */
-export function registerDriverStatus(app: Hono, deps: Pick<GatewayDeps, "publisher">): void {
+export function registerDriverStatus(app: Hono, deps: Pick<GatewayDeps, "publisher" | "limits">): void {
   app.put(
     "/v1/drivers/:driverId/status",
     allow("driver"),
@@ -21,7 +21,7 @@ export function registerDriverStatus(app: Hono, deps: Pick<GatewayDeps, "publish
       requireSelf(c, driverId, "driverId");
       const body = await readJson(c, BodySchema);
       const changedAt = new Date().toISOString();
-      await publishEvent(c, deps.publisher, TOPICS.driverStatus, { type: DRIVER_STATUS_CHANGED, key: driverId, data: { driverId, ...body, changedAt } });
+      await publishEvent(c, deps.publisher, TOPICS.driverStatus, { type: DRIVER_STATUS_CHANGED, key: driverId, data: { driverId, ...body, changedAt } }, deps.limits.publishTimeoutMs);
       return c.json({ driverId, ...body, changedAt }, 202);
     },
   );
