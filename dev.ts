@@ -1,9 +1,9 @@
 import { join } from "node:path";
-import { GatewayConfigSchema } from "./gateway/config.ts";
 import { createApp, MAX_REQUEST_BODY_BYTES } from "./gateway/app.ts";
-import { DEV_TOKENS_FILE, loadOrCreateDevSecret, writeDevTokens, type DevTokens } from "./gateway/auth/dev-credentials.ts";
+import { DEV_TOKENS_FILE, type DevTokens, loadOrCreateDevSecret, writeDevTokens } from "./gateway/auth/dev-credentials.ts";
 import { authSettingsFrom } from "./gateway/auth/security-env.ts";
 import { buildGatewayDeps } from "./gateway/build-deps.ts";
+import { GatewayConfigSchema } from "./gateway/config.ts";
 import { openIdempotencyStore } from "./gateway/idempotency/libsql-idempotency-store.ts";
 import { startOutboxRelay } from "./gateway/outbox/relay.ts";
 import { openRateLimits } from "./gateway/ratelimit/open-rate-limits.ts";
@@ -19,9 +19,9 @@ import { startBookingLoop } from "./workers/booking/booking-loop.ts";
 import { busyWithOpenBookings } from "./workers/booking/booking-store.ts";
 import { WORKERS } from "./workers/catalogue.ts";
 import { LocationConfigSchema, MatchingConfigSchema, NotifyConfigSchema } from "./workers/config.ts";
-import { workerSettings } from "./workers/settings.ts";
-import { runProcess } from "./workers/runtime/run-process.ts";
 import { startMaintenance } from "./workers/maintenance.ts";
+import { runProcess } from "./workers/runtime/run-process.ts";
+import { workerSettings } from "./workers/settings.ts";
 import { startWorkers } from "./workers/start-workers.ts";
 
 /**
@@ -51,15 +51,36 @@ if (!config.REDIS_URL && !config.UPSTASH_REDIS_REST_URL) {
 }
 // Notifications are log lines unless NOTIFY_WEBHOOK_URL (+ NOTIFY_WEBHOOK_SECRET) points at a receiver.
 const notifier = openNotifier(notifyConfig, logger);
-const workers = await startWorkers(WORKERS, { log, deps: { db, geo, publisher: log.publisher(), logger, notifier }, registry, logger, settings: workerSettings({ ...matchingConfig, ...locationConfig, STALE_AFTER_S: config.STALE_AFTER_S }) });
+const workers = await startWorkers(WORKERS, {
+  log,
+  deps: { db, geo, publisher: log.publisher(), logger, notifier },
+  registry,
+  logger,
+  settings: workerSettings({ ...matchingConfig, ...locationConfig, STALE_AFTER_S: config.STALE_AFTER_S }),
+});
 const maintenance = startMaintenance({ db, geo, logger, staleAfterMs: config.STALE_AFTER_S * 1000 });
 const bookingLoop = startBookingLoop({ db, publisher: log.publisher(), logger });
-// The gateway's own database: never the workers' history file (one writer per file, DESIGN §8).
-const idempotency = await openIdempotencyStore({ url: config.GATEWAY_DB_URL ?? `file:${join(config.DATA_DIR, "gateway.db")}`, authToken: config.GATEWAY_DB_AUTH_TOKEN });
+// The gateway's own database: never the workers' history file (one writer per file, docs/architecture.md, storage rules).
+const idempotency = await openIdempotencyStore({
+  url: config.GATEWAY_DB_URL ?? `file:${join(config.DATA_DIR, "gateway.db")}`,
+  authToken: config.GATEWAY_DB_AUTH_TOKEN,
+});
 // A configured key wins; without one, a dev secret kept in DATA_DIR and tokens for sample callers.
-const auth = authSettingsFrom(config) ?? { key: { kind: "secret", secret: loadOrCreateDevSecret(config.DATA_DIR) }, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE };
-const tokens = auth.key.kind === "secret" ? writeDevTokens(config.DATA_DIR, { secret: auth.key.secret, issuer: auth.issuer, audience: auth.audience }) : undefined;
-const gatewayDeps = buildGatewayDeps(config, { log, geo, history: db, idempotency, auth, rateLimits: openRateLimits(config) }, logger, registry);
+const auth = authSettingsFrom(config) ?? {
+  key: { kind: "secret", secret: loadOrCreateDevSecret(config.DATA_DIR) },
+  issuer: config.JWT_ISSUER,
+  audience: config.JWT_AUDIENCE,
+};
+const tokens =
+  auth.key.kind === "secret"
+    ? writeDevTokens(config.DATA_DIR, { secret: auth.key.secret, issuer: auth.issuer, audience: auth.audience })
+    : undefined;
+const gatewayDeps = buildGatewayDeps(
+  config,
+  { log, geo, history: db, idempotency, auth, rateLimits: openRateLimits(config) },
+  logger,
+  registry,
+);
 // Publishes what requests left in the outbox while the broker was down or slow.
 const relay = startOutboxRelay({ outbox: idempotency.outbox, publisher: gatewayDeps.publisher, logger, registry });
 const app = createApp(gatewayDeps);
@@ -69,7 +90,11 @@ const base = `http://localhost:${server.port}`;
 const json = "-H 'content-type: application/json'";
 const as = (who: string) => `-H "authorization: Bearer $${who}"`;
 const exports = (t: DevTokens) =>
-  [...t.drivers.map((d, i) => `export DRIVER_${i + 1}=${d.token}   # ${d.id}`), ...t.customers.map((c, i) => `export CUSTOMER_${i + 1}=${c.token}   # ${c.id}`), `export OPERATOR=${t.operator.token}`]
+  [
+    ...t.drivers.map((d, i) => `export DRIVER_${i + 1}=${d.token}   # ${d.id}`),
+    ...t.customers.map((c, i) => `export CUSTOMER_${i + 1}=${c.token}   # ${c.id}`),
+    `export OPERATOR=${t.operator.token}`,
+  ]
     .map((l) => `  ${l}`)
     .join("\n");
 const tokenHelp = tokens

@@ -14,7 +14,11 @@ export interface LoopResult {
   maxMs: number;
 }
 
-export async function closedLoop(opts: { concurrency: number; seconds: number; request: (n: number) => Promise<unknown> }): Promise<LoopResult> {
+export async function closedLoop(opts: {
+  concurrency: number;
+  seconds: number;
+  request: (n: number) => Promise<unknown>;
+}): Promise<LoopResult> {
   let n = 0;
   const latencies: number[] = [];
   const started = performance.now();
@@ -30,5 +34,13 @@ export async function closedLoop(opts: { concurrency: number; seconds: number; r
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  return { requests: latencies.length, seconds, perSecond: latencies.length / seconds, p50Ms: at(0.5), p99Ms: at(0.99), p999Ms: at(0.999), maxMs: latencies.at(-1) ?? NaN };
+  return {
+    requests: latencies.length,
+    seconds,
+    perSecond: latencies.length / seconds,
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    p999Ms: at(0.999),
+    maxMs: latencies.at(-1) ?? NaN,
+  };
 }

@@ -1,5 +1,5 @@
 /**
- * Nearby search over one metro's drivers (DESIGN §7: ≥ 5,000 queries/s, p99 ≤ 10 ms),
+ * Nearby search over one metro's drivers (docs/architecture.md: ≥ 5,000 queries/s, p99 ≤ 10 ms),
  * sharded index against plain GEOSEARCH over one metro-wide set, in the same run:
  *
  *   bun bench/nearby.ts [--drivers 100000] [--res 6] [--concurrency 8] [--seconds 10] [--radius 5000] [--limit 10]
@@ -13,7 +13,7 @@
  */
 import { parseArgs } from "node:util";
 import { startRedis } from "../redpanda/launcher/redis.ts";
-import { offset, seededRandom, type Random } from "../shared/geo/contract/seeded-random.ts";
+import { offset, type Random, seededRandom } from "../shared/geo/contract/seeded-random.ts";
 import type { GeoIndex, NearbyQuery } from "../shared/geo/geo-index.ts";
 import { connectRedis } from "../shared/geo/redis/connect-redis.ts";
 import { createRedisGeoIndex } from "../shared/geo/redis/redis-geo.ts";
@@ -56,7 +56,10 @@ const geo: GeoIndex = await createRedisGeoIndex({ url, prefix, resolution: RES }
 async function redisStats(command: string): Promise<{ calls: number; cpuS: number }> {
   const info = String(await admin.send("INFO", ["all"]));
   const field = (re: RegExp) => Number(info.match(re)?.[1] ?? 0);
-  return { calls: field(new RegExp(`cmdstat_${command}:calls=(\\d+)`)), cpuS: field(/used_cpu_user:([\d.]+)/) + field(/used_cpu_sys:([\d.]+)/) };
+  return {
+    calls: field(new RegExp(`cmdstat_${command}:calls=(\\d+)`)),
+    cpuS: field(/used_cpu_user:([\d.]+)/) + field(/used_cpu_sys:([\d.]+)/),
+  };
 }
 
 try {
@@ -70,13 +73,32 @@ try {
   }
   const loadSeconds = (performance.now() - loadStarted) / 1000;
   const plainKey = `${prefix}plain`;
-  for (let i = 0; i < DRIVERS; i += BATCH) await admin.send("GEOADD", [plainKey, ...drivers.slice(i, i + BATCH).flatMap((d) => [String(d.lng), String(d.lat), d.driverId])]);
+  for (let i = 0; i < DRIVERS; i += BATCH)
+    await admin.send("GEOADD", [plainKey, ...drivers.slice(i, i + BATCH).flatMap((d) => [String(d.lng), String(d.lat), d.driverId])]);
 
   const points = Array.from({ length: 50_000 }, () => metroPoint(rng));
-  const query = (n: number): NearbyQuery => ({ ...points[n % points.length]!, radiusM: RADIUS_M, vehicleType: "sedan", limit: LIMIT, now: NOW, staleAfterMs: 3_600_000 });
+  const query = (n: number): NearbyQuery => ({
+    ...points[n % points.length]!,
+    radiusM: RADIUS_M,
+    vehicleType: "sedan",
+    limit: LIMIT,
+    now: NOW,
+    staleAfterMs: 3_600_000,
+  });
   const plain = (n: number) => {
     const q = query(n);
-    return admin.send("GEOSEARCH", [plainKey, "FROMLONLAT", String(q.lng), String(q.lat), "BYRADIUS", String(RADIUS_M), "m", "ASC", "COUNT", String(LIMIT)]) as Promise<string[]>;
+    return admin.send("GEOSEARCH", [
+      plainKey,
+      "FROMLONLAT",
+      String(q.lng),
+      String(q.lat),
+      "BYRADIUS",
+      String(RADIUS_M),
+      "m",
+      "ASC",
+      "COUNT",
+      String(LIMIT),
+    ]) as Promise<string[]>;
   };
 
   // Exactness smoke test: the sharded answer is plain GEOSEARCH's answer.

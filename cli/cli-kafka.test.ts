@@ -8,5 +8,8 @@ setDefaultTimeout(60_000);
 
 describe("fleet CLI on Kafka", () => {
   // Called per test, not at import: without a broker every test fails saying how to get one.
-  runCliContract({ name: "kafka", create: async () => createKafkaLog({ brokers: brokersFromEnv(), clientId: uniqueName("fleet-cli-test") }) });
+  runCliContract({
+    name: "kafka",
+    create: async () => createKafkaLog({ brokers: brokersFromEnv(), clientId: uniqueName("fleet-cli-test") }),
+  });
 });

@@ -94,14 +94,24 @@ export function runCliContract({ name, create }: CliContractOptions): void {
   test(`${name}: dlq list and show read <topic>.dlq; redrive --dry-run publishes nothing; redrive republishes the original with the same event id`, async () => {
     const { topic, catalogue } = await setup();
     const [failed, other] = [event("bk-1"), event("bk-2", "booking.cancelled")];
-    const delivered = (e: typeof failed, offset: number): DeliveredRecord => ({ topic, partition: 1, offset, key: e.envelope.key, value: e.value, headers: e.headers, timestamp: Date.now() });
+    const delivered = (e: typeof failed, offset: number): DeliveredRecord => ({
+      topic,
+      partition: 1,
+      offset,
+      key: e.envelope.key,
+      value: e.value,
+      headers: e.headers,
+      timestamp: Date.now(),
+    });
     const info = { error: new Error("driver table locked"), attempts: 5, group: "fleet-booking", failedAt: new Date() };
     await (await log()).publisher().publish([deadLetterRecord(delivered(failed, 7), info), deadLetterRecord(delivered(other, 8), info)]);
 
     const list = await run(["dlq", "list", topic], catalogue);
     expect(list.code).toBe(0);
     expect(list.out.at(-1)).toBe(`2 dead letter(s) in ${dlqTopicOf(topic)}`);
-    expect(list.out.some((l) => l.includes("bk-1") && l.includes("booking.requested") && l.includes("Error: driver table locked"))).toBe(true);
+    expect(list.out.some((l) => l.includes("bk-1") && l.includes("booking.requested") && l.includes("Error: driver table locked"))).toBe(
+      true,
+    );
 
     const show = await run(["dlq", "show", topic, "0"], catalogue);
     expect(show.code).toBe(0);
@@ -160,13 +170,28 @@ export function runCliContract({ name, create }: CliContractOptions): void {
     expect(tail.code).toBe(0);
     expect(tail.out).toHaveLength(2);
     events.slice(0, 2).forEach((e, i) => {
-      expect(tail.out[i]).toBe(`${topic}[0]@${i} ${e.envelope.occurredAt} booking.requested key=${e.envelope.key} id=${e.envelope.id} {"bookingId":"${e.envelope.key}"}`);
+      expect(tail.out[i]).toBe(
+        `${topic}[0]@${i} ${e.envelope.occurredAt} booking.requested key=${e.envelope.key} id=${e.envelope.id} {"bookingId":"${e.envelope.key}"}`,
+      );
     });
   });
 
   test(`${name}: a bad command or argument exits 2 with a usage line; help lists the commands`, async () => {
     const catalogue: CliCatalogue = { topics: [], groups: [] };
-    for (const argv of [[], ["bogus"], ["lag", "a", "b"], ["lag", "no-such-group"], ["tail"], ["tail", "t", "--count", "0"], ["tail", "t", "--follow"], ["replay", "g", "--topic", "t"], ["replay", "g", "--to", "yesterday", "--topic", "t"], ["dlq"], ["dlq", "purge", "t"], ["dlq", "show", "t", "x"]]) {
+    for (const argv of [
+      [],
+      ["bogus"],
+      ["lag", "a", "b"],
+      ["lag", "no-such-group"],
+      ["tail"],
+      ["tail", "t", "--count", "0"],
+      ["tail", "t", "--follow"],
+      ["replay", "g", "--topic", "t"],
+      ["replay", "g", "--to", "yesterday", "--topic", "t"],
+      ["dlq"],
+      ["dlq", "purge", "t"],
+      ["dlq", "show", "t", "x"],
+    ]) {
       const r = await run(argv, catalogue);
       expect({ argv, code: r.code }).toEqual({ argv, code: 2 });
       expect(r.err).toMatch(/^fleet: .+\nusage: fleet /);

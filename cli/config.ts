@@ -1,6 +1,6 @@
 import * as v from "valibot";
-import { commonEnv } from "../shared/config/env-schema.ts";
 import { securityEnv } from "../gateway/auth/security-env.ts";
+import { commonEnv } from "../shared/config/env-schema.ts";
 
 /** The CLI opens only the event log, so it reads just what openEventLog needs (and `fleet token` the token settings), with the same rules as every process. */
 export const CliConfigSchema = v.object({

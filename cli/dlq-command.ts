@@ -7,7 +7,8 @@ import { table, typeOf } from "./format.ts";
 import { readToEnd } from "./read-topic.ts";
 import { expectPositionals, parseCommandArgs, UsageError } from "./usage.ts";
 
-export const DLQ_USAGE = "fleet dlq list <topic> | dlq show <topic> <offset> [--partition P] | dlq redrive <topic> [--key K] [--type T] [--dry-run]";
+export const DLQ_USAGE =
+  "fleet dlq list <topic> | dlq show <topic> <offset> [--partition P] | dlq redrive <topic> [--key K] [--type T] [--dry-run]";
 
 export function prepareDlq(args: string[]): PreparedCommand {
   const [sub, ...rest] = args;
@@ -35,7 +36,16 @@ function prepareList(args: string[]): PreparedCommand {
       dlq,
       (r) => {
         const h = r.headers;
-        rows.push([r.partition, r.offset, h[DLQ_HEADERS.failedAt] ?? "?", typeOf(r), r.key, h[DLQ_HEADERS.attempts] ?? "?", h[DLQ_HEADERS.group] ?? "?", `${h[DLQ_HEADERS.errorName] ?? "?"}: ${h[DLQ_HEADERS.errorMessage] ?? ""}`]);
+        rows.push([
+          r.partition,
+          r.offset,
+          h[DLQ_HEADERS.failedAt] ?? "?",
+          typeOf(r),
+          r.key,
+          h[DLQ_HEADERS.attempts] ?? "?",
+          h[DLQ_HEADERS.group] ?? "?",
+          `${h[DLQ_HEADERS.errorName] ?? "?"}: ${h[DLQ_HEADERS.errorMessage] ?? ""}`,
+        ]);
       },
       signal,
     );

@@ -19,7 +19,11 @@ const DLQ_HEADER_NAMES = new Set<string>(Object.values(DLQ_HEADERS));
  * dead-lettered again) is not redriven in the same run.
  */
 export function prepareRedrive(args: string[]): PreparedCommand {
-  const { positionals, values } = parseCommandArgs(args, { key: { type: "string" }, type: { type: "string" }, "dry-run": { type: "boolean" } }, USAGE);
+  const { positionals, values } = parseCommandArgs(
+    args,
+    { key: { type: "string" }, type: { type: "string" }, "dry-run": { type: "boolean" } },
+    USAGE,
+  );
   expectPositionals(positionals, 1, 1, USAGE);
   const topic = positionals[0]!;
   const dlq = dlqTopicOf(topic);
@@ -35,7 +39,8 @@ export function prepareRedrive(args: string[]): PreparedCommand {
         if (values.type !== undefined && typeOf(r) !== values.type) return;
         const headers = Object.fromEntries(Object.entries(r.headers).filter(([k]) => !DLQ_HEADER_NAMES.has(k)));
         chosen.push({ topic, key: r.key, value: r.value, headers });
-        if (values["dry-run"]) out(`would redrive ${dlq}[${r.partition}]@${r.offset} ${typeOf(r)} key=${r.key} id=${headers[HEADER_ID] ?? "?"}`);
+        if (values["dry-run"])
+          out(`would redrive ${dlq}[${r.partition}]@${r.offset} ${typeOf(r)} key=${r.key} id=${headers[HEADER_ID] ?? "?"}`);
       },
       signal,
     );

@@ -10,7 +10,12 @@ export function table(rows: (string | number)[][]): string[] {
 
 export function duration(ms: number): string {
   if (ms < 0) return "forever";
-  const units: [string, number][] = [["d", 86_400_000], ["h", 3_600_000], ["m", 60_000], ["s", 1000]];
+  const units: [string, number][] = [
+    ["d", 86_400_000],
+    ["h", 3_600_000],
+    ["m", 60_000],
+    ["s", 1000],
+  ];
   const hit = units.find(([, size]) => ms % size === 0 && ms >= size);
   return hit ? `${ms / hit[1]}${hit[0]}` : `${ms}ms`;
 }

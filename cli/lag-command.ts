@@ -5,14 +5,23 @@ import { expectPositionals, parseCommandArgs, UsageError } from "./usage.ts";
 export const LAG_USAGE = "fleet lag [group] [--topic T]...";
 
 /** The group named (by group or worker name) with its topics; --topic overrides them and is required for groups outside the catalogue. */
-export function resolveGroups(catalogue: CliCatalogue, name: string | undefined, topics: string[] | undefined, usage: string): { group: string; topics: string[] }[] {
+export function resolveGroups(
+  catalogue: CliCatalogue,
+  name: string | undefined,
+  topics: string[] | undefined,
+  usage: string,
+): { group: string; topics: string[] }[] {
   if (name === undefined) {
     if (topics?.length) throw new UsageError("--topic needs a group", usage);
     return catalogue.groups.map((g) => ({ group: g.group, topics: [...g.topics] }));
   }
   const known = catalogue.groups.find((g) => g.group === name || g.name === name);
   if (topics?.length) return [{ group: known?.group ?? name, topics }];
-  if (!known) throw new UsageError(`unknown group "${name}" (known: ${catalogue.groups.map((g) => g.group).join(", ")}); name its topics with --topic`, usage);
+  if (!known)
+    throw new UsageError(
+      `unknown group "${name}" (known: ${catalogue.groups.map((g) => g.group).join(", ")}); name its topics with --topic`,
+      usage,
+    );
   return [{ group: known.group, topics: [...known.topics] }];
 }
 
@@ -28,7 +37,8 @@ export function prepareLag(args: string[]): PreparedCommand {
       total += sum;
       out(`group ${group}`);
       const rows = parts.map((p) => [p.topic, p.partition, p.committed < 0 ? "-" : p.committed, p.end, p.lag]);
-      for (const line of table([["  topic", "partition", "committed", "end", "lag"], ...rows.map(([t, ...rest]) => [`  ${t}`, ...rest])])) out(line);
+      for (const line of table([["  topic", "partition", "committed", "end", "lag"], ...rows.map(([t, ...rest]) => [`  ${t}`, ...rest])]))
+        out(line);
       out(`  total lag ${sum}`);
     }
     if (groups.length > 1) out(`total lag over ${groups.length} groups ${total}`);

@@ -21,7 +21,12 @@ export function aborted(signal: AbortSignal | undefined): Promise<void> {
  * a read of a busy topic still ends. A failing `onRecord` ends the read with its error
  * rather than being retried by the subscription.
  */
-export async function readToEnd(log: EventLog, topic: string, onRecord: (r: DeliveredRecord) => void | Promise<void>, signal?: AbortSignal): Promise<void> {
+export async function readToEnd(
+  log: EventLog,
+  topic: string,
+  onRecord: (r: DeliveredRecord) => void | Promise<void>,
+  signal?: AbortSignal,
+): Promise<void> {
   const group = throwawayGroup("read");
   // A group that never committed has lag = end - earliest: exactly the retained records.
   const bounds = await log.admin().lag(group, [topic]);

@@ -22,11 +22,17 @@ export function parseTarget(raw: string | undefined): ResetTarget {
  * dedupe by event id). The group must be idle: the admin refuses a group with members.
  */
 export function prepareReplay(args: string[]): PreparedCommand {
-  const { positionals, values } = parseCommandArgs(args, { to: { type: "string" }, topic: { type: "string", multiple: true }, "dry-run": { type: "boolean" } }, REPLAY_USAGE);
+  const { positionals, values } = parseCommandArgs(
+    args,
+    { to: { type: "string" }, topic: { type: "string", multiple: true }, "dry-run": { type: "boolean" } },
+    REPLAY_USAGE,
+  );
   expectPositionals(positionals, 1, 1, REPLAY_USAGE);
   const target = parseTarget(values.to);
   return async ({ log, out, catalogue }) => {
-    const [{ group, topics }] = resolveGroups(catalogue, positionals[0], values.topic, REPLAY_USAGE) as [{ group: string; topics: string[] }];
+    const [{ group, topics }] = resolveGroups(catalogue, positionals[0], values.topic, REPLAY_USAGE) as [
+      { group: string; topics: string[] },
+    ];
     const admin = log.admin();
     const before = await admin.lag(group, topics);
     if (values["dry-run"]) {

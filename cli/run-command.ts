@@ -3,13 +3,21 @@ import { DLQ_USAGE, prepareDlq } from "./dlq-command.ts";
 import { LAG_USAGE, prepareLag } from "./lag-command.ts";
 import { prepareReplay, REPLAY_USAGE } from "./replay-command.ts";
 import { prepareTail, TAIL_USAGE } from "./tail-command.ts";
-import { prepareTopics, TOPICS_USAGE } from "./topics-command.ts";
 import { TOKEN_SUMMARY, TOKEN_USAGE } from "./token-command.ts";
+import { prepareTopics, TOPICS_USAGE } from "./topics-command.ts";
 import { UsageError } from "./usage.ts";
 
 const COMMANDS: Record<string, { prepare: (args: string[]) => PreparedCommand; usage: string; summary: string }> = {
-  topics: { prepare: prepareTopics, usage: TOPICS_USAGE, summary: "create missing catalogue topics; list partitions, retention, policy, end offsets" },
-  lag: { prepare: prepareLag, usage: LAG_USAGE, summary: "committed/end/lag per partition of a group (default: every worker group), with totals" },
+  topics: {
+    prepare: prepareTopics,
+    usage: TOPICS_USAGE,
+    summary: "create missing catalogue topics; list partitions, retention, policy, end offsets",
+  },
+  lag: {
+    prepare: prepareLag,
+    usage: LAG_USAGE,
+    summary: "committed/end/lag per partition of a group (default: every worker group), with totals",
+  },
   dlq: { prepare: prepareDlq, usage: DLQ_USAGE, summary: "list, show or redrive dead letters of <topic> (read from <topic>.dlq)" },
   replay: { prepare: prepareReplay, usage: REPLAY_USAGE, summary: "move an idle group's offsets back; --dry-run shows current vs target" },
   tail: { prepare: prepareTail, usage: TAIL_USAGE, summary: "print events as they arrive, until --count N or Ctrl-C" },

@@ -25,7 +25,8 @@ export function tokenCommand(args: string[], s: TokenSettings): string {
   const { values, positionals } = parseCommandArgs(args, { ttl: { type: "string" } }, TOKEN_USAGE);
   const [role, sub, extra] = positionals;
   if (!role || !sub || extra !== undefined) throw new UsageError("expected a role and an id", TOKEN_USAGE);
-  if (!(ROLES as readonly string[]).includes(role)) throw new UsageError(`role must be one of ${ROLES.join(", ")}, got "${role}"`, TOKEN_USAGE);
+  if (!(ROLES as readonly string[]).includes(role))
+    throw new UsageError(`role must be one of ${ROLES.join(", ")}, got "${role}"`, TOKEN_USAGE);
   const devSecret = join(s.DATA_DIR, DEV_SECRET_FILE);
   const secret = s.JWT_SECRET ?? (existsSync(devSecret) ? readFileSync(devSecret, "utf8").trim() : undefined);
   if (!secret) throw new Error(`no JWT_SECRET and no ${devSecret}: set JWT_SECRET, or run \`bun run dev\` once to generate a dev secret`);

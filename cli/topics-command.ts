@@ -21,7 +21,14 @@ export function prepareTopics(args: string[]): PreparedCommand {
     for (const spec of catalogue.topics) {
       const parts = await admin.lag(probe, [spec.name]);
       const retained = parts.reduce((n, p) => n + p.lag, 0);
-      rows.push([spec.name, parts.length, duration(spec.retentionMs), spec.cleanupPolicy, retained, parts.map((p) => `${p.partition}:${p.end}`).join(" ")]);
+      rows.push([
+        spec.name,
+        parts.length,
+        duration(spec.retentionMs),
+        spec.cleanupPolicy,
+        retained,
+        parts.map((p) => `${p.partition}:${p.end}`).join(" "),
+      ]);
     }
     for (const line of table(rows)) out(line);
   };

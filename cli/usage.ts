@@ -1,4 +1,4 @@
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 
 /** A bad command line: the entry point prints the message and the usage line and exits 2. */
 export class UsageError extends Error {

@@ -8,20 +8,20 @@ import { limitBody } from "./http/body-limit.ts";
 import { onError } from "./http/on-error.ts";
 import { problem } from "./http/problem.ts";
 import { requestMetrics } from "./http/request-metrics.ts";
-import { registerBookingActions } from "./routes/booking-actions.ts";
+import { rateLimit } from "./ratelimit/rate-limit.ts";
 import { registerBooking } from "./routes/booking.ts";
+import { registerBookingActions } from "./routes/booking-actions.ts";
 import { registerBookings } from "./routes/bookings.ts";
+import { registerDriver } from "./routes/driver.ts";
 import { registerDriverLocations } from "./routes/driver-locations.ts";
 import { registerDriverStatus } from "./routes/driver-status.ts";
 import { registerDriverTrail } from "./routes/driver-trail.ts";
-import { registerDriver } from "./routes/driver.ts";
 import { registerDriversNearby } from "./routes/drivers-nearby.ts";
 import { registerHealth } from "./routes/health.ts";
 import { registerMetrics } from "./routes/metrics.ts";
-import { registerOrderCancel } from "./routes/order-cancel.ts";
 import { registerOrder } from "./routes/order.ts";
+import { registerOrderCancel } from "./routes/order-cancel.ts";
 import { registerOrders } from "./routes/orders.ts";
-import { rateLimit } from "./ratelimit/rate-limit.ts";
 
 /** The largest body any route takes (a batch of fixes); every request is cut off there. */
 export const MAX_REQUEST_BODY_BYTES = 256 * 1024;
@@ -38,7 +38,14 @@ export function createApp(deps: GatewayDeps): Hono {
   const app = new Hono();
   // First, so a browser's preflight is answered before auth asks it for a token it never sends.
   if (deps.corsOrigins.length > 0) {
-    app.use(cors({ origin: deps.corsOrigins, allowHeaders: ["authorization", "content-type", "idempotency-key"], exposeHeaders: ["retry-after", "x-request-id", "idempotent-replayed"], maxAge: 600 }));
+    app.use(
+      cors({
+        origin: deps.corsOrigins,
+        allowHeaders: ["authorization", "content-type", "idempotency-key"],
+        exposeHeaders: ["retry-after", "x-request-id", "idempotent-replayed"],
+        maxAge: 600,
+      }),
+    );
   }
   app.use(requestId());
   app.use(requestMetrics(deps.registry));

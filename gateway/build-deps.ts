@@ -1,20 +1,20 @@
 import type { Registry } from "prom-client";
 import { readBooking } from "../shared/booking/booking-query.ts";
 import type { Db } from "../shared/db/open-libsql.ts";
+import { CONSUMER_GROUPS } from "../shared/events/consumer-groups.ts";
 import { TOPICS } from "../shared/events/topics.ts";
 import type { GeoIndex } from "../shared/geo/geo-index.ts";
 import { queryTrail } from "../shared/history/trail-query.ts";
 import type { EventLog } from "../shared/log/event-log.ts";
 import type { Logger } from "../shared/logging/logger.ts";
 import { readOrder } from "../shared/order/order-query.ts";
+import type { AuthSettings } from "./auth/auth-settings.ts";
 import type { GatewayConfig } from "./config.ts";
 import type { GatewayDeps } from "./deps.ts";
-import { CONSUMER_GROUPS } from "../shared/events/consumer-groups.ts";
 import { consumerLagReadiness } from "./events/lag-readiness.ts";
 import { timedPublisher } from "./events/timed-publisher.ts";
 import type { IdempotencyStore } from "./idempotency/idempotency-store.ts";
 import { outboxReadiness } from "./outbox/outbox-readiness.ts";
-import type { AuthSettings } from "./auth/auth-settings.ts";
 import type { RateLimits } from "./ratelimit/rate-limiter.ts";
 
 export interface GatewayResources {

@@ -9,8 +9,14 @@ export const GatewayConfigSchema = v.object({
   /** The gateway's own libSQL database (idempotency keys); unset → file:DATA_DIR/gateway.db. A server (sqld/Turso) lets every gateway share it. */
   GATEWAY_DB_URL: url("file:", "libsql://", "http://", "https://", "ws://", "wss://"),
   GATEWAY_DB_AUTH_TOKEN: optionalString,
-  STALE_AFTER_S: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, "must be a whole number of seconds"), v.transform(Number), v.minValue(1)), "60"),
-  MAX_FIX_AGE_S: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, "must be a whole number of seconds"), v.transform(Number), v.minValue(1)), "21600"),
+  STALE_AFTER_S: v.optional(
+    v.pipe(v.string(), v.regex(/^\d+$/, "must be a whole number of seconds"), v.transform(Number), v.minValue(1)),
+    "60",
+  ),
+  MAX_FIX_AGE_S: v.optional(
+    v.pipe(v.string(), v.regex(/^\d+$/, "must be a whole number of seconds"), v.transform(Number), v.minValue(1)),
+    "21600",
+  ),
   /** Fixes with a larger accuracy radius (m) are published flagged "accuracy". Default 200. */
   MAX_ACCURACY_M: maxAccuracyM,
   /** "minLat,minLng,maxLat,maxLng": fixes outside are published flagged "outside-area". Unset: everywhere. */

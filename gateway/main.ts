@@ -9,9 +9,9 @@ import { createRegistry } from "../shared/metrics/registry.ts";
 import { createApp, MAX_REQUEST_BODY_BYTES } from "./app.ts";
 import { authSettingsFrom } from "./auth/security-env.ts";
 import { buildGatewayDeps } from "./build-deps.ts";
+import { GatewayConfigSchema } from "./config.ts";
 import { openIdempotencyStore } from "./idempotency/libsql-idempotency-store.ts";
 import { startOutboxRelay } from "./outbox/relay.ts";
-import { GatewayConfigSchema } from "./config.ts";
 import { openRateLimits } from "./ratelimit/open-rate-limits.ts";
 
 /**
@@ -21,11 +21,13 @@ import { openRateLimits } from "./ratelimit/open-rate-limits.ts";
  */
 const config = parseConfigOrExit(GatewayConfigSchema, process.env, "gateway");
 if (!config.KAFKA_BROKERS || !(config.REDIS_URL || config.UPSTASH_REDIS_REST_URL)) {
-  process.stderr.write("gateway: KAFKA_BROKERS and REDIS_URL (or UPSTASH_REDIS_REST_URL) must be set; to run everything embedded in one process use `bun run dev`\n");
+  process.stderr.write(
+    "gateway: KAFKA_BROKERS and REDIS_URL (or UPSTASH_REDIS_REST_URL) must be set; to run everything embedded in one process use `bun run dev`\n",
+  );
   process.exit(2);
 }
 // No key, no gateway: an unauthenticated production gateway must be impossible to start by omission.
-let auth;
+let auth: ReturnType<typeof authSettingsFrom>;
 try {
   auth = authSettingsFrom(config);
 } catch (err) {
@@ -33,7 +35,9 @@ try {
   process.exit(2);
 }
 if (!auth) {
-  process.stderr.write("gateway: set JWT_SECRET (HS256), JWT_PUBLIC_KEY (RS256, PEM) or JWT_JWKS_URL (RS256) to verify bearer tokens; `bun run dev` generates a dev secret\n");
+  process.stderr.write(
+    "gateway: set JWT_SECRET (HS256), JWT_PUBLIC_KEY (RS256, PEM) or JWT_JWKS_URL (RS256) to verify bearer tokens; `bun run dev` generates a dev secret\n",
+  );
   process.exit(2);
 }
 const logger = createLogger({ level: config.LOG_LEVEL, base: { process: "gateway" } });
@@ -41,11 +45,22 @@ const log = await openEventLog({ ...config, clientId: "fleet-gateway" });
 await log.admin().ensureTopics(TOPIC_CATALOGUE);
 const geo = await openGeoIndex(config);
 // Read-only use: the workers own the schema and its migrations.
-const history = await openLibsql({ url: config.LIBSQL_URL ?? `file:${join(config.DATA_DIR, "history.db")}`, authToken: config.LIBSQL_AUTH_TOKEN });
-const idempotency = await openIdempotencyStore({ url: config.GATEWAY_DB_URL ?? `file:${join(config.DATA_DIR, "gateway.db")}`, authToken: config.GATEWAY_DB_AUTH_TOKEN });
+const history = await openLibsql({
+  url: config.LIBSQL_URL ?? `file:${join(config.DATA_DIR, "history.db")}`,
+  authToken: config.LIBSQL_AUTH_TOKEN,
+});
+const idempotency = await openIdempotencyStore({
+  url: config.GATEWAY_DB_URL ?? `file:${join(config.DATA_DIR, "gateway.db")}`,
+  authToken: config.GATEWAY_DB_AUTH_TOKEN,
+});
 const rateLimits = openRateLimits(config);
 if (!rateLimits.shared) logger.warn("rate limits counted per gateway process: set UPSTASH_REDIS_REST_URL to share them across gateways");
-const deps = buildGatewayDeps(config, { log, geo, history, idempotency, auth, rateLimits }, logger, createRegistry({ processMetrics: true }));
+const deps = buildGatewayDeps(
+  config,
+  { log, geo, history, idempotency, auth, rateLimits },
+  logger,
+  createRegistry({ processMetrics: true }),
+);
 // Publishes what requests left in the outbox while the broker was down or slow.
 const relay = startOutboxRelay({ outbox: idempotency.outbox, publisher: deps.publisher, logger, registry: deps.registry });
 const app = createApp(deps);

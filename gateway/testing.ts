@@ -3,20 +3,20 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Registry } from "prom-client";
+import { readBooking } from "../shared/booking/booking-query.ts";
 import { TOPIC_CATALOGUE } from "../shared/events/topics.ts";
 import { createEmbeddedGeoIndex } from "../shared/geo/embedded/embedded-geo.ts";
-import { queryTrail } from "../shared/history/trail-query.ts";
 import { openTempHistory } from "../shared/history/testing.ts";
+import { queryTrail } from "../shared/history/trail-query.ts";
 import { createEmbeddedLog } from "../shared/log/embedded/embedded-log.ts";
 import type { DeliveredRecord } from "../shared/log/event-log.ts";
 import { createLogger } from "../shared/logging/logger.ts";
-import { readBooking } from "../shared/booking/booking-query.ts";
 import { readOrder } from "../shared/order/order-query.ts";
 import { createApp } from "./app.ts";
-import { DEFAULT_PUBLISH_TIMEOUT_MS } from "./events/publish-event.ts";
-import { openIdempotencyStore } from "./idempotency/libsql-idempotency-store.ts";
 import { testSecurity } from "./auth/testing-auth.ts";
 import type { GatewayDeps } from "./deps.ts";
+import { DEFAULT_PUBLISH_TIMEOUT_MS } from "./events/publish-event.ts";
+import { openIdempotencyStore } from "./idempotency/libsql-idempotency-store.ts";
 
 export { asCustomer, asDriver, asOperator, bearer, TEST_AUTH, tokenFor } from "./auth/testing-auth.ts";
 
@@ -33,7 +33,7 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
   await log.admin().ensureTopics(TOPIC_CATALOGUE);
   const geo = createEmbeddedGeoIndex();
   const history = await openTempHistory("fleet-gw-history-");
-  // The gateway's own database, apart from the workers' history (DESIGN §8).
+  // The gateway's own database, apart from the workers' history (docs/architecture.md, storage rules).
   const idempotency = await openIdempotencyStore({ url: `file:${join(dir, "gateway.db")}` });
   const deps: GatewayDeps = {
     publisher: log.publisher(),
@@ -56,7 +56,9 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
     const total = lag.reduce((s, p) => s + p.end, 0);
     if (total === 0) return [];
     const got: DeliveredRecord[] = [];
-    const sub = await log.subscriber().subscribe({ group: `probe-${Math.random()}`, topics: [topic], handler: async (b) => void got.push(...b.records) });
+    const sub = await log
+      .subscriber()
+      .subscribe({ group: `probe-${Math.random()}`, topics: [topic], handler: async (b) => void got.push(...b.records) });
     const deadline = Date.now() + 5000;
     while (got.length < total && Date.now() < deadline) await Bun.sleep(10);
     await sub.stop();
@@ -81,7 +83,11 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
 }
 
 export function json(body: unknown, init: RequestInit = {}): RequestInit {
-  return { ...init, body: typeof body === "string" ? body : JSON.stringify(body), headers: { "content-type": "application/json", ...(init.headers as Record<string, string>) } };
+  return {
+    ...init,
+    body: typeof body === "string" ? body : JSON.stringify(body),
+    headers: { "content-type": "application/json", ...(init.headers as Record<string, string>) },
+  };
 }
 
 /** A POST with an Idempotency-Key (none when `key` is undefined) and the caller's headers (asCustomer(id)), as customers' clients send bookings and orders. */

@@ -11,7 +11,8 @@ export const TOPICS_SCRIPT = resolve(import.meta.dir, "topics.sh");
  */
 export function renderTopicsScript(topics: readonly TopicSpec[] = TOPIC_CATALOGUE): string {
   const lines = topics.map(
-    (t) => `rpk topic create ${t.name} -p ${t.partitions} -c retention.ms=${t.retentionMs} -c cleanup.policy=${t.cleanupPolicy} --if-not-exists`,
+    (t) =>
+      `rpk topic create ${t.name} -p ${t.partitions} -c retention.ms=${t.retentionMs} -c cleanup.policy=${t.cleanupPolicy} --if-not-exists`,
   );
   return [
     "#!/bin/sh",

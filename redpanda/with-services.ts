@@ -1,7 +1,7 @@
-import type { Subprocess } from "bun";
 import { mkdtemp, rm } from "node:fs/promises";
 import { constants, tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Subprocess } from "bun";
 import { startKafka } from "./launcher/kafka.ts";
 import { startRedis } from "./launcher/redis.ts";
 

@@ -3,30 +3,30 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Hono } from "hono";
 import { Registry } from "prom-client";
-import { readBooking, type BookingDetails } from "../shared/booking/booking-query.ts";
+import { createApp } from "../gateway/app.ts";
+import { testSecurity } from "../gateway/auth/testing-auth.ts";
+import { DEFAULT_PUBLISH_TIMEOUT_MS } from "../gateway/events/publish-event.ts";
+import { openIdempotencyStore } from "../gateway/idempotency/libsql-idempotency-store.ts";
+import { type BookingDetails, readBooking } from "../shared/booking/booking-query.ts";
 import type { WaveSettings } from "../shared/booking/waves.ts";
 import type { Db } from "../shared/db/open-libsql.ts";
-import { parseEnvelope, type Envelope } from "../shared/events/envelope.ts";
+import { type Envelope, parseEnvelope } from "../shared/events/envelope.ts";
 import type { NotificationRequested } from "../shared/events/notification.ts";
 import { dlqTopicOf, TOPICS, type TopicSpec } from "../shared/events/topics.ts";
 import { createEmbeddedGeoIndex } from "../shared/geo/embedded/embedded-geo.ts";
 import type { GeoIndex } from "../shared/geo/geo-index.ts";
 import { createRedisGeoIndex } from "../shared/geo/redis/redis-geo.ts";
 import { deletePrefixes, redisUrlFromEnv, uniquePrefix } from "../shared/geo/redis/redis-test-env.ts";
-import { queryTrail } from "../shared/history/trail-query.ts";
 import { M_PER_DEG_LAT, openTempHistory } from "../shared/history/testing.ts";
+import { queryTrail } from "../shared/history/trail-query.ts";
 import { createEmbeddedLog } from "../shared/log/embedded/embedded-log.ts";
 import type { EventLog, Publisher, Subscription } from "../shared/log/event-log.ts";
 import { createKafkaLog } from "../shared/log/kafka/kafka-log.ts";
 import { brokersFromEnv, uniqueName } from "../shared/log/kafka/kafka-test-env.ts";
 import { silentLogger } from "../shared/logging/logger.ts";
-import { createApp } from "../gateway/app.ts";
-import { testSecurity } from "../gateway/auth/testing-auth.ts";
-import { openIdempotencyStore } from "../gateway/idempotency/libsql-idempotency-store.ts";
-import { startBookingLoop, type BookingLoop } from "../workers/booking/booking-loop.ts";
 import { BOOKING_GROUP, createBookingHandler } from "../workers/booking/booking-handler.ts";
-import { runWorker, type RunningWorker } from "../workers/runtime/run-worker.ts";
-import { DEFAULT_PUBLISH_TIMEOUT_MS } from "../gateway/events/publish-event.ts";
+import { type BookingLoop, startBookingLoop } from "../workers/booking/booking-loop.ts";
+import { type RunningWorker, runWorker } from "../workers/runtime/run-worker.ts";
 
 /*
  * The booking flow end to end for tests/bookings*.test.ts: the real gateway app (in
@@ -75,13 +75,22 @@ async function kafkaAndRedis(): Promise<Plumbing> {
   const log = await createKafkaLog({ brokers, clientId: uniqueName("bookings-e2e"), logger: () => {} });
   const prefix = uniquePrefix("bookings-e2e");
   const topics = { bookings: uniqueName("bookings"), notifications: uniqueName("notifications") };
-  return { log, geo: await createRedisGeoIndex({ url, prefix }), topics, group: uniqueName(BOOKING_GROUP), dispose: () => deletePrefixes(url, [prefix]) };
+  return {
+    log,
+    geo: await createRedisGeoIndex({ url, prefix }),
+    topics,
+    group: uniqueName(BOOKING_GROUP),
+    dispose: () => deletePrefixes(url, [prefix]),
+  };
 }
 
 /** Publishes to this env's topics: the catalogue's names in, unique names out. */
 function renamed(publisher: Publisher, topics: Plumbing["topics"]): Publisher {
   const map: Record<string, string> = { [TOPICS.bookings]: topics.bookings, [TOPICS.notifications]: topics.notifications };
-  return { publish: (records) => publisher.publish(records.map((r) => ({ ...r, topic: map[r.topic] ?? r.topic }))), close: () => publisher.close() };
+  return {
+    publish: (records) => publisher.publish(records.map((r) => ({ ...r, topic: map[r.topic] ?? r.topic }))),
+    close: () => publisher.close(),
+  };
 }
 
 export async function openBookingEnv(mode: Mode, waves: WaveSettings): Promise<BookingEnv> {
@@ -94,7 +103,14 @@ export async function openBookingEnv(mode: Mode, waves: WaveSettings): Promise<B
     throw err;
   }
   const spec = (name: string): TopicSpec[] =>
-    [name, dlqTopicOf(name)].map((n) => ({ name: n, partitions: 3, retentionMs: 3_600_000, cleanupPolicy: "delete", keyField: "bookingId", description: "bookings e2e" }));
+    [name, dlqTopicOf(name)].map((n) => ({
+      name: n,
+      partitions: 3,
+      retentionMs: 3_600_000,
+      cleanupPolicy: "delete",
+      keyField: "bookingId",
+      description: "bookings e2e",
+    }));
   await p.log.admin().ensureTopics([...spec(p.topics.bookings), ...spec(p.topics.notifications)]);
   const history = await openTempHistory("fleet-bookings-e2e-history-");
   const idempotency = await openIdempotencyStore({ url: `file:${join(dir, "gateway.db")}` });
@@ -138,7 +154,16 @@ export async function openBookingEnv(mode: Mode, waves: WaveSettings): Promise<B
     notifications: () => [...seen],
     async startWorker() {
       const deps = { db: history.db, geo: p.geo, publisher };
-      worker = await runWorker({ log: p.log, group: p.group, topics: [p.topics.bookings], handler: createBookingHandler({ waves }), deps, registry: new Registry(), logger, maxBatchSize: 100 });
+      worker = await runWorker({
+        log: p.log,
+        group: p.group,
+        topics: [p.topics.bookings],
+        handler: createBookingHandler({ waves }),
+        deps,
+        registry: new Registry(),
+        logger,
+        maxBatchSize: 100,
+      });
       loop = startBookingLoop({ db: history.db, publisher, logger, intervalMs: 50 });
     },
     async stopWorker() {
@@ -166,15 +191,18 @@ export async function openBookingEnv(mode: Mode, waves: WaveSettings): Promise<B
 export const north = (origin: { lat: number; lng: number }, m: number) => ({ lat: origin.lat + m / M_PER_DEG_LAT, lng: origin.lng });
 
 /** Available drivers of a type at these places, seen just now. */
-export async function seedDrivers(geo: GeoIndex, drivers: { id: string; at: { lat: number; lng: number } }[], vehicleType: "sedan" | "tipper" = "sedan"): Promise<void> {
+export async function seedDrivers(
+  geo: GeoIndex,
+  drivers: { id: string; at: { lat: number; lng: number } }[],
+  vehicleType: "sedan" | "tipper" = "sedan",
+): Promise<void> {
   const now = Date.now();
   await geo.setStatus(drivers.map((d) => ({ driverId: d.id, status: "available", vehicleType, changedAt: now - 60_000 })));
   await geo.upsertPositions(drivers.map((d) => ({ driverId: d.id, ...d.at, recordedAt: now })));
 }
 
-export { until } from "./support/until.ts";
-
 export { asCustomer, asDriver, asOperator } from "../gateway/auth/testing-auth.ts";
+export { until } from "./support/until.ts";
 
 /** A JSON POST; pass the caller's headers (asCustomer(id), asDriver(id)) and any others. */
 export function postJson(body: unknown, headers: Record<string, string> = {}): RequestInit {

@@ -1,8 +1,19 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { bookingIdForRequest } from "../shared/booking/ids.ts";
 import type { BookingDetails } from "../shared/booking/booking-query.ts";
+import { bookingIdForRequest } from "../shared/booking/ids.ts";
 import type { Fare } from "../shared/events/booking.ts";
-import { asCustomer, asDriver, asOperator, north, openBookingEnv, postJson, seedDrivers, until, type BookingEnv, type Mode } from "./bookings-env.ts";
+import {
+  asCustomer,
+  asDriver,
+  asOperator,
+  type BookingEnv,
+  type Mode,
+  north,
+  openBookingEnv,
+  postJson,
+  seedDrivers,
+  until,
+} from "./bookings-env.ts";
 
 // Bun 1.4.5 ignores bunfig's [test] timeout; these wait for real consumers.
 setDefaultTimeout(60_000);
@@ -13,13 +24,20 @@ const WAVES = { radiiM: [1_000, 3_000], batchSize: 10, offerTtlMs: 60_000 };
 function runBookingFlow(mode: Mode): void {
   describe(`bookings end to end: ${mode}`, () => {
     let env: BookingEnv;
-    beforeAll(async () => void (env = await openBookingEnv(mode, WAVES)));
+    beforeAll(async () => {
+      env = await openBookingEnv(mode, WAVES);
+    });
     afterAll(() => env?.close());
 
     const run = crypto.randomUUID().slice(0, 8);
     /** Each test books in its own town, so drivers of one test are never offered another's booking. */
     const town = (n: number) => ({ lat: 12.9716 + n * 0.5, lng: 77.5946 });
-    const request = (customerId: string, origin: { lat: number; lng: number }) => ({ customerId, pickup: origin, dropoff: north(origin, 4_000), vehicleType: "sedan" });
+    const request = (customerId: string, origin: { lat: number; lng: number }) => ({
+      customerId,
+      pickup: origin,
+      dropoff: north(origin, 4_000),
+      vehicleType: "sedan",
+    });
     const book = async (body: { customerId: string; [field: string]: unknown }, key: string) => {
       const res = await env.app.request("/v1/bookings", postJson(body, { ...asCustomer(body.customerId), "idempotency-key": key }));
       return { status: res.status, body: (await res.json()) as { bookingId: string; status: string; fareEstimate: Fare } };
@@ -35,12 +53,19 @@ function runBookingFlow(mode: Mode): void {
       return res.status === 404 ? null : ((await res.json()) as BookingDetails);
     };
     const timelineHas = (id: string) => (b: BookingDetails | null) => !!b?.timeline.some((t) => t.eventId === id);
-    const nearbyIds = async (at: { lat: number; lng: number }) => (await env.geo.nearby({ ...at, radiusM: 2_000, vehicleType: "sedan", limit: 10, now: Date.now(), staleAfterMs: 60_000 })).map((d) => d.driverId);
+    const nearbyIds = async (at: { lat: number; lng: number }) =>
+      (await env.geo.nearby({ ...at, radiusM: 2_000, vehicleType: "sedan", limit: 10, now: Date.now(), staleAfterMs: 60_000 })).map(
+        (d) => d.driverId,
+      );
 
     test("3 nearby drivers get offers; the first accept wins, the second is refused and told; start, complete, and the driver is free again", async () => {
       const home = town(1);
       const [d1, d2, d3] = [`d1-${run}`, `d2-${run}`, `d3-${run}`];
-      await seedDrivers(env.geo, [{ id: d1, at: north(home, 200) }, { id: d2, at: north(home, 400) }, { id: d3, at: north(home, 700) }]);
+      await seedDrivers(env.geo, [
+        { id: d1, at: north(home, 200) },
+        { id: d2, at: north(home, 400) },
+        { id: d3, at: north(home, 700) },
+      ]);
 
       const created = await book(request(`cust-a-${run}`, home), `key-a-${run}`);
       expect(created.status).toBe(202);
@@ -48,17 +73,37 @@ function runBookingFlow(mode: Mode): void {
       const { bookingId } = created.body;
       expect(bookingId).toBe(bookingIdForRequest(`cust-a-${run}`, `key-a-${run}`));
 
-      await until(() => get(bookingId), (b) => b?.status === "offered", "the booking to be offered");
-      const offers = await until(() => env.notifications().filter((n) => n.subjectId === bookingId && n.kind === "booking.offer"), (o) => o.length === 3, "three offers");
+      await until(
+        () => get(bookingId),
+        (b) => b?.status === "offered",
+        "the booking to be offered",
+      );
+      const offers = await until(
+        () => env.notifications().filter((n) => n.subjectId === bookingId && n.kind === "booking.offer"),
+        (o) => o.length === 3,
+        "three offers",
+      );
       expect(offers.map((n) => n.recipientId).sort()).toEqual([d1, d2, d3].sort());
 
       const win = await act(bookingId, "accept", asDriver(d2));
       const lose = await act(bookingId, "accept", asDriver(d1));
-      const b = await until(() => get(bookingId), (x) => !!x?.timeline.some((t) => t.type === "booking.accept-rejected"), "the losing accept to be answered");
+      const b = await until(
+        () => get(bookingId),
+        (x) => !!x?.timeline.some((t) => t.type === "booking.accept-rejected"),
+        "the losing accept to be answered",
+      );
       expect(b).toMatchObject({ status: "accepted", driverId: d2 });
       expect(b!.timeline.find((t) => t.eventId === win)).toMatchObject({ type: "booking.accepted", applied: true });
-      expect(b!.timeline.find((t) => t.eventId === lose)).toMatchObject({ type: "booking.accepted", applied: false, reason: "another driver accepted first" });
-      const told = await until(() => env.notifications().filter((n) => n.subjectId === bookingId && n.kind === "booking.accept-rejected"), (n) => n.length === 1, "the losing driver to be told");
+      expect(b!.timeline.find((t) => t.eventId === lose)).toMatchObject({
+        type: "booking.accepted",
+        applied: false,
+        reason: "another driver accepted first",
+      });
+      const told = await until(
+        () => env.notifications().filter((n) => n.subjectId === bookingId && n.kind === "booking.accept-rejected"),
+        (n) => n.length === 1,
+        "the losing driver to be told",
+      );
       expect(told[0]).toMatchObject({ recipientId: d1, recipientType: "driver", payload: { bookingId, reason: "taken" } });
       expect((await env.geo.get(d2))?.status).toBe("busy");
       expect(await nearbyIds(home)).toEqual([d1, d3]);
@@ -67,7 +112,15 @@ function runBookingFlow(mode: Mode): void {
       const done = await act(bookingId, "complete", asDriver(d2));
       const finished = await until(() => get(bookingId), timelineHas(done), "the completion");
       expect(finished?.status).toBe("completed");
-      expect(finished!.timeline.map((t) => t.type)).toEqual(["booking.requested", "booking.offered", "booking.accepted", "booking.accepted", "booking.accept-rejected", "booking.started", "booking.completed"]);
+      expect(finished!.timeline.map((t) => t.type)).toEqual([
+        "booking.requested",
+        "booking.offered",
+        "booking.accepted",
+        "booking.accepted",
+        "booking.accept-rejected",
+        "booking.started",
+        "booking.completed",
+      ]);
       expect(await nearbyIds(home)).toEqual([d1, d2, d3]);
     });
 
@@ -82,7 +135,11 @@ function runBookingFlow(mode: Mode): void {
       expect(conflict.status).toBe(422);
 
       // Nobody drives in this town: the booking expires at once, and its timeline shows one request.
-      const b = await until(() => get(first.body.bookingId), (x) => x?.status === "expired", "the booking to expire for lack of drivers");
+      const b = await until(
+        () => get(first.body.bookingId),
+        (x) => x?.status === "expired",
+        "the booking to expire for lack of drivers",
+      );
       await Bun.sleep(300); // room for the republished duplicate to arrive and be skipped
       expect((await get(first.body.bookingId))!.timeline.map((t) => t.type)).toEqual(["booking.requested", "booking.expired"]);
       expect(b?.fareEstimate).toEqual(first.body.fareEstimate);
@@ -94,19 +151,39 @@ function runBookingFlow(mode: Mode): void {
       const customer = `cust-c-${run}`;
       await seedDrivers(env.geo, [{ id: d, at: north(home, 300) }]);
       const { bookingId } = (await book(request(customer, home), `key-c-${run}`)).body;
-      await until(() => get(bookingId), (b) => b?.status === "offered", "the booking to be offered");
+      await until(
+        () => get(bookingId),
+        (b) => b?.status === "offered",
+        "the booking to be offered",
+      );
       // Only the assigned driver may complete, so the early completion comes after the accept.
       await act(bookingId, "accept", asDriver(d));
-      await until(() => get(bookingId), (b) => b?.status === "accepted", "the accept to be applied");
+      await until(
+        () => get(bookingId),
+        (b) => b?.status === "accepted",
+        "the accept to be applied",
+      );
 
       const early = await act(bookingId, "complete", asDriver(d));
       await act(bookingId, "cancel", asCustomer(customer), { reason: "plans changed" });
       const late = await act(bookingId, "accept", asDriver(d));
       const b = await until(() => get(bookingId), timelineHas(late), "the late accept to be judged");
       expect(b?.status).toBe("cancelled");
-      expect(b!.timeline.find((t) => t.eventId === early)).toMatchObject({ type: "booking.completed", applied: false, reason: "booking.completed is not allowed while the booking is accepted" });
-      expect(b!.timeline.find((t) => t.eventId === late)).toMatchObject({ type: "booking.accepted", applied: false, reason: "the booking is cancelled" });
-      const told = await until(() => env.notifications().filter((n) => n.subjectId === bookingId && n.kind === "booking.accept-rejected"), (n) => n.length === 1, "the driver to be told");
+      expect(b!.timeline.find((t) => t.eventId === early)).toMatchObject({
+        type: "booking.completed",
+        applied: false,
+        reason: "booking.completed is not allowed while the booking is accepted",
+      });
+      expect(b!.timeline.find((t) => t.eventId === late)).toMatchObject({
+        type: "booking.accepted",
+        applied: false,
+        reason: "the booking is cancelled",
+      });
+      const told = await until(
+        () => env.notifications().filter((n) => n.subjectId === bookingId && n.kind === "booking.accept-rejected"),
+        (n) => n.length === 1,
+        "the driver to be told",
+      );
       expect(told[0]!.payload).toEqual({ bookingId, reason: "closed" });
       expect((await env.geo.get(d))?.status).toBe("available");
     });

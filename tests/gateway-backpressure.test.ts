@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { asDriver, gatewayOverEmbeddedLog, json } from "../gateway/testing.ts";
 import { TOPIC_CATALOGUE, TOPICS } from "../shared/events/topics.ts";
 import type { EventLog } from "../shared/log/event-log.ts";
 import { createKafkaLog } from "../shared/log/kafka/kafka-log.ts";
 import { brokersFromEnv } from "../shared/log/kafka/kafka-test-env.ts";
-import { asDriver, gatewayOverEmbeddedLog, json } from "../gateway/testing.ts";
 
 setDefaultTimeout(60_000);
 
@@ -16,7 +16,13 @@ describe("a full producer buffer answers 503 with Retry-After and publishes noth
   let gw: Awaited<ReturnType<typeof gatewayOverEmbeddedLog>>;
   beforeAll(async () => {
     // Records wait 200 ms for a batch, so concurrent requests find the 4-record buffer full.
-    kafka = await createKafkaLog({ brokers: brokersFromEnv(), clientId: "backpressure-test", maxBufferedRecords: 4, lingerMs: 200, flushAtRecords: 1000 });
+    kafka = await createKafkaLog({
+      brokers: brokersFromEnv(),
+      clientId: "backpressure-test",
+      maxBufferedRecords: 4,
+      lingerMs: 200,
+      flushAtRecords: 1000,
+    });
     await kafka.admin().ensureTopics(TOPIC_CATALOGUE);
     gw = await gatewayOverEmbeddedLog({ publisher: kafka.publisher() });
   });
@@ -30,7 +36,11 @@ describe("a full producer buffer answers 503 with Retry-After and publishes noth
   test("40 concurrent fix posts: 4 accepted, 36 refused with 503 + Retry-After", async () => {
     const before = await endOffsets();
     const body = () => ({ fixes: [{ lat: 12.97, lng: 77.59, recordedAt: new Date().toISOString() }] });
-    const responses = await Promise.all(Array.from({ length: 40 }, (_, i) => gw.app.request(`/v1/drivers/bp-${i}/locations`, json(body(), { method: "POST", headers: asDriver(`bp-${i}`) }))));
+    const responses = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        gw.app.request(`/v1/drivers/bp-${i}/locations`, json(body(), { method: "POST", headers: asDriver(`bp-${i}`) })),
+      ),
+    );
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 202).length).toBe(4);
     expect(statuses.filter((s) => s === 503).length).toBe(36);

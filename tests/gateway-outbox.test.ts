@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { bookingIdForRequest, requestedEventId } from "../shared/booking/ids.ts";
-import { parseEnvelope } from "../shared/events/envelope.ts";
-import { createKafkaLog } from "../shared/log/kafka/kafka-log.ts";
-import { brokersFromEnv, uniqueName } from "../shared/log/kafka/kafka-test-env.ts";
-import type { EventLog, Publisher } from "../shared/log/event-log.ts";
-import { silentLogger } from "../shared/logging/logger.ts";
 import { outboxReadiness } from "../gateway/outbox/outbox-readiness.ts";
 import { startOutboxRelay } from "../gateway/outbox/relay.ts";
 import { asCustomer, gatewayOverEmbeddedLog, postWithKey } from "../gateway/testing.ts";
+import { bookingIdForRequest, requestedEventId } from "../shared/booking/ids.ts";
+import { parseEnvelope } from "../shared/events/envelope.ts";
+import type { EventLog, Publisher } from "../shared/log/event-log.ts";
+import { createKafkaLog } from "../shared/log/kafka/kafka-log.ts";
+import { brokersFromEnv, uniqueName } from "../shared/log/kafka/kafka-test-env.ts";
+import { silentLogger } from "../shared/logging/logger.ts";
 
 setDefaultTimeout(60_000);
 
@@ -24,12 +24,24 @@ describe("gateway outbox against real Kafka", () => {
   let dead: EventLog;
   let gw: Awaited<ReturnType<typeof gatewayOverEmbeddedLog>>;
   const body = { customerId, pickup: { lat: 12.9716, lng: 77.5946 }, dropoff: { lat: 12.9352, lng: 77.6245 }, vehicleType: "sedan" };
-  const toTestTopic = (p: Publisher): Publisher => ({ publish: (rs) => p.publish(rs.map((r) => ({ ...r, topic }))), close: () => p.close() });
+  const toTestTopic = (p: Publisher): Publisher => ({
+    publish: (rs) => p.publish(rs.map((r) => ({ ...r, topic }))),
+    close: () => p.close(),
+  });
 
   beforeAll(async () => {
     const brokers = brokersFromEnv();
     kafka = await createKafkaLog({ brokers, clientId: uniqueName("outbox-live") });
-    await kafka.admin().ensureTopics([{ name: topic, partitions: 1, retentionMs: 3_600_000, cleanupPolicy: "delete", keyField: "bookingId", description: "gateway outbox test" }]);
+    await kafka.admin().ensureTopics([
+      {
+        name: topic,
+        partitions: 1,
+        retentionMs: 3_600_000,
+        cleanupPolicy: "delete",
+        keyField: "bookingId",
+        description: "gateway outbox test",
+      },
+    ]);
     dead = await createKafkaLog({ brokers, clientId: uniqueName("outbox-dead") });
     await dead.publisher().close();
     gw = await gatewayOverEmbeddedLog({ publisher: toTestTopic(dead.publisher()) });
@@ -50,7 +62,14 @@ describe("gateway outbox against real Kafka", () => {
     expect(await gw.idempotency.outbox.depth()).toBe(keys.length);
     await expect(outboxReadiness(gw.idempotency.outbox, 5)()).rejects.toThrow("more than 5");
 
-    const relay = startOutboxRelay({ outbox: gw.idempotency.outbox, publisher: toTestTopic(kafka.publisher()), logger: silentLogger(), registry: gw.deps.registry, handOverAfterMs: 0, batchSize: 3 });
+    const relay = startOutboxRelay({
+      outbox: gw.idempotency.outbox,
+      publisher: toTestTopic(kafka.publisher()),
+      logger: silentLogger(),
+      registry: gw.deps.registry,
+      handOverAfterMs: 0,
+      batchSize: 3,
+    });
     const deadline = Date.now() + 30_000;
     while ((await gw.idempotency.outbox.depth()) > 0 && Date.now() < deadline) await Bun.sleep(50);
     await relay.stop();
@@ -58,7 +77,11 @@ describe("gateway outbox against real Kafka", () => {
     await outboxReadiness(gw.idempotency.outbox, 5)();
 
     const got: string[] = [];
-    const sub = await kafka.subscriber().subscribe({ group: uniqueName("outbox-probe"), topics: [topic], handler: async (b) => void got.push(...b.records.map((r) => parseEnvelope(r.value).id)) });
+    const sub = await kafka.subscriber().subscribe({
+      group: uniqueName("outbox-probe"),
+      topics: [topic],
+      handler: async (b) => void got.push(...b.records.map((r) => parseEnvelope(r.value).id)),
+    });
     const readBy = Date.now() + 30_000;
     while (got.length < keys.length && Date.now() < readBy) await Bun.sleep(50);
     await Bun.sleep(1000); // a duplicate would arrive in this window

@@ -17,7 +17,10 @@ const parseError = (schema: typeof NotifyConfigSchema | typeof WorkersConfigSche
 };
 
 describe("notify settings (workers and dev)", () => {
-  for (const [name, schema] of [["NotifyConfigSchema", NotifyConfigSchema], ["WorkersConfigSchema", WorkersConfigSchema]] as const) {
+  for (const [name, schema] of [
+    ["NotifyConfigSchema", NotifyConfigSchema],
+    ["WorkersConfigSchema", WorkersConfigSchema],
+  ] as const) {
     test(`${name}: nothing set → no webhook, 5 s timeout`, () => {
       expect(parseConfig(schema, {})).toMatchObject({ NOTIFY_TIMEOUT_MS: 5000 });
       expect(parseConfig(schema, {}).NOTIFY_WEBHOOK_URL).toBeUndefined();
@@ -29,19 +32,33 @@ describe("notify settings (workers and dev)", () => {
     });
 
     test(`${name}: URL, secret and timeout parsed; bad values each named`, () => {
-      expect(parseConfig(schema, { NOTIFY_WEBHOOK_URL: "https://hooks.example.com/fleet", NOTIFY_WEBHOOK_SECRET: "whsec_x", NOTIFY_TIMEOUT_MS: "2500" })).toMatchObject({
+      expect(
+        parseConfig(schema, {
+          NOTIFY_WEBHOOK_URL: "https://hooks.example.com/fleet",
+          NOTIFY_WEBHOOK_SECRET: "whsec_x",
+          NOTIFY_TIMEOUT_MS: "2500",
+        }),
+      ).toMatchObject({
         NOTIFY_WEBHOOK_URL: "https://hooks.example.com/fleet",
         NOTIFY_WEBHOOK_SECRET: "whsec_x",
         NOTIFY_TIMEOUT_MS: 2500,
       });
-      const msg = parseError(schema, { NOTIFY_WEBHOOK_URL: "ftp://hooks.example.com", NOTIFY_WEBHOOK_SECRET: "whsec_x", NOTIFY_TIMEOUT_MS: "5s" });
+      const msg = parseError(schema, {
+        NOTIFY_WEBHOOK_URL: "ftp://hooks.example.com",
+        NOTIFY_WEBHOOK_SECRET: "whsec_x",
+        NOTIFY_TIMEOUT_MS: "5s",
+      });
       expect(msg).toContain("NOTIFY_WEBHOOK_URL");
       expect(msg).toContain("NOTIFY_TIMEOUT_MS");
     });
   }
 
   test("the missing-secret error prints no other variable's value", () => {
-    const msg = parseError(WorkersConfigSchema, { NOTIFY_WEBHOOK_URL: "https://hooks.example.com/fleet", LIBSQL_URL: "libsql://db.example.com", LIBSQL_AUTH_TOKEN: "tok-do-not-print" });
+    const msg = parseError(WorkersConfigSchema, {
+      NOTIFY_WEBHOOK_URL: "https://hooks.example.com/fleet",
+      LIBSQL_URL: "libsql://db.example.com",
+      LIBSQL_AUTH_TOKEN: "tok-do-not-print",
+    });
     expect(msg).toContain("NOTIFY_WEBHOOK_SECRET: must be set when NOTIFY_WEBHOOK_URL is set (got undefined)");
     expect(msg).not.toContain("tok-do-not-print");
   });
@@ -67,7 +84,10 @@ describe("openNotifier", () => {
       return 204;
     });
     try {
-      const notifier = openNotifier({ NOTIFY_WEBHOOK_URL: receiver.url, NOTIFY_WEBHOOK_SECRET: "whsec_x", NOTIFY_TIMEOUT_MS: 150 }, silentLogger());
+      const notifier = openNotifier(
+        { NOTIFY_WEBHOOK_URL: receiver.url, NOTIFY_WEBHOOK_SECRET: "whsec_x", NOTIFY_TIMEOUT_MS: 150 },
+        silentLogger(),
+      );
       await expect(notifier.send(testNotification())).rejects.toThrow("webhook did not answer within 150 ms");
       expect(receiver.requests.length).toBe(1);
     } finally {

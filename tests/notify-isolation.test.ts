@@ -50,7 +50,16 @@ function runIsolationCase(kind: TestLogKind): void {
       const notifyTopic = env.topic(spec.topics[0]!);
       const notifyGroup = env.group(spec.group);
       const notifier = createWebhookNotifier({ url: receiver.url, secret: "whsec_isolation", timeoutMs: notifyTimeoutMs });
-      const notify = await runWorker({ log: env.log, group: notifyGroup, topics: [notifyTopic], handler: createNotifyHandler(), deps: { notifier, logger: silentLogger() }, registry: createRegistry(), logger: silentLogger(), maxBatchSize: spec.maxBatchSize });
+      const notify = await runWorker({
+        log: env.log,
+        group: notifyGroup,
+        topics: [notifyTopic],
+        handler: createNotifyHandler(),
+        deps: { notifier, logger: silentLogger() },
+        registry: createRegistry(),
+        logger: silentLogger(),
+        maxBatchSize: spec.maxBatchSize,
+      });
       cleanups.push(() => notify.stop());
 
       // Stands in for the booking worker: handles each record and notes how long after publishing.
@@ -59,10 +68,23 @@ function runIsolationCase(kind: TestLogKind): void {
       const counting: Handler<object> = async (events) => {
         for (const e of events) latencies.push(Date.now() - (e.data as { sentAt: number }).sentAt);
       };
-      const bookings = await runWorker({ log: env.log, group: env.group("fleet-booking-like"), topics: [bookingsTopic], handler: counting, deps: {}, registry: createRegistry(), logger: silentLogger() });
+      const bookings = await runWorker({
+        log: env.log,
+        group: env.group("fleet-booking-like"),
+        topics: [bookingsTopic],
+        handler: counting,
+        deps: {},
+        registry: createRegistry(),
+        logger: silentLogger(),
+      });
       cleanups.push(() => bookings.stop());
       const publishBooking = (i: number) => {
-        const e = createEnvelope({ type: "booking.requested", key: `bkg-${i}`, data: { bookingId: `bkg-${i}`, sentAt: Date.now() }, source: "gateway" });
+        const e = createEnvelope({
+          type: "booking.requested",
+          key: `bkg-${i}`,
+          data: { bookingId: `bkg-${i}`, sentAt: Date.now() },
+          source: "gateway",
+        });
         return env.log.publisher().publish([{ topic: bookingsTopic, key: e.key, value: JSON.stringify(e), headers: envelopeHeaders(e) }]);
       };
 
@@ -70,8 +92,13 @@ function runIsolationCase(kind: TestLogKind): void {
       await publishBooking(0);
       await until(() => latencies.length === 1, "the bookings group to start");
 
-      await env.log.publisher().publish(Array.from({ length: 24 }, (_, i) => notificationRecord(notificationData(`drv-${i}`), notifyTopic)));
-      await until(() => new Set(receiver.requests.map((r) => r.notification.recipientId)).size >= 6, "notify requests hanging on several partitions");
+      await env.log
+        .publisher()
+        .publish(Array.from({ length: 24 }, (_, i) => notificationRecord(notificationData(`drv-${i}`), notifyTopic)));
+      await until(
+        () => new Set(receiver.requests.map((r) => r.notification.recipientId)).size >= 6,
+        "notify requests hanging on several partitions",
+      );
       const stuckSince = Date.now();
 
       // ~2 s of bookings: several webhook timeouts and retries of the notify group.
@@ -84,7 +111,9 @@ function runIsolationCase(kind: TestLogKind): void {
       const during = latencies.slice(1).sort((a, b) => a - b);
       const stuckFor = Date.now() - stuckSince;
       const notifyLag = (await env.log.admin().lag(notifyGroup, [notifyTopic])).reduce((s, p) => s + p.lag, 0);
-      console.log(`[${kind.name}] notify stuck for ${stuckFor} ms (lag ${notifyLag}; ${receiver.requests.length} requests, each timed out after ${notifyTimeoutMs} ms); bookings meanwhile: p50 ${during[Math.floor(n / 2)]} ms, max ${during.at(-1)} ms`);
+      console.log(
+        `[${kind.name}] notify stuck for ${stuckFor} ms (lag ${notifyLag}; ${receiver.requests.length} requests, each timed out after ${notifyTimeoutMs} ms); bookings meanwhile: p50 ${during[Math.floor(n / 2)]} ms, max ${during.at(-1)} ms`,
+      );
 
       // The notify group really was stuck the whole time…
       expect(receiver.delivered().size).toBe(0);

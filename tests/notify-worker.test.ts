@@ -7,7 +7,7 @@ import { partitionFor } from "../shared/log/partition.ts";
 import { silentLogger } from "../shared/logging/logger.ts";
 import { createRegistry, metricValue } from "../shared/metrics/registry.ts";
 import { verifyWebhookSignature } from "../shared/notify/webhook/signature.ts";
-import { startTestReceiver, type Answer, type TestReceiver } from "../shared/notify/webhook/test-receiver.ts";
+import { type Answer, startTestReceiver, type TestReceiver } from "../shared/notify/webhook/test-receiver.ts";
 import { createWebhookNotifier } from "../shared/notify/webhook/webhook-notifier.ts";
 import { selectWorkers } from "../workers/catalogue.ts";
 import { createNotifyHandler } from "../workers/notify/notify-handler.ts";
@@ -56,14 +56,29 @@ function runNotifyWorkerCases(kind: TestLogKind): void {
       const group = env.group(spec.group);
       const registry = createRegistry();
       const notifier = createWebhookNotifier({ url: receiver.url, secret: SECRET, timeoutMs: 2_000 });
-      const worker = await runWorker({ log: env.log, group, topics: [topic], handler: createNotifyHandler(), deps: { notifier, logger: silentLogger() }, registry, logger: silentLogger(), maxBatchSize: spec.maxBatchSize, retry });
+      const worker = await runWorker({
+        log: env.log,
+        group,
+        topics: [topic],
+        handler: createNotifyHandler(),
+        deps: { notifier, logger: silentLogger() },
+        registry,
+        logger: silentLogger(),
+        maxBatchSize: spec.maxBatchSize,
+        retry,
+      });
       cleanups.push(() => worker.stop());
       const dlq: DeliveredRecord[] = [];
-      const dlqReader = await env.log.subscriber().subscribe({ group: env.group("dlq-reader"), topics: [dlqTopicOf(topic)], handler: async (b) => void dlq.push(...b.records) });
+      const dlqReader = await env.log
+        .subscriber()
+        .subscribe({ group: env.group("dlq-reader"), topics: [dlqTopicOf(topic)], handler: async (b) => void dlq.push(...b.records) });
       cleanups.push(() => dlqReader.stop());
       const publish = (recipients: string[]) => {
         const records = recipients.map((r) => notificationRecord(notificationData(r), topic));
-        return env.log.publisher().publish(records).then(() => records);
+        return env.log
+          .publisher()
+          .publish(records)
+          .then(() => records);
       };
       const lag = async () => (await env.log.admin().lag(group, [topic])).reduce((n, p) => n + p.lag, 0);
       return { env, receiver, topic, group, registry, dlq, publish, lag };
@@ -98,10 +113,13 @@ function runNotifyWorkerCases(kind: TestLogKind): void {
 
     test("receiver answering 500 for a second, then recovering: everything is retried and delivered once, nothing dead-lettered", async () => {
       let downUntil = 0;
-      const w = await start(() => {
-        downUntil ||= Date.now() + 1_000;
-        return Date.now() < downUntil ? 500 : 204;
-      }, { maxAttempts: 8, backoff: { baseMs: 100, capMs: 1_000 } });
+      const w = await start(
+        () => {
+          downUntil ||= Date.now() + 1_000;
+          return Date.now() < downUntil ? 500 : 204;
+        },
+        { maxAttempts: 8, backoff: { baseMs: 100, capMs: 1_000 } },
+      );
       const sent = await w.publish(Array.from({ length: 30 }, (_, i) => `drv-${i % 6}`));
       await until(() => w.receiver.delivered().size === 30, "30 deliveries after the outage");
       await until(async () => (await w.lag()) === 0, "the group to commit everything");
@@ -118,7 +136,10 @@ function runNotifyWorkerCases(kind: TestLogKind): void {
       const maxAttempts = 4;
       const [dead, samePartition] = recipientsOn(0, 2, "drv-p0");
       const others = [1, 2, 3, 4, 5].flatMap((p) => recipientsOn(p, 2, `drv-p${p}`));
-      const w = await start((req) => (req.notification.recipientId === dead ? new Response("receiver crashed", { status: 500 }) : 204), { maxAttempts, backoff: { baseMs: 600, capMs: 600 } });
+      const w = await start((req) => (req.notification.recipientId === dead ? new Response("receiver crashed", { status: 500 }) : 204), {
+        maxAttempts,
+        backoff: { baseMs: 600, capMs: 600 },
+      });
 
       const [deadRecord] = await w.publish([dead!]);
       const afterDead = await w.publish([samePartition!, ...others]);
@@ -131,7 +152,9 @@ function runNotifyWorkerCases(kind: TestLogKind): void {
       await until(() => w.dlq.length === 1, "the dead letter");
       const retriedFor = Date.now() - firstFailure;
       await until(() => w.receiver.delivered().has(idOf(afterDead[0]!)), "the same partition's next notification");
-      console.log(`[${kind.name}] dead recipient retried for ${retriedFor} ms (${maxAttempts} sends); other partitions' late notifications delivered within ${lateDeliveredIn} ms`);
+      console.log(
+        `[${kind.name}] dead recipient retried for ${retriedFor} ms (${maxAttempts} sends); other partitions' late notifications delivered within ${lateDeliveredIn} ms`,
+      );
 
       // Other partitions did not wait for the dead one's retries (3 backoffs of 300-600 ms).
       expect(lateDeliveredIn).toBeLessThan(retriedFor / 2);

@@ -3,31 +3,31 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Hono } from "hono";
 import { Registry } from "prom-client";
+import { createApp } from "../gateway/app.ts";
+import { testSecurity } from "../gateway/auth/testing-auth.ts";
+import { DEFAULT_PUBLISH_TIMEOUT_MS } from "../gateway/events/publish-event.ts";
+import { openIdempotencyStore } from "../gateway/idempotency/libsql-idempotency-store.ts";
 import { readBooking } from "../shared/booking/booking-query.ts";
 import type { WaveSettings } from "../shared/booking/waves.ts";
 import type { Db } from "../shared/db/open-libsql.ts";
-import { parseEnvelope, type Envelope } from "../shared/events/envelope.ts";
+import { type Envelope, parseEnvelope } from "../shared/events/envelope.ts";
 import { dlqTopicOf, TOPICS, type TopicSpec } from "../shared/events/topics.ts";
 import { createEmbeddedGeoIndex } from "../shared/geo/embedded/embedded-geo.ts";
 import type { GeoIndex } from "../shared/geo/geo-index.ts";
 import { createRedisGeoIndex } from "../shared/geo/redis/redis-geo.ts";
 import { deletePrefixes, redisUrlFromEnv, uniquePrefix } from "../shared/geo/redis/redis-test-env.ts";
-import { queryTrail } from "../shared/history/trail-query.ts";
 import { openTempHistory } from "../shared/history/testing.ts";
+import { queryTrail } from "../shared/history/trail-query.ts";
 import { createEmbeddedLog } from "../shared/log/embedded/embedded-log.ts";
 import type { EventLog, Publisher, Subscription } from "../shared/log/event-log.ts";
 import { createKafkaLog } from "../shared/log/kafka/kafka-log.ts";
 import { brokersFromEnv, uniqueName } from "../shared/log/kafka/kafka-test-env.ts";
 import { silentLogger } from "../shared/logging/logger.ts";
 import { readOrder } from "../shared/order/order-query.ts";
-import { createApp } from "../gateway/app.ts";
-import { testSecurity } from "../gateway/auth/testing-auth.ts";
-import { openIdempotencyStore } from "../gateway/idempotency/libsql-idempotency-store.ts";
-import { startBookingLoop, type BookingLoop } from "../workers/booking/booking-loop.ts";
 import { BOOKING_GROUP, createBookingHandler } from "../workers/booking/booking-handler.ts";
+import { type BookingLoop, startBookingLoop } from "../workers/booking/booking-loop.ts";
 import { createOrderHandler, ORDER_GROUP } from "../workers/order/order-handler.ts";
-import { runWorker, type RunningWorker } from "../workers/runtime/run-worker.ts";
-import { DEFAULT_PUBLISH_TIMEOUT_MS } from "../gateway/events/publish-event.ts";
+import { type RunningWorker, runWorker } from "../workers/runtime/run-worker.ts";
 
 /*
  * The order flow end to end for tests/orders*.test.ts: the real gateway app (in
@@ -60,8 +60,15 @@ export interface OrderEnv {
 
 /** Publishes to this env's topics: the catalogue's names in, unique names out. */
 function renamed(publisher: Publisher, topics: Topics): Publisher {
-  const map: Record<string, string> = { [TOPICS.bookings]: topics.bookings, [TOPICS.orders]: topics.orders, [TOPICS.notifications]: topics.notifications };
-  return { publish: (records) => publisher.publish(records.map((r) => ({ ...r, topic: map[r.topic] ?? r.topic }))), close: () => publisher.close() };
+  const map: Record<string, string> = {
+    [TOPICS.bookings]: topics.bookings,
+    [TOPICS.orders]: topics.orders,
+    [TOPICS.notifications]: topics.notifications,
+  };
+  return {
+    publish: (records) => publisher.publish(records.map((r) => ({ ...r, topic: map[r.topic] ?? r.topic }))),
+    close: () => publisher.close(),
+  };
 }
 
 export async function openOrderEnv(mode: Mode, waves: WaveSettings): Promise<OrderEnv> {
@@ -73,9 +80,21 @@ export async function openOrderEnv(mode: Mode, waves: WaveSettings): Promise<Ord
     ? await createKafkaLog({ brokers: brokersFromEnv(), clientId: uniqueName("orders-e2e"), logger: () => {} })
     : await createEmbeddedLog({ url: `file:${join(dir, "log.db")}`, logger: { warn: () => {}, error: console.error } });
   const geo = kafka ? await createRedisGeoIndex({ url: redisUrl, prefix }) : createEmbeddedGeoIndex();
-  const topics: Topics = kafka ? { bookings: uniqueName("bookings"), orders: uniqueName("orders"), notifications: uniqueName("notifications") } : { bookings: TOPICS.bookings, orders: TOPICS.orders, notifications: TOPICS.notifications };
-  const groups = kafka ? { order: uniqueName(ORDER_GROUP), booking: uniqueName(BOOKING_GROUP) } : { order: ORDER_GROUP, booking: BOOKING_GROUP };
-  const spec = (name: string): TopicSpec[] => [name, dlqTopicOf(name)].map((n) => ({ name: n, partitions: 3, retentionMs: 3_600_000, cleanupPolicy: "delete", keyField: "id", description: "orders e2e" }));
+  const topics: Topics = kafka
+    ? { bookings: uniqueName("bookings"), orders: uniqueName("orders"), notifications: uniqueName("notifications") }
+    : { bookings: TOPICS.bookings, orders: TOPICS.orders, notifications: TOPICS.notifications };
+  const groups = kafka
+    ? { order: uniqueName(ORDER_GROUP), booking: uniqueName(BOOKING_GROUP) }
+    : { order: ORDER_GROUP, booking: BOOKING_GROUP };
+  const spec = (name: string): TopicSpec[] =>
+    [name, dlqTopicOf(name)].map((n) => ({
+      name: n,
+      partitions: 3,
+      retentionMs: 3_600_000,
+      cleanupPolicy: "delete",
+      keyField: "id",
+      description: "orders e2e",
+    }));
   await log.admin().ensureTopics(Object.values(topics).flatMap(spec));
 
   const history = await openTempHistory("fleet-orders-e2e-history-");
@@ -97,7 +116,11 @@ export async function openOrderEnv(mode: Mode, waves: WaveSettings): Promise<Ord
   });
 
   const seen: Envelope[] = [];
-  const probe: Subscription = await log.subscriber().subscribe({ group: uniqueName("orders-e2e-probe"), topics: [topics.orders], handler: async (b) => void seen.push(...b.records.map((r) => parseEnvelope(r.value))) });
+  const probe: Subscription = await log.subscriber().subscribe({
+    group: uniqueName("orders-e2e-probe"),
+    topics: [topics.orders],
+    handler: async (b) => void seen.push(...b.records.map((r) => parseEnvelope(r.value))),
+  });
 
   let workers: RunningWorker[] = [];
   let loop: BookingLoop | undefined;
@@ -117,7 +140,13 @@ export async function openOrderEnv(mode: Mode, waves: WaveSettings): Promise<Ord
       const common = { log, deps, registry: new Registry(), logger };
       workers = [
         await runWorker({ ...common, group: groups.order, topics: [topics.orders], handler: createOrderHandler(), maxBatchSize: 20 }),
-        await runWorker({ ...common, group: groups.booking, topics: [topics.bookings], handler: createBookingHandler({ waves }), maxBatchSize: 100 }),
+        await runWorker({
+          ...common,
+          group: groups.booking,
+          topics: [topics.bookings],
+          handler: createBookingHandler({ waves }),
+          maxBatchSize: 100,
+        }),
       ];
       loop = startBookingLoop({ db: history.db, publisher, logger, intervalMs: 50 });
     },

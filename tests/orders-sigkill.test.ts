@@ -26,7 +26,15 @@ test("a 50-truck order yields exactly 50 bookings when the order worker is SIGKI
   const group = uniqueName("fleet-order-sigkill");
   const url = `file:${join(dir, "history.db")}`;
   const log = await createKafkaLog({ brokers, clientId: uniqueName("orders-sigkill"), logger: () => {} });
-  const spec = (name: string): TopicSpec[] => [name, dlqTopicOf(name)].map((n) => ({ name: n, partitions: 3, retentionMs: 3_600_000, cleanupPolicy: "delete", keyField: "id", description: "orders sigkill" }));
+  const spec = (name: string): TopicSpec[] =>
+    [name, dlqTopicOf(name)].map((n) => ({
+      name: n,
+      partitions: 3,
+      retentionMs: 3_600_000,
+      cleanupPolicy: "delete",
+      keyField: "id",
+      description: "orders sigkill",
+    }));
   await log.admin().ensureTopics([...spec(topics.orders), ...spec(topics.bookings)]);
 
   const orderId = crypto.randomUUID();
@@ -52,20 +60,42 @@ test("a 50-truck order yields exactly 50 bookings when the order worker is SIGKI
     handler: async (b) => void seen.push(...b.records.map((r) => ({ bookingId: r.key, id: parseEnvelope(r.value).id }))),
   });
   const spawn = (delayMs: number) =>
-    Bun.spawn([process.execPath, WORKER], { env: { ...process.env, KAFKA_BROKERS: brokers.join(","), ORDERS_TOPIC: topics.orders, BOOKINGS_TOPIC: topics.bookings, GROUP: group, LIBSQL_URL: url, PUBLISH_DELAY_MS: String(delayMs) }, stdout: "inherit", stderr: "inherit" });
+    Bun.spawn([process.execPath, WORKER], {
+      env: {
+        ...process.env,
+        KAFKA_BROKERS: brokers.join(","),
+        ORDERS_TOPIC: topics.orders,
+        BOOKINGS_TOPIC: topics.bookings,
+        GROUP: group,
+        LIBSQL_URL: url,
+        PUBLISH_DELAY_MS: String(delayMs),
+      },
+      stdout: "inherit",
+      stderr: "inherit",
+    });
   const lagOf = async () => (await log.admin().lag(group, [topics.orders])).reduce((n, p) => n + p.lag, 0);
   const distinct = () => new Set(seen.map((s) => s.bookingId));
   const reader = await openLibsql({ url: `${url}` });
   try {
     const first = spawn(100);
-    await until(() => seen.length, (n) => n >= 10, "the first worker to publish some bookings", 60_000);
+    await until(
+      () => seen.length,
+      (n) => n >= 10,
+      "the first worker to publish some bookings",
+      60_000,
+    );
     first.kill("SIGKILL");
     expect(await first.exited).not.toBe(0);
     const atKill = distinct().size;
     expect(atKill).toBeLessThan(50);
 
     const second = spawn(0);
-    await until(async () => [distinct().size, await lagOf()], ([n, lag]) => n === 50 && lag === 0, "the restarted worker to finish the order", 90_000);
+    await until(
+      async () => [distinct().size, await lagOf()],
+      ([n, lag]) => n === 50 && lag === 0,
+      "the restarted worker to finish the order",
+      90_000,
+    );
     second.kill("SIGTERM");
     expect(await second.exited).toBe(0);
     await Bun.sleep(500);
@@ -74,10 +104,15 @@ test("a 50-truck order yields exactly 50 bookings when the order worker is SIGKI
     expect(distinct()).toEqual(new Set(expected));
     // Republished records are the same events: one event id per booking, the one the booking worker dedupes on.
     expect(seen.every((s) => s.id === requestedEventId(s.bookingId))).toBe(true);
-    const trucks = await reader.client.execute({ sql: "SELECT count(*) AS n, count(DISTINCT booking_id) AS d FROM order_trucks WHERE order_id = ?", args: [orderId] });
+    const trucks = await reader.client.execute({
+      sql: "SELECT count(*) AS n, count(DISTINCT booking_id) AS d FROM order_trucks WHERE order_id = ?",
+      args: [orderId],
+    });
     expect([Number(trucks.rows[0]!.n), Number(trucks.rows[0]!.d)]).toEqual([50, 50]);
     const records = seen.length;
-    console.log(`orders sigkill: ${atKill} of 50 bookings published when SIGKILLed; ${records} booking.requested records in all, ${distinct().size} distinct bookings`);
+    console.log(
+      `orders sigkill: ${atKill} of 50 bookings published when SIGKILLed; ${records} booking.requested records in all, ${distinct().size} distinct bookings`,
+    );
 
     // Replay: the group rewound to the start of the orders topic publishes no booking.
     await log.admin().resetOffsets(group, topics.orders, { to: "earliest" });

@@ -31,7 +31,12 @@ const env = v.parse(Env, process.env);
 const logger = createLogger({ level: "warn", base: { process: "order-worker", pid: process.pid } });
 const db = await openLibsql({ url: env.LIBSQL_URL });
 await migrateDb(db);
-const log = await createKafkaLog({ brokers: env.KAFKA_BROKERS.split(","), clientId: "order-worker-test", sessionTimeoutMs: 6000, logger: (level, msg, extra) => logger[level](msg, extra) });
+const log = await createKafkaLog({
+  brokers: env.KAFKA_BROKERS.split(","),
+  clientId: "order-worker-test",
+  sessionTimeoutMs: 6000,
+  logger: (level, msg, extra) => logger[level](msg, extra),
+});
 
 const kafka = log.publisher();
 const publisher: Publisher = {
@@ -46,7 +51,16 @@ const publisher: Publisher = {
   close: () => kafka.close(),
 };
 
-const worker = await runWorker({ log, group: env.GROUP, topics: [env.ORDERS_TOPIC], handler: createOrderHandler(), deps: { db, publisher }, registry: createRegistry(), logger, maxBatchSize: 20 });
+const worker = await runWorker({
+  log,
+  group: env.GROUP,
+  topics: [env.ORDERS_TOPIC],
+  handler: createOrderHandler(),
+  deps: { db, publisher },
+  registry: createRegistry(),
+  logger,
+  maxBatchSize: 20,
+});
 const loop = startBookingLoop({ db, publisher, logger, intervalMs: 100 });
 await runProcess([worker], {
   logger,

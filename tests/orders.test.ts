@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import type { VehicleType } from "../shared/events/driver.ts";
 import type { OrderDetails } from "../shared/order/order-query.ts";
 import { asCustomer, asDriver, north, postJson, until } from "./bookings-env.ts";
-import { openOrderEnv, type Mode, type OrderEnv } from "./orders-env.ts";
+import { type Mode, type OrderEnv, openOrderEnv } from "./orders-env.ts";
 
 // Bun 1.4.5 ignores bunfig's [test] timeout; these wait for real consumers.
 setDefaultTimeout(60_000);
@@ -18,7 +18,9 @@ const LINES: { vehicleType: VehicleType; quantity: number }[] = [
 function runOrderFlow(mode: Mode): void {
   describe(`orders end to end: ${mode}`, () => {
     let env: OrderEnv;
-    beforeAll(async () => void (env = await openOrderEnv(mode, WAVES)));
+    beforeAll(async () => {
+      env = await openOrderEnv(mode, WAVES);
+    });
     afterAll(() => env?.close());
 
     const run = crypto.randomUUID().slice(0, 8);
@@ -29,9 +31,13 @@ function runOrderFlow(mode: Mode): void {
       const res = await env.app.request(`/v1/orders/${orderId}`, { headers: asCustomer(`cust-${run}`) });
       return res.status === 404 ? null : ((await res.json()) as OrderDetails);
     };
-    const accept = async (bookingId: string, driver: string) => expect((await env.app.request(`/v1/bookings/${bookingId}/accept`, postJson({}, asDriver(driver)))).status).toBe(202);
+    const accept = async (bookingId: string, driver: string) =>
+      expect((await env.app.request(`/v1/bookings/${bookingId}/accept`, postJson({}, asDriver(driver)))).status).toBe(202);
     const offersByBooking = async (orderId: string) => {
-      const rs = await env.history.client.execute({ sql: "SELECT o.booking_id, o.driver_id, b.vehicle_type FROM booking_offers o JOIN bookings b USING (booking_id) WHERE b.order_id = ?", args: [orderId] });
+      const rs = await env.history.client.execute({
+        sql: "SELECT o.booking_id, o.driver_id, b.vehicle_type FROM booking_offers o JOIN bookings b USING (booking_id) WHERE b.order_id = ?",
+        args: [orderId],
+      });
       const m = new Map<string, { type: string; drivers: string[] }>();
       for (const r of rs.rows) {
         const e = m.get(String(r.booking_id)) ?? { type: String(r.vehicle_type), drivers: [] };
@@ -49,15 +55,29 @@ function runOrderFlow(mode: Mode): void {
         await env.geo.upsertPositions(drivers.map((d) => ({ driverId: d.id, ...d.at, recordedAt: now })));
       }
 
-      const res = await env.app.request("/v1/orders", postJson({ customerId: `cust-${run}`, pickup: home, dropoff: north(home, 20_000), trucks: LINES }, { ...asCustomer(`cust-${run}`), "idempotency-key": `order-${run}` }));
+      const res = await env.app.request(
+        "/v1/orders",
+        postJson(
+          { customerId: `cust-${run}`, pickup: home, dropoff: north(home, 20_000), trucks: LINES },
+          { ...asCustomer(`cust-${run}`), "idempotency-key": `order-${run}` },
+        ),
+      );
       expect(res.status).toBe(202);
       const { orderId, bookingIds } = (await res.json()) as { orderId: string; bookingIds: string[] };
       expect(new Set(bookingIds).size).toBe(50);
 
-      const offered = await until(() => get(orderId), (o) => o?.trucks.every((t) => t.status === "searching") === true && o.trucks.length === 50, "the order to be expanded");
+      const offered = await until(
+        () => get(orderId),
+        (o) => o?.trucks.every((t) => t.status === "searching") === true && o.trucks.length === 50,
+        "the order to be expanded",
+      );
       expect(offered!.status).toBe("searching");
       expect(offered!.trucks.map((t) => t.bookingId)).toEqual(bookingIds);
-      const offers = await until(() => offersByBooking(orderId), (m) => m.size === 50, "all 50 bookings to be offered");
+      const offers = await until(
+        () => offersByBooking(orderId),
+        (m) => m.size === 50,
+        "all 50 bookings to be offered",
+      );
       for (const [i, id] of bookingIds.entries()) {
         const type = offered!.trucks[i]!.vehicleType;
         const o = offers.get(id)!;
@@ -68,18 +88,51 @@ function runOrderFlow(mode: Mode): void {
       // Tippers first: the order is partially assigned.
       const nth = (i: number) => i - offered!.trucks.findIndex((t) => t.vehicleType === offered!.trucks[i]!.vehicleType);
       for (let i = 0; i < 10; i++) await accept(bookingIds[i]!, driverId("tipper", nth(i)));
-      const partial = await until(() => get(orderId), (o) => o?.counts.assigned === 10, "10 trucks to be assigned");
-      expect(partial).toMatchObject({ status: "partially-assigned", counts: { total: 50, searching: 40, assigned: 10, cancelled: 0, expired: 0 } });
-      expect(partial!.trucks[3]).toEqual({ bookingId: bookingIds[3]!, vehicleType: "tipper", status: "assigned", driverId: driverId("tipper", 3) });
+      const partial = await until(
+        () => get(orderId),
+        (o) => o?.counts.assigned === 10,
+        "10 trucks to be assigned",
+      );
+      expect(partial).toMatchObject({
+        status: "partially-assigned",
+        counts: { total: 50, searching: 40, assigned: 10, cancelled: 0, expired: 0 },
+      });
+      expect(partial!.trucks[3]).toEqual({
+        bookingId: bookingIds[3]!,
+        vehicleType: "tipper",
+        status: "assigned",
+        driverId: driverId("tipper", 3),
+      });
 
       for (let i = 10; i < 50; i++) await accept(bookingIds[i]!, driverId(offered!.trucks[i]!.vehicleType, nth(i)));
-      const done = await until(() => get(orderId), (o) => o?.status === "fulfilled", "the order to be fulfilled");
+      const done = await until(
+        () => get(orderId),
+        (o) => o?.status === "fulfilled",
+        "the order to be fulfilled",
+      );
       expect(done!.counts).toEqual({ total: 50, searching: 0, assigned: 50, cancelled: 0, expired: 0 });
       // Two drains of the shared outbox may publish a record twice, under one id: distinct ids count.
-      const distinct = () => [...new Map(env.orderEvents().filter((e) => e.key === orderId).map((e) => [e.id, e])).values()];
+      const distinct = () => [
+        ...new Map(
+          env
+            .orderEvents()
+            .filter((e) => e.key === orderId)
+            .map((e) => [e.id, e]),
+        ).values(),
+      ];
       const countOf = (type: string) => distinct().filter((e) => e.type === type).length;
-      await until(() => [countOf("order.truck-assigned"), countOf("order.fulfilled")], ([a, f]) => a === 50 && f === 1, "50 order.truck-assigned and one order.fulfilled");
-      expect(new Set(distinct().filter((e) => e.type === "order.truck-assigned").map((e) => (e.data as { bookingId: string }).bookingId))).toEqual(new Set(bookingIds));
+      await until(
+        () => [countOf("order.truck-assigned"), countOf("order.fulfilled")],
+        ([a, f]) => a === 50 && f === 1,
+        "50 order.truck-assigned and one order.fulfilled",
+      );
+      expect(
+        new Set(
+          distinct()
+            .filter((e) => e.type === "order.truck-assigned")
+            .map((e) => (e.data as { bookingId: string }).bookingId),
+        ),
+      ).toEqual(new Set(bookingIds));
       expect(distinct().find((e) => e.type === "order.fulfilled")!.data).toEqual({ orderId, assigned: 50, expired: 0, cancelled: 0 });
 
       // Replay: rewind the order worker's group to the start of the orders topic.
@@ -89,7 +142,11 @@ function runOrderFlow(mode: Mode): void {
       await env.log.admin().resetOffsets(env.groups.order, env.topics.orders, { to: "earliest" });
       await env.startWorkers();
       const ordersEnd = await env.recordsIn(env.topics.orders);
-      await until(async () => (await env.log.admin().lag(env.groups.order, [env.topics.orders])).reduce((n, p) => n + p.lag, 0), (lag) => lag === 0 && ordersEnd > 0, "the replay to finish");
+      await until(
+        async () => (await env.log.admin().lag(env.groups.order, [env.topics.orders])).reduce((n, p) => n + p.lag, 0),
+        (lag) => lag === 0 && ordersEnd > 0,
+        "the replay to finish",
+      );
       await Bun.sleep(500);
       expect(await env.recordsIn(env.topics.bookings)).toBe(bookingRecords);
       const rows = await env.history.client.execute({ sql: "SELECT count(*) AS n FROM bookings WHERE order_id = ?", args: [orderId] });

@@ -78,7 +78,8 @@ export const WORKERS: readonly WorkerSpec[] = [
     // Decides a batch with one transaction and concurrent geo searches; 100 events keep a batch well under a second.
     createHandler: (s) => createBookingHandler({ waves: s.waves, staleAfterMs: s.staleAfterMs }),
     maxBatchSize: 100,
-    description: "runs each booking through its state machine: offer waves to nearby drivers, first accept wins, audit and timers in libSQL (the process also runs its timer loop)",
+    description:
+      "runs each booking through its state machine: offer waves to nearby drivers, first accept wins, audit and timers in libSQL (the process also runs its timer loop)",
   },
   {
     name: "order",
@@ -87,7 +88,8 @@ export const WORKERS: readonly WorkerSpec[] = [
     createHandler: () => createOrderHandler(),
     // An order expands to up to 200 bookings in one transaction: 20 orders keep a batch well under a second.
     maxBatchSize: 20,
-    description: "expands order.created into one booking.requested per truck (deterministic ids, via the outbox); the booking worker rolls bookings up to their order",
+    description:
+      "expands order.created into one booking.requested per truck (deterministic ids, via the outbox); the booking worker rolls bookings up to their order",
   },
 ];
 

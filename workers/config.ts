@@ -9,7 +9,16 @@ const notifyEnv = {
   /** Signs every webhook request (x-fleet-signature); required with NOTIFY_WEBHOOK_URL. */
   NOTIFY_WEBHOOK_SECRET: optionalString,
   /** Per webhook request, answer included. */
-  NOTIFY_TIMEOUT_MS: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, "must be a whole number of milliseconds"), v.transform(Number), v.minValue(100), v.maxValue(60_000)), "5000"),
+  NOTIFY_TIMEOUT_MS: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d+$/, "must be a whole number of milliseconds"),
+      v.transform(Number),
+      v.minValue(100),
+      v.maxValue(60_000),
+    ),
+    "5000",
+  ),
 };
 
 /**
@@ -22,7 +31,11 @@ const secretWithUrl = <T extends Record<string, unknown>>() =>
     // Runs even when other variables failed, so every problem is reported at once.
     const c = (dataset.value ?? {}) as Record<string, unknown>;
     if (!c.NOTIFY_WEBHOOK_URL || c.NOTIFY_WEBHOOK_SECRET) return;
-    addIssue({ message: "must be set when NOTIFY_WEBHOOK_URL is set", input: undefined, path: [{ type: "object", origin: "value", input: c, key: "NOTIFY_WEBHOOK_SECRET", value: undefined }] });
+    addIssue({
+      message: "must be set when NOTIFY_WEBHOOK_URL is set",
+      input: undefined,
+      path: [{ type: "object", origin: "value", input: c, key: "NOTIFY_WEBHOOK_SECRET", value: undefined }],
+    });
   });
 
 export const NotifyConfigSchema = v.pipe(v.object(notifyEnv), secretWithUrl());
@@ -40,9 +53,15 @@ const matchingEnv = {
     "1000,3000,6000,10000",
   ),
   /** Drivers offered a booking per wave. */
-  BOOKING_WAVE_SIZE: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, "must be a whole number"), v.transform(Number), v.minValue(1), v.maxValue(100)), "10"),
+  BOOKING_WAVE_SIZE: v.optional(
+    v.pipe(v.string(), v.regex(/^\d+$/, "must be a whole number"), v.transform(Number), v.minValue(1), v.maxValue(100)),
+    "10",
+  ),
   /** How long a wave's offers stand before the next wave searches farther. */
-  BOOKING_OFFER_TTL_S: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, "must be a whole number of seconds"), v.transform(Number), v.minValue(1), v.maxValue(600)), "15"),
+  BOOKING_OFFER_TTL_S: v.optional(
+    v.pipe(v.string(), v.regex(/^\d+$/, "must be a whole number of seconds"), v.transform(Number), v.minValue(1), v.maxValue(600)),
+    "15",
+  ),
 };
 export const MatchingConfigSchema = v.object(matchingEnv);
 export type MatchingConfig = v.InferOutput<typeof MatchingConfigSchema>;
@@ -57,7 +76,10 @@ export const WorkersConfigSchema = v.pipe(
     ...commonEnv,
     /** Serves /metrics and /healthz of the worker process; 0 picks a free port. */
     METRICS_PORT: port(9464),
-    STALE_AFTER_S: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, "must be a whole number of seconds"), v.transform(Number), v.minValue(1)), "60"),
+    STALE_AFTER_S: v.optional(
+      v.pipe(v.string(), v.regex(/^\d+$/, "must be a whole number of seconds"), v.transform(Number), v.minValue(1)),
+      "60",
+    ),
     ...notifyEnv,
     ...matchingEnv,
     ...locationEnv,

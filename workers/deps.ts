@@ -6,7 +6,7 @@ import type { Notifier } from "../shared/notify/notifier.ts";
 
 /** Everything a worker handler may touch; built once per process by its entry point. */
 export interface WorkerDeps {
-  /** The workers' history database (one writer process per file: DESIGN §8). */
+  /** The workers' history database (one writer process per file: docs/architecture.md, storage rules). */
   db: Db;
   geo: GeoIndex;
   /** For handlers that emit follow-up events (offers, notifications). */

@@ -9,9 +9,9 @@ import { openNotifier } from "../shared/notify/open-notifier.ts";
 import { startBookingLoop } from "./booking/booking-loop.ts";
 import { selectWorkers } from "./catalogue.ts";
 import { WorkersConfigSchema } from "./config.ts";
+import { startMaintenance } from "./maintenance.ts";
 import { runProcess } from "./runtime/run-process.ts";
 import { workerSettings } from "./settings.ts";
-import { startMaintenance } from "./maintenance.ts";
 import { startWorkers } from "./start-workers.ts";
 
 /** `bun workers/main.ts [name…]`: runs the named workers (all when none) in this process. */
@@ -22,7 +22,7 @@ if (!config.KAFKA_BROKERS) {
   process.exit(2);
 }
 const logger = createLogger({ level: config.LOG_LEVEL, base: { process: "workers" } });
-let specs;
+let specs: ReturnType<typeof selectWorkers>;
 try {
   specs = selectWorkers(process.argv.slice(2));
 } catch (err) {
@@ -35,11 +35,25 @@ await log.admin().ensureTopics(TOPIC_CATALOGUE);
 const db = await openHistory(config);
 const geo = await openGeoIndex(config);
 const notifier = openNotifier(config, logger);
-const running = await startWorkers(specs, { log, deps: { db, geo, publisher: log.publisher(), logger, notifier }, registry, logger, settings: workerSettings(config) });
+const running = await startWorkers(specs, {
+  log,
+  deps: { db, geo, publisher: log.publisher(), logger, notifier },
+  registry,
+  logger,
+  settings: workerSettings(config),
+});
 // The trail has one writer: the process running the location worker also prunes it (maintenance.ts).
-const maintenance = startMaintenance({ db, geo, logger, staleAfterMs: config.STALE_AFTER_S * 1000, location: specs.some((s) => s.name === "location") });
+const maintenance = startMaintenance({
+  db,
+  geo,
+  logger,
+  staleAfterMs: config.STALE_AFTER_S * 1000,
+  location: specs.some((s) => s.name === "location"),
+});
 // Booking timers and follow-ups left in the outbox live in the history db: the process running the booking or the order worker (which shares the outbox) fires them.
-const bookingLoop = specs.some((s) => s.name === "booking" || s.name === "order") ? startBookingLoop({ db, publisher: log.publisher(), logger }) : undefined;
+const bookingLoop = specs.some((s) => s.name === "booking" || s.name === "order")
+  ? startBookingLoop({ db, publisher: log.publisher(), logger })
+  : undefined;
 const server = Bun.serve({
   port: config.METRICS_PORT,
   fetch: async (req) => {

@@ -12,7 +12,15 @@ describe("matching settings from the environment (workers and dev)", () => {
   });
 
   test("radii, wave size, offer TTL and staleness are read and converted", () => {
-    const s = workerSettings(parseConfig(WorkersConfigSchema, { BOOKING_WAVE_RADII_M: "500, 2000,5000", BOOKING_WAVE_SIZE: "4", BOOKING_OFFER_TTL_S: "20", STALE_AFTER_S: "30", MAX_SPEED_KMH: "180" }));
+    const s = workerSettings(
+      parseConfig(WorkersConfigSchema, {
+        BOOKING_WAVE_RADII_M: "500, 2000,5000",
+        BOOKING_WAVE_SIZE: "4",
+        BOOKING_OFFER_TTL_S: "20",
+        STALE_AFTER_S: "30",
+        MAX_SPEED_KMH: "180",
+      }),
+    );
     expect(s).toEqual({ staleAfterMs: 30_000, waves: { radiiM: [500, 2000, 5000], batchSize: 4, offerTtlMs: 20_000 }, maxSpeedKmh: 180 });
     expect(checkWaveSettings(s.waves)).toBe(s.waves);
   });

@@ -3,8 +3,8 @@ import type { EventLog } from "../shared/log/event-log.ts";
 import type { Logger } from "../shared/logging/logger.ts";
 import type { WorkerSpec } from "./catalogue.ts";
 import type { WorkerDeps } from "./deps.ts";
+import { type RunningWorker, runWorker } from "./runtime/run-worker.ts";
 import { DEFAULT_WORKER_SETTINGS, type WorkerSettings } from "./settings.ts";
-import { runWorker, type RunningWorker } from "./runtime/run-worker.ts";
 
 export interface StartWorkersOptions {
   log: EventLog;

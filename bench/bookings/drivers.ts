@@ -1,7 +1,7 @@
 import { createRedisGeoIndex } from "../../shared/geo/redis/redis-geo.ts";
-import { driverIdOf, pointInMetro, seededRandom, vehicleTypeOf, type Point } from "./metro.ts";
-
 import { jsonHeadersAs } from "../bench-auth.ts";
+import { driverIdOf, type Point, pointInMetro, seededRandom, vehicleTypeOf } from "./metro.ts";
+
 const SEED_CONNECTIONS = 32;
 const VISIBLE_TIMEOUT_MS = 60_000;
 /** Each driver's phone reports again this often, well inside the 60 s after which a silent driver is never offered anything. */
@@ -29,8 +29,20 @@ export async function seedFleet(opts: { baseUrl: string; redisUrl: string; runId
   const connection = async () => {
     while (next < opts.size) {
       const i = next++;
-      await expect202(await fetch(`${opts.baseUrl}/v1/drivers/${ids[i]}/status`, { method: "PUT", headers: jsonHeadersAs("driver", ids[i]!), body: JSON.stringify({ status: "available", vehicleType: vehicleTypeOf(i) }) }));
-      await expect202(await fetch(`${opts.baseUrl}/v1/drivers/${ids[i]}/locations`, { method: "POST", headers: jsonHeadersAs("driver", ids[i]!), body: fixBody(spots[i]!) }));
+      await expect202(
+        await fetch(`${opts.baseUrl}/v1/drivers/${ids[i]}/status`, {
+          method: "PUT",
+          headers: jsonHeadersAs("driver", ids[i]!),
+          body: JSON.stringify({ status: "available", vehicleType: vehicleTypeOf(i) }),
+        }),
+      );
+      await expect202(
+        await fetch(`${opts.baseUrl}/v1/drivers/${ids[i]}/locations`, {
+          method: "POST",
+          headers: jsonHeadersAs("driver", ids[i]!),
+          body: fixBody(spots[i]!),
+        }),
+      );
     }
   };
   await Promise.all(Array.from({ length: SEED_CONNECTIONS }, connection));
@@ -50,7 +62,11 @@ export async function seedFleet(opts: { baseUrl: string; redisUrl: string; runId
       const timer = setInterval(() => {
         for (let k = 0; k < perTick; k++) {
           const i = cursor++ % opts.size;
-          const p = fetch(`${opts.baseUrl}/v1/drivers/${ids[i]}/locations`, { method: "POST", headers: jsonHeadersAs("driver", ids[i]!), body: fixBody(spots[i]!) })
+          const p = fetch(`${opts.baseUrl}/v1/drivers/${ids[i]}/locations`, {
+            method: "POST",
+            headers: jsonHeadersAs("driver", ids[i]!),
+            body: fixBody(spots[i]!),
+          })
             .then(async (res) => {
               await res.arrayBuffer();
               if (res.status === 202) sent++;
@@ -91,7 +107,8 @@ async function waitVisible(redisUrl: string, ids: readonly string[]): Promise<vo
       const states = await Promise.all(chunk.map((id) => geo.get(id)));
       const pending = states.findIndex((s) => s?.status !== "available" || !s.position);
       if (pending === -1) from += chunk.length;
-      else if (performance.now() > deadline) throw new Error(`driver ${chunk[pending]} not available with a position in the index within ${VISIBLE_TIMEOUT_MS / 1000} s`);
+      else if (performance.now() > deadline)
+        throw new Error(`driver ${chunk[pending]} not available with a position in the index within ${VISIBLE_TIMEOUT_MS / 1000} s`);
       else await Bun.sleep(50);
     }
   } finally {

@@ -12,7 +12,12 @@ import { CustomerIdSchema, PlaceSchema } from "../../shared/events/booking.ts";
 import { VehicleTypeSchema } from "../../shared/events/driver.ts";
 
 /** A copy of the route's (unexported) schema: keep it in step with gateway/routes/bookings.ts. */
-const BookingRequestSchema = v.strictObject({ customerId: CustomerIdSchema, pickup: PlaceSchema, dropoff: PlaceSchema, vehicleType: VehicleTypeSchema });
+const BookingRequestSchema = v.strictObject({
+  customerId: CustomerIdSchema,
+  pickup: PlaceSchema,
+  dropoff: PlaceSchema,
+  vehicleType: VehicleTypeSchema,
+});
 
 export function createBookingEchoApp(): Hono {
   const app = new Hono();
@@ -21,7 +26,10 @@ export function createBookingEchoApp(): Hono {
     const key = c.req.header("idempotency-key");
     const body = v.safeParse(BookingRequestSchema, await c.req.json());
     if (!key || !body.success) return c.json({ title: "invalid" }, 422);
-    return c.json({ bookingId: bookingIdForRequest(body.output.customerId, key), status: "searching", fareEstimate: estimateFare(body.output) }, 202);
+    return c.json(
+      { bookingId: bookingIdForRequest(body.output.customerId, key), status: "searching", fareEstimate: estimateFare(body.output) },
+      202,
+    );
   });
   return app;
 }

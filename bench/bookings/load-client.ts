@@ -5,8 +5,8 @@
  * a random pickup to a random dropoff in the metro. Prints one JSON line: the result.
  */
 import { jsonHeadersAs } from "../bench-auth.ts";
-import { BOOKING_VEHICLES, pointInMetro, seededRandom } from "./metro.ts";
 import type { BookingLoadPlan, BookingLoadResult, SentBooking } from "./load-plan.ts";
+import { BOOKING_VEHICLES, pointInMetro, seededRandom } from "./metro.ts";
 import { epochMs, quantiles } from "./quantiles.ts";
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
@@ -41,7 +41,12 @@ export async function runBookingLoad(plan: BookingLoadPlan): Promise<BookingLoad
     w.sent++;
     const sentAt = epochMs();
     try {
-      const res = await fetch(url, { method: "POST", headers: { ...jsonHeadersAs("customer", customerId), "idempotency-key": crypto.randomUUID() }, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { ...jsonHeadersAs("customer", customerId), "idempotency-key": crypto.randomUUID() },
+        body,
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
       const answer = (await res.json()) as { bookingId?: string };
       if (res.status === 202 && answer.bookingId) {
         w.latencies.push(performance.now() - since);

@@ -1,10 +1,10 @@
 import { BOOKING_GROUP } from "../../workers/booking/booking-handler.ts";
-import { handlerActivity, scrapeHandlerTotals, type HandlerActivity } from "../locations/worker-metrics.ts";
-import { startCpuWindow, watchPeakRss, type CpuShare } from "../locations/cpu-meter.ts";
+import { type CpuShare, startCpuWindow, watchPeakRss } from "../locations/cpu-meter.ts";
+import { type HandlerActivity, handlerActivity, scrapeHandlerTotals } from "../locations/worker-metrics.ts";
 import type { BookingLoadPlan, BookingLoadResult } from "./load-plan.ts";
 import { runBookingLoadProcess } from "./load-runner.ts";
 import type { OfferWatch } from "./offer-watch.ts";
-import { quantiles, type Quantiles } from "./quantiles.ts";
+import { type Quantiles, quantiles } from "./quantiles.ts";
 
 export interface LoadRun {
   load: BookingLoadResult;
@@ -26,7 +26,11 @@ export interface OfferFigures {
 }
 
 /** One load run against `baseUrl`, with the CPU of `pids` (plus the load client) and the peak RSS of `rssOf` over it. */
-export async function measureLoad(plan: BookingLoadPlan, pids: Record<string, number | undefined>, rssOf: Record<string, number>): Promise<LoadRun> {
+export async function measureLoad(
+  plan: BookingLoadPlan,
+  pids: Record<string, number | undefined>,
+  rssOf: Record<string, number>,
+): Promise<LoadRun> {
   let endCpu: (() => CpuShare) | undefined;
   const rss = watchPeakRss(rssOf);
   const { result, clientCpuPct } = await runBookingLoadProcess(plan, () => void (endCpu = startCpuWindow(pids)));
@@ -39,7 +43,10 @@ export async function measureLoad(plan: BookingLoadPlan, pids: Record<string, nu
 
 /** Waits (bounded) for the first offer of every accepted booking of a run, then ranks the delays. */
 export async function offerFigures(load: BookingLoadResult, watch: OfferWatch, waitMs: number): Promise<OfferFigures> {
-  await watch.waitFor(load.bookings.map(([id]) => id), waitMs);
+  await watch.waitFor(
+    load.bookings.map(([id]) => id),
+    waitMs,
+  );
   const published: number[] = [];
   const seen: number[] = [];
   let wave1 = 0;
@@ -55,7 +62,10 @@ export async function offerFigures(load: BookingLoadResult, watch: OfferWatch, w
 }
 
 /** The booking worker's handler over a phase (load + waiting for offers), from the workers' /metrics. */
-export async function bookingWorkerActivity<T>(metricsUrl: string, phase: () => Promise<T>): Promise<{ value: T; activity: HandlerActivity }> {
+export async function bookingWorkerActivity<T>(
+  metricsUrl: string,
+  phase: () => Promise<T>,
+): Promise<{ value: T; activity: HandlerActivity }> {
   const before = await scrapeHandlerTotals(metricsUrl, BOOKING_GROUP);
   const started = performance.now();
   const value = await phase();

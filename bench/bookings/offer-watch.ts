@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Consumer } from "kafkajs";
+import { type Consumer, Kafka, logLevel } from "kafkajs";
 import { BOOKING_OFFERED } from "../../shared/events/booking.ts";
 import { HEADER_TYPE } from "../../shared/events/envelope.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
@@ -43,12 +43,15 @@ export async function watchOffers(brokers: string, runId: string): Promise<Offer
       for (const m of batch.messages) {
         if (m.headers?.[HEADER_TYPE]?.toString() !== BOOKING_OFFERED) continue;
         const { data } = JSON.parse(m.value!.toString()) as { data: { bookingId: string; wave: number; driverIds: string[] } };
-        if (!offers.has(data.bookingId)) offers.set(data.bookingId, { wave: data.wave, drivers: data.driverIds.length, seenAt, publishedAt: Number(m.timestamp) });
+        if (!offers.has(data.bookingId))
+          offers.set(data.bookingId, { wave: data.wave, drivers: data.driverIds.length, seenAt, publishedAt: Number(m.timestamp) });
       }
     },
   });
   let timer: Timer | undefined;
-  const gaveUp = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("offer watcher did not join its group within 30 s")), 30_000)));
+  const gaveUp = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error("offer watcher did not join its group within 30 s")), 30_000)),
+  );
   try {
     await Promise.race([joinedNow, gaveUp]);
   } catch (err) {

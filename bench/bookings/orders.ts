@@ -1,7 +1,7 @@
 import { jsonHeadersAs } from "../bench-auth.ts";
-import { epochMs } from "./quantiles.ts";
 import { ORDER_VEHICLE, pointInMetro, seededRandom } from "./metro.ts";
 import type { OfferWatch } from "./offer-watch.ts";
+import { epochMs } from "./quantiles.ts";
 
 export type OrderFigures =
   | { measured: false; reason: string }
@@ -17,27 +17,53 @@ export type OrderFigures =
     };
 
 /**
- * The 50-truck order: POST /v1/orders (DESIGN §6) asking for `trucks` trucks of one type,
+ * The 50-truck order: POST /v1/orders (README, HTTP API) asking for `trucks` trucks of one type,
  * then the time until every booking it created has its first offer wave in the log.
  * The route is being built in parallel: when the gateway answers 404 the figure is
  * reported as not measured, never estimated from single bookings.
  */
-export async function measureOrders(opts: { baseUrl: string; runId: string; orders: number; trucks: number; watch: OfferWatch; waitMs: number }): Promise<OrderFigures> {
+export async function measureOrders(opts: {
+  baseUrl: string;
+  runId: string;
+  orders: number;
+  trucks: number;
+  watch: OfferWatch;
+  waitMs: number;
+}): Promise<OrderFigures> {
   const rand = seededRandom(99);
   const acceptMs: number[] = [];
   const fullyOfferedMs: number[] = [];
   let notFullyOffered = 0;
   for (let i = 0; i < opts.orders; i++) {
     const customerId = `shipper-${opts.runId}-${i}`;
-    const body = JSON.stringify({ customerId, pickup: pointInMetro(rand), dropoff: pointInMetro(rand), trucks: [{ vehicleType: ORDER_VEHICLE, quantity: opts.trucks }] });
+    const body = JSON.stringify({
+      customerId,
+      pickup: pointInMetro(rand),
+      dropoff: pointInMetro(rand),
+      trucks: [{ vehicleType: ORDER_VEHICLE, quantity: opts.trucks }],
+    });
     const sentAt = epochMs();
-    const res = await fetch(`${opts.baseUrl}/v1/orders`, { method: "POST", headers: { ...jsonHeadersAs("customer", customerId), "idempotency-key": crypto.randomUUID() }, body, signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(`${opts.baseUrl}/v1/orders`, {
+      method: "POST",
+      headers: { ...jsonHeadersAs("customer", customerId), "idempotency-key": crypto.randomUUID() },
+      body,
+      signal: AbortSignal.timeout(10_000),
+    });
     const text = await res.text();
-    if (res.status === 404) return { measured: false, reason: "orders route not available: POST /v1/orders answered 404 (gateway/app.ts registers no orders route yet)" };
-    if (res.status !== 202) return { measured: false, reason: `orders route answered ${res.status}, so the bench's request shape (DESIGN §6) does not match it yet: ${text.slice(0, 200)}` };
+    if (res.status === 404)
+      return {
+        measured: false,
+        reason: "orders route not available: POST /v1/orders answered 404 (gateway/app.ts registers no orders route yet)",
+      };
+    if (res.status !== 202)
+      return {
+        measured: false,
+        reason: `orders route answered ${res.status}, so the bench's request shape (README, HTTP API) does not match it yet: ${text.slice(0, 200)}`,
+      };
     acceptMs.push(epochMs() - sentAt);
     const { bookingIds } = JSON.parse(text) as { bookingIds?: string[] };
-    if (!Array.isArray(bookingIds) || bookingIds.length !== opts.trucks) return { measured: false, reason: `orders route answered 202 without ${opts.trucks} bookingIds: ${text.slice(0, 200)}` };
+    if (!Array.isArray(bookingIds) || bookingIds.length !== opts.trucks)
+      return { measured: false, reason: `orders route answered 202 without ${opts.trucks} bookingIds: ${text.slice(0, 200)}` };
     const done = await opts.watch.waitFor(bookingIds, opts.waitMs);
     if (done) fullyOfferedMs.push(Math.max(...bookingIds.map((id) => opts.watch.offers.get(id)!.seenAt)) - sentAt);
     else {

@@ -1,7 +1,7 @@
 import { BOOKING_REQUESTED } from "../../shared/events/booking.ts";
 import { createEnvelope } from "../../shared/events/envelope.ts";
-import type { HandlerActivity } from "../locations/worker-metrics.ts";
 import type { ProducerPerfResult } from "../ceilings/producer-perf.ts";
+import type { HandlerActivity } from "../locations/worker-metrics.ts";
 import { REFRESH_EVERY_S } from "./drivers.ts";
 import type { LoadRun, OfferFigures } from "./measure.ts";
 import { METRO, VEHICLE_MIX } from "./metro.ts";
@@ -10,11 +10,12 @@ import { quantiles } from "./quantiles.ts";
 import type { BookingBenchSettings } from "./settings.ts";
 import { WORKER_NAMES } from "./system.ts";
 
-/** DESIGN §7. */
+/** The targets of docs/architecture.md, figures. */
 const TARGET = { bookingP99Ms: 10, firstWaveP95Ms: 50, orderAcceptP99Ms: 15, orderOfferedMs: 1_000 } as const;
 
 /** What the real route does beyond the echo (gateway/routes/bookings.ts, shared/log/kafka/kafka-log.ts): where its extra latency can come from. */
-const ROUTE_WORK = "beyond the echo, each request commits its idempotency row to libSQL and waits for the publish (acks=all, one send in flight)";
+const ROUTE_WORK =
+  "beyond the echo, each request commits its idempotency row to libSQL and waits for the publish (acks=all, one send in flight)";
 
 export interface Figures {
   settings: BookingBenchSettings;
@@ -47,7 +48,18 @@ export function bookingRecordBytes(): number {
     vehicleType: "sedan",
     fareEstimate: { amount: 212.5, currency: "INR" },
   };
-  return Buffer.byteLength(JSON.stringify(createEnvelope({ id: crypto.randomUUID(), type: BOOKING_REQUESTED, key: data.bookingId, data, source: "gateway", correlationId: crypto.randomUUID() })));
+  return Buffer.byteLength(
+    JSON.stringify(
+      createEnvelope({
+        id: crypto.randomUUID(),
+        type: BOOKING_REQUESTED,
+        key: data.bookingId,
+        data,
+        source: "gateway",
+        correlationId: crypto.randomUUID(),
+      }),
+    ),
+  );
 }
 
 export function formatReport(command: string, f: Figures): string {
@@ -63,21 +75,37 @@ export function formatReport(command: string, f: Figures): string {
     `${open}; ${client}; ${cores}`,
     `p99 ≤ ${TARGET.bookingP99Ms} ms`,
     latency(f.open),
-    verdict(f.open.load.latency.p99, TARGET.bookingP99Ms, "ms", `${ROUTE_WORK} (echo: p99 ${ms(f.echoOpen.load.latency.p99)}); ${limits(f.open)}`),
+    verdict(
+      f.open.load.latency.p99,
+      TARGET.bookingP99Ms,
+      "ms",
+      `${ROUTE_WORK} (echo: p99 ${ms(f.echoOpen.load.latency.p99)}); ${limits(f.open)}`,
+    ),
   ]);
   rows.push([
     "`POST /v1/bookings` → 202 at max rate",
     `${closed}; same clients; ${cores}`,
     `p99 ≤ ${TARGET.bookingP99Ms} ms`,
     `${rate(f.closed)} = ${pct(f.closed.load.perSecond, f.echoClosed.load.perSecond)} of the echo ceiling; ${latency(f.closed)}`,
-    verdict(f.closed.load.latency.p99, TARGET.bookingP99Ms, "ms", `${ROUTE_WORK} (echo: p99 ${ms(f.echoClosed.load.latency.p99)}); ${limits(f.closed)}`),
+    verdict(
+      f.closed.load.latency.p99,
+      TARGET.bookingP99Ms,
+      "ms",
+      `${ROUTE_WORK} (echo: p99 ${ms(f.echoClosed.load.latency.p99)}); ${limits(f.closed)}`,
+    ),
   ]);
   rows.push([
     "booking → first offer wave published",
     `${open}; request sent → \`booking.offered\` record timestamp (worker's producer, ms resolution); ${cores}`,
     `p95 ≤ ${TARGET.firstWaveP95Ms} ms`,
     offers(f.openOffers, "publishedMs"),
-    verdict(f.openOffers.publishedMs.p95, TARGET.firstWaveP95Ms, "ms", workerLimit(f.openWorker), f.openOffers.offered < f.openOffers.bookings),
+    verdict(
+      f.openOffers.publishedMs.p95,
+      TARGET.firstWaveP95Ms,
+      "ms",
+      workerLimit(f.openWorker),
+      f.openOffers.offered < f.openOffers.bookings,
+    ),
   ]);
   rows.push([
     "booking → first offer wave seen by a consumer",
@@ -108,7 +136,13 @@ export function formatReport(command: string, f: Figures): string {
     latency(f.echoOpen),
     "ceiling",
   ]);
-  rows.push(["ceiling: Hono + valibot echo of the route", `${closed}; as above; ${cores}`, "—", `${rate(f.echoClosed)}; ${latency(f.echoClosed)}`, "ceiling"]);
+  rows.push([
+    "ceiling: Hono + valibot echo of the route",
+    `${closed}; as above; ${cores}`,
+    "—",
+    `${rate(f.echoClosed)}; ${latency(f.echoClosed)}`,
+    "ceiling",
+  ]);
   const p = f.producer;
   rows.push([
     "ceiling: Kafka ProducerPerformance (Java client, acks=all)",
@@ -119,15 +153,28 @@ export function formatReport(command: string, f: Figures): string {
   ]);
 
   const table = [
-    "| Figure | Shape | Target (DESIGN §7) | Measured | Result |",
+    "| Figure | Shape | Target (docs/architecture.md, figures) | Measured | Result |",
     "|---|---|---|---|---|",
     ...rows.map((r) => `| ${r.map((c) => c.replaceAll("|", "\\|")).join(" | ")} |`),
   ].join("\n");
   const cpu = [
     "| Run | Requests/s | CPU, % of one core (over the load client's life, warm-up included) | Other users of the box | Machine busy | Peak RSS |",
     "|---|---|---|---|---|---|",
-    ...([["bookings, light open loop", f.low], ["bookings, open loop", f.open], ["bookings, closed loop", f.closed], ["echo, open loop", f.echoOpen], ["echo, closed loop", f.echoClosed]] as const).map(
-      ([name, run]) => `| ${name} | ${Math.round(run.load.perSecond)} | ${cpuList(run)} | ${run.cpu.othersPct.toFixed(0)} % of a core | ${run.cpu.machineBusyPct.toFixed(0)} % of 2 cores | ${Object.entries(run.peakRss).map(([n, b]) => `${n} ${(b / 2 ** 20).toFixed(0)} MB`).join(", ")} |`,
+    ...(
+      [
+        ["bookings, light open loop", f.low],
+        ["bookings, open loop", f.open],
+        ["bookings, closed loop", f.closed],
+        ["echo, open loop", f.echoOpen],
+        ["echo, closed loop", f.echoClosed],
+      ] as const
+    ).map(
+      ([name, run]) =>
+        `| ${name} | ${Math.round(run.load.perSecond)} | ${cpuList(run)} | ${run.cpu.othersPct.toFixed(0)} % of a core | ${run.cpu.machineBusyPct.toFixed(0)} % of 2 cores | ${Object.entries(
+          run.peakRss,
+        )
+          .map(([n, b]) => `${n} ${(b / 2 ** 20).toFixed(0)} MB`)
+          .join(", ")} |`,
     ),
   ].join("\n");
 
@@ -149,9 +196,18 @@ export function formatReport(command: string, f: Figures): string {
 
 /** Other users of the box (another benchmark, tests) take CPU from the system under test: say so above the figures. */
 function contention(f: Figures): string[] {
-  const worst = Math.max(f.low.cpu.othersPct, f.open.cpu.othersPct, f.closed.cpu.othersPct, f.echoOpen.cpu.othersPct, f.echoClosed.cpu.othersPct);
+  const worst = Math.max(
+    f.low.cpu.othersPct,
+    f.open.cpu.othersPct,
+    f.closed.cpu.othersPct,
+    f.echoOpen.cpu.othersPct,
+    f.echoClosed.cpu.othersPct,
+  );
   if (worst < 20) return [];
-  return [`**Contended run**: processes outside this benchmark used up to ${worst.toFixed(0)} % of a core during its runs (column "Other users of the box"), so these figures are pessimistic for this machine.`, ""];
+  return [
+    `**Contended run**: processes outside this benchmark used up to ${worst.toFixed(0)} % of a core during its runs (column "Other users of the box"), so these figures are pessimistic for this machine.`,
+    "",
+  ];
 }
 
 function latency(run: LoadRun): string {
@@ -172,21 +228,45 @@ function orderRows(o: OrderFigures, cores: string): string[][] {
   const shape = (what: string) => `one order of 50 trucks (${o.measured ? o.orders : "n"} in turn), ${what}; ${cores}`;
   if (!o.measured) {
     return [
-      ["50-truck order → 202", shape("`POST /v1/orders`"), `p99 ≤ ${TARGET.orderAcceptP99Ms} ms`, `not measured: ${o.reason}`, "not measured"],
-      ["50-truck order → all 50 bookings offered", shape("order sent → last booking's first offer seen"), `≤ ${TARGET.orderOfferedMs} ms`, `not measured: ${o.reason}`, "not measured"],
+      [
+        "50-truck order → 202",
+        shape("`POST /v1/orders`"),
+        `p99 ≤ ${TARGET.orderAcceptP99Ms} ms`,
+        `not measured: ${o.reason}`,
+        "not measured",
+      ],
+      [
+        "50-truck order → all 50 bookings offered",
+        shape("order sent → last booking's first offer seen"),
+        `≤ ${TARGET.orderOfferedMs} ms`,
+        `not measured: ${o.reason}`,
+        "not measured",
+      ],
     ];
   }
   const accept = quantiles(o.acceptMs);
   const offered = o.fullyOfferedMs.filter((x) => !Number.isNaN(x));
   const worst = offered.length ? Math.max(...offered) : NaN;
   return [
-    ["50-truck order → 202", shape("`POST /v1/orders`, first thing after seeding (quiet system)"), `p99 ≤ ${TARGET.orderAcceptP99Ms} ms`, `${o.acceptMs.map(ms).join(", ")}`, verdict(accept.max, TARGET.orderAcceptP99Ms, "ms", "too few orders for a p99: the worst is shown")],
+    [
+      "50-truck order → 202",
+      shape("`POST /v1/orders`, first thing after seeding (quiet system)"),
+      `p99 ≤ ${TARGET.orderAcceptP99Ms} ms`,
+      `${o.acceptMs.map(ms).join(", ")}`,
+      verdict(accept.max, TARGET.orderAcceptP99Ms, "ms", "too few orders for a p99: the worst is shown"),
+    ],
     [
       "50-truck order → all 50 bookings offered",
       shape("order sent → last booking's first offer seen"),
       `≤ ${TARGET.orderOfferedMs} ms`,
       `${o.fullyOfferedMs.map((x) => (Number.isNaN(x) ? "not fully offered" : ms(x))).join(", ")}`,
-      verdict(worst, TARGET.orderOfferedMs, "ms", "the order worker expands the order, then the booking worker matches its 50 bookings (each a geo search + libSQL transaction, offers published after the batch)", o.notFullyOffered > 0),
+      verdict(
+        worst,
+        TARGET.orderOfferedMs,
+        "ms",
+        "the order worker expands the order, then the booking worker matches its 50 bookings (each a geo search + libSQL transaction, offers published after the batch)",
+        o.notFullyOffered > 0,
+      ),
     ],
   ];
 }
@@ -200,7 +280,9 @@ function verdict(measured: number, target: number, unit: string, limit: string, 
 
 /** Which process had the CPU during a run: on 2 shared cores that is usually what limits it. */
 function limits(run: LoadRun): string {
-  const top = Object.entries(run.cpu.processes).sort((a, b) => b[1] - a[1]).slice(0, 3);
+  const top = Object.entries(run.cpu.processes)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3);
   return `machine ${run.cpu.machineBusyPct.toFixed(0)} % busy (other users of the box ${run.cpu.othersPct.toFixed(0)} % of a core); busiest: ${top.map(([n, p]) => `${n} ${p.toFixed(0)} %`).join(", ")} of a core`;
 }
 
@@ -210,7 +292,10 @@ function workerLimit(a: HandlerActivity): string {
 }
 
 function cpuList(run: LoadRun): string {
-  return Object.entries(run.cpu.processes).sort((a, b) => b[1] - a[1]).map(([n, p]) => `${n} ${p.toFixed(0)}`).join(", ");
+  return Object.entries(run.cpu.processes)
+    .sort((a, b) => b[1] - a[1])
+    .map(([n, p]) => `${n} ${p.toFixed(0)}`)
+    .join(", ");
 }
 
 function failures(run: LoadRun): string {

@@ -1,6 +1,6 @@
 /**
  * `bun run bench:bookings` (issue "Bookings", item 7): POST /v1/bookings latency, booking →
- * first offer wave, and the 50-truck order against DESIGN §7, with the ceilings (a Hono +
+ * first offer wave, and the 50-truck order against the targets in docs/architecture.md, with the ceilings (a Hono +
  * valibot echo of the route, Kafka's own producer perf) measured in the same run by the
  * same load client. Options: settings.ts (USAGE); `--quick` is a short smoke run. Starts
  * Kafka and Redis unless KAFKA_BROKERS / REDIS_URL are set, stops everything it started,
@@ -20,12 +20,19 @@ import type { BookingLoadPlan } from "./load-plan.ts";
 import { bookingWorkerActivity, measureLoad, offerFigures } from "./measure.ts";
 import { watchOffers } from "./offer-watch.ts";
 import { measureOrders } from "./orders.ts";
-import { bookingRecordBytes, formatReport, type Figures } from "./report.ts";
+import { bookingRecordBytes, type Figures, formatReport } from "./report.ts";
 import { parseSettings } from "./settings.ts";
 import { startBookingSystem, WORKER_NAMES } from "./system.ts";
 
 /** ProducerPerformance writes here, not into `bookings`, whose workers would then chew through it. */
-const PERF_TOPIC: TopicSpec = { name: "bench.producer-perf", partitions: 12, retentionMs: 3_600_000, cleanupPolicy: "delete", keyField: "-", description: "ProducerPerformance scratch topic" };
+const PERF_TOPIC: TopicSpec = {
+  name: "bench.producer-perf",
+  partitions: 12,
+  retentionMs: 3_600_000,
+  cleanupPolicy: "delete",
+  keyField: "-",
+  description: "ProducerPerformance scratch topic",
+};
 /** Open loop: requests in flight before the schedule waits. Far above what 200/s at ms latencies needs; bounds a stalled server. */
 const MAX_IN_FLIGHT = 1_000;
 
@@ -33,7 +40,9 @@ export async function runBenchmark(argv: string[]): Promise<string> {
   const s = parseSettings(argv);
   const started = performance.now();
   const progress = (msg: string) => console.error(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${msg}`);
-  const machine = `${cpus().length} cores shared by every process (brokers, Redis, gateway, workers, load client), ${Math.round(totalmem() / 2 ** 30)} GB RAM, Bun ${Bun.version}, load average before the run ${loadavg().map((l) => l.toFixed(2)).join(" / ")}`;
+  const machine = `${cpus().length} cores shared by every process (brokers, Redis, gateway, workers, load client), ${Math.round(totalmem() / 2 ** 30)} GB RAM, Bun ${Bun.version}, load average before the run ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" / ")}`;
   progress(machine);
   const runId = Date.now().toString(36);
 
@@ -67,7 +76,10 @@ export async function runBenchmark(argv: string[]): Promise<string> {
 
     // Ceilings first, on a quiet machine: nothing of the system under test is running yet.
     const [echoPort] = await freePorts(1);
-    const echo = spawnChild("echo", [process.execPath, join(import.meta.dir, "echo-server.ts")], { env: { ...process.env, PORT: String(echoPort) }, logFile: join(dataDir, "echo.log") });
+    const echo = spawnChild("echo", [process.execPath, join(import.meta.dir, "echo-server.ts")], {
+      env: { ...process.env, PORT: String(echoPort) },
+      logFile: join(dataDir, "echo.log"),
+    });
     cleanups.push(() => echo.stop());
     const echoUrl = `http://127.0.0.1:${echoPort}`;
     await echo.waitReady(() => answersOk(`${echoUrl}/healthz`), 30_000);
@@ -78,7 +90,13 @@ export async function runBenchmark(argv: string[]): Promise<string> {
     await echo.stop();
     const recordBytes = bookingRecordBytes();
     progress(`ceiling: Kafka ProducerPerformance, ${s.producerRecords} × ${recordBytes} B`);
-    const producer = await runProducerPerformance({ brokers: services.brokers, topic: PERF_TOPIC.name, records: s.producerRecords, recordBytes, timeoutMs: 180_000 });
+    const producer = await runProducerPerformance({
+      brokers: services.brokers,
+      topic: PERF_TOPIC.name,
+      records: s.producerRecords,
+      recordBytes,
+      timeoutMs: 180_000,
+    });
 
     progress(`starting workers (${WORKER_NAMES.join(" ")}) and gateway`);
     const system = await startBookingSystem({ brokers: services.brokers, redisUrl: services.redisUrl, dataDir });
@@ -94,7 +112,14 @@ export async function runBenchmark(argv: string[]): Promise<string> {
 
     // Orders first, on a quiet system: later runs leave thousands of 15 s wave timers firing behind them.
     progress(`orders: ${s.orders} × ${s.trucksPerOrder} trucks`);
-    const orders = await measureOrders({ baseUrl: system.url, runId, orders: s.orders, trucks: s.trucksPerOrder, watch, waitMs: s.offerWaitS * 1000 });
+    const orders = await measureOrders({
+      baseUrl: system.url,
+      runId,
+      orders: s.orders,
+      trucks: s.trucksPerOrder,
+      watch,
+      waitMs: s.offerWaitS * 1000,
+    });
     if (!orders.measured) progress(orders.reason);
 
     progress(`bookings: open loop ${s.lowRate}/s for ${s.openS} s (light load)`);
@@ -120,7 +145,26 @@ export async function runBenchmark(argv: string[]): Promise<string> {
     const { run: closed, offers: closedOffers } = closedPhase.value;
     const refreshed = await refresh.stop();
     progress("done");
-    const figures: Figures = { settings: s, machine, services: services.describe, fleetSeededS: fleet.seededS, refreshed, echoOpen, echoClosed, producer, low, lowOffers, lowWorker: lowPhase.activity, open, openOffers, openWorker: openPhase.activity, closed, closedOffers, closedWorker: closedPhase.activity, orders };
+    const figures: Figures = {
+      settings: s,
+      machine,
+      services: services.describe,
+      fleetSeededS: fleet.seededS,
+      refreshed,
+      echoOpen,
+      echoClosed,
+      producer,
+      low,
+      lowOffers,
+      lowWorker: lowPhase.activity,
+      open,
+      openOffers,
+      openWorker: openPhase.activity,
+      closed,
+      closedOffers,
+      closedWorker: closedPhase.activity,
+      orders,
+    };
     return formatReport(`bun run bench:bookings${argv.length ? ` ${argv.join(" ")}` : ""}`, figures);
   } finally {
     process.off("SIGINT", onSignal);

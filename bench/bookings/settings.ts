@@ -21,7 +21,8 @@ export interface BookingBenchSettings {
   producerRecords: number;
 }
 
-export const USAGE = "bun bench/bookings/run.ts [--quick] [--drivers 2000] [--rate 200] [--low-rate 20] [--seconds 15] [--connections 32] [--closed-seconds 10] [--warmup 3]";
+export const USAGE =
+  "bun bench/bookings/run.ts [--quick] [--drivers 2000] [--rate 200] [--low-rate 20] [--seconds 15] [--connections 32] [--closed-seconds 10] [--warmup 3]";
 
 export function parseSettings(argv: string[]): BookingBenchSettings {
   const { values } = parseArgs({
@@ -53,7 +54,9 @@ export function parseSettings(argv: string[]): BookingBenchSettings {
     producerRecords: quick ? 30_000 : 300_000,
   };
   const minimums = { drivers: 10, rate: 1, lowRate: 1, openS: 1, connections: 1, closedS: 1, warmupS: 0 } as const;
-  const bad = Object.entries(minimums).filter(([k, min]) => !(s[k as keyof typeof minimums] >= min)).map(([k]) => k);
+  const bad = Object.entries(minimums)
+    .filter(([k, min]) => !(s[k as keyof typeof minimums] >= min))
+    .map(([k]) => k);
   if (bad.length > 0) throw new Error(`invalid ${bad.join(", ")}; usage: ${USAGE}`);
   // Bounded in count as well as time: the load client keeps one result row per booking.
   if (s.rate * s.openS > 100_000) throw new Error("--rate × --seconds must stay ≤ 100,000 bookings");

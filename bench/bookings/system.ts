@@ -1,8 +1,8 @@
 import { join, resolve } from "node:path";
 import { freePorts } from "../../redpanda/launcher/free-ports.ts";
-import { BENCH_GATEWAY_ENV } from "../bench-auth.ts";
 import { WORKERS } from "../../workers/catalogue.ts";
-import { answersOk, spawnChild, type Child } from "../locations/child-process.ts";
+import { BENCH_GATEWAY_ENV } from "../bench-auth.ts";
+import { answersOk, type Child, spawnChild } from "../locations/child-process.ts";
 
 const REPO = resolve(import.meta.dir, "../..");
 const READY_TIMEOUT_MS = 60_000;
@@ -12,7 +12,12 @@ const READY_TIMEOUT_MS = 60_000;
  * catalogue has it. Notify and audit consume in their own groups, off the booking path,
  * and are left out (stated in the report).
  */
-export const WORKER_NAMES: readonly string[] = ["booking", "status", "location", ...WORKERS.filter((w) => w.name === "order").map((w) => w.name)];
+export const WORKER_NAMES: readonly string[] = [
+  "booking",
+  "status",
+  "location",
+  ...WORKERS.filter((w) => w.name === "order").map((w) => w.name),
+];
 
 export interface BookingSystem {
   gateway: Child;
@@ -39,10 +44,16 @@ export async function startBookingSystem(opts: { brokers: string; redisUrl: stri
     GATEWAY_DB_URL: `file:${join(opts.dataDir, "gateway.db")}`,
     LOG_LEVEL: "warn",
   });
-  const workers = spawnChild("workers", [process.execPath, join(REPO, "workers/main.ts"), ...WORKER_NAMES], { env: { ...env, METRICS_PORT: String(metricsPort) }, logFile: join(opts.dataDir, "workers.log") });
+  const workers = spawnChild("workers", [process.execPath, join(REPO, "workers/main.ts"), ...WORKER_NAMES], {
+    env: { ...env, METRICS_PORT: String(metricsPort) },
+    logFile: join(opts.dataDir, "workers.log"),
+  });
   try {
     await workers.waitReady(() => answersOk(`http://127.0.0.1:${metricsPort}/healthz`), READY_TIMEOUT_MS);
-    const gateway = spawnChild("gateway", [process.execPath, join(REPO, "gateway/main.ts")], { env: { ...env, PORT: String(gatewayPort) }, logFile: join(opts.dataDir, "gateway.log") });
+    const gateway = spawnChild("gateway", [process.execPath, join(REPO, "gateway/main.ts")], {
+      env: { ...env, PORT: String(gatewayPort) },
+      logFile: join(opts.dataDir, "gateway.log"),
+    });
     const url = `http://127.0.0.1:${gatewayPort}`;
     try {
       await gateway.waitReady(() => answersOk(`${url}/readyz`), READY_TIMEOUT_MS);
@@ -70,6 +81,14 @@ export async function startBookingSystem(opts: { brokers: string; redisUrl: stri
 /** The caller's environment without anything that would point the processes elsewhere (Upstash, another port), plus `vars`. */
 function cleanEnv(vars: Record<string, string>): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...process.env };
-  for (const name of ["LIBSQL_AUTH_TOKEN", "GATEWAY_DB_AUTH_TOKEN", "UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "PORT", "METRICS_PORT"]) delete env[name];
+  for (const name of [
+    "LIBSQL_AUTH_TOKEN",
+    "GATEWAY_DB_AUTH_TOKEN",
+    "UPSTASH_REDIS_REST_URL",
+    "UPSTASH_REDIS_REST_TOKEN",
+    "PORT",
+    "METRICS_PORT",
+  ])
+    delete env[name];
   return { ...env, ...BENCH_GATEWAY_ENV, ...vars };
 }

@@ -1,7 +1,7 @@
 import type { PositionUpdate } from "../../shared/geo/geo-index.ts";
 import { createRedisGeoIndex } from "../../shared/geo/redis/redis-geo.ts";
 import { deletePrefixes } from "../../shared/geo/redis/redis-test-env.ts";
-import { rateLoop, type RateResult } from "./rate-loop.ts";
+import { type RateResult, rateLoop } from "./rate-loop.ts";
 
 /**
  * What the location worker really asks of Redis: the GeoIndex's upsertPositions (one

@@ -1,5 +1,5 @@
 import { connectRedis } from "../../shared/geo/redis/connect-redis.ts";
-import { rateLoop, type RateResult } from "./rate-loop.ts";
+import { type RateResult, rateLoop } from "./rate-loop.ts";
 
 export interface Member {
   id: string;
@@ -13,7 +13,12 @@ export interface Member {
  * are built before the clock starts, so this is Redis's cost (plus the client's I/O),
  * not argument building. Resolves with members/s.
  */
-export async function measureGeoadd(opts: { url: string; members: readonly Member[]; perCommand: number; seconds: number }): Promise<RateResult> {
+export async function measureGeoadd(opts: {
+  url: string;
+  members: readonly Member[];
+  perCommand: number;
+  seconds: number;
+}): Promise<RateResult> {
   const client = await connectRedis(opts.url);
   const key = `bench:ceiling:geoadd:${crypto.randomUUID()}`;
   const commands: string[][] = [];

@@ -25,7 +25,11 @@ export function startCpuWindow(pids: Record<string, number | undefined>): () => 
     }
     const busyPct = ((m1.busy - m0.busy) / wall) * 100;
     const listed = Object.values(processes).reduce((a, b) => a + b, 0);
-    return { processes, machineBusyPct: ((m1.busy - m0.busy) / Math.max(1e-9, m1.total - m0.total)) * 100, othersPct: Math.max(0, busyPct - listed) };
+    return {
+      processes,
+      machineBusyPct: ((m1.busy - m0.busy) / Math.max(1e-9, m1.total - m0.total)) * 100,
+      othersPct: Math.max(0, busyPct - listed),
+    };
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Fix } from "../../shared/events/driver.ts";
-import { offset, seededRandom, type Random } from "../../shared/geo/contract/seeded-random.ts";
+import { offset, type Random, seededRandom } from "../../shared/geo/contract/seeded-random.ts";
 
 /** Bengaluru; the metro is a disc 40 km across around it. */
 const CENTRE = { lat: 12.9716, lng: 77.5946 };

@@ -137,7 +137,8 @@ async function setAllAvailable(plan: LoadPlan, fleet: Fleet, geo: Pick<GeoIndex,
     const states = await Promise.all(chunk.map((id) => geo.get(id)));
     const firstPending = states.findIndex((s) => s?.status !== "available");
     if (firstPending === -1) from += chunk.length;
-    else if (performance.now() > deadline) throw new Error(`status worker did not apply ${chunk[firstPending]} within ${STATUS_APPLIED_TIMEOUT_MS / 1000} s`);
+    else if (performance.now() > deadline)
+      throw new Error(`status worker did not apply ${chunk[firstPending]} within ${STATUS_APPLIED_TIMEOUT_MS / 1000} s`);
     else await Bun.sleep(50);
   }
   return (performance.now() - started) / 1000;

@@ -31,7 +31,8 @@ export async function runLoadProcess(plan: LoadPlan, hooks: WindowHooks = {}): P
       else result = e.result;
     }
     const code = await proc.exited;
-    if (!result || code !== 0) throw new Error(`load generator failed (${proc.signalCode ?? `exit ${code}`}):\n${(await stderr).slice(-4000)}`);
+    if (!result || code !== 0)
+      throw new Error(`load generator failed (${proc.signalCode ?? `exit ${code}`}):\n${(await stderr).slice(-4000)}`);
     return result;
   } finally {
     // A hook that threw leaves the generator running: it must not outlive the run.
@@ -46,7 +47,7 @@ async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string
   let buffered = "";
   for await (const chunk of stream) {
     buffered += decoder.decode(chunk, { stream: true });
-    let nl;
+    let nl: number;
     while ((nl = buffered.indexOf("\n")) >= 0) {
       const line = buffered.slice(0, nl).trim();
       buffered = buffered.slice(nl + 1);

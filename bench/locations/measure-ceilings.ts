@@ -1,20 +1,20 @@
 import { join, resolve } from "node:path";
+import { freePorts } from "../../redpanda/launcher/free-ports.ts";
 import { DRIVER_LOCATION_REPORTED } from "../../shared/events/driver.ts";
 import { createEnvelope } from "../../shared/events/envelope.ts";
-import { freePorts } from "../../redpanda/launcher/free-ports.ts";
 import { measureIndexUpsert } from "../ceilings/index-upsert.ts";
-import { runProducerPerformance, type ProducerPerfResult } from "../ceilings/producer-perf.ts";
+import { type ProducerPerfResult, runProducerPerformance } from "../ceilings/producer-perf.ts";
 import type { RateResult } from "../ceilings/rate-loop.ts";
 import { measureGeoadd } from "../ceilings/redis-geoadd.ts";
-import { startCpuWindow, watchPeakRss, type CpuShare } from "./cpu-meter.ts";
 import { answersOk, spawnChild } from "./child-process.ts";
+import { type CpuShare, startCpuWindow, watchPeakRss } from "./cpu-meter.ts";
 import { createFleet } from "./driver-paths.ts";
 import type { LoadPlan, LoadResult } from "./load-plan.ts";
 import { runLoadProcess } from "./load-process.ts";
 import type { BenchSettings } from "./settings.ts";
 
 const CEILINGS = resolve(import.meta.dir, "../ceilings");
-/** Members per GEOADD and drivers per upsert script: what FACTS.md measured and the worker's batches give. */
+/** Members per GEOADD and drivers per upsert script: what measured fastest here and what the worker's batches give. */
 const GEO_BATCH = 500;
 
 export interface HttpRun {
@@ -44,7 +44,10 @@ export interface CeilingContext {
 /** Ceilings (a)–(d) on this machine, now, with the pipeline's load generator and shapes. */
 export async function measureCeilings(ctx: CeilingContext, progress: (msg: string) => void): Promise<CeilingResults> {
   const http: HttpRun[] = [];
-  for (const [name, entry] of [["bare Bun.serve", "bare-server.ts"], ["Hono + valibot echo", "hono-echo-server.ts"]] as const) {
+  for (const [name, entry] of [
+    ["bare Bun.serve", "bare-server.ts"],
+    ["Hono + valibot echo", "hono-echo-server.ts"],
+  ] as const) {
     for (const fixes of shapes(ctx.settings)) {
       progress(`ceiling: ${name}, ${fixes} fix(es)/request`);
       http.push(await httpCeiling(ctx, name, join(CEILINGS, entry), fixes));
@@ -83,7 +86,10 @@ function shapes(s: BenchSettings): number[] {
 
 async function httpCeiling(ctx: CeilingContext, name: string, entry: string, fixesPerRequest: number): Promise<HttpRun> {
   const [port] = await freePorts(1);
-  const server = spawnChild(name, [process.execPath, entry], { env: { ...process.env, PORT: String(port) }, logFile: join(ctx.dataDir, `${name.replace(/\W+/g, "-")}.log`) });
+  const server = spawnChild(name, [process.execPath, entry], {
+    env: { ...process.env, PORT: String(port) },
+    logFile: join(ctx.dataDir, `${name.replace(/\W+/g, "-")}.log`),
+  });
   const url = `http://127.0.0.1:${port}`;
   try {
     await server.waitReady(() => answersOk(`${url}/healthz`), 30_000);
@@ -114,6 +120,12 @@ async function httpCeiling(ctx: CeilingContext, name: string, entry: string, fix
 function envelopeBytes(fixesPerRequest: number): number {
   const fleet = createFleet({ drivers: 1, idPrefix: "drv-", seed: 3 });
   const driverId = fleet.driverId(0);
-  const envelope = createEnvelope({ type: DRIVER_LOCATION_REPORTED, key: driverId, data: { driverId, fixes: fleet.next(0, fixesPerRequest) }, source: "gateway", correlationId: crypto.randomUUID() });
+  const envelope = createEnvelope({
+    type: DRIVER_LOCATION_REPORTED,
+    key: driverId,
+    data: { driverId, fixes: fleet.next(0, fixesPerRequest) },
+    source: "gateway",
+    correlationId: crypto.randomUUID(),
+  });
   return Buffer.byteLength(JSON.stringify(envelope));
 }

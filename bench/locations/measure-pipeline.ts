@@ -1,12 +1,12 @@
 import { TOPICS } from "../../shared/events/topics.ts";
 import type { LogAdmin } from "../../shared/log/event-log.ts";
-import { startCpuWindow, watchPeakRss, type CpuShare } from "./cpu-meter.ts";
-import { groupProgress, waitForDrain, type GroupProgress } from "./consumer-progress.ts";
+import { type GroupProgress, groupProgress, waitForDrain } from "./consumer-progress.ts";
+import { type CpuShare, startCpuWindow, watchPeakRss } from "./cpu-meter.ts";
 import type { LoadPlan, LoadResult } from "./load-plan.ts";
 import { runLoadProcess } from "./load-process.ts";
 import { startPipeline } from "./pipeline.ts";
-import { handlerActivity, scrapeHandlerTotals, type HandlerActivity, type HandlerTotals } from "./worker-metrics.ts";
 import type { BenchSettings } from "./settings.ts";
+import { type HandlerActivity, type HandlerTotals, handlerActivity, scrapeHandlerTotals } from "./worker-metrics.ts";
 
 const LOCATION_GROUP = "fleet-location";
 const DRAIN_TIMEOUT_MS = 180_000;
@@ -64,7 +64,9 @@ export async function measurePipeline(ctx: PipelineContext, progress: (msg: stri
       ...(s.connectionsHigh > 0 ? [{ tag: "w", fixes: s.fixesPerRequest, connections: s.connectionsHigh }] : []),
     ];
     for (const { tag, fixes, connections } of shapes) {
-      progress(`pipeline: ${fixes} fix(es)/request, ${connections} connections, ${s.drivers} drivers, ${s.warmupS} s warm-up + ${s.measureS} s`);
+      progress(
+        `pipeline: ${fixes} fix(es)/request, ${connections} connections, ${s.drivers} drivers, ${s.warmupS} s warm-up + ${s.measureS} s`,
+      );
       const plan: LoadPlan = {
         baseUrl: pipeline.url,
         drivers: s.drivers,
@@ -91,7 +93,12 @@ async function logIssues(logFile: string): Promise<{ count: number; first?: stri
   return { count: issues.length, first: issues[0]?.slice(0, 300) };
 }
 
-async function pipelineRun(ctx: PipelineContext, plan: LoadPlan, pids: { gateway: number; workers: number }, metricsUrl: string): Promise<PipelineRun> {
+async function pipelineRun(
+  ctx: PipelineContext,
+  plan: LoadPlan,
+  pids: { gateway: number; workers: number },
+  metricsUrl: string,
+): Promise<PipelineRun> {
   const progressNow = () => groupProgress(ctx.admin, LOCATION_GROUP, TOPICS.driverLocations);
   const handlerNow = () => scrapeHandlerTotals(metricsUrl, LOCATION_GROUP);
   let start: { at: number; progress: GroupProgress; handler: HandlerTotals; endCpu: () => CpuShare } | undefined;

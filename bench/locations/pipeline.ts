@@ -1,7 +1,7 @@
 import { join, resolve } from "node:path";
 import { freePorts } from "../../redpanda/launcher/free-ports.ts";
 import { BENCH_GATEWAY_ENV } from "../bench-auth.ts";
-import { answersOk, spawnChild, type Child } from "./child-process.ts";
+import { answersOk, type Child, spawnChild } from "./child-process.ts";
 
 const REPO = resolve(import.meta.dir, "../..");
 const READY_TIMEOUT_MS = 60_000;
@@ -35,7 +35,10 @@ export async function startPipeline(opts: { brokers: string; redisUrl: string; d
       return running !== undefined;
     }, READY_TIMEOUT_MS);
     const [port] = await freePorts(1);
-    const gateway = spawnChild("gateway", [process.execPath, join(REPO, "gateway/main.ts")], { env: { ...env, PORT: String(port) }, logFile: join(opts.dataDir, "gateway.log") });
+    const gateway = spawnChild("gateway", [process.execPath, join(REPO, "gateway/main.ts")], {
+      env: { ...env, PORT: String(port) },
+      logFile: join(opts.dataDir, "gateway.log"),
+    });
     const url = `http://127.0.0.1:${port}`;
     try {
       await gateway.waitReady(() => answersOk(`${url}/readyz`), READY_TIMEOUT_MS);
@@ -63,6 +66,7 @@ export async function startPipeline(opts: { brokers: string; redisUrl: string; d
 /** The caller's environment without anything that would point the processes elsewhere (another database, Upstash), plus `vars`. */
 function productionEnv(vars: Record<string, string>): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...process.env };
-  for (const name of ["LIBSQL_URL", "LIBSQL_AUTH_TOKEN", "UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "PORT", "METRICS_PORT"]) delete env[name];
+  for (const name of ["LIBSQL_URL", "LIBSQL_AUTH_TOKEN", "UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "PORT", "METRICS_PORT"])
+    delete env[name];
   return { ...env, ...BENCH_GATEWAY_ENV, ...vars };
 }

@@ -23,7 +23,11 @@ export function cpuSeconds(pid: number): number | undefined {
 /** Busy and total CPU seconds of the whole machine, summed over cores. */
 export function machineCpuSeconds(): { busy: number; total: number } {
   const line = read("/proc/stat")?.split("\n")[0] ?? "";
-  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = line.trim().split(/\s+/).slice(1).map(Number);
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = line
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
   const busy = user + nice + system + irq + softirq + steal;
   return { busy: busy / clockTicks(), total: (busy + idle + iowait) / clockTicks() };
 }

@@ -5,7 +5,7 @@ import type { CeilingResults } from "./measure-ceilings.ts";
 import type { PipelineResults, PipelineRun } from "./measure-pipeline.ts";
 import type { BenchSettings } from "./settings.ts";
 
-/** DESIGN §7. */
+/** The targets of docs/architecture.md, figures. */
 const TARGETS = { fixesPerS: 100_000, singleFixShareOfCeiling: 0.6, singleFixP99Ms: 20, visibleP99Ms: 500, gatewayRssBytes: 150 * 2 ** 20 };
 
 export interface ReportInput {
@@ -21,7 +21,9 @@ export interface ReportInput {
 export function formatReport(r: ReportInput): string {
   const s = r.settings;
   const endToEnd = (p: PipelineRun) => Math.min(accepted(p.load), p.workerFixesPerS);
-  const best = r.pipeline.runs.filter((p) => p.load.fixesPerRequest === s.fixesPerRequest).reduce((a, b) => (endToEnd(b) > endToEnd(a) ? b : a));
+  const best = r.pipeline.runs
+    .filter((p) => p.load.fixesPerRequest === s.fixesPerRequest)
+    .reduce((a, b) => (endToEnd(b) > endToEnd(a) ? b : a));
   const single = r.pipeline.runs.find((p) => p.load.fixesPerRequest === 1 && p.connections === s.connections)!;
   const honoSingle = r.ceilings.http.find((h) => h.name.startsWith("Hono") && h.load.fixesPerRequest === 1)!;
   return [
@@ -49,10 +51,15 @@ export function formatReport(r: ReportInput): string {
     "",
     "| run | calls/s | records/call | mean ms/call | handler busy (% of wall time, summed over partitions) |",
     "|---|---:|---:|---:|---:|",
-    ...r.pipeline.runs.map((p) => `| ${p.name} | ${int(p.handler.callsPerS)} | ${p.handler.recordsPerCall.toFixed(1)} | ${ms(p.handler.meanCallMs)} | ${pct(p.handler.busyPct / 100)} |`),
+    ...r.pipeline.runs.map(
+      (p) =>
+        `| ${p.name} | ${int(p.handler.callsPerS)} | ${p.handler.recordsPerCall.toFixed(1)} | ${ms(p.handler.meanCallMs)} | ${pct(p.handler.busyPct / 100)} |`,
+    ),
     "",
     `Peak RSS of the workers process: ${r.pipeline.runs.map((p) => `${mb(p.peakRss.workers)} (${p.name})`).join(", ")}.`,
-    `Warn/error log lines: ${Object.entries(r.pipeline.logIssues).map(([name, i]) => `${name} ${i.count}${i.first ? ` (first: \`${i.first}\`)` : ""}`).join(", ")}.`,
+    `Warn/error log lines: ${Object.entries(r.pipeline.logIssues)
+      .map(([name, i]) => `${name} ${i.count}${i.first ? ` (first: \`${i.first}\`)` : ""}`)
+      .join(", ")}.`,
     "",
     "Other ceilings, same run:",
     "",
@@ -62,14 +69,28 @@ export function formatReport(r: ReportInput): string {
     `| GeoIndex upsertPositions (the worker's Lua script), 500 drivers/call | ${int(r.ceilings.indexUpsert.perSecond)} drivers/s |`,
     ...r.ceilings.producer.map(producerRow),
     "",
-    "Targets (DESIGN §7):",
+    "Targets (docs/architecture.md, figures):",
     "",
     "| target | measured | verdict |",
     "|---|---:|---|",
-    target(`≥ ${int(TARGETS.fixesPerS)} fixes/s HTTP → index (best run: ${best.name}; the lower of accepted and committed)`, endToEnd(best), TARGETS.fixesPerS, "min", int),
-    target("single-fix req/s ≥ 60 % of the Hono + valibot ceiling", single.load.http.perSecond / honoSingle.load.http.perSecond, TARGETS.singleFixShareOfCeiling, "min", pct),
+    target(
+      `≥ ${int(TARGETS.fixesPerS)} fixes/s HTTP → index (best run: ${best.name}; the lower of accepted and committed)`,
+      endToEnd(best),
+      TARGETS.fixesPerS,
+      "min",
+      int,
+    ),
+    target(
+      "single-fix req/s ≥ 60 % of the Hono + valibot ceiling",
+      single.load.http.perSecond / honoSingle.load.http.perSecond,
+      TARGETS.singleFixShareOfCeiling,
+      "min",
+      pct,
+    ),
     target(`single-fix HTTP p99 ≤ 20 ms at ${s.connections} connections`, single.load.http.p99Ms, TARGETS.singleFixP99Ms, "max", ms),
-    ...r.pipeline.runs.map((p) => target(`p99 fix → visible ≤ 500 ms (${p.name})`, p.load.visibility?.p99 ?? NaN, TARGETS.visibleP99Ms, "max", ms)),
+    ...r.pipeline.runs.map((p) =>
+      target(`p99 fix → visible ≤ 500 ms (${p.name})`, p.load.visibility?.p99 ?? NaN, TARGETS.visibleP99Ms, "max", ms),
+    ),
     target("gateway RSS ≤ 150 MB", Math.max(...r.pipeline.runs.map((p) => p.peakRss.gateway)), TARGETS.gatewayRssBytes, "max", mb),
     "",
   ].join("\n");
@@ -81,13 +102,18 @@ function accepted(l: LoadResult): number {
 
 function httpRow(name: string, l: LoadResult, cpu: CpuShare, server: string, rssBytes: number): string {
   const serverUsPerRequest = ((cpu.processes[server] ?? NaN) / 100 / l.http.perSecond) * 1e6;
-  const failures = Object.entries(l.failures).map(([k, n]) => `${k}: ${int(n)}`).join(", ") || "0";
+  const failures =
+    Object.entries(l.failures)
+      .map(([k, n]) => `${k}: ${int(n)}`)
+      .join(", ") || "0";
   return `| ${name} | ${l.fixesPerRequest} | ${int(l.http.perSecond)} | ${int(accepted(l))} | ${ms(l.http.p50Ms)} | ${ms(l.http.p99Ms)} | ${failures} | ${ms(serverUsPerRequest)} | ${mb(rssBytes)} | ${cpuText(cpu)} | ${pct(cpu.machineBusyPct / 100)} |`;
 }
 
 function pipelineRow(p: PipelineRun, drivers: number): string {
   const v = p.load.visibility;
-  const visible = v ? `${ms(v.p50)} / ${ms(v.p99)} / ${ms(v.max)} (${v.count}${v.timedOut ? `, ${v.timedOut} not seen in 60 s` : ""})` : "–";
+  const visible = v
+    ? `${ms(v.p50)} / ${ms(v.p99)} / ${ms(v.max)} (${v.count}${v.timedOut ? `, ${v.timedOut} not seen in 60 s` : ""})`
+    : "–";
   const drain = p.drainS === null ? "not within 180 s" : p.drainS.toFixed(1);
   const usPerFix = systemCpuUsPerFix(p);
   return `| ${p.name} | ${(drivers / p.load.http.perSecond).toFixed(1)} | ${int(accepted(p.load))} | ${int(p.workerFixesPerS)} | ${visible} | ${int(p.lagAtEnd)} | ${drain} | ${p.load.statusSetupS?.toFixed(1) ?? "–"} | ${ms(usPerFix)} | ${Number.isFinite(usPerFix) ? ((usPerFix * TARGETS.fixesPerS) / 1e6).toFixed(2) : "–"} |`;

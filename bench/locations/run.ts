@@ -1,6 +1,6 @@
 /**
  * `bun run bench:locations` (issue "Driver location pipeline", item 5): the location
- * ingest path against DESIGN §7, with its ceilings measured in the same run by the same
+ * ingest path against the targets in docs/architecture.md, with its ceilings measured in the same run by the same
  * load generator. Options: see settings.ts (USAGE); `--quick` is a short smoke run.
  * Starts Kafka and Redis unless KAFKA_BROKERS / REDIS_URL are set; stops everything it
  * started, and prints the figures as Markdown for BENCHMARKS.md.
@@ -17,13 +17,22 @@ import { startBenchServices } from "./services.ts";
 import { parseSettings } from "./settings.ts";
 
 /** Ceiling (d) writes here rather than into driver.locations, whose consumers would then have to chew through it. */
-const PERF_TOPIC: TopicSpec = { name: "bench.producer-perf", partitions: 12, retentionMs: 3_600_000, cleanupPolicy: "delete", keyField: "-", description: "ProducerPerformance scratch topic" };
+const PERF_TOPIC: TopicSpec = {
+  name: "bench.producer-perf",
+  partitions: 12,
+  retentionMs: 3_600_000,
+  cleanupPolicy: "delete",
+  keyField: "-",
+  description: "ProducerPerformance scratch topic",
+};
 
 export async function runBenchmark(argv: string[]): Promise<string> {
   const settings = parseSettings(argv);
   const started = performance.now();
   const progress = (msg: string) => console.error(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${msg}`);
-  const machine = `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GB RAM, Bun ${Bun.version}, load average before the run ${loadavg().map((l) => l.toFixed(2)).join(" / ")}`;
+  const machine = `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GB RAM, Bun ${Bun.version}, load average before the run ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" / ")}`;
   progress(machine);
 
   const dataDir = await mkdtemp(join(tmpdir(), "fleetstream-bench-locations-"));
@@ -43,13 +52,31 @@ export async function runBenchmark(argv: string[]): Promise<string> {
     await log.admin().ensureTopics([...TOPIC_CATALOGUE, PERF_TOPIC]);
     const servicePids = { kafka: services.pids.kafka, redis: services.pids.redis };
 
-    const ceilings = await measureCeilings({ settings, brokers: services.brokers, redisUrl: services.redisUrl, perfTopic: PERF_TOPIC.name, dataDir, servicePids }, progress);
+    const ceilings = await measureCeilings(
+      { settings, brokers: services.brokers, redisUrl: services.redisUrl, perfTopic: PERF_TOPIC.name, dataDir, servicePids },
+      progress,
+    );
     const pipeline = await measurePipeline(
-      { settings, brokers: services.brokers, redisUrl: services.redisUrl, dataDir, admin: log.admin(), servicePids, runId: Date.now().toString(36) },
+      {
+        settings,
+        brokers: services.brokers,
+        redisUrl: services.redisUrl,
+        dataDir,
+        admin: log.admin(),
+        servicePids,
+        runId: Date.now().toString(36),
+      },
       progress,
     );
     progress("done");
-    return formatReport({ command: `bun run bench:locations${argv.length ? ` ${argv.join(" ")}` : ""}`, settings, machine, services: services.describe, ceilings, pipeline });
+    return formatReport({
+      command: `bun run bench:locations${argv.length ? ` ${argv.join(" ")}` : ""}`,
+      settings,
+      machine,
+      services: services.describe,
+      ceilings,
+      pipeline,
+    });
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);

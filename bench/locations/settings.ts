@@ -19,7 +19,8 @@ export interface BenchSettings {
   sampleEvery: number;
 }
 
-const USAGE = "bun bench/locations/run.ts [--quick] [--drivers 10000] [--connections 64] [--connections-high 256] [--fixes 10] [--seconds 30] [--warmup 5]";
+const USAGE =
+  "bun bench/locations/run.ts [--quick] [--drivers 10000] [--connections 64] [--connections-high 256] [--fixes 10] [--seconds 30] [--warmup 5]";
 
 export function parseSettings(argv: string[]): BenchSettings {
   const { values } = parseArgs({
@@ -49,8 +50,11 @@ export function parseSettings(argv: string[]): BenchSettings {
     sampleEvery: 100,
   };
   const minimums = { drivers: 1, connections: 1, connectionsHigh: 0, fixesPerRequest: 1, measureS: 1, warmupS: 0 } as const;
-  const bad = Object.entries(minimums).filter(([k, min]) => !(settings[k as keyof typeof minimums] >= min)).map(([k]) => k);
+  const bad = Object.entries(minimums)
+    .filter(([k, min]) => !(settings[k as keyof typeof minimums] >= min))
+    .map(([k]) => k);
   if (bad.length > 0) throw new Error(`invalid ${bad.join(", ")}; usage: ${USAGE}`);
-  if (settings.fixesPerRequest > 10) throw new Error("--fixes must be at most 10: a phone flushes a few seconds of fixes (DESIGN §7)");
+  if (settings.fixesPerRequest > 10)
+    throw new Error("--fixes must be at most 10: a phone flushes a few seconds of fixes (docs/architecture.md, figures)");
   return settings;
 }

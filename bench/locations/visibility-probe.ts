@@ -1,5 +1,5 @@
 import type { GeoIndex } from "../../shared/geo/geo-index.ts";
-import { summarize, type Summary } from "./percentiles.ts";
+import { type Summary, summarize } from "./percentiles.ts";
 
 /** Often enough to resolve a few ms, rarely enough that 1-in-100 sampling stays a small load on Redis. */
 const POLL_MS = 5;

@@ -12,7 +12,11 @@ export async function scrapeHandlerTotals(metricsUrl: string, group: string): Pr
       .split("\n")
       .filter((line) => line.startsWith(`${name}{`) && line.includes(`group="${group}"`))
       .reduce((n, line) => n + Number(line.slice(line.lastIndexOf(" ") + 1)), 0);
-  return { calls: sum("fleet_handler_duration_seconds_count"), seconds: sum("fleet_handler_duration_seconds_sum"), events: sum("fleet_events_processed_total") };
+  return {
+    calls: sum("fleet_handler_duration_seconds_count"),
+    seconds: sum("fleet_handler_duration_seconds_sum"),
+    events: sum("fleet_events_processed_total"),
+  };
 }
 
 /** Handler activity between two scrapes over `windowS` seconds of wall time. */

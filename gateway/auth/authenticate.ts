@@ -13,7 +13,8 @@ const encoder = new TextEncoder();
 /** The key imported once: hono would otherwise import it from text on every request. */
 function importOnce(settings: AuthSettings): Promise<CryptoKey> | undefined {
   const { key } = settings;
-  if (key.kind === "secret") return crypto.subtle.importKey("raw", encoder.encode(key.secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+  if (key.kind === "secret")
+    return crypto.subtle.importKey("raw", encoder.encode(key.secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
   if (key.kind === "public-key") {
     const der = Uint8Array.from(atob(key.pem.replace(/-----[^-]+-----/g, "").replace(/\s/g, "")), (ch) => ch.charCodeAt(0));
     return crypto.subtle.importKey("spki", der, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, ["verify"]);
@@ -57,7 +58,10 @@ export function authenticate(settings: AuthSettings): MiddlewareHandler {
       const payload: unknown = c.get("jwtPayload");
       const claims = v.safeParse(ClaimsSchema, payload);
       if (!claims.success) {
-        const res = new Response("Unauthorized", { status: 401, headers: { "www-authenticate": 'Bearer error="invalid_token",error_description="token claims are invalid"' } });
+        const res = new Response("Unauthorized", {
+          status: 401,
+          headers: { "www-authenticate": 'Bearer error="invalid_token",error_description="token claims are invalid"' },
+        });
         throw new HTTPException(401, { message: "Unauthorized", res });
       }
       const principal = { role: claims.output.role, sub: claims.output.sub };

@@ -20,7 +20,8 @@ export function allow(...roles: Role[]): MiddlewareHandler {
  */
 export function requireSelf(c: Context, id: string, field: string): void {
   const { sub } = principalOf(c);
-  if (id !== sub) throw new ForbiddenError(`${field} is not the caller`, [{ field, message: "must be the caller's own id (the token's sub)" }]);
+  if (id !== sub)
+    throw new ForbiddenError(`${field} is not the caller`, [{ field, message: "must be the caller's own id (the token's sub)" }]);
 }
 
 /** As requireSelf, but an operator may address anyone (support reads a driver's state and trail). */

@@ -1,9 +1,10 @@
 import * as v from "valibot";
 import { url } from "../../shared/config/env-schema.ts";
 import { ConfigError } from "../../shared/config/parse-config.ts";
-import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, type AuthSettings } from "./auth-settings.ts";
+import { type AuthSettings, DEFAULT_AUDIENCE, DEFAULT_ISSUER } from "./auth-settings.ts";
 
-const wholeNumber = (fallback: number, min = 1) => v.optional(v.pipe(v.string(), v.regex(/^\d+$/, "must be a whole number"), v.transform(Number), v.minValue(min)), String(fallback));
+const wholeNumber = (fallback: number, min = 1) =>
+  v.optional(v.pipe(v.string(), v.regex(/^\d+$/, "must be a whole number"), v.transform(Number), v.minValue(min)), String(fallback));
 
 /**
  * The gateway's security settings, spread into its config schema. At most one key: a
@@ -14,7 +15,9 @@ const wholeNumber = (fallback: number, min = 1) => v.optional(v.pipe(v.string(),
 export const securityEnv = {
   /** HS256 secret; at least 32 characters (256 bits of a random hex or base64 string). */
   JWT_SECRET: v.optional(v.pipe(v.string(), v.minLength(32, "must be at least 32 characters"))),
-  JWT_PUBLIC_KEY: v.optional(v.pipe(v.string(), v.includes("-----BEGIN PUBLIC KEY-----", "must be a PEM public key (SPKI, -----BEGIN PUBLIC KEY-----)"))),
+  JWT_PUBLIC_KEY: v.optional(
+    v.pipe(v.string(), v.includes("-----BEGIN PUBLIC KEY-----", "must be a PEM public key (SPKI, -----BEGIN PUBLIC KEY-----)")),
+  ),
   JWT_JWKS_URL: url("https://", "http://"),
   JWT_ISSUER: v.optional(v.pipe(v.string(), v.minLength(1)), DEFAULT_ISSUER),
   JWT_AUDIENCE: v.optional(v.pipe(v.string(), v.minLength(1)), DEFAULT_AUDIENCE),
@@ -22,7 +25,12 @@ export const securityEnv = {
   CORS_ORIGINS: v.optional(
     v.pipe(
       v.string(),
-      v.transform((s) => s.split(",").map((o) => o.trim()).filter(Boolean)),
+      v.transform((s) =>
+        s
+          .split(",")
+          .map((o) => o.trim())
+          .filter(Boolean),
+      ),
       v.everyItem((o) => /^https?:\/\/[^/\s]+$/.test(o), "each origin must be scheme://host[:port] with no path"),
     ),
     "",

@@ -1,6 +1,6 @@
 import { createInProcessRateLimiter } from "../ratelimit/in-process-rate-limiter.ts";
 import type { RateLimits } from "../ratelimit/rate-limiter.ts";
-import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, type AuthSettings } from "./auth-settings.ts";
+import { type AuthSettings, DEFAULT_AUDIENCE, DEFAULT_ISSUER } from "./auth-settings.ts";
 import { mintToken } from "./mint-token.ts";
 import type { Role } from "./principal.ts";
 
@@ -11,7 +11,11 @@ import type { Role } from "./principal.ts";
  */
 
 export const TEST_JWT_SECRET = "fleetstream-test-secret-not-for-production-0123456789";
-export const TEST_AUTH: AuthSettings = { key: { kind: "secret", secret: TEST_JWT_SECRET }, issuer: DEFAULT_ISSUER, audience: DEFAULT_AUDIENCE };
+export const TEST_AUTH: AuthSettings = {
+  key: { kind: "secret", secret: TEST_JWT_SECRET },
+  issuer: DEFAULT_ISSUER,
+  audience: DEFAULT_AUDIENCE,
+};
 
 /** A valid token (1 h) for this caller, signed with TEST_JWT_SECRET. */
 export function tokenFor(who: { role: Role; sub: string }, ttlS = 3600): string {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { sign } from "hono/jwt";
 import { bearer, gatewayOverEmbeddedLog, TEST_AUTH, tokenFor } from "../testing.ts";
-import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, type AuthSettings } from "./auth-settings.ts";
+import { type AuthSettings, DEFAULT_AUDIENCE, DEFAULT_ISSUER } from "./auth-settings.ts";
 import { mintToken } from "./mint-token.ts";
 import { TEST_JWT_SECRET } from "./testing-auth.ts";
 
@@ -11,7 +11,14 @@ import { TEST_JWT_SECRET } from "./testing-auth.ts";
  */
 
 const b64url = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
-const claims = (over: Record<string, unknown> = {}) => ({ role: "driver", sub: "drv-1", iss: DEFAULT_ISSUER, aud: DEFAULT_AUDIENCE, exp: Math.floor(Date.now() / 1000) + 600, ...over });
+const claims = (over: Record<string, unknown> = {}) => ({
+  role: "driver",
+  sub: "drv-1",
+  iss: DEFAULT_ISSUER,
+  aud: DEFAULT_AUDIENCE,
+  exp: Math.floor(Date.now() / 1000) + 600,
+  ...over,
+});
 const hs256 = (payload: object, secret = TEST_JWT_SECRET) => sign(payload as never, secret, "HS256");
 
 type Gateway = Awaited<ReturnType<typeof gatewayOverEmbeddedLog>>;
@@ -19,7 +26,9 @@ const statusWith = async (gw: Gateway, token: string) => (await gw.app.request("
 
 describe("HS256 tokens (shared secret)", () => {
   let gw: Gateway;
-  beforeAll(async () => void (gw = await gatewayOverEmbeddedLog({ auth: TEST_AUTH })));
+  beforeAll(async () => {
+    gw = await gatewayOverEmbeddedLog({ auth: TEST_AUTH });
+  });
   afterAll(() => gw.close());
 
   test("a valid token is accepted", async () => {
@@ -27,7 +36,14 @@ describe("HS256 tokens (shared secret)", () => {
   });
 
   const refused: [string, () => Promise<string> | string][] = [
-    ["expired", () => mintToken({ role: "driver", sub: "drv-1" }, { secret: TEST_JWT_SECRET, issuer: DEFAULT_ISSUER, audience: DEFAULT_AUDIENCE, ttlS: -1 })],
+    [
+      "expired",
+      () =>
+        mintToken(
+          { role: "driver", sub: "drv-1" },
+          { secret: TEST_JWT_SECRET, issuer: DEFAULT_ISSUER, audience: DEFAULT_AUDIENCE, ttlS: -1 },
+        ),
+    ],
     ["for another audience", () => hs256(claims({ aud: "another-api" }))],
     ["from another issuer", () => hs256(claims({ iss: "someone-else" }))],
     ["without an audience", () => hs256(claims({ aud: undefined }))],
@@ -72,7 +88,10 @@ describe("HS256 tokens (shared secret)", () => {
   });
 
   test("the 401 says nothing about the token beyond the challenge", async () => {
-    const token = mintToken({ role: "driver", sub: "drv-1" }, { secret: TEST_JWT_SECRET, issuer: DEFAULT_ISSUER, audience: DEFAULT_AUDIENCE, ttlS: -1 });
+    const token = mintToken(
+      { role: "driver", sub: "drv-1" },
+      { secret: TEST_JWT_SECRET, issuer: DEFAULT_ISSUER, audience: DEFAULT_AUDIENCE, ttlS: -1 },
+    );
     const text = await (await gw.app.request("/v1/drivers/drv-1", { headers: bearer(token) })).text();
     expect(text).not.toContain(token.split(".")[1]!);
     expect(text).not.toContain("expired");
@@ -80,7 +99,11 @@ describe("HS256 tokens (shared secret)", () => {
 });
 
 describe("RS256 tokens (public key, JWKS)", async () => {
-  const pair = (await crypto.subtle.generateKey({ name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" }, true, ["sign", "verify"])) as CryptoKeyPair;
+  const pair = (await crypto.subtle.generateKey(
+    { name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" },
+    true,
+    ["sign", "verify"],
+  )) as CryptoKeyPair;
   const spki = Buffer.from(await crypto.subtle.exportKey("spki", pair.publicKey)).toString("base64");
   const pem = `-----BEGIN PUBLIC KEY-----\n${spki.match(/.{1,64}/g)!.join("\n")}\n-----END PUBLIC KEY-----\n`;
   const privateJwk = { ...(await crypto.subtle.exportKey("jwk", pair.privateKey)), kid: "k1", alg: "RS256" };

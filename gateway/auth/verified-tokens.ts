@@ -14,7 +14,10 @@ export interface VerifiedToken {
  * checking again; a token that differs in any byte (tampered, re-signed) is a miss and
  * is verified in full. Bounded: past `max` entries the oldest are forgotten.
  */
-export function verifiedTokens(max: number): { get(token: string, nowS: number): VerifiedToken | undefined; set(token: string, v: VerifiedToken): void } {
+export function verifiedTokens(max: number): {
+  get(token: string, nowS: number): VerifiedToken | undefined;
+  set(token: string, v: VerifiedToken): void;
+} {
   const entries = new Map<string, VerifiedToken>();
   return {
     get(token, nowS) {

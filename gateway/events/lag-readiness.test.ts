@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Hono } from "hono";
 import * as v from "valibot";
-import { parseConfig } from "../../shared/config/parse-config.ts";
 import { publishTimeoutMs, readyMaxConsumerLag } from "../../shared/config/env-schema.ts";
+import { parseConfig } from "../../shared/config/parse-config.ts";
 import { createEmbeddedLog } from "../../shared/log/embedded/embedded-log.ts";
 import type { EventLog } from "../../shared/log/event-log.ts";
 import { registerHealth } from "../routes/health.ts";
-import { Hono } from "hono";
 import { consumerLagReadiness } from "./lag-readiness.ts";
 
 const TOPIC = "lag-readiness-test";
@@ -23,7 +23,9 @@ describe("consumerLagReadiness over the embedded log", () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "fleet-lag-ready-"));
     log = await createEmbeddedLog({ url: `file:${join(dir, "log.db")}` });
-    await log.admin().ensureTopics([{ name: TOPIC, partitions: 2, retentionMs: 3_600_000, cleanupPolicy: "delete", keyField: "k", description: "test" }]);
+    await log
+      .admin()
+      .ensureTopics([{ name: TOPIC, partitions: 2, retentionMs: 3_600_000, cleanupPolicy: "delete", keyField: "k", description: "test" }]);
     await log.publisher().publish(Array.from({ length: 10 }, (_, i) => ({ topic: TOPIC, key: `k${i}`, value: String(i) })));
     // group-a reads six records and commits; group-b never ran.
     await log.admin().resetOffsets("group-a", TOPIC, { to: "latest" });
@@ -58,7 +60,10 @@ describe("consumerLagReadiness over the embedded log", () => {
   test("READY_MAX_CONSUMER_LAG and PUBLISH_TIMEOUT_MS parse with defaults and reject nonsense", () => {
     const Schema = v.object({ READY_MAX_CONSUMER_LAG: readyMaxConsumerLag, PUBLISH_TIMEOUT_MS: publishTimeoutMs });
     expect(parseConfig(Schema, {})).toEqual({ READY_MAX_CONSUMER_LAG: 50_000, PUBLISH_TIMEOUT_MS: 2000 });
-    expect(parseConfig(Schema, { READY_MAX_CONSUMER_LAG: "500", PUBLISH_TIMEOUT_MS: "750" })).toEqual({ READY_MAX_CONSUMER_LAG: 500, PUBLISH_TIMEOUT_MS: 750 });
+    expect(parseConfig(Schema, { READY_MAX_CONSUMER_LAG: "500", PUBLISH_TIMEOUT_MS: "750" })).toEqual({
+      READY_MAX_CONSUMER_LAG: 500,
+      PUBLISH_TIMEOUT_MS: 750,
+    });
     expect(() => parseConfig(Schema, { READY_MAX_CONSUMER_LAG: "lots" })).toThrow("READY_MAX_CONSUMER_LAG");
     expect(() => parseConfig(Schema, { PUBLISH_TIMEOUT_MS: "10" })).toThrow("PUBLISH_TIMEOUT_MS");
   });

@@ -11,9 +11,15 @@ export const DEFAULT_MAX_CONSUMER_LAG = 50_000;
  * committed counts everything retained as lag: nobody is processing those records.
  * Reads offsets only (no group membership), so probing never disturbs the workers.
  */
-export function consumerLagReadiness(admin: Pick<LogAdmin, "lag">, groups: readonly ConsumerGroupSpec[], maxLag = DEFAULT_MAX_CONSUMER_LAG): ReadinessCheck {
+export function consumerLagReadiness(
+  admin: Pick<LogAdmin, "lag">,
+  groups: readonly ConsumerGroupSpec[],
+  maxLag = DEFAULT_MAX_CONSUMER_LAG,
+): ReadinessCheck {
   return async () => {
-    const lags = await Promise.all(groups.map(async (g) => ({ group: g.group, lag: (await admin.lag(g.group, [...g.topics])).reduce((n, p) => n + p.lag, 0) })));
+    const lags = await Promise.all(
+      groups.map(async (g) => ({ group: g.group, lag: (await admin.lag(g.group, [...g.topics])).reduce((n, p) => n + p.lag, 0) })),
+    );
     const behind = lags.filter((l) => l.lag > maxLag);
     if (behind.length > 0) throw new Error(`consumer lag over ${maxLag}: ${behind.map((b) => `${b.group} ${b.lag}`).join(", ")}`);
   };

@@ -5,10 +5,18 @@ import { DEFAULT_PUBLISH_TIMEOUT_MS } from "./publish-event.ts";
 
 /** A broker that never answers: what kafkajs looks like for ~23 s while the broker is down. */
 const hanging = (): Publisher & { calls: number } => {
-  const p = { calls: 0, publish: () => (p.calls++, new Promise<void>(() => {})), close: async () => {} };
+  const p = {
+    calls: 0,
+    publish: () => {
+      p.calls++;
+      return new Promise<void>(() => {});
+    },
+    close: async () => {},
+  };
   return p;
 };
-const fix = () => json({ fixes: [{ lat: 12.97, lng: 77.59, recordedAt: new Date().toISOString() }] }, { method: "POST", headers: asDriver("drv-1") });
+const fix = () =>
+  json({ fixes: [{ lat: 12.97, lng: 77.59, recordedAt: new Date().toISOString() }] }, { method: "POST", headers: asDriver("drv-1") });
 
 describe("publishEvent's bound on the broker's ack", () => {
   const bounded = hanging();
@@ -16,7 +24,10 @@ describe("publishEvent's bound on the broker's ack", () => {
   let short: Awaited<ReturnType<typeof gatewayOverEmbeddedLog>>;
   let byDefault: Awaited<ReturnType<typeof gatewayOverEmbeddedLog>>;
   beforeAll(async () => {
-    short = await gatewayOverEmbeddedLog({ publisher: bounded, limits: { maxFixAgeMs: 3_600_000, staleAfterMs: 60_000, publishTimeoutMs: 150 } });
+    short = await gatewayOverEmbeddedLog({
+      publisher: bounded,
+      limits: { maxFixAgeMs: 3_600_000, staleAfterMs: 60_000, publishTimeoutMs: 150 },
+    });
     byDefault = await gatewayOverEmbeddedLog({ publisher: plain });
   });
   afterAll(async () => {
@@ -37,7 +48,10 @@ describe("publishEvent's bound on the broker's ack", () => {
 
   test("by default the bound is DEFAULT_PUBLISH_TIMEOUT_MS", async () => {
     const started = performance.now();
-    const res = await byDefault.app.request("/v1/drivers/drv-1/status", json({ status: "available", vehicleType: "sedan" }, { method: "PUT", headers: asDriver("drv-1") }));
+    const res = await byDefault.app.request(
+      "/v1/drivers/drv-1/status",
+      json({ status: "available", vehicleType: "sedan" }, { method: "PUT", headers: asDriver("drv-1") }),
+    );
     const ms = performance.now() - started;
     expect(res.status).toBe(503);
     expect(Number(res.headers.get("retry-after"))).toBe(Math.ceil(DEFAULT_PUBLISH_TIMEOUT_MS / 1000));
@@ -46,7 +60,9 @@ describe("publishEvent's bound on the broker's ack", () => {
   });
 
   test("a publish that fails before the bound still answers at once, and an acked one 202", async () => {
-    const failing = await gatewayOverEmbeddedLog({ publisher: { publish: () => Promise.reject(new Error("boom")), close: async () => {} } });
+    const failing = await gatewayOverEmbeddedLog({
+      publisher: { publish: () => Promise.reject(new Error("boom")), close: async () => {} },
+    });
     try {
       const started = performance.now();
       const res = await failing.app.request("/v1/drivers/drv-1/locations", fix());

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { RetryableError } from "../../shared/errors/errors.ts";
-import { createEnvelope, envelopeHeaders, type Envelope, type NewEvent } from "../../shared/events/envelope.ts";
+import { createEnvelope, type Envelope, envelopeHeaders, type NewEvent } from "../../shared/events/envelope.ts";
 import type { Publisher } from "../../shared/log/event-log.ts";
 
 /** How long a request waits for the log's ack unless configured otherwise (PUBLISH_TIMEOUT_MS). */
@@ -15,9 +15,19 @@ export const DEFAULT_PUBLISH_TIMEOUT_MS = 2000;
  * and the trail is downsampled. Paths that must not lose an accepted event (bookings,
  * orders) go through the outbox instead.
  */
-export async function publishEvent<T>(c: Context, publisher: Publisher, topic: string, event: Omit<NewEvent<T>, "source" | "correlationId">, timeoutMs: number): Promise<Envelope<T>> {
+export async function publishEvent<T>(
+  c: Context,
+  publisher: Publisher,
+  topic: string,
+  event: Omit<NewEvent<T>, "source" | "correlationId">,
+  timeoutMs: number,
+): Promise<Envelope<T>> {
   const envelope = createEnvelope({ ...event, source: "gateway", correlationId: c.get("requestId") });
-  await withinBound(publisher.publish([{ topic, key: envelope.key, value: JSON.stringify(envelope), headers: envelopeHeaders(envelope) }]), timeoutMs, topic);
+  await withinBound(
+    publisher.publish([{ topic, key: envelope.key, value: JSON.stringify(envelope), headers: envelopeHeaders(envelope) }]),
+    timeoutMs,
+    topic,
+  );
   return envelope;
 }
 

@@ -6,7 +6,9 @@ import { timedPublisher } from "./timed-publisher.ts";
 
 describe("timedPublisher", () => {
   let gw: Awaited<ReturnType<typeof gatewayOverEmbeddedLog>>;
-  beforeAll(async () => void (gw = await gatewayOverEmbeddedLog()));
+  beforeAll(async () => {
+    gw = await gatewayOverEmbeddedLog();
+  });
   afterAll(() => gw.close());
 
   test("counts acked publishes per topic and failed ones by error name, and still delivers", async () => {

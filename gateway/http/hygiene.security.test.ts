@@ -5,11 +5,20 @@ import { asCustomer, asDriver, gatewayOverEmbeddedLog } from "../testing.ts";
 
 describe("CORS follows the configured allow-list", () => {
   let gw: Awaited<ReturnType<typeof gatewayOverEmbeddedLog>>;
-  beforeAll(async () => void (gw = await gatewayOverEmbeddedLog({ corsOrigins: ["https://app.example.com"] })));
+  beforeAll(async () => {
+    gw = await gatewayOverEmbeddedLog({ corsOrigins: ["https://app.example.com"] });
+  });
   afterAll(() => gw.close());
 
   const preflight = (origin: string) =>
-    gw.app.request("/v1/bookings", { method: "OPTIONS", headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type,idempotency-key" } });
+    gw.app.request("/v1/bookings", {
+      method: "OPTIONS",
+      headers: {
+        origin,
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization,content-type,idempotency-key",
+      },
+    });
 
   test("an allowed origin's preflight is answered without a token, allowing the auth headers", async () => {
     const res = await preflight("https://app.example.com");
@@ -56,13 +65,21 @@ describe("errors and bodies", () => {
 
   test("a body over the server-wide cap → 413 on any route, even one that takes no body", async () => {
     const big = "x".repeat(300 * 1024);
-    const res = await gw.app.request("/v1/drivers/drv-1", { method: "POST", body: big, headers: { "content-length": String(big.length), ...asDriver("drv-1") } });
+    const res = await gw.app.request("/v1/drivers/drv-1", {
+      method: "POST",
+      body: big,
+      headers: { "content-length": String(big.length), ...asDriver("drv-1") },
+    });
     expect(res.status).toBe(413);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
   });
 
   test("a booking action's body over its own 4 KB cap → 413", async () => {
-    const res = await gw.app.request(`/v1/bookings/${crypto.randomUUID()}/accept`, { method: "POST", body: JSON.stringify({ pad: "x".repeat(5000) }), headers: { "content-type": "application/json", ...asDriver("drv-1") } });
+    const res = await gw.app.request(`/v1/bookings/${crypto.randomUUID()}/accept`, {
+      method: "POST",
+      body: JSON.stringify({ pad: "x".repeat(5000) }),
+      headers: { "content-type": "application/json", ...asDriver("drv-1") },
+    });
     expect(res.status).toBe(413);
   });
 });

@@ -12,7 +12,12 @@ export interface Problem {
   errors?: { field: string; message: string }[];
 }
 
-export function problem(c: Context, status: ContentfulStatusCode, body: Omit<Problem, "status" | "type"> & { type?: string }, headers?: Record<string, string>): Response {
+export function problem(
+  c: Context,
+  status: ContentfulStatusCode,
+  body: Omit<Problem, "status" | "type"> & { type?: string },
+  headers?: Record<string, string>,
+): Response {
   const payload: Problem = { type: body.type ?? "about:blank", status, ...body, instance: c.req.path, requestId: c.get("requestId") };
   return c.body(JSON.stringify(payload), status, { "content-type": "application/problem+json", ...headers });
 }

@@ -10,8 +10,17 @@ const KEY = /^[\x21-\x7E]{1,255}$/;
 export function readIdempotencyKey(c: Context): string {
   const key = c.req.header(IDEMPOTENCY_HEADER);
   if (!key) {
-    throw new ValidationError(`${IDEMPOTENCY_HEADER} header is missing`, [{ field: IDEMPOTENCY_HEADER, message: "is required: a new key (e.g. a UUID) per request, sent again only to retry that request" }], 400);
+    throw new ValidationError(
+      `${IDEMPOTENCY_HEADER} header is missing`,
+      [{ field: IDEMPOTENCY_HEADER, message: "is required: a new key (e.g. a UUID) per request, sent again only to retry that request" }],
+      400,
+    );
   }
-  if (!KEY.test(key)) throw new ValidationError(`${IDEMPOTENCY_HEADER} header is invalid`, [{ field: IDEMPOTENCY_HEADER, message: "must be 1-255 printable ASCII characters without spaces" }], 400);
+  if (!KEY.test(key))
+    throw new ValidationError(
+      `${IDEMPOTENCY_HEADER} header is invalid`,
+      [{ field: IDEMPOTENCY_HEADER, message: "must be 1-255 printable ASCII characters without spaces" }],
+      400,
+    );
   return key;
 }

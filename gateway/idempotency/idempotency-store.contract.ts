@@ -5,10 +5,16 @@ import type { IdempotencyStore, IdempotentRequest, Remembered } from "./idempote
  * The IdempotencyStore contract, run by each adapter's test file. `create` gives an
  * empty store; `reopen` (adapters that persist) gives a new store over the same data.
  */
-export function runIdempotencyStoreContract(opts: { name: string; create: () => Promise<IdempotencyStore>; reopen?: () => Promise<IdempotencyStore> }): void {
+export function runIdempotencyStoreContract(opts: {
+  name: string;
+  create: () => Promise<IdempotencyStore>;
+  reopen?: () => Promise<IdempotencyStore>;
+}): void {
   describe(`IdempotencyStore: ${opts.name}`, () => {
     let store: IdempotencyStore;
-    beforeEach(async () => void (store = await opts.create()));
+    beforeEach(async () => {
+      store = await opts.create();
+    });
     afterEach(() => store.close());
 
     const request = (over: Partial<IdempotentRequest> = {}): IdempotentRequest => ({
@@ -96,7 +102,12 @@ export function runIdempotencyStoreContract(opts: { name: string; create: () => 
         await store.remember(request());
         store.close();
         store = await reopen();
-        expect(await store.remember(request())).toMatchObject({ kind: "replay", response: request().response, event: request().event, outbox: { seq: 1, publishedAt: null } });
+        expect(await store.remember(request())).toMatchObject({
+          kind: "replay",
+          response: request().response,
+          event: request().event,
+          outbox: { seq: 1, publishedAt: null },
+        });
         expect(await store.remember(request({ fingerprint: "f-2" }))).toEqual({ kind: "conflict" });
       });
     }

@@ -1,11 +1,11 @@
 import type { Row } from "@libsql/client";
-import { openLibsql, type Db } from "../../shared/db/open-libsql.ts";
+import { type Db, openLibsql } from "../../shared/db/open-libsql.ts";
 import type { Outbox, OutboxEntry } from "../outbox/outbox.ts";
 import type { IdempotencyStore, IdempotentRequest, Remembered } from "./idempotency-store.ts";
 
 /**
  * The IdempotencyStore in the gateway's OWN libSQL database (never the workers'
- * history: one writer process per file, DESIGN §8): `file:DATA_DIR/gateway.db` for one
+ * history: one writer process per file, docs/architecture.md, storage rules): `file:DATA_DIR/gateway.db` for one
  * gateway, or a libSQL server (sqld/Turso) shared by every gateway behind a load
  * balancer. With a file per gateway, each remembers only the requests it served: a
  * retry landing on another gateway is still the same booking and the same event
@@ -79,7 +79,16 @@ export function libsqlIdempotencyStore(db: Db, now: () => number = Date.now): Id
             sql: `INSERT INTO gateway_outbox (operation, scope, idem_key, topic, record_key, value, headers, created_at)
                   SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM idempotency_keys WHERE operation = ? AND scope = ? AND idem_key = ? AND fingerprint = ?)
                   ON CONFLICT DO NOTHING`,
-            args: [...identity(r), r.record.topic, r.record.key, r.record.value, JSON.stringify(r.record.headers ?? {}), at, ...identity(r), r.fingerprint],
+            args: [
+              ...identity(r),
+              r.record.topic,
+              r.record.key,
+              r.record.value,
+              JSON.stringify(r.record.headers ?? {}),
+              at,
+              ...identity(r),
+              r.fingerprint,
+            ],
           },
           {
             sql: `SELECT k.fingerprint, k.response, k.event, ${ENTRY_COLUMNS} FROM idempotency_keys k
@@ -105,12 +114,18 @@ export function libsqlIdempotencyStore(db: Db, now: () => number = Date.now): Id
 function libsqlOutbox(db: Db, now: () => number): Outbox {
   return {
     async pending(limit, createdUpTo) {
-      const rs = await db.client.execute({ sql: `SELECT ${ENTRY_COLUMNS} FROM gateway_outbox o WHERE o.published_at IS NULL AND o.created_at <= ? ORDER BY o.seq LIMIT ?`, args: [createdUpTo, limit] });
+      const rs = await db.client.execute({
+        sql: `SELECT ${ENTRY_COLUMNS} FROM gateway_outbox o WHERE o.published_at IS NULL AND o.created_at <= ? ORDER BY o.seq LIMIT ?`,
+        args: [createdUpTo, limit],
+      });
       return rs.rows.map(entryOf);
     },
     async markPublished(seqs) {
       if (seqs.length === 0) return;
-      await db.client.execute({ sql: `UPDATE gateway_outbox SET published_at = ? WHERE published_at IS NULL AND seq IN (${seqs.map(() => "?").join(", ")})`, args: [now(), ...seqs] });
+      await db.client.execute({
+        sql: `UPDATE gateway_outbox SET published_at = ? WHERE published_at IS NULL AND seq IN (${seqs.map(() => "?").join(", ")})`,
+        args: [now(), ...seqs],
+      });
     },
     async depth() {
       const rs = await db.client.execute("SELECT count(*) AS n FROM gateway_outbox WHERE published_at IS NULL");
@@ -120,7 +135,10 @@ function libsqlOutbox(db: Db, now: () => number): Outbox {
       // In chunks, so requests writing their keys wait for one chunk at a time.
       let deleted = 0;
       for (;;) {
-        const rs = await db.client.execute({ sql: "DELETE FROM gateway_outbox WHERE seq IN (SELECT seq FROM gateway_outbox WHERE published_at IS NOT NULL AND published_at < ? LIMIT 5000)", args: [before] });
+        const rs = await db.client.execute({
+          sql: "DELETE FROM gateway_outbox WHERE seq IN (SELECT seq FROM gateway_outbox WHERE published_at IS NOT NULL AND published_at < ? LIMIT 5000)",
+          args: [before],
+        });
         deleted += rs.rowsAffected;
         if (rs.rowsAffected < 5000) return deleted;
       }
@@ -131,7 +149,12 @@ function libsqlOutbox(db: Db, now: () => number): Outbox {
 function entryOf(row: Row): OutboxEntry {
   return {
     seq: Number(row.seq),
-    record: { topic: String(row.topic), key: String(row.record_key), value: String(row.value), headers: JSON.parse(String(row.headers)) as Record<string, string> },
+    record: {
+      topic: String(row.topic),
+      key: String(row.record_key),
+      value: String(row.value),
+      headers: JSON.parse(String(row.headers)) as Record<string, string>,
+    },
     createdAt: Number(row.created_at),
     publishedAt: row.published_at === null ? null : Number(row.published_at),
   };

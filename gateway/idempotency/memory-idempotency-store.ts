@@ -26,7 +26,12 @@ export function createMemoryIdempotencyStore(now: () => number = Date.now): Idem
       };
       if (!found) {
         const entry = enqueue();
-        entries.set(id, { fingerprint: r.fingerprint, response: JSON.stringify(r.response), event: JSON.stringify(r.event), outbox: entry });
+        entries.set(id, {
+          fingerprint: r.fingerprint,
+          response: JSON.stringify(r.response),
+          event: JSON.stringify(r.event),
+          outbox: entry,
+        });
         return { kind: "first", response: r.response, event: r.event, outbox: copy(entry) };
       }
       if (found.fingerprint !== r.fingerprint) return { kind: "conflict" };

@@ -22,7 +22,12 @@ export const DELIVERY_TIMING: DeliveryTiming = { publishTimeoutMs: 2000, handOve
  * relay too without trying: it publishes in insertion order, so nothing overtakes the
  * backlog. A publish that outlives the timeout still marks its entry if acked later.
  */
-export async function deliver(entry: OutboxEntry, deps: { publisher: Publisher; outbox: Outbox }, timing: DeliveryTiming = DELIVERY_TIMING, now: () => number = Date.now): Promise<boolean> {
+export async function deliver(
+  entry: OutboxEntry,
+  deps: { publisher: Publisher; outbox: Outbox },
+  timing: DeliveryTiming = DELIVERY_TIMING,
+  now: () => number = Date.now,
+): Promise<boolean> {
   if (entry.publishedAt !== null) return true;
   const [oldest] = await deps.outbox.pending(1, now() - timing.handOverAfterMs);
   if (oldest && oldest.seq < entry.seq) return false;

@@ -11,7 +11,8 @@ describe("booking actions through the gateway's outbox", () => {
   let gw: Awaited<ReturnType<typeof gatewayOverEmbeddedLog>> | undefined;
   afterEach(async () => void (await gw?.close()));
 
-  const accept = (headers: Record<string, string> = {}) => gw!.app.request(`/v1/bookings/${BOOKING}/accept`, json({}, { method: "POST", headers: { ...asDriver("drv-1"), ...headers } }));
+  const accept = (headers: Record<string, string> = {}) =>
+    gw!.app.request(`/v1/bookings/${BOOKING}/accept`, json({}, { method: "POST", headers: { ...asDriver("drv-1"), ...headers } }));
 
   test("with the broker down an accept is still a 202: its event waits in the outbox, nothing reached the log", async () => {
     gw = await gatewayOverEmbeddedLog({ publisher: down });
@@ -19,7 +20,12 @@ describe("booking actions through the gateway's outbox", () => {
     expect(res.status).toBe(202);
     const { eventId } = (await res.json()) as { eventId: string };
     const [pending] = await gw.idempotency.outbox.pending(10, Date.now());
-    expect(parseEnvelope(pending!.record.value)).toMatchObject({ id: eventId, type: "booking.accepted", key: BOOKING, data: { bookingId: BOOKING, driverId: "drv-1" } });
+    expect(parseEnvelope(pending!.record.value)).toMatchObject({
+      id: eventId,
+      type: "booking.accepted",
+      key: BOOKING,
+      data: { bookingId: BOOKING, driverId: "drv-1" },
+    });
     expect(await gw.published(TOPICS.bookings)).toEqual([]);
   });
 
@@ -31,7 +37,10 @@ describe("booking actions through the gateway's outbox", () => {
     expect(again.status).toBe(202);
     expect(again.headers.get("idempotent-replayed")).toBe("true");
     expect(((await again.json()) as { eventId: string }).eventId).toBe(((await first.json()) as { eventId: string }).eventId);
-    const otherBooking = await gw.app.request(`/v1/bookings/${crypto.randomUUID()}/accept`, json({}, { method: "POST", headers: { ...asDriver("drv-1"), "idempotency-key": "accept-1" } }));
+    const otherBooking = await gw.app.request(
+      `/v1/bookings/${crypto.randomUUID()}/accept`,
+      json({}, { method: "POST", headers: { ...asDriver("drv-1"), "idempotency-key": "accept-1" } }),
+    );
     expect(otherBooking.status).toBe(422);
     expect(await gw.published(TOPICS.bookings)).toHaveLength(1);
   });

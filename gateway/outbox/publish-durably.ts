@@ -26,7 +26,11 @@ export interface DurableAction<T> {
  * request is a new event, which the booking worker judges on its own (a repeated accept
  * is refused as already the driver's).
  */
-export async function publishDurably<T>(c: Context, deps: Pick<GatewayDeps, "publisher" | "idempotency">, a: DurableAction<T>): Promise<{ eventId: string; replayed: boolean }> {
+export async function publishDurably<T>(
+  c: Context,
+  deps: Pick<GatewayDeps, "publisher" | "idempotency">,
+  a: DurableAction<T>,
+): Promise<{ eventId: string; replayed: boolean }> {
   const env = createEnvelope({ ...a.event, source: "gateway", correlationId: c.get("requestId") });
   const key = c.req.header(IDEMPOTENCY_HEADER) === undefined ? env.id : readIdempotencyKey(c);
   const remembered = await deps.idempotency.remember({
@@ -39,7 +43,11 @@ export async function publishDurably<T>(c: Context, deps: Pick<GatewayDeps, "pub
     record: { topic: a.topic, key: env.key, value: JSON.stringify(env), headers: envelopeHeaders(env) },
   });
   if (remembered.kind === "conflict") {
-    throw new ValidationError(`${IDEMPOTENCY_HEADER} was already used with a different request`, [{ field: IDEMPOTENCY_HEADER, message: "was already used by this caller for a different request; use a new key" }], 422);
+    throw new ValidationError(
+      `${IDEMPOTENCY_HEADER} was already used with a different request`,
+      [{ field: IDEMPOTENCY_HEADER, message: "was already used by this caller for a different request; use a new key" }],
+      422,
+    );
   }
   await deliver(remembered.outbox, { publisher: deps.publisher, outbox: deps.idempotency.outbox });
   return { eventId: (remembered.response as { eventId: string }).eventId, replayed: remembered.kind === "replay" };

@@ -48,7 +48,11 @@ export function startOutboxRelay(opts: RelayOptions): OutboxRelay {
   const idleMs = opts.idleMs ?? 500;
   const handOverAfterMs = opts.handOverAfterMs ?? DELIVERY_TIMING.handOverAfterMs;
   const now = opts.now ?? Date.now;
-  const depth = gauge(opts.registry, { name: "fleet_gateway_outbox_depth", help: "Records in the gateway outbox waiting for the broker's ack", labelNames: [] });
+  const depth = gauge(opts.registry, {
+    name: "fleet_gateway_outbox_depth",
+    help: "Records in the gateway outbox waiting for the broker's ack",
+    labelNames: [],
+  });
   const stopping = new AbortController();
   let failures = 0;
   const keepPublishedMs = opts.keepPublishedMs ?? 24 * 3_600_000;

@@ -16,20 +16,25 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** The same createApp served by Deno (the `deno` npm package's binary): DESIGN §2's portability check. */
+/** The same createApp served by Deno (the `deno` npm package's binary): the portability promise of docs/architecture.md, processes. */
 describe("the gateway app on Deno", () => {
   let proc: ReturnType<typeof Bun.spawn>;
   let base: string;
   beforeAll(async () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    proc = Bun.spawn([deno, "serve", "--quiet", "-A", "--port", String(port), "--host", "127.0.0.1", entry], { stdout: "pipe", stderr: "pipe", env: { ...process.env, DENO_NO_UPDATE_CHECK: "1" } });
+    proc = Bun.spawn([deno, "serve", "--quiet", "-A", "--port", String(port), "--host", "127.0.0.1", entry], {
+      stdout: "pipe",
+      stderr: "pipe",
+      env: { ...process.env, DENO_NO_UPDATE_CHECK: "1" },
+    });
     const deadline = Date.now() + 45_000;
     for (;;) {
       try {
         if ((await fetch(`${base}/healthz`)).ok) break;
       } catch {
-        if (proc.exitCode !== null) throw new Error(`deno exited ${proc.exitCode}: ${await new Response(proc.stderr as ReadableStream).text()}`);
+        if (proc.exitCode !== null)
+          throw new Error(`deno exited ${proc.exitCode}: ${await new Response(proc.stderr as ReadableStream).text()}`);
         if (Date.now() > deadline) throw new Error("deno serve did not answer in 45 s");
         await Bun.sleep(200);
       }
@@ -38,27 +43,41 @@ describe("the gateway app on Deno", () => {
   afterAll(() => proc?.kill());
 
   test("accepts fixes with 202 and publishes one record keyed by the driver", async () => {
-    const res = await fetch(`${base}/v1/drivers/d-deno/locations`, { method: "POST", headers: { "content-type": "application/json", ...asDriver("d-deno") }, body: JSON.stringify({ fixes: [{ lat: 52.5, lng: 13.4, recordedAt: new Date().toISOString() }] }) });
+    const res = await fetch(`${base}/v1/drivers/d-deno/locations`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...asDriver("d-deno") },
+      body: JSON.stringify({ fixes: [{ lat: 52.5, lng: 13.4, recordedAt: new Date().toISOString() }] }),
+    });
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ accepted: 1 });
     expect(await (await fetch(`${base}/__published`)).json()).toEqual([{ topic: "driver.locations", key: "d-deno" }]);
   });
 
   test("refuses a request without a token: 401 problem+json", async () => {
-    const res = await fetch(`${base}/v1/drivers/d-deno/locations`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const res = await fetch(`${base}/v1/drivers/d-deno/locations`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
     expect(res.status).toBe(401);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
   });
 
   test("refuses bad input with problem+json naming the field", async () => {
-    const res = await fetch(`${base}/v1/drivers/d-deno/locations`, { method: "POST", headers: { "content-type": "application/json", ...asDriver("d-deno") }, body: JSON.stringify({ fixes: [{ lat: 91, lng: 13.4, recordedAt: new Date().toISOString() }] }) });
+    const res = await fetch(`${base}/v1/drivers/d-deno/locations`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...asDriver("d-deno") },
+      body: JSON.stringify({ fixes: [{ lat: 91, lng: 13.4, recordedAt: new Date().toISOString() }] }),
+    });
     expect(res.status).toBe(422);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
     expect(((await res.json()) as { errors: { field: string }[] }).errors[0]!.field).toBe("fixes.0.lat");
   });
 
   test("finds the seeded driver nearby", async () => {
-    const body = (await (await fetch(`${base}/v1/drivers/nearby?lat=52.52&lng=13.4&vehicleType=sedan`, { headers: asCustomer("c-deno") })).json()) as { drivers: { driverId: string; distanceM: number }[] };
+    const body = (await (
+      await fetch(`${base}/v1/drivers/nearby?lat=52.52&lng=13.4&vehicleType=sedan`, { headers: asCustomer("c-deno") })
+    ).json()) as { drivers: { driverId: string; distanceM: number }[] };
     expect(body.drivers.map((d) => d.driverId)).toEqual(["seeded"]);
     expect(body.drivers[0]!.distanceM).toBeGreaterThan(300);
   });

@@ -4,8 +4,8 @@ import type { OutgoingRecord } from "../../shared/log/event-log.ts";
 import { createLogger } from "../../shared/logging/logger.ts";
 import { createApp } from "../app.ts";
 import { testSecurity } from "../auth/testing-auth.ts";
-import { createMemoryIdempotencyStore } from "../idempotency/memory-idempotency-store.ts";
 import { DEFAULT_PUBLISH_TIMEOUT_MS } from "../events/publish-event.ts";
+import { createMemoryIdempotencyStore } from "../idempotency/memory-idempotency-store.ts";
 
 /**
  * The gateway app built only from web-standard and portable pieces, for `deno serve`

@@ -22,7 +22,12 @@ export function createInProcessRateLimiter(policy: RatePolicy, now: () => number
       const entry = counts.get(identifier);
       const count = entry?.window === window ? entry.count + 1 : 1;
       counts.set(identifier, { window, count });
-      return { allowed: count <= policy.max, limit: policy.max, remaining: Math.max(0, policy.max - count), resetAt: (window + 1) * policy.windowMs };
+      return {
+        allowed: count <= policy.max,
+        limit: policy.max,
+        remaining: Math.max(0, policy.max - count),
+        resetAt: (window + 1) * policy.windowMs,
+      };
     },
   };
 }

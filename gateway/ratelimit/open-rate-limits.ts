@@ -25,5 +25,9 @@ export function openRateLimits(s: RateLimitSettings): RateLimits & { shared: boo
       customer: createUpstashRateLimiter({ url, token, policy: policy(s.RATE_LIMIT_CUSTOMER), prefix: "ratelimit:customer" }),
     };
   }
-  return { shared: false, driver: createInProcessRateLimiter(policy(s.RATE_LIMIT_DRIVER)), customer: createInProcessRateLimiter(policy(s.RATE_LIMIT_CUSTOMER)) };
+  return {
+    shared: false,
+    driver: createInProcessRateLimiter(policy(s.RATE_LIMIT_DRIVER)),
+    customer: createInProcessRateLimiter(policy(s.RATE_LIMIT_CUSTOMER)),
+  };
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { asCustomer, asDriver, asOperator, expectProblem, gatewayOverEmbeddedLog, json } from "../testing.ts";
 import { createInProcessRateLimiter } from "./in-process-rate-limiter.ts";
-import { RateLimiterUnavailableError, type RateLimiter } from "./rate-limiter.ts";
+import { type RateLimiter, RateLimiterUnavailableError } from "./rate-limiter.ts";
 
 /*
  * The per-driver and per-customer limits as the HTTP app applies them (in-process
@@ -11,13 +11,19 @@ import { RateLimiterUnavailableError, type RateLimiter } from "./rate-limiter.ts
 const WINDOW_MS = 1000;
 const fixes = () => json({ fixes: [{ lat: 12.97, lng: 77.59, recordedAt: new Date().toISOString() }] }, { method: "POST" });
 const post = (gw: Awaited<ReturnType<typeof gatewayOverEmbeddedLog>>, driverId: string) =>
-  gw.app.request(`/v1/drivers/${driverId}/locations`, { ...fixes(), headers: { "content-type": "application/json", ...asDriver(driverId) } });
+  gw.app.request(`/v1/drivers/${driverId}/locations`, {
+    ...fixes(),
+    headers: { "content-type": "application/json", ...asDriver(driverId) },
+  });
 
 describe("rate limits per driver and per customer", () => {
   let gw: Awaited<ReturnType<typeof gatewayOverEmbeddedLog>>;
   beforeAll(async () => {
     gw = await gatewayOverEmbeddedLog({
-      rateLimits: { driver: createInProcessRateLimiter({ max: 3, windowMs: WINDOW_MS }), customer: createInProcessRateLimiter({ max: 2, windowMs: 60_000 }) },
+      rateLimits: {
+        driver: createInProcessRateLimiter({ max: 3, windowMs: WINDOW_MS }),
+        customer: createInProcessRateLimiter({ max: 2, windowMs: 60_000 }),
+      },
     });
   });
   afterAll(() => gw.close());
@@ -58,7 +64,9 @@ describe("when the limiter's store is down", () => {
     const gw = await gatewayOverEmbeddedLog({ rateLimits: { driver: down, customer: down } });
     try {
       for (let i = 0; i < 3; i++) expect((await post(gw, "drv-down")).status).toBe(202);
-      expect(await gw.deps.registry.getSingleMetricAsString("fleet_rate_limiter_unavailable_total")).toContain("fleet_rate_limiter_unavailable_total 3");
+      expect(await gw.deps.registry.getSingleMetricAsString("fleet_rate_limiter_unavailable_total")).toContain(
+        "fleet_rate_limiter_unavailable_total 3",
+      );
     } finally {
       await gw.close();
     }

@@ -21,28 +21,45 @@ const WARN_EVERY_MS = 10_000;
  * to the log or the outbox). The cost: while Redis is down, nobody is rate-limited.
  */
 export function rateLimit(limits: RateLimits, deps: { logger: Logger; registry: Registry }): MiddlewareHandler {
-  const refused = new Counter({ name: "fleet_rate_limited_total", help: "Requests refused with 429, by role", labelNames: ["role"], registers: [deps.registry] });
-  const unavailable = new Counter({ name: "fleet_rate_limiter_unavailable_total", help: "Requests let through unchecked because the rate-limit store failed", registers: [deps.registry] });
+  const refused = new Counter({
+    name: "fleet_rate_limited_total",
+    help: "Requests refused with 429, by role",
+    labelNames: ["role"],
+    registers: [deps.registry],
+  });
+  const unavailable = new Counter({
+    name: "fleet_rate_limiter_unavailable_total",
+    help: "Requests let through unchecked because the rate-limit store failed",
+    registers: [deps.registry],
+  });
   let lastWarnAt = 0;
 
   return async (c, next) => {
     const { role, sub } = principalOf(c);
     if (role === "operator") return next();
-    let decision;
+    let decision: Awaited<ReturnType<(typeof limits)[typeof role]["limit"]>>;
     try {
       decision = await limits[role].limit(`${role}:${sub}`);
     } catch (err) {
       unavailable.inc();
       if (Date.now() - lastWarnAt > WARN_EVERY_MS) {
         lastWarnAt = Date.now();
-        deps.logger.warn("rate limiter unavailable: letting requests through", { requestId: c.get("requestId"), error: (err as Error).message });
+        deps.logger.warn("rate limiter unavailable: letting requests through", {
+          requestId: c.get("requestId"),
+          error: (err as Error).message,
+        });
       }
       return next();
     }
     if (!decision.allowed) {
       refused.inc({ role });
       const retryAfterS = Math.max(1, Math.ceil((decision.resetAt - Date.now()) / 1000));
-      return problem(c, 429, { title: "Too many requests", detail: `at most ${decision.limit} requests per window for a ${role}; retry after ${retryAfterS} s` }, { "retry-after": String(retryAfterS) });
+      return problem(
+        c,
+        429,
+        { title: "Too many requests", detail: `at most ${decision.limit} requests per window for a ${role}; retry after ${retryAfterS} s` },
+        { "retry-after": String(retryAfterS) },
+      );
     }
     await next();
   };

@@ -35,7 +35,12 @@ describe("upstash RateLimiter (through the REST bridge over REDIS_URL)", () => {
   });
 
   test("an unreachable store is reported as unavailable, not as a verdict", async () => {
-    const limiter = createUpstashRateLimiter({ url: "http://127.0.0.1:1", token: "x", policy: { max: 1, windowMs: 1000 }, prefix: uniquePrefix("ratelimit-down") });
+    const limiter = createUpstashRateLimiter({
+      url: "http://127.0.0.1:1",
+      token: "x",
+      policy: { max: 1, windowMs: 1000 },
+      prefix: uniquePrefix("ratelimit-down"),
+    });
     await expect(limiter.limit("anyone")).rejects.toBeInstanceOf(RateLimiterUnavailableError);
   });
 });

@@ -1,6 +1,6 @@
 import { Ratelimit } from "@upstash/ratelimit";
 import { Redis } from "@upstash/redis";
-import { RateLimiterUnavailableError, type RateDecision, type RateLimiter, type RatePolicy } from "./rate-limiter.ts";
+import { type RateDecision, type RateLimiter, RateLimiterUnavailableError, type RatePolicy } from "./rate-limiter.ts";
 
 export interface UpstashRateLimiterOptions {
   url: string;

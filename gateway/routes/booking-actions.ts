@@ -1,23 +1,33 @@
 import type { Context, Hono } from "hono";
 import * as v from "valibot";
-import { BOOKING_ACCEPTED, BOOKING_CANCELLED, BOOKING_COMPLETED, BOOKING_STARTED, BookingIdSchema, CANCELLED_BY } from "../../shared/events/booking.ts";
+import { ValidationError } from "../../shared/errors/errors.ts";
+import {
+  BOOKING_ACCEPTED,
+  BOOKING_CANCELLED,
+  BOOKING_COMPLETED,
+  BOOKING_STARTED,
+  BookingIdSchema,
+  CANCELLED_BY,
+} from "../../shared/events/booking.ts";
 import { DriverIdSchema } from "../../shared/events/driver.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
-import { ValidationError } from "../../shared/errors/errors.ts";
 import { allow, requireSelf } from "../auth/authorize.ts";
 import { canSeeBooking } from "../auth/booking-access.ts";
 import { principalOf, type Role } from "../auth/principal.ts";
 import type { GatewayDeps } from "../deps.ts";
-import { publishDurably } from "../outbox/publish-durably.ts";
 import { limitBody } from "../http/body-limit.ts";
 import { problem } from "../http/problem.ts";
 import { readJson, readParam } from "../http/read-json.ts";
+import { publishDurably } from "../outbox/publish-durably.ts";
 
 const MAX_BODY_BYTES = 4096;
 /** `driverId` may be left out: the caller is the driver. When sent it must be the caller's own. */
 const AcceptBodySchema = v.strictObject({ driverId: v.optional(DriverIdSchema) });
 /** `by` follows from the caller's role; an operator cancels on behalf of one side and must say which. */
-const CancelBodySchema = v.strictObject({ by: v.optional(v.picklist(CANCELLED_BY)), reason: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(200))) });
+const CancelBodySchema = v.strictObject({
+  by: v.optional(v.picklist(CANCELLED_BY)),
+  reason: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(200))),
+});
 
 type Deps = Pick<GatewayDeps, "publisher" | "booking" | "idempotency">;
 
@@ -40,10 +50,16 @@ async function cancelData(c: Context): Promise<Record<string, unknown>> {
   const { by, reason } = await readJson(c, CancelBodySchema);
   const { role } = principalOf(c);
   if (role === "operator") {
-    if (!by) throw new ValidationError("by is required", [{ field: "by", message: `an operator must say on whose behalf it cancels: ${CANCELLED_BY.join(" or ")}` }]);
+    if (!by)
+      throw new ValidationError("by is required", [
+        { field: "by", message: `an operator must say on whose behalf it cancels: ${CANCELLED_BY.join(" or ")}` },
+      ]);
     return { by, ...(reason ? { reason } : {}) };
   }
-  if (by !== undefined && by !== role) throw new ValidationError("by is not the caller's role", [{ field: "by", message: `must be "${role}" (the caller's role) or left out` }]);
+  if (by !== undefined && by !== role)
+    throw new ValidationError("by is not the caller's role", [
+      { field: "by", message: `must be "${role}" (the caller's role) or left out` },
+    ]);
   return { by: role, ...(reason ? { reason } : {}) };
 }
 
@@ -81,10 +97,18 @@ export function registerBookingActions(app: Hono, deps: Deps): void {
       if (action.ownBookingOnly) {
         const booking = await deps.booking(bookingId);
         if (!booking || !canSeeBooking(principalOf(c), booking)) {
-          return problem(c, 404, { title: "Booking not found", detail: `no booking ${bookingId} of yours has been processed (a booking just requested or accepted shows here within moments)` });
+          return problem(c, 404, {
+            title: "Booking not found",
+            detail: `no booking ${bookingId} of yours has been processed (a booking just requested or accepted shows here within moments)`,
+          });
         }
       }
-      const { eventId, replayed } = await publishDurably(c, deps, { operation: `bookings.${action.path}`, scope: principalOf(c).sub, topic: TOPICS.bookings, event: { type: action.type, key: bookingId, data } });
+      const { eventId, replayed } = await publishDurably(c, deps, {
+        operation: `bookings.${action.path}`,
+        scope: principalOf(c).sub,
+        topic: TOPICS.bookings,
+        event: { type: action.type, key: bookingId, data },
+      });
       if (replayed) c.header("idempotent-replayed", "true");
       return c.json({ bookingId, eventId }, 202);
     });

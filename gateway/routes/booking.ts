@@ -15,7 +15,11 @@ export function registerBooking(app: Hono, deps: Pick<GatewayDeps, "booking">): 
   app.get("/v1/bookings/:bookingId", async (c) => {
     const bookingId = readParam(c.req.param("bookingId"), BookingIdSchema, "bookingId");
     const booking = await deps.booking(bookingId);
-    if (!booking || !canSeeBooking(principalOf(c), booking)) return problem(c, 404, { title: "Booking not found", detail: `no booking ${bookingId} has been processed (a booking just requested appears within moments)` });
+    if (!booking || !canSeeBooking(principalOf(c), booking))
+      return problem(c, 404, {
+        title: "Booking not found",
+        detail: `no booking ${bookingId} has been processed (a booking just requested appears within moments)`,
+      });
     return c.json(booking);
   });
 }

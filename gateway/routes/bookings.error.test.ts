@@ -2,15 +2,21 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { TOPICS } from "../../shared/events/topics.ts";
 import { asCustomer, asDriver, expectProblem, gatewayOverEmbeddedLog, json, postWithKey } from "../testing.ts";
 
-const body = { customerId: "cust-1", pickup: { lat: 12.9716, lng: 77.5946 }, dropoff: { lat: 12.9352, lng: 77.6245 }, vehicleType: "sedan" };
+const body = {
+  customerId: "cust-1",
+  pickup: { lat: 12.9716, lng: 77.5946 },
+  dropoff: { lat: 12.9352, lng: 77.6245 },
+  vehicleType: "sedan",
+};
 const post = (b: unknown, key?: string) => postWithKey(b, key, asCustomer("cust-1"));
 const bookingId = "0f8fad5b-d9cb-469f-a165-70867728950e";
-
 
 describe("booking routes refuse bad requests and publish nothing for them", () => {
   let gw: Awaited<ReturnType<typeof gatewayOverEmbeddedLog>>;
   let accepted = 0;
-  beforeAll(async () => void (gw = await gatewayOverEmbeddedLog()));
+  beforeAll(async () => {
+    gw = await gatewayOverEmbeddedLog();
+  });
   afterAll(async () => {
     expect((await gw.published(TOPICS.bookings)).length).toBe(accepted);
     await gw.close();
@@ -29,7 +35,11 @@ describe("booking routes refuse bad requests and publish nothing for them", () =
     expect((await gw.app.request("/v1/bookings", post(body, "reused"))).status).toBe(202);
     accepted++;
     await expectProblem(await gw.app.request("/v1/bookings", post({ ...body, vehicleType: "suv" }, "reused")), 422, "Idempotency-Key");
-    await expectProblem(await gw.app.request("/v1/bookings", post({ ...body, pickup: { ...body.pickup, address: "Gate 2" } }, "reused")), 422, "Idempotency-Key");
+    await expectProblem(
+      await gw.app.request("/v1/bookings", post({ ...body, pickup: { ...body.pickup, address: "Gate 2" } }, "reused")),
+      422,
+      "Idempotency-Key",
+    );
     expect((await gw.app.request("/v1/bookings", post(body, "reused"))).status).toBe(202);
     // The replay answers the same 202; its event was acked already, so nothing is published again.
   });
@@ -53,7 +63,14 @@ describe("booking routes refuse bad requests and publish nothing for them", () =
 
   test("actions: a booking id that is not a UUID → 400 naming bookingId", async () => {
     for (const action of ["accept", "start", "complete", "cancel"]) {
-      await expectProblem(await gw.app.request(`/v1/bookings/not-a-uuid/${action}`, json({ driverId: "d-1", by: "driver" }, { method: "POST", headers: asDriver("d-1") })), 400, "bookingId");
+      await expectProblem(
+        await gw.app.request(
+          `/v1/bookings/not-a-uuid/${action}`,
+          json({ driverId: "d-1", by: "driver" }, { method: "POST", headers: asDriver("d-1") }),
+        ),
+        400,
+        "bookingId",
+      );
     }
   });
 
@@ -69,7 +86,11 @@ describe("booking routes refuse bad requests and publish nothing for them", () =
   for (const [action, b, status, field] of actions) {
     test(`POST …/${action} with ${JSON.stringify(b)} → ${status} naming ${field}`, async () => {
       const who = action === "accept" ? asDriver("d-1") : asCustomer("cust-1");
-      await expectProblem(await gw.app.request(`/v1/bookings/${bookingId}/${action}`, json(b, { method: "POST", headers: who })), status, field);
+      await expectProblem(
+        await gw.app.request(`/v1/bookings/${bookingId}/${action}`, json(b, { method: "POST", headers: who })),
+        status,
+        field,
+      );
     });
   }
 

@@ -8,7 +8,12 @@ import { TOPICS } from "../../shared/events/topics.ts";
 import { partitionFor } from "../../shared/log/partition.ts";
 import { asCustomer, asDriver, gatewayOverEmbeddedLog, json, postWithKey } from "../testing.ts";
 
-const body = { customerId: "cust-7", pickup: { lat: 12.9716, lng: 77.5946, address: "MG Road" }, dropoff: { lat: 12.9352, lng: 77.6245 }, vehicleType: "sedan" };
+const body = {
+  customerId: "cust-7",
+  pickup: { lat: 12.9716, lng: 77.5946, address: "MG Road" },
+  dropoff: { lat: 12.9352, lng: 77.6245 },
+  vehicleType: "sedan",
+};
 const post = (b: typeof body, key: string) => postWithKey(b, key, asCustomer(b.customerId));
 
 /** A booking row as the booking worker writes it, so the routes that read the history find it. */
@@ -36,7 +41,9 @@ const bookingRow = (bookingId: string, driverId: string) => ({
 
 describe("booking routes", () => {
   let gw: Awaited<ReturnType<typeof gatewayOverEmbeddedLog>>;
-  beforeAll(async () => void (gw = await gatewayOverEmbeddedLog()));
+  beforeAll(async () => {
+    gw = await gatewayOverEmbeddedLog();
+  });
   afterAll(() => gw.close());
 
   test("POST /v1/bookings → 202 searching with the fare; booking.requested keyed by the deterministic booking id", async () => {
@@ -51,7 +58,13 @@ describe("booking routes", () => {
     expect(r!.partition).toBe(partitionFor(bookingId, 6));
     expect(r!.headers.type).toBe(BOOKING_REQUESTED);
     const env = parseEnvelope(r!.value);
-    expect(env).toMatchObject({ id: requestedEventId(bookingId), type: BOOKING_REQUESTED, key: bookingId, source: "gateway", correlationId: res.headers.get("x-request-id")! });
+    expect(env).toMatchObject({
+      id: requestedEventId(bookingId),
+      type: BOOKING_REQUESTED,
+      key: bookingId,
+      source: "gateway",
+      correlationId: res.headers.get("x-request-id")!,
+    });
     expect(env.data).toEqual({ bookingId, ...body, fareEstimate });
   });
 
@@ -71,7 +84,9 @@ describe("booking routes", () => {
 
   test("the same key from another customer is another booking", async () => {
     const a = (await (await gw.app.request("/v1/bookings", post(body, "shared-key"))).json()) as { bookingId: string };
-    const b = (await (await gw.app.request("/v1/bookings", post({ ...body, customerId: "cust-8" }, "shared-key"))).json()) as { bookingId: string };
+    const b = (await (await gw.app.request("/v1/bookings", post({ ...body, customerId: "cust-8" }, "shared-key"))).json()) as {
+      bookingId: string;
+    };
     expect(a.bookingId).not.toBe(b.bookingId);
   });
 
@@ -86,7 +101,12 @@ describe("booking routes", () => {
       ["cancel", { by: "driver", reason: "flat tyre" }, "booking.cancelled", { bookingId, by: "driver", reason: "flat tyre" }],
     ];
     for (const [action, payload, type, data] of calls) {
-      const res = await gw.app.request(`/v1/bookings/${bookingId}/${action}`, payload === undefined ? { method: "POST", headers: asDriver("drv-9") } : json(payload, { method: "POST", headers: asDriver("drv-9") }));
+      const res = await gw.app.request(
+        `/v1/bookings/${bookingId}/${action}`,
+        payload === undefined
+          ? { method: "POST", headers: asDriver("drv-9") }
+          : json(payload, { method: "POST", headers: asDriver("drv-9") }),
+      );
       expect(res.status).toBe(202);
       const answer = (await res.json()) as { bookingId: string; eventId: string };
       expect(answer.bookingId).toBe(bookingId);
@@ -99,8 +119,24 @@ describe("booking routes", () => {
   test("GET /v1/bookings/:id → state, fare and the timeline from the history, refused events included", async () => {
     const bookingId = bookingIdForRequest("cust-7", "key-4");
     await gw.history.orm.insert(bookings).values(bookingRow(bookingId, "drv-1"));
-    const event = (eventId: string, type: string, s: number, applied = true, reason: string | null = null) => ({ eventId, bookingId, type, occurredAt: `2026-11-01T08:00:0${s}.000Z`, applied, reason, data: "{}", recordedAt: 0 });
-    await gw.history.orm.insert(bookingEvents).values([event("e1", "booking.requested", 0), event("e2", "booking.offered", 1), event("e3", "booking.accepted", 8), event("e4", "booking.accepted", 9, false, "another driver accepted first")]);
+    const event = (eventId: string, type: string, s: number, applied = true, reason: string | null = null) => ({
+      eventId,
+      bookingId,
+      type,
+      occurredAt: `2026-11-01T08:00:0${s}.000Z`,
+      applied,
+      reason,
+      data: "{}",
+      recordedAt: 0,
+    });
+    await gw.history.orm
+      .insert(bookingEvents)
+      .values([
+        event("e1", "booking.requested", 0),
+        event("e2", "booking.offered", 1),
+        event("e3", "booking.accepted", 8),
+        event("e4", "booking.accepted", 9, false, "another driver accepted first"),
+      ]);
 
     const res = await gw.app.request(`/v1/bookings/${bookingId}`, { headers: asCustomer("cust-7") });
     expect(res.status).toBe(200);
@@ -118,7 +154,13 @@ describe("booking routes", () => {
         { eventId: "e1", type: "booking.requested", at: "2026-11-01T08:00:00.000Z", applied: true },
         { eventId: "e2", type: "booking.offered", at: "2026-11-01T08:00:01.000Z", applied: true },
         { eventId: "e3", type: "booking.accepted", at: "2026-11-01T08:00:08.000Z", applied: true },
-        { eventId: "e4", type: "booking.accepted", at: "2026-11-01T08:00:09.000Z", applied: false, reason: "another driver accepted first" },
+        {
+          eventId: "e4",
+          type: "booking.accepted",
+          at: "2026-11-01T08:00:09.000Z",
+          applied: false,
+          reason: "another driver accepted first",
+        },
       ],
     });
   });

@@ -2,11 +2,11 @@ import type { Hono } from "hono";
 import * as v from "valibot";
 import { estimateFare } from "../../shared/booking/fare.ts";
 import { bookingIdForRequest, requestedEventId } from "../../shared/booking/ids.ts";
-import { BOOKING_REQUESTED, CustomerIdSchema, PlaceSchema, type BookingRequested } from "../../shared/events/booking.ts";
+import { ValidationError } from "../../shared/errors/errors.ts";
+import { BOOKING_REQUESTED, type BookingRequested, CustomerIdSchema, PlaceSchema } from "../../shared/events/booking.ts";
 import { VehicleTypeSchema } from "../../shared/events/driver.ts";
 import { createEnvelope, envelopeHeaders } from "../../shared/events/envelope.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
-import { ValidationError } from "../../shared/errors/errors.ts";
 import { allow, requireSelf } from "../auth/authorize.ts";
 import { principalOf } from "../auth/principal.ts";
 import type { GatewayDeps } from "../deps.ts";
@@ -20,13 +20,18 @@ const MAX_BODY_BYTES = 8 * 1024;
 const OPERATION = "bookings.create";
 
 /** `customerId` may be left out: the caller is the customer. When sent it must be the caller's own. */
-const BookingRequestSchema = v.strictObject({ customerId: v.optional(CustomerIdSchema), pickup: PlaceSchema, dropoff: PlaceSchema, vehicleType: VehicleTypeSchema });
+const BookingRequestSchema = v.strictObject({
+  customerId: v.optional(CustomerIdSchema),
+  pickup: PlaceSchema,
+  dropoff: PlaceSchema,
+  vehicleType: VehicleTypeSchema,
+});
 
 /**
  * POST /v1/bookings (customers, as the token's sub) with a required Idempotency-Key → 202
  * {bookingId, status:"searching", fareEstimate} once `booking.requested` is durable: acked by the log, or, when the
  * broker fails or takes longer than the publish timeout, in the gateway's outbox, from
- * which the relay publishes it (gateway/outbox/; DESIGN §5).
+ * which the relay publishes it (gateway/outbox/; docs/architecture.md, delivery guarantees).
  *
  * The booking id and the event id are UUIDv5 of (customerId, key) (shared/booking/ids.ts),
  * and the first request's response and event are stored under (customerId, key) with a
@@ -36,35 +41,41 @@ const BookingRequestSchema = v.strictObject({ customerId: v.optional(CustomerIdS
  * added twice. The same key with a different body is a 422 and publishes nothing.
  */
 export function registerBookings(app: Hono, deps: Pick<GatewayDeps, "publisher" | "idempotency">): void {
-  app.post(
-    "/v1/bookings",
-    allow("customer"),
-    limitBody(MAX_BODY_BYTES),
-    async (c) => {
-      const key = readIdempotencyKey(c);
-      const { customerId: claimed, ...request } = await readJson(c, BookingRequestSchema);
-      if (claimed !== undefined) requireSelf(c, claimed, "customerId");
-      // The same request with or without customerId is the same request (and fingerprint).
-      const body = { customerId: principalOf(c).sub, ...request };
-      const bookingId = bookingIdForRequest(body.customerId, key);
-      const fareEstimate = estimateFare(body);
-      const data: BookingRequested = { bookingId, ...body, fareEstimate };
-      const event = createEnvelope({ id: requestedEventId(bookingId), type: BOOKING_REQUESTED, key: bookingId, data, source: "gateway", correlationId: c.get("requestId") });
-      const remembered = await deps.idempotency.remember({
-        operation: OPERATION,
-        scope: body.customerId,
-        key,
-        fingerprint: await fingerprintOf(body),
-        response: { bookingId, status: "searching", fareEstimate },
-        event,
-        record: { topic: TOPICS.bookings, key: event.key, value: JSON.stringify(event), headers: envelopeHeaders(event) },
-      });
-      if (remembered.kind === "conflict") {
-        throw new ValidationError(`${IDEMPOTENCY_HEADER} was already used with a different body`, [{ field: IDEMPOTENCY_HEADER, message: "was already used by this customer for a different booking request; use a new key" }], 422);
-      }
-      await deliver(remembered.outbox, { publisher: deps.publisher, outbox: deps.idempotency.outbox });
-      if (remembered.kind === "replay") c.header("idempotent-replayed", "true");
-      return c.json(remembered.response as object, 202);
-    },
-  );
+  app.post("/v1/bookings", allow("customer"), limitBody(MAX_BODY_BYTES), async (c) => {
+    const key = readIdempotencyKey(c);
+    const { customerId: claimed, ...request } = await readJson(c, BookingRequestSchema);
+    if (claimed !== undefined) requireSelf(c, claimed, "customerId");
+    // The same request with or without customerId is the same request (and fingerprint).
+    const body = { customerId: principalOf(c).sub, ...request };
+    const bookingId = bookingIdForRequest(body.customerId, key);
+    const fareEstimate = estimateFare(body);
+    const data: BookingRequested = { bookingId, ...body, fareEstimate };
+    const event = createEnvelope({
+      id: requestedEventId(bookingId),
+      type: BOOKING_REQUESTED,
+      key: bookingId,
+      data,
+      source: "gateway",
+      correlationId: c.get("requestId"),
+    });
+    const remembered = await deps.idempotency.remember({
+      operation: OPERATION,
+      scope: body.customerId,
+      key,
+      fingerprint: await fingerprintOf(body),
+      response: { bookingId, status: "searching", fareEstimate },
+      event,
+      record: { topic: TOPICS.bookings, key: event.key, value: JSON.stringify(event), headers: envelopeHeaders(event) },
+    });
+    if (remembered.kind === "conflict") {
+      throw new ValidationError(
+        `${IDEMPOTENCY_HEADER} was already used with a different body`,
+        [{ field: IDEMPOTENCY_HEADER, message: "was already used by this customer for a different booking request; use a new key" }],
+        422,
+      );
+    }
+    await deliver(remembered.outbox, { publisher: deps.publisher, outbox: deps.idempotency.outbox });
+    if (remembered.kind === "replay") c.header("idempotent-replayed", "true");
+    return c.json(remembered.response as object, 202);
+  });
 }

@@ -6,7 +6,9 @@ const fix = (over: Record<string, unknown> = {}) => ({ lat: 12.97, lng: 77.59, r
 
 describe("POST /v1/drivers/:driverId/locations rejects bad input and publishes nothing", () => {
   let gw: Awaited<ReturnType<typeof gatewayOverEmbeddedLog>>;
-  beforeAll(async () => void (gw = await gatewayOverEmbeddedLog()));
+  beforeAll(async () => {
+    gw = await gatewayOverEmbeddedLog();
+  });
   afterAll(async () => {
     expect(await gw.published(TOPICS.driverLocations)).toEqual([]);
     await gw.close();
@@ -23,7 +25,12 @@ describe("POST /v1/drivers/:driverId/locations rejects bad input and publishes n
     ["an unknown field", { fixes: [fix({ altitude: 3 })] }, 422, "fixes.0.altitude"],
     ["an unknown top-level field", { fixes: [fix()], driverId: "someone-else" }, 422, "driverId"],
     ["a fix from the future", { fixes: [fix({ recordedAt: new Date(Date.now() + 120_000).toISOString() })] }, 422, "fixes.0.recordedAt"],
-    ["a fix from last week", { fixes: [fix({ recordedAt: new Date(Date.now() - 7 * 86_400_000).toISOString() })] }, 422, "fixes.0.recordedAt"],
+    [
+      "a fix from last week",
+      { fixes: [fix({ recordedAt: new Date(Date.now() - 7 * 86_400_000).toISOString() })] },
+      422,
+      "fixes.0.recordedAt",
+    ],
     ["not a timestamp", { fixes: [fix({ recordedAt: "yesterday" })] }, 422, "fixes.0.recordedAt"],
     ["a body that is an array", [fix()], 422, "fixes"],
   ];
@@ -41,19 +48,29 @@ describe("POST /v1/drivers/:driverId/locations rejects bad input and publishes n
 
   test("a 2 MB body → 413", async () => {
     const big = JSON.stringify({ fixes: [fix({ pad: "x".repeat(2 * 1024 * 1024) })] });
-    const res = await gw.app.request("/v1/drivers/drv-1/locations", { method: "POST", body: big, headers: { "content-type": "application/json", "content-length": String(big.length), ...asDriver("drv-1") } });
+    const res = await gw.app.request("/v1/drivers/drv-1/locations", {
+      method: "POST",
+      body: big,
+      headers: { "content-type": "application/json", "content-length": String(big.length), ...asDriver("drv-1") },
+    });
     expect(res.status).toBe(413);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
   });
 
   test("a bad driver id → 400 naming driverId", async () => {
-    const res = await gw.app.request(`/v1/drivers/${"x".repeat(65)}/locations`, json({ fixes: [fix()] }, { method: "POST", headers: asDriver("drv-1") }));
+    const res = await gw.app.request(
+      `/v1/drivers/${"x".repeat(65)}/locations`,
+      json({ fixes: [fix()] }, { method: "POST", headers: asDriver("drv-1") }),
+    );
     expect(res.status).toBe(400);
     expect(((await res.json()) as { errors: { field: string }[] }).errors[0]!.field).toBe("driverId");
   });
 
   test("a bad status body → 422 naming the field", async () => {
-    const res = await gw.app.request("/v1/drivers/drv-1/status", json({ status: "sleeping", vehicleType: "sedan" }, { method: "PUT", headers: asDriver("drv-1") }));
+    const res = await gw.app.request(
+      "/v1/drivers/drv-1/status",
+      json({ status: "sleeping", vehicleType: "sedan" }, { method: "PUT", headers: asDriver("drv-1") }),
+    );
     expect(res.status).toBe(422);
     expect(((await res.json()) as { errors: { field: string }[] }).errors[0]!.field).toBe("status");
   });

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { parseEnvelope } from "../../shared/events/envelope.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
-import { asDriver, expectProblem, gatewayOverEmbeddedLog, json } from "../testing.ts";
 import { DEFAULT_PUBLISH_TIMEOUT_MS } from "../events/publish-event.ts";
+import { asDriver, expectProblem, gatewayOverEmbeddedLog, json } from "../testing.ts";
 
 /** GPS plausibility at the gateway (issue 6): what one fix shows is flagged on the event, never refused. */
 describe("POST /v1/drivers/:driverId/locations: plausibility flags", () => {
@@ -10,7 +10,12 @@ describe("POST /v1/drivers/:driverId/locations: plausibility flags", () => {
   beforeAll(
     async () =>
       void (gw = await gatewayOverEmbeddedLog({
-        limits: { maxFixAgeMs: 3_600_000, staleAfterMs: 60_000, publishTimeoutMs: DEFAULT_PUBLISH_TIMEOUT_MS, fixChecks: { maxAccuracyM: 100, serviceArea: { minLat: 12.7, minLng: 77.3, maxLat: 13.3, maxLng: 77.9 } } },
+        limits: {
+          maxFixAgeMs: 3_600_000,
+          staleAfterMs: 60_000,
+          publishTimeoutMs: DEFAULT_PUBLISH_TIMEOUT_MS,
+          fixChecks: { maxAccuracyM: 100, serviceArea: { minLat: 12.7, minLng: 77.3, maxLat: 13.3, maxLng: 77.9 } },
+        },
       })),
   );
   afterAll(() => gw.close());
@@ -29,7 +34,12 @@ describe("POST /v1/drivers/:driverId/locations: plausibility flags", () => {
     const [record] = await gw.published(TOPICS.driverLocations);
     expect(parseEnvelope(record!.value).data).toEqual({
       driverId: "drv-f1",
-      fixes: [fixes[0], { ...fixes[1], flags: ["accuracy"] }, { ...fixes[2], flags: ["outside-area"] }, { ...fixes[3], flags: ["accuracy", "outside-area"] }],
+      fixes: [
+        fixes[0],
+        { ...fixes[1], flags: ["accuracy"] },
+        { ...fixes[2], flags: ["outside-area"] },
+        { ...fixes[3], flags: ["accuracy", "outside-area"] },
+      ],
     });
   });
 

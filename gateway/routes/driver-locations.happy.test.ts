@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { parseEnvelope } from "../../shared/events/envelope.ts";
 import { DRIVER_LOCATION_REPORTED } from "../../shared/events/driver.ts";
+import { parseEnvelope } from "../../shared/events/envelope.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
 import { partitionFor } from "../../shared/log/partition.ts";
 import { asDriver, gatewayOverEmbeddedLog, json } from "../testing.ts";
 
 describe("POST /v1/drivers/:driverId/locations", () => {
   let gw: Awaited<ReturnType<typeof gatewayOverEmbeddedLog>>;
-  beforeAll(async () => void (gw = await gatewayOverEmbeddedLog()));
+  beforeAll(async () => {
+    gw = await gatewayOverEmbeddedLog();
+  });
   afterAll(() => gw.close());
 
   test("202 with the count, and one event keyed by the driver on driver.locations", async () => {
@@ -32,9 +34,14 @@ describe("POST /v1/drivers/:driverId/locations", () => {
   });
 
   test("PUT status publishes driver.status.changed", async () => {
-    const res = await gw.app.request("/v1/drivers/drv-7/status", json({ status: "available", vehicleType: "sedan" }, { method: "PUT", headers: asDriver("drv-7") }));
+    const res = await gw.app.request(
+      "/v1/drivers/drv-7/status",
+      json({ status: "available", vehicleType: "sedan" }, { method: "PUT", headers: asDriver("drv-7") }),
+    );
     expect(res.status).toBe(202);
     const records = await gw.published(TOPICS.driverStatus);
-    expect(records.map((r) => parseEnvelope(r.value).data)).toEqual([expect.objectContaining({ driverId: "drv-7", status: "available", vehicleType: "sedan" })]);
+    expect(records.map((r) => parseEnvelope(r.value).data)).toEqual([
+      expect.objectContaining({ driverId: "drv-7", status: "available", vehicleType: "sedan" }),
+    ]);
   });
 });

@@ -1,10 +1,17 @@
 import type { Hono } from "hono";
 import * as v from "valibot";
-import { DRIVER_LOCATION_REPORTED, DriverIdSchema, FixSchema, MAX_FIXES_PER_REQUEST, type Fix, type ReportedFix } from "../../shared/events/driver.ts";
-import { TOPICS } from "../../shared/events/topics.ts";
-import { DEFAULT_FIX_CHECKS, fixFlags, type FixCheckSettings } from "../../shared/geo/plausibility.ts";
-import { MAX_INDEXABLE_LAT } from "../../shared/geo/shard-layout.ts";
 import { ValidationError } from "../../shared/errors/errors.ts";
+import {
+  DRIVER_LOCATION_REPORTED,
+  DriverIdSchema,
+  type Fix,
+  FixSchema,
+  MAX_FIXES_PER_REQUEST,
+  type ReportedFix,
+} from "../../shared/events/driver.ts";
+import { TOPICS } from "../../shared/events/topics.ts";
+import { DEFAULT_FIX_CHECKS, type FixCheckSettings, fixFlags } from "../../shared/geo/plausibility.ts";
+import { MAX_INDEXABLE_LAT } from "../../shared/geo/shard-layout.ts";
 import { allow, requireSelf } from "../auth/authorize.ts";
 import type { GatewayDeps } from "../deps.ts";
 import { publishEvent } from "../events/publish-event.ts";
@@ -16,7 +23,11 @@ const MAX_BODY_BYTES = 256 * 1024;
 const MAX_FUTURE_MS = 30_000;
 
 const BodySchema = v.strictObject({
-  fixes: v.pipe(v.array(FixSchema), v.minLength(1, "must hold at least one fix"), v.maxLength(MAX_FIXES_PER_REQUEST, `must hold at most ${MAX_FIXES_PER_REQUEST} fixes`)),
+  fixes: v.pipe(
+    v.array(FixSchema),
+    v.minLength(1, "must hold at least one fix"),
+    v.maxLength(MAX_FIXES_PER_REQUEST, `must hold at most ${MAX_FIXES_PER_REQUEST} fixes`),
+  ),
 });
 
 /**
@@ -26,7 +37,8 @@ const BodySchema = v.strictObject({
  */
 function checkFixes(fixes: Fix[], now: number, maxAgeMs: number): void {
   const issues = fixes.flatMap((f, i) => {
-    if (Math.abs(f.lat) > MAX_INDEXABLE_LAT) return [{ field: `fixes.${i}.lat`, message: `must be within ±${MAX_INDEXABLE_LAT} (the range the geo index can hold)` }];
+    if (Math.abs(f.lat) > MAX_INDEXABLE_LAT)
+      return [{ field: `fixes.${i}.lat`, message: `must be within ±${MAX_INDEXABLE_LAT} (the range the geo index can hold)` }];
     const t = Date.parse(f.recordedAt);
     if (t > now + MAX_FUTURE_MS) return [{ field: `fixes.${i}.recordedAt`, message: "is more than 30 s in the future" }];
     if (t < now - maxAgeMs) return [{ field: `fixes.${i}.recordedAt`, message: `is older than ${Math.round(maxAgeMs / 1000)} s` }];
@@ -46,18 +58,19 @@ function withFlags(f: Fix, s: FixCheckSettings): ReportedFix {
 }
 
 export function registerDriverLocations(app: Hono, deps: Pick<GatewayDeps, "publisher" | "limits">): void {
-  app.post(
-    "/v1/drivers/:driverId/locations",
-    allow("driver"),
-    limitBody(MAX_BODY_BYTES),
-    async (c) => {
-      const driverId = readParam(c.req.param("driverId"), DriverIdSchema, "driverId");
-      requireSelf(c, driverId, "driverId");
-      const { fixes } = await readJson(c, BodySchema);
-      checkFixes(fixes, Date.now(), deps.limits.maxFixAgeMs);
-      const checks = deps.limits.fixChecks ?? DEFAULT_FIX_CHECKS;
-      await publishEvent(c, deps.publisher, TOPICS.driverLocations, { type: DRIVER_LOCATION_REPORTED, key: driverId, data: { driverId, fixes: fixes.map((f) => withFlags(f, checks)) } }, deps.limits.publishTimeoutMs);
-      return c.json({ accepted: fixes.length }, 202);
-    },
-  );
+  app.post("/v1/drivers/:driverId/locations", allow("driver"), limitBody(MAX_BODY_BYTES), async (c) => {
+    const driverId = readParam(c.req.param("driverId"), DriverIdSchema, "driverId");
+    requireSelf(c, driverId, "driverId");
+    const { fixes } = await readJson(c, BodySchema);
+    checkFixes(fixes, Date.now(), deps.limits.maxFixAgeMs);
+    const checks = deps.limits.fixChecks ?? DEFAULT_FIX_CHECKS;
+    await publishEvent(
+      c,
+      deps.publisher,
+      TOPICS.driverLocations,
+      { type: DRIVER_LOCATION_REPORTED, key: driverId, data: { driverId, fixes: fixes.map((f) => withFlags(f, checks)) } },
+      deps.limits.publishTimeoutMs,
+    );
+    return c.json({ accepted: fixes.length }, 202);
+  });
 }

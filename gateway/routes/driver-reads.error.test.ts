@@ -3,7 +3,9 @@ import { asOperator, gatewayOverEmbeddedLog } from "../testing.ts";
 
 describe("driver read routes reject bad queries with 4xx problem+json naming the parameter", () => {
   let gw: Awaited<ReturnType<typeof gatewayOverEmbeddedLog>>;
-  beforeAll(async () => void (gw = await gatewayOverEmbeddedLog()));
+  beforeAll(async () => {
+    gw = await gatewayOverEmbeddedLog();
+  });
   afterAll(() => gw.close());
 
   /** 400: the query string is malformed; 422: well-formed but not acceptable (a cursor that is not ours). */

@@ -12,17 +12,18 @@ const BodySchema = v.strictObject({ status: DriverStatusSchema, vehicleType: Veh
 
 /** PUT /v1/drivers/{driverId}/status: drivers only, each as itself. */
 export function registerDriverStatus(app: Hono, deps: Pick<GatewayDeps, "publisher" | "limits">): void {
-  app.put(
-    "/v1/drivers/:driverId/status",
-    allow("driver"),
-    limitBody(4096),
-    async (c) => {
-      const driverId = readParam(c.req.param("driverId"), DriverIdSchema, "driverId");
-      requireSelf(c, driverId, "driverId");
-      const body = await readJson(c, BodySchema);
-      const changedAt = new Date().toISOString();
-      await publishEvent(c, deps.publisher, TOPICS.driverStatus, { type: DRIVER_STATUS_CHANGED, key: driverId, data: { driverId, ...body, changedAt } }, deps.limits.publishTimeoutMs);
-      return c.json({ driverId, ...body, changedAt }, 202);
-    },
-  );
+  app.put("/v1/drivers/:driverId/status", allow("driver"), limitBody(4096), async (c) => {
+    const driverId = readParam(c.req.param("driverId"), DriverIdSchema, "driverId");
+    requireSelf(c, driverId, "driverId");
+    const body = await readJson(c, BodySchema);
+    const changedAt = new Date().toISOString();
+    await publishEvent(
+      c,
+      deps.publisher,
+      TOPICS.driverStatus,
+      { type: DRIVER_STATUS_CHANGED, key: driverId, data: { driverId, ...body, changedAt } },
+      deps.limits.publishTimeoutMs,
+    );
+    return c.json({ driverId, ...body, changedAt }, 202);
+  });
 }

@@ -7,7 +7,11 @@ import type { GatewayDeps } from "../deps.ts";
 import { readParam } from "../http/read-json.ts";
 import { queryInteger, readQuery } from "../http/read-query.ts";
 
-const isoMs = v.pipe(v.string(), v.isoTimestamp("must be an ISO-8601 timestamp"), v.transform((s) => Date.parse(s)));
+const isoMs = v.pipe(
+  v.string(),
+  v.isoTimestamp("must be an ISO-8601 timestamp"),
+  v.transform((s) => Date.parse(s)),
+);
 
 const QuerySchema = v.strictObject({
   from: v.optional(isoMs),

@@ -27,7 +27,13 @@ export function registerDriversNearby(app: Hono, deps: Pick<GatewayDeps, "geo" |
     const q = readQuery(c, QuerySchema);
     const found = await deps.geo.nearby({ ...q, now: Date.now(), staleAfterMs: deps.limits.staleAfterMs });
     return c.json({
-      drivers: found.map((d) => ({ driverId: d.driverId, lat: d.lat, lng: d.lng, distanceM: Math.round(d.distanceM * 10) / 10, lastSeenAt: new Date(d.lastSeenAt).toISOString() })),
+      drivers: found.map((d) => ({
+        driverId: d.driverId,
+        lat: d.lat,
+        lng: d.lng,
+        distanceM: Math.round(d.distanceM * 10) / 10,
+        lastSeenAt: new Date(d.lastSeenAt).toISOString(),
+      })),
     });
   });
 }

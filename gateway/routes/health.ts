@@ -13,10 +13,12 @@ export function registerHealth(app: Hono, deps: Pick<GatewayDeps, "readiness">):
   app.get("/readyz", async (c) => {
     const entries = Object.entries(deps.readiness);
     const results = await Promise.allSettled(entries.map(([, check]) => withTimeout(check(), READINESS_TIMEOUT_MS)));
-    const checks = Object.fromEntries(entries.map(([name], i) => {
-      const r = results[i]!;
-      return [name, r.status === "fulfilled" ? "ok" : `failing: ${(r.reason as Error).message}`];
-    }));
+    const checks = Object.fromEntries(
+      entries.map(([name], i) => {
+        const r = results[i]!;
+        return [name, r.status === "fulfilled" ? "ok" : `failing: ${(r.reason as Error).message}`];
+      }),
+    );
     const ready = results.every((r) => r.status === "fulfilled");
     return c.json({ status: ready ? "ready" : "not ready", checks }, ready ? 200 : 503);
   });

@@ -5,10 +5,10 @@ import { allow } from "../auth/authorize.ts";
 import { canSeeOrder } from "../auth/order-access.ts";
 import { principalOf } from "../auth/principal.ts";
 import type { GatewayDeps } from "../deps.ts";
-import { publishDurably } from "../outbox/publish-durably.ts";
 import { limitBody } from "../http/body-limit.ts";
 import { problem } from "../http/problem.ts";
 import { readParam } from "../http/read-json.ts";
+import { publishDurably } from "../outbox/publish-durably.ts";
 
 /**
  * POST /v1/orders/{orderId}/cancel → 202 {orderId, eventId} once `order.cancel-requested`
@@ -24,8 +24,17 @@ export function registerOrderCancel(app: Hono, deps: Pick<GatewayDeps, "publishe
   app.post("/v1/orders/:orderId/cancel", allow("customer", "operator"), limitBody(1024), async (c) => {
     const orderId = readParam(c.req.param("orderId"), OrderIdSchema, "orderId");
     const order = await deps.order(orderId);
-    if (!order || !canSeeOrder(principalOf(c), order)) return problem(c, 404, { title: "Order not found", detail: `no order ${orderId} of yours has been processed (an order just created appears within moments)` });
-    const { eventId, replayed } = await publishDurably(c, deps, { operation: "orders.cancel", scope: principalOf(c).sub, topic: TOPICS.orders, event: { type: ORDER_CANCEL_REQUESTED, key: orderId, data: { orderId } } });
+    if (!order || !canSeeOrder(principalOf(c), order))
+      return problem(c, 404, {
+        title: "Order not found",
+        detail: `no order ${orderId} of yours has been processed (an order just created appears within moments)`,
+      });
+    const { eventId, replayed } = await publishDurably(c, deps, {
+      operation: "orders.cancel",
+      scope: principalOf(c).sub,
+      topic: TOPICS.orders,
+      event: { type: ORDER_CANCEL_REQUESTED, key: orderId, data: { orderId } },
+    });
     if (replayed) c.header("idempotent-replayed", "true");
     return c.json({ orderId, eventId }, 202);
   });

@@ -16,7 +16,11 @@ export function registerOrder(app: Hono, deps: Pick<GatewayDeps, "order">): void
   app.get("/v1/orders/:orderId", allow("customer", "operator"), async (c) => {
     const orderId = readParam(c.req.param("orderId"), OrderIdSchema, "orderId");
     const order = await deps.order(orderId);
-    if (!order || !canSeeOrder(principalOf(c), order)) return problem(c, 404, { title: "Order not found", detail: `no order ${orderId} has been processed (an order just created appears within moments)` });
+    if (!order || !canSeeOrder(principalOf(c), order))
+      return problem(c, 404, {
+        title: "Order not found",
+        detail: `no order ${orderId} has been processed (an order just created appears within moments)`,
+      });
     return c.json(order);
   });
 }

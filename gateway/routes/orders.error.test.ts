@@ -2,15 +2,21 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { TOPICS } from "../../shared/events/topics.ts";
 import { asCustomer, expectProblem, gatewayOverEmbeddedLog, postWithKey } from "../testing.ts";
 
-const body = { customerId: "cust-1", pickup: { lat: 12.9716, lng: 77.5946 }, dropoff: { lat: 12.9352, lng: 77.6245 }, trucks: [{ vehicleType: "tipper", quantity: 3 }] };
+const body = {
+  customerId: "cust-1",
+  pickup: { lat: 12.9716, lng: 77.5946 },
+  dropoff: { lat: 12.9352, lng: 77.6245 },
+  trucks: [{ vehicleType: "tipper", quantity: 3 }],
+};
 const post = (b: unknown, key?: string) => postWithKey(b, key, asCustomer("cust-1"));
 const orderId = "0f8fad5b-d9cb-469f-a165-70867728950e";
-
 
 describe("order routes refuse bad requests and publish nothing for them", () => {
   let gw: Awaited<ReturnType<typeof gatewayOverEmbeddedLog>>;
   let accepted = 0;
-  beforeAll(async () => void (gw = await gatewayOverEmbeddedLog()));
+  beforeAll(async () => {
+    gw = await gatewayOverEmbeddedLog();
+  });
   afterAll(async () => {
     expect((await gw.published(TOPICS.orders)).length).toBe(accepted);
     await gw.close();
@@ -23,7 +29,11 @@ describe("order routes refuse bad requests and publish nothing for them", () => 
   test("the same key with a different body → 422 naming the header; the first order stands", async () => {
     expect((await gw.app.request("/v1/orders", post(body, "reused"))).status).toBe(202);
     accepted++;
-    await expectProblem(await gw.app.request("/v1/orders", post({ ...body, trucks: [{ vehicleType: "tipper", quantity: 4 }] }, "reused")), 422, "Idempotency-Key");
+    await expectProblem(
+      await gw.app.request("/v1/orders", post({ ...body, trucks: [{ vehicleType: "tipper", quantity: 4 }] }, "reused")),
+      422,
+      "Idempotency-Key",
+    );
     expect((await gw.app.request("/v1/orders", post(body, "reused"))).status).toBe(202);
     // The replay answers the same 202; its event was acked already, so nothing is published again.
   });

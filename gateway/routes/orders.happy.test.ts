@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { bookingIdForOrderTruck } from "../../shared/booking/ids.ts";
-import { ORDER_CREATED } from "../../shared/events/order.ts";
 import { parseEnvelope } from "../../shared/events/envelope.ts";
+import { ORDER_CREATED } from "../../shared/events/order.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
 import { partitionFor } from "../../shared/log/partition.ts";
 import { createdEventId, orderIdForRequest } from "../../shared/order/ids.ts";
@@ -20,7 +20,9 @@ const post = (b: unknown, key: string) => postWithKey(b, key, asCustomer("cust-9
 
 describe("order routes", () => {
   let gw: Awaited<ReturnType<typeof gatewayOverEmbeddedLog>>;
-  beforeAll(async () => void (gw = await gatewayOverEmbeddedLog()));
+  beforeAll(async () => {
+    gw = await gatewayOverEmbeddedLog();
+  });
   afterAll(() => gw.close());
 
   test("POST /v1/orders → 202 with the order id and one deterministic booking id per truck; order.created keyed by the order id", async () => {
@@ -33,7 +35,13 @@ describe("order routes", () => {
     expect(r!.partition).toBe(partitionFor(orderId, 6));
     expect(r!.headers.type).toBe(ORDER_CREATED);
     const env = parseEnvelope(r!.value);
-    expect(env).toMatchObject({ id: createdEventId(orderId), type: ORDER_CREATED, key: orderId, source: "gateway", correlationId: res.headers.get("x-request-id")! });
+    expect(env).toMatchObject({
+      id: createdEventId(orderId),
+      type: ORDER_CREATED,
+      key: orderId,
+      source: "gateway",
+      correlationId: res.headers.get("x-request-id")!,
+    });
     expect(env.data).toEqual({ orderId, ...body });
   });
 
@@ -48,7 +56,10 @@ describe("order routes", () => {
   });
 
   test("an order key and a booking key of the same value are separate requests", async () => {
-    const res = await gw.app.request("/v1/bookings", post({ customerId: "cust-9", pickup: body.pickup, dropoff: body.dropoff, vehicleType: "tipper" }, "o-key-1"));
+    const res = await gw.app.request(
+      "/v1/bookings",
+      post({ customerId: "cust-9", pickup: body.pickup, dropoff: body.dropoff, vehicleType: "tipper" }, "o-key-1"),
+    );
     expect(res.status).toBe(202);
   });
 
@@ -67,7 +78,10 @@ describe("order routes", () => {
       sql: "INSERT INTO orders (order_id, customer_id, pickup_lat, pickup_lng, dropoff_lat, dropoff_lng, status, truck_count, correlation_id, created_at, updated_at) VALUES (?, 'cust-9', 1, 2, 3, 4, 'partially-assigned', 2, 'c', 't', 't')",
       args: [orderId],
     });
-    await gw.history.client.execute({ sql: "INSERT INTO order_trucks VALUES (?, 0, ?, 'tipper', 'assigned', 'drv-1'), (?, 1, ?, 'tipper', 'searching', NULL)", args: [orderId, bookingIdForOrderTruck(orderId, 0), orderId, bookingIdForOrderTruck(orderId, 1)] });
+    await gw.history.client.execute({
+      sql: "INSERT INTO order_trucks VALUES (?, 0, ?, 'tipper', 'assigned', 'drv-1'), (?, 1, ?, 'tipper', 'searching', NULL)",
+      args: [orderId, bookingIdForOrderTruck(orderId, 0), orderId, bookingIdForOrderTruck(orderId, 1)],
+    });
     const res = await gw.app.request(`/v1/orders/${orderId}`, asCust9);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({

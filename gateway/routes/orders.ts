@@ -1,10 +1,10 @@
 import type { Hono } from "hono";
 import * as v from "valibot";
+import { ValidationError } from "../../shared/errors/errors.ts";
 import { CustomerIdSchema, PlaceSchema } from "../../shared/events/booking.ts";
 import { createEnvelope, envelopeHeaders } from "../../shared/events/envelope.ts";
-import { ORDER_CREATED, TrucksSchema, type OrderCreated } from "../../shared/events/order.ts";
+import { ORDER_CREATED, type OrderCreated, TrucksSchema } from "../../shared/events/order.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
-import { ValidationError } from "../../shared/errors/errors.ts";
 import { createdEventId, orderIdForRequest } from "../../shared/order/ids.ts";
 import { expandTrucks } from "../../shared/order/trucks.ts";
 import { allow, requireSelf } from "../auth/authorize.ts";
@@ -20,7 +20,12 @@ const MAX_BODY_BYTES = 16 * 1024;
 const OPERATION = "orders.create";
 
 /** `customerId` may be left out: the caller is the customer. When sent it must be the caller's own. */
-const OrderRequestSchema = v.strictObject({ customerId: v.optional(CustomerIdSchema), pickup: PlaceSchema, dropoff: PlaceSchema, trucks: TrucksSchema });
+const OrderRequestSchema = v.strictObject({
+  customerId: v.optional(CustomerIdSchema),
+  pickup: PlaceSchema,
+  dropoff: PlaceSchema,
+  trucks: TrucksSchema,
+});
 
 /**
  * POST /v1/orders (customers, as the token's sub) with a required Idempotency-Key → 202 {orderId, bookingIds} once
@@ -33,34 +38,40 @@ const OrderRequestSchema = v.strictObject({ customerId: v.optional(CustomerIdSch
  * truck's position (shared/order/trucks.ts), the very ids the order worker books.
  */
 export function registerOrders(app: Hono, deps: Pick<GatewayDeps, "publisher" | "idempotency">): void {
-  app.post(
-    "/v1/orders",
-    allow("customer"),
-    limitBody(MAX_BODY_BYTES),
-    async (c) => {
-      const key = readIdempotencyKey(c);
-      const { customerId: claimed, ...request } = await readJson(c, OrderRequestSchema);
-      if (claimed !== undefined) requireSelf(c, claimed, "customerId");
-      // The same request with or without customerId is the same request (and fingerprint).
-      const body = { customerId: principalOf(c).sub, ...request };
-      const orderId = orderIdForRequest(body.customerId, key);
-      const data: OrderCreated = { orderId, ...body };
-      const event = createEnvelope({ id: createdEventId(orderId), type: ORDER_CREATED, key: orderId, data, source: "gateway", correlationId: c.get("requestId") });
-      const remembered = await deps.idempotency.remember({
-        operation: OPERATION,
-        scope: body.customerId,
-        key,
-        fingerprint: await fingerprintOf(body),
-        response: { orderId, bookingIds: expandTrucks(orderId, body.trucks).map((t) => t.bookingId) },
-        event,
-        record: { topic: TOPICS.orders, key: event.key, value: JSON.stringify(event), headers: envelopeHeaders(event) },
-      });
-      if (remembered.kind === "conflict") {
-        throw new ValidationError(`${IDEMPOTENCY_HEADER} was already used with a different body`, [{ field: IDEMPOTENCY_HEADER, message: "was already used by this customer for a different order; use a new key" }], 422);
-      }
-      await deliver(remembered.outbox, { publisher: deps.publisher, outbox: deps.idempotency.outbox });
-      if (remembered.kind === "replay") c.header("idempotent-replayed", "true");
-      return c.json(remembered.response as object, 202);
-    },
-  );
+  app.post("/v1/orders", allow("customer"), limitBody(MAX_BODY_BYTES), async (c) => {
+    const key = readIdempotencyKey(c);
+    const { customerId: claimed, ...request } = await readJson(c, OrderRequestSchema);
+    if (claimed !== undefined) requireSelf(c, claimed, "customerId");
+    // The same request with or without customerId is the same request (and fingerprint).
+    const body = { customerId: principalOf(c).sub, ...request };
+    const orderId = orderIdForRequest(body.customerId, key);
+    const data: OrderCreated = { orderId, ...body };
+    const event = createEnvelope({
+      id: createdEventId(orderId),
+      type: ORDER_CREATED,
+      key: orderId,
+      data,
+      source: "gateway",
+      correlationId: c.get("requestId"),
+    });
+    const remembered = await deps.idempotency.remember({
+      operation: OPERATION,
+      scope: body.customerId,
+      key,
+      fingerprint: await fingerprintOf(body),
+      response: { orderId, bookingIds: expandTrucks(orderId, body.trucks).map((t) => t.bookingId) },
+      event,
+      record: { topic: TOPICS.orders, key: event.key, value: JSON.stringify(event), headers: envelopeHeaders(event) },
+    });
+    if (remembered.kind === "conflict") {
+      throw new ValidationError(
+        `${IDEMPOTENCY_HEADER} was already used with a different body`,
+        [{ field: IDEMPOTENCY_HEADER, message: "was already used by this customer for a different order; use a new key" }],
+        422,
+      );
+    }
+    await deliver(remembered.outbox, { publisher: deps.publisher, outbox: deps.idempotency.outbox });
+    if (remembered.kind === "replay") c.header("idempotent-replayed", "true");
+    return c.json(remembered.response as object, 202);
+  });
 }

@@ -34,11 +34,17 @@ const SUBS: Record<Role, string> = { driver: "drv-1", customer: "cust-1", operat
 
 describe("every route needs a token, and the right role", () => {
   let gw: Awaited<ReturnType<typeof gatewayOverEmbeddedLog>>;
-  beforeAll(async () => void (gw = await gatewayOverEmbeddedLog()));
+  beforeAll(async () => {
+    gw = await gatewayOverEmbeddedLog();
+  });
   afterAll(() => gw.close());
 
   const request = (method: string, path: string, body: unknown, headers: Record<string, string> = {}) =>
-    gw.app.request(path, { method, headers: { "content-type": "application/json", "idempotency-key": crypto.randomUUID(), ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+    gw.app.request(path, {
+      method,
+      headers: { "content-type": "application/json", "idempotency-key": crypto.randomUUID(), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
 
   for (const [method, path, body] of ROUTES) {
     test(`${method} ${path} without a token → 401 problem+json with a Bearer challenge`, async () => {

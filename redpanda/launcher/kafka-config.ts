@@ -40,7 +40,9 @@ export function serverProperties(ports: KafkaPorts, logDir: string): string {
     "broker.session.timeout.ms": 2_500,
     "broker.heartbeat.interval.ms": 500,
   };
-  return Object.entries(settings).map(([k, v]) => `${k}=${v}\n`).join("");
+  return Object.entries(settings)
+    .map(([k, v]) => `${k}=${v}\n`)
+    .join("");
 }
 
 /** log4j 1.x (reload4j) config sending everything to `logFile`: the broker is chatty and the terminal is the test runner's. */

@@ -15,7 +15,9 @@ const STAMP = ".pom-sha256";
  * sibling temp dir renamed into place, so an interrupted fetch never looks complete.
  */
 export async function ensureKafkaLibs(libsDir = DEFAULT_KAFKA_LIBS_DIR): Promise<string> {
-  const pomHash = createHash("sha256").update(await Bun.file(POM).text()).digest("hex");
+  const pomHash = createHash("sha256")
+    .update(await Bun.file(POM).text())
+    .digest("hex");
   if (await isCurrent(libsDir, pomHash)) return libsDir;
 
   const mvn = requireTool("mvn", "fetching Apache Kafka's jars (no redpanda binary on PATH)");
@@ -24,7 +26,17 @@ export async function ensureKafkaLibs(libsDir = DEFAULT_KAFKA_LIBS_DIR): Promise
   await mkdir(dirname(libsDir), { recursive: true });
   console.error(`fetching Apache Kafka jars into ${libsDir} (once) …`);
 
-  const cmd = [mvn, "-q", "-B", "-Dstyle.color=never", "-f", POM, "dependency:copy-dependencies", `-DoutputDirectory=${staging}`, "-DincludeScope=runtime"];
+  const cmd = [
+    mvn,
+    "-q",
+    "-B",
+    "-Dstyle.color=never",
+    "-f",
+    POM,
+    "dependency:copy-dependencies",
+    `-DoutputDirectory=${staging}`,
+    "-DincludeScope=runtime",
+  ];
   const mvnRun = Bun.spawn(cmd, { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   const [out, err, code] = await Promise.all([new Response(mvnRun.stdout).text(), new Response(mvnRun.stderr).text(), mvnRun.exited]);
   if (code !== 0) {

@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { RedisClient } from "bun";
-import { Kafka, logLevel } from "kafkajs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startKafka, type KafkaService } from "./kafka.ts";
-import { startRedis, type RedisService } from "./redis.ts";
+import { RedisClient } from "bun";
+import { Kafka, logLevel } from "kafkajs";
+import { type KafkaService, startKafka } from "./kafka.ts";
+import { type RedisService, startRedis } from "./redis.ts";
 
 // Real processes on fresh ports, independent of any KAFKA_BROKERS / REDIS_URL the run was given.
 

@@ -27,5 +27,8 @@ export async function fileTail(path: string, lines = 40): Promise<string> {
   const file = Bun.file(path);
   if (!(await file.exists())) return `(no ${path})`;
   const text = await file.slice(-KEEP_CHARS).text();
-  return text.split("\n").slice(-lines - 1).join("\n");
+  return text
+    .split("\n")
+    .slice(-lines - 1)
+    .join("\n");
 }

@@ -1,7 +1,7 @@
 import { freePorts } from "./free-ports.ts";
 import { redisAnswersPing } from "./redis-probe.ts";
 import { requireTool } from "./require-tool.ts";
-import { startService, type ServiceControl } from "./service-process.ts";
+import { type ServiceControl, startService } from "./service-process.ts";
 
 export interface RedisService extends ServiceControl {
   url: string;

@@ -1,8 +1,8 @@
 import { asc, eq } from "drizzle-orm";
 import type { Db } from "../db/open-libsql.ts";
 import { bookingEvents, bookings } from "../db/schema.ts";
-import type { VehicleType } from "../events/driver.ts";
 import type { Fare, Place } from "../events/booking.ts";
+import type { VehicleType } from "../events/driver.ts";
 import type { BookingStatus } from "./state-machine.ts";
 
 export interface TimelineEntry {
@@ -41,7 +41,13 @@ export async function readBooking(db: Db, bookingId: string): Promise<BookingDet
   const [b] = await db.orm.select().from(bookings).where(eq(bookings.bookingId, bookingId));
   if (!b) return null;
   const events = await db.orm
-    .select({ eventId: bookingEvents.eventId, type: bookingEvents.type, at: bookingEvents.occurredAt, applied: bookingEvents.applied, reason: bookingEvents.reason })
+    .select({
+      eventId: bookingEvents.eventId,
+      type: bookingEvents.type,
+      at: bookingEvents.occurredAt,
+      applied: bookingEvents.applied,
+      reason: bookingEvents.reason,
+    })
     .from(bookingEvents)
     .where(eq(bookingEvents.bookingId, bookingId))
     .orderBy(asc(bookingEvents.seq));

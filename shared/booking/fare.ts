@@ -1,5 +1,5 @@
-import type { VehicleType } from "../events/driver.ts";
 import type { Fare, Place } from "../events/booking.ts";
+import type { VehicleType } from "../events/driver.ts";
 import { haversineM } from "../geo/haversine.ts";
 
 /**

@@ -1,5 +1,12 @@
 import { describe, expect, test } from "bun:test";
-import { bookingIdForOrderTruck, bookingIdForRequest, decisionEventId, notificationIdFor, requestedEventId, waveDueEventId } from "./ids.ts";
+import {
+  bookingIdForOrderTruck,
+  bookingIdForRequest,
+  decisionEventId,
+  notificationIdFor,
+  requestedEventId,
+  waveDueEventId,
+} from "./ids.ts";
 
 const UUID_V5 = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -20,7 +27,17 @@ describe("booking ids", () => {
     expect(bookingIdForRequest("a:b", "c")).not.toBe(bookingIdForRequest("a", "b:c"));
     expect(bookingIdForRequest("cust-1", "key-1")).not.toBe(bookingIdForRequest("cust-2", "key-1"));
     const b = bookingIdForRequest("c", "k");
-    const ids = [b, requestedEventId(b), decisionEventId(b, requestedEventId(b)), decisionEventId(b, waveDueEventId(b, 1)), waveDueEventId(b, 1), waveDueEventId(b, 2), notificationIdFor(b, "d-1"), bookingIdForOrderTruck("o-1", 0), bookingIdForOrderTruck("o-1", 1)];
+    const ids = [
+      b,
+      requestedEventId(b),
+      decisionEventId(b, requestedEventId(b)),
+      decisionEventId(b, waveDueEventId(b, 1)),
+      waveDueEventId(b, 1),
+      waveDueEventId(b, 2),
+      notificationIdFor(b, "d-1"),
+      bookingIdForOrderTruck("o-1", 0),
+      bookingIdForOrderTruck("o-1", 1),
+    ];
     expect(new Set(ids).size).toBe(ids.length);
   });
 });

@@ -43,7 +43,17 @@ export interface BookingSnapshot {
  * Why an event was refused. `already-yours` (the winning driver accepting again, e.g.
  * an app retrying) is refused without telling the driver they lost.
  */
-export type RefusalCode = "exists" | "unknown-booking" | "invalid-transition" | "stale-timer" | "stale-offer" | "already-yours" | "taken" | "not-offered" | "closed" | "driver-busy";
+export type RefusalCode =
+  | "exists"
+  | "unknown-booking"
+  | "invalid-transition"
+  | "stale-timer"
+  | "stale-offer"
+  | "already-yours"
+  | "taken"
+  | "not-offered"
+  | "closed"
+  | "driver-busy";
 
 /** What a decision needs to know beyond the booking itself. */
 export interface DecideContext {
@@ -56,10 +66,12 @@ export type Verdict = { ok: true; status: BookingStatus; driverId: string | null
 const keep = (s: BookingSnapshot): Verdict => ({ ok: true, status: s.status, driverId: s.driverId });
 const to = (s: BookingSnapshot, status: BookingStatus, driverId = s.driverId): Verdict => ({ ok: true, status, driverId });
 const refuse = (code: RefusalCode, reason: string): Verdict => ({ ok: false, code, reason });
-const notWhile = (e: BookingEvent, s: BookingSnapshot) => refuse("invalid-transition", `${e.type} is not allowed while the booking is ${s.status}`);
+const notWhile = (e: BookingEvent, s: BookingSnapshot) =>
+  refuse("invalid-transition", `${e.type} is not allowed while the booking is ${s.status}`);
 
 export function decide(s: BookingSnapshot | null, e: BookingEvent, ctx: DecideContext = {}): Verdict {
-  if (e.type === "booking.requested") return s ? refuse("exists", "the booking already exists") : { ok: true, status: "requested", driverId: null };
+  if (e.type === "booking.requested")
+    return s ? refuse("exists", "the booking already exists") : { ok: true, status: "requested", driverId: null };
   if (!s) return refuse("unknown-booking", "no such booking");
   switch (e.type) {
     case "booking.offered":
@@ -87,7 +99,9 @@ function decideAccept(s: BookingSnapshot, driverId: string, holds: string | null
   switch (s.status) {
     case "accepted":
     case "started":
-      return s.driverId === driverId ? refuse("already-yours", `driver ${driverId} already holds the booking`) : refuse("taken", "another driver accepted first");
+      return s.driverId === driverId
+        ? refuse("already-yours", `driver ${driverId} already holds the booking`)
+        : refuse("taken", "another driver accepted first");
     case "offered":
       if (!s.offeredDriverIds.includes(driverId)) return refuse("not-offered", `driver ${driverId} was not offered the booking`);
       return holds ? refuse("driver-busy", `driver ${driverId} already holds booking ${holds}`) : to(s, "accepted", driverId);

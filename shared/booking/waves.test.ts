@@ -5,8 +5,16 @@ const found = (...ids: string[]) => ids.map((driverId) => ({ driverId }));
 
 describe("waves", () => {
   test("the steps after a wave are the remaining radii, numbered from 1", () => {
-    expect(stepsAfter(0, DEFAULT_WAVES)).toEqual([[1, 1000], [2, 3000], [3, 6000], [4, 10000]]);
-    expect(stepsAfter(2, DEFAULT_WAVES)).toEqual([[3, 6000], [4, 10000]]);
+    expect(stepsAfter(0, DEFAULT_WAVES)).toEqual([
+      [1, 1000],
+      [2, 3000],
+      [3, 6000],
+      [4, 10000],
+    ]);
+    expect(stepsAfter(2, DEFAULT_WAVES)).toEqual([
+      [3, 6000],
+      [4, 10000],
+    ]);
     expect(stepsAfter(4, DEFAULT_WAVES)).toEqual([]);
   });
 

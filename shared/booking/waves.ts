@@ -20,7 +20,8 @@ export interface WaveSettings {
 export const DEFAULT_WAVES: WaveSettings = { radiiM: [1_000, 3_000, 6_000, 10_000], batchSize: 10, offerTtlMs: 15_000 };
 
 export function checkWaveSettings(s: WaveSettings): WaveSettings {
-  if (s.radiiM.length === 0 || s.radiiM.some((r, i) => !(r > 0) || (i > 0 && r <= s.radiiM[i - 1]!))) throw new Error(`wave radii must be positive and growing (got ${s.radiiM.join(", ")})`);
+  if (s.radiiM.length === 0 || s.radiiM.some((r, i) => !(r > 0) || (i > 0 && r <= s.radiiM[i - 1]!)))
+    throw new Error(`wave radii must be positive and growing (got ${s.radiiM.join(", ")})`);
   if (!Number.isInteger(s.batchSize) || s.batchSize < 1) throw new Error(`wave batch size must be a whole number ≥ 1 (got ${s.batchSize})`);
   if (!(s.offerTtlMs > 0)) throw new Error(`offer TTL must be positive (got ${s.offerTtlMs})`);
   return s;

@@ -9,19 +9,34 @@ import * as v from "valibot";
 export const optionalString = v.optional(v.pipe(v.string(), v.trim(), v.minLength(1)));
 
 export const port = (fallback: number) =>
-  v.optional(v.pipe(v.string(), v.regex(/^\d+$/, "must be a whole number"), v.transform(Number), v.integer(), v.minValue(0), v.maxValue(65535)), String(fallback));
+  v.optional(
+    v.pipe(v.string(), v.regex(/^\d+$/, "must be a whole number"), v.transform(Number), v.integer(), v.minValue(0), v.maxValue(65535)),
+    String(fallback),
+  );
 
 export const brokers = v.optional(
   v.pipe(
     v.string(),
-    v.transform((s) => s.split(",").map((b) => b.trim()).filter(Boolean)),
+    v.transform((s) =>
+      s
+        .split(",")
+        .map((b) => b.trim())
+        .filter(Boolean),
+    ),
     v.minLength(1, "must list at least one host:port"),
     v.everyItem((b) => /^[^\s:]+:\d+$/.test(b), "each broker must be host:port"),
   ),
 );
 
 export const url = (...protocols: string[]) =>
-  v.optional(v.pipe(v.string(), v.trim(), v.url("must be a URL"), v.check((u) => protocols.some((p) => u.startsWith(p)), `must start with ${protocols.join(" or ")}`)));
+  v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.url("must be a URL"),
+      v.check((u) => protocols.some((p) => u.startsWith(p)), `must start with ${protocols.join(" or ")}`),
+    ),
+  );
 
 export const logLevel = v.optional(v.picklist(["debug", "info", "warn", "error"]), "info");
 
@@ -38,7 +53,10 @@ export const commonEnv = {
 
 /** A whole number from the environment, at least `min`, with a default. */
 export const wholeNumber = (fallback: number, min: number, unit: string) =>
-  v.optional(v.pipe(v.string(), v.regex(/^\d+$/, `must be a whole number of ${unit}`), v.transform(Number), v.minValue(min)), String(fallback));
+  v.optional(
+    v.pipe(v.string(), v.regex(/^\d+$/, `must be a whole number of ${unit}`), v.transform(Number), v.minValue(min)),
+    String(fallback),
+  );
 
 /** Gateway: the longest a fix or status request waits for the broker's ack before 503 + Retry-After (gateway/events/publish-event.ts). */
 export const publishTimeoutMs = wholeNumber(2000, 100, "milliseconds");

@@ -20,7 +20,11 @@ export function parseConfig<S extends v.GenericSchema<Record<string, string | un
 }
 
 /** For entry points: a bad environment ends the process with the message, not a stack trace. */
-export function parseConfigOrExit<S extends v.GenericSchema<Record<string, string | undefined>, unknown>>(schema: S, env: Record<string, string | undefined>, processName: string): v.InferOutput<S> {
+export function parseConfigOrExit<S extends v.GenericSchema<Record<string, string | undefined>, unknown>>(
+  schema: S,
+  env: Record<string, string | undefined>,
+  processName: string,
+): v.InferOutput<S> {
   try {
     return parseConfig(schema, env);
   } catch (err) {

@@ -16,13 +16,19 @@ const DEGREES = /^\s*-?\d+(\.\d+)?\s*$/;
 export const serviceArea = v.optional(
   v.pipe(
     v.string(),
-    v.check((s) => s.split(",").length === 4 && s.split(",").every((d) => DEGREES.test(d)), 'must be "minLat,minLng,maxLat,maxLng" in decimal degrees'),
+    v.check(
+      (s) => s.split(",").length === 4 && s.split(",").every((d) => DEGREES.test(d)),
+      'must be "minLat,minLng,maxLat,maxLng" in decimal degrees',
+    ),
     v.transform((s) => {
       const [minLat, minLng, maxLat, maxLng] = s.split(",").map(Number) as [number, number, number, number];
       return { minLat, minLng, maxLat, maxLng };
     }),
     v.check((a) => -90 <= a.minLat && a.minLat < a.maxLat && a.maxLat <= 90, "latitudes must be within ±90, min below max"),
-    v.check((a) => -180 <= a.minLng && a.minLng < a.maxLng && a.maxLng <= 180, "longitudes must be within ±180, min below max (no box across the antimeridian)"),
+    v.check(
+      (a) => -180 <= a.minLng && a.minLng < a.maxLng && a.maxLng <= 180,
+      "longitudes must be within ±180, min below max (no box across the antimeridian)",
+    ),
   ),
 );
 

@@ -6,7 +6,7 @@ import { count, eq } from "drizzle-orm";
 import { RetryableError } from "../errors/errors.ts";
 import { insertRows } from "./insert-rows.ts";
 import { MIGRATIONS_FOLDER, migrateDb } from "./migrate.ts";
-import { openLibsql, type Db } from "./open-libsql.ts";
+import { type Db, openLibsql } from "./open-libsql.ts";
 import { processedEvents } from "./schema.ts";
 import { writeTransaction } from "./write-transaction.ts";
 
@@ -33,7 +33,14 @@ describe("openLibsql + migrateDb", () => {
     expect((await db.client.execute("PRAGMA journal_mode")).rows[0]?.[0]).toBe("wal");
     expect(Number((await db.client.execute("PRAGMA busy_timeout")).rows[0]?.[0])).toBeGreaterThanOrEqual(5000);
     const cols = (await db.client.execute("PRAGMA table_info(processed_events)")).rows.map((r) => [r.name, r.pk]);
-    expect(cols).toEqual([["consumer_group", 1], ["event_id", 2], ["topic", 0], ["partition", 0], ["offset", 0], ["processed_at", 0]]);
+    expect(cols).toEqual([
+      ["consumer_group", 1],
+      ["event_id", 2],
+      ["topic", 0],
+      ["partition", 0],
+      ["offset", 0],
+      ["processed_at", 0],
+    ]);
     await migrateDb(db);
     const applied = await db.client.execute("SELECT count(*) AS n FROM __drizzle_migrations");
     const journal = (await Bun.file(`${MIGRATIONS_FOLDER}/meta/_journal.json`).json()) as { entries: unknown[] };
@@ -65,12 +72,16 @@ describe("openLibsql + migrateDb", () => {
     const db = await freshDb();
     const boom = writeTransaction(db, async (tx) => {
       await tx.execute("INSERT INTO processed_events VALUES ('g', 'a', 't', 0, 0, 0)");
-      await tx.orm.insert(processedEvents).values({ consumerGroup: "g", eventId: "b", topic: "t", partition: 0, offset: 1, processedAt: 0 });
+      await tx.orm
+        .insert(processedEvents)
+        .values({ consumerGroup: "g", eventId: "b", topic: "t", partition: 0, offset: 1, processedAt: 0 });
       throw new Error("effect failed");
     });
     await expect(boom).rejects.toThrow("effect failed");
     expect(await db.orm.select().from(processedEvents)).toEqual([]);
-    await writeTransaction(db, (tx) => tx.orm.insert(processedEvents).values({ consumerGroup: "g", eventId: "c", topic: "t", partition: 0, offset: 2, processedAt: 0 }));
+    await writeTransaction(db, (tx) =>
+      tx.orm.insert(processedEvents).values({ consumerGroup: "g", eventId: "c", topic: "t", partition: 0, offset: 2, processedAt: 0 }),
+    );
     expect((await db.orm.select().from(processedEvents).where(eq(processedEvents.eventId, "c"))).length).toBe(1);
   });
 
@@ -81,7 +92,9 @@ describe("openLibsql + migrateDb", () => {
     await insertRows(db.client, { table: "processed_events", columns: COLUMNS, rows: rows.slice(0, 600), onConflict: "ignore" });
     const [total] = await db.orm.select({ n: count() }).from(processedEvents);
     expect(total?.n).toBe(1234);
-    await expect(insertRows(db.client, { table: "processed_events", columns: COLUMNS, rows: [row("g", "id-1")] })).rejects.toThrow(/UNIQUE/);
+    await expect(insertRows(db.client, { table: "processed_events", columns: COLUMNS, rows: [row("g", "id-1")] })).rejects.toThrow(
+      /UNIQUE/,
+    );
   });
 
   test("SQLITE_BUSY is retryable and replaces the client; the retried write is durable and nothing is lost", async () => {

@@ -2,7 +2,7 @@ import type { Client, InArgs, InStatement, ResultSet, Transaction, TransactionMo
 import { RetryableError } from "../errors/errors.ts";
 
 /**
- * A libSQL Client that enforces the storage rules (DESIGN §8, FACTS "libSQL"):
+ * A libSQL Client that enforces the storage rules (docs/architecture.md, storage rules):
  *
  * - SQLITE_BUSY is fatal for the client that saw it. After a busy error a `file:`
  *   connection can be left inside a transaction whose later writes "succeed" but never
@@ -21,7 +21,16 @@ export function guardedClient(create: () => Client, opts: { serialize: boolean }
   return new GuardedClient(create, opts.serialize);
 }
 
-const UNREACHABLE = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EAI_AGAIN", "HRANA_WEBSOCKET_ERROR", "HRANA_CLOSED_ERROR", "SERVER_ERROR"]);
+const UNREACHABLE = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EAI_AGAIN",
+  "HRANA_WEBSOCKET_ERROR",
+  "HRANA_CLOSED_ERROR",
+  "SERVER_ERROR",
+]);
 
 const codeOf = (err: unknown) => (err as { code?: unknown } | null)?.code;
 
@@ -116,7 +125,8 @@ class GuardedClient implements Client {
     if (generation !== this.#generation && (code === "CLIENT_CLOSED" || code === "TRANSACTION_CLOSED")) {
       return new RetryableError("libSQL client was replaced after SQLITE_BUSY, retry", undefined, { cause: err });
     }
-    if (typeof code === "string" && UNREACHABLE.has(code)) return new RetryableError(`libSQL unreachable (${code}), retry`, undefined, { cause: err });
+    if (typeof code === "string" && UNREACHABLE.has(code))
+      return new RetryableError(`libSQL unreachable (${code}), retry`, undefined, { cause: err });
     return err;
   }
 

@@ -11,12 +11,12 @@ export interface InsertRows {
   rows: readonly (readonly InValue[])[];
   /** "ignore": rows whose key already exists are skipped (INSERT OR IGNORE). */
   onConflict?: "ignore";
-  /** Rows per statement; 500 measured fastest here (FACTS). */
+  /** Rows per statement; 500 measured fastest here. */
   chunk?: number;
 }
 
 /**
- * Multi-row INSERT, the hot-path write (FACTS: ~300k rows/s against ~95k for drizzle's
+ * Multi-row INSERT, the hot-path write (measured here: ~300k rows/s against ~95k for drizzle's
  * insert builder). Identifiers are quoted, values always bound as parameters.
  */
 export async function insertRows(exec: RawExecutor, spec: InsertRows): Promise<void> {
@@ -28,7 +28,8 @@ export async function insertRows(exec: RawExecutor, spec: InsertRows): Promise<v
     const part = spec.rows.slice(i, i + chunk);
     const args: InValue[] = [];
     for (const row of part) {
-      if (row.length !== spec.columns.length) throw new Error(`row has ${row.length} values for ${spec.columns.length} columns of ${spec.table}`);
+      if (row.length !== spec.columns.length)
+        throw new Error(`row has ${row.length} values for ${spec.columns.length} columns of ${spec.table}`);
       args.push(...row);
     }
     await exec.execute(head + Array(part.length).fill(tuple).join(", "), args);

@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { createClient, type Client } from "@libsql/client";
+import { type Client, createClient } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { guardedClient } from "./guarded-client.ts";
 import * as schema from "./schema.ts";
@@ -16,10 +16,10 @@ export interface Db {
 }
 
 export interface LibsqlOptions {
-  /** `file:path` (embedded; one writer process per file, DESIGN §8), `libsql://`, `http(s)://`, `ws(s)://`. */
+  /** `file:path` (embedded; one writer process per file, docs/architecture.md, storage rules), `libsql://`, `http(s)://`, `ws(s)://`. */
   url: string;
   authToken?: string;
-  /** How long a `file:` write waits for another process's lock. At least 5000 ms (FACTS). */
+  /** How long a `file:` write waits for another process's lock. At least 5000 ms (docs/architecture.md, storage rules). */
   busyTimeoutMs?: number;
 }
 
@@ -39,7 +39,8 @@ export async function openLibsql(opts: LibsqlOptions): Promise<Db> {
   if (file && !memory) mkdirSync(dirname(filePath(opts.url)), { recursive: true });
 
   // A file database needs one connection: the guarded client runs its operations one at a time.
-  const create = () => createClient({ url: opts.url, authToken: opts.authToken, timeout: busyTimeoutMs, concurrency: file ? 1 : undefined });
+  const create = () =>
+    createClient({ url: opts.url, authToken: opts.authToken, timeout: busyTimeoutMs, concurrency: file ? 1 : undefined });
   const client = guardedClient(create, { serialize: file });
   try {
     if (file && !memory) {
@@ -56,5 +57,8 @@ export async function openLibsql(opts: LibsqlOptions): Promise<Db> {
 
 /** The filesystem path of a `file:` URL (`file:rel/x.db`, `file:/abs/x.db`, `file:///abs/x.db`). */
 function filePath(url: string): string {
-  return url.slice("file:".length).replace(/^\/\/(localhost)?(?=\/)/, "").replace(/\?.*$/, "");
+  return url
+    .slice("file:".length)
+    .replace(/^\/\/(localhost)?(?=\/)/, "")
+    .replace(/\?.*$/, "");
 }

@@ -32,7 +32,7 @@ export const processedEvents = sqliteTable(
 /**
  * The audit trail: every event on the business topics as it was applied, one row per
  * event id (so a redelivery or replay adds nothing). Location fixes are not audited
- * here: at 100k fixes/s they are kept as a downsampled trail instead (DESIGN §8).
+ * here: at 100k fixes/s they are kept as a downsampled trail instead (docs/architecture.md, storage rules).
  */
 export const auditEvents = sqliteTable(
   "audit_events",
@@ -56,7 +56,7 @@ export const auditEvents = sqliteTable(
 
 /**
  * Each driver's downsampled location history (shared/history/): a fix is stored only
- * when it moved far enough or enough time passed since the last stored one (DESIGN §8).
+ * when it moved far enough or enough time passed since the last stored one (docs/architecture.md, storage rules).
  * The key makes a redelivered fix a no-op (INSERT OR IGNORE) and serves both "latest
  * point of a driver" and "trail between two instants"; the recorded_at index serves
  * pruning by age, which would otherwise scan the whole table.
@@ -112,7 +112,11 @@ export const bookings = sqliteTable(
     requestedAt: text("requested_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },
-  (t) => [index("bookings_order_idx").on(t.orderId), index("bookings_customer_idx").on(t.customerId, t.requestedAt), index("bookings_driver_idx").on(t.driverId, t.status)],
+  (t) => [
+    index("bookings_order_idx").on(t.orderId),
+    index("bookings_customer_idx").on(t.customerId, t.requestedAt),
+    index("bookings_driver_idx").on(t.driverId, t.status),
+  ],
 );
 
 /**

@@ -5,7 +5,7 @@ import * as schema from "./schema.ts";
 
 /** What an effect gets inside a write transaction: raw statements and drizzle, both on it. */
 export interface Tx {
-  /** A raw statement in this transaction (hot-path multi-row INSERTs, FACTS). */
+  /** A raw statement in this transaction (hot-path multi-row INSERTs). */
   execute(sql: string, args?: InValue[]): Promise<ResultSet>;
   /** drizzle bound to this transaction. It cannot open a nested transaction. */
   readonly orm: Orm;

@@ -3,7 +3,7 @@ import { DriverIdSchema, VehicleTypeSchema } from "./driver.ts";
 
 /*
  * Every event of a booking's life, v1, on the `bookings` topic keyed by bookingId, so
- * their order holds across the whole lifecycle (DESIGN §4). Producers:
+ * their order holds across the whole lifecycle (docs/architecture.md, events and topics). Producers:
  * - the gateway (or an order worker): requested, accepted, started, completed, cancelled;
  * - the booking worker, as decisions: offered, accept-rejected, expired;
  * - the booking worker's timer loop: wave-due (internal: "this offer wave ran out").
@@ -65,7 +65,11 @@ export const ACCEPT_REJECT_REASONS = ["taken", "not-offered", "closed", "unknown
 export type AcceptRejectReason = (typeof ACCEPT_REJECT_REASONS)[number];
 
 export const BOOKING_ACCEPT_REJECTED = "booking.accept-rejected";
-export const BookingAcceptRejectedSchema = v.strictObject({ ...bookingId, driverId: DriverIdSchema, reason: v.picklist(ACCEPT_REJECT_REASONS) });
+export const BookingAcceptRejectedSchema = v.strictObject({
+  ...bookingId,
+  driverId: DriverIdSchema,
+  reason: v.picklist(ACCEPT_REJECT_REASONS),
+});
 export type BookingAcceptRejected = v.InferOutput<typeof BookingAcceptRejectedSchema>;
 
 export const BOOKING_STARTED = "booking.started";
@@ -113,7 +117,9 @@ export const BOOKING_EVENT_VERSION = 1;
 export type BookingEventType = keyof typeof BOOKING_EVENT_SCHEMAS;
 
 /** One event of a booking: its type and the data that type carries. */
-export type BookingEvent = { [T in BookingEventType]: { type: T; data: v.InferOutput<(typeof BOOKING_EVENT_SCHEMAS)[T]> } }[BookingEventType];
+export type BookingEvent = {
+  [T in BookingEventType]: { type: T; data: v.InferOutput<(typeof BOOKING_EVENT_SCHEMAS)[T]> };
+}[BookingEventType];
 
 export function isBookingEventType(type: string): type is BookingEventType {
   return Object.hasOwn(BOOKING_EVENT_SCHEMAS, type);

@@ -1,5 +1,5 @@
-import * as v from "valibot";
 import { v7 as uuidv7 } from "uuid";
+import * as v from "valibot";
 
 /**
  * Every record on every topic carries this envelope as its JSON value.

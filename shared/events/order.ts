@@ -3,7 +3,7 @@ import { BookingIdSchema, CustomerIdSchema, PlaceSchema } from "./booking.ts";
 import { DriverIdSchema, VehicleTypeSchema } from "./driver.ts";
 
 /*
- * Every event of a multi-truck order, v1, on the `orders` topic keyed by orderId (DESIGN §4).
+ * Every event of a multi-truck order, v1, on the `orders` topic keyed by orderId (docs/architecture.md, events and topics).
  * Producers: the gateway (created); the booking worker, as the order's bookings change
  * (truck-assigned, and the order's end states fulfilled / expired / cancelled). The
  * order worker turns `order.created` into one `booking.requested` per truck; the other
@@ -26,7 +26,10 @@ export const TrucksSchema = v.pipe(
   v.array(TruckLineSchema),
   v.minLength(1, "must hold at least one line"),
   v.maxLength(MAX_ORDER_LINES, `must hold at most ${MAX_ORDER_LINES} lines`),
-  v.check((lines) => lines.reduce((n, l) => n + l.quantity, 0) <= MAX_TRUCKS_PER_ORDER, `must ask for at most ${MAX_TRUCKS_PER_ORDER} trucks in all`),
+  v.check(
+    (lines) => lines.reduce((n, l) => n + l.quantity, 0) <= MAX_TRUCKS_PER_ORDER,
+    `must ask for at most ${MAX_TRUCKS_PER_ORDER} trucks in all`,
+  ),
 );
 
 const orderId = { orderId: OrderIdSchema };

@@ -1,5 +1,5 @@
 /**
- * The topic catalogue (DESIGN §4). Every aggregate's events share one topic keyed
+ * The topic catalogue (docs/architecture.md, events and topics). Every aggregate's events share one topic keyed
  * by the aggregate id, so per-aggregate order holds across its whole lifecycle.
  * Each topic has a `<name>.dlq` twin for records that failed N times.
  */
@@ -27,11 +27,46 @@ export const TOPICS = {
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
 
 const PRIMARY: TopicSpec[] = [
-  { name: TOPICS.driverLocations, partitions: 12, retentionMs: HOUR, cleanupPolicy: "delete", keyField: "driverId", description: "GPS fixes; a record may carry a short batch of one driver's fixes" },
-  { name: TOPICS.driverStatus, partitions: 6, retentionMs: 7 * DAY, cleanupPolicy: "compact", keyField: "driverId", description: "online / available / busy / offline, vehicle type" },
-  { name: TOPICS.bookings, partitions: 6, retentionMs: 7 * DAY, cleanupPolicy: "delete", keyField: "bookingId", description: "requested, offered, accepted, accept-rejected, started, completed, cancelled, expired" },
-  { name: TOPICS.orders, partitions: 6, retentionMs: 7 * DAY, cleanupPolicy: "delete", keyField: "orderId", description: "created, truck-assigned, fulfilled, cancelled" },
-  { name: TOPICS.notifications, partitions: 6, retentionMs: DAY, cleanupPolicy: "delete", keyField: "recipientId", description: "requested (offer, status change)" },
+  {
+    name: TOPICS.driverLocations,
+    partitions: 12,
+    retentionMs: HOUR,
+    cleanupPolicy: "delete",
+    keyField: "driverId",
+    description: "GPS fixes; a record may carry a short batch of one driver's fixes",
+  },
+  {
+    name: TOPICS.driverStatus,
+    partitions: 6,
+    retentionMs: 7 * DAY,
+    cleanupPolicy: "compact",
+    keyField: "driverId",
+    description: "online / available / busy / offline, vehicle type",
+  },
+  {
+    name: TOPICS.bookings,
+    partitions: 6,
+    retentionMs: 7 * DAY,
+    cleanupPolicy: "delete",
+    keyField: "bookingId",
+    description: "requested, offered, accepted, accept-rejected, started, completed, cancelled, expired",
+  },
+  {
+    name: TOPICS.orders,
+    partitions: 6,
+    retentionMs: 7 * DAY,
+    cleanupPolicy: "delete",
+    keyField: "orderId",
+    description: "created, truck-assigned, fulfilled, cancelled",
+  },
+  {
+    name: TOPICS.notifications,
+    partitions: 6,
+    retentionMs: DAY,
+    cleanupPolicy: "delete",
+    keyField: "recipientId",
+    description: "requested (offer, status change)",
+  },
 ];
 
 export const DLQ_SUFFIX = ".dlq";

@@ -8,7 +8,11 @@ const RAD = Math.PI / 180;
 
 /** Points along the great-circle arc from a to b (slerp), the true shape of an H3 edge. */
 function arc(a: [number, number], b: [number, number], steps: number): [number, number][] {
-  const v = ([lat, lng]: [number, number]) => [Math.cos(lat * RAD) * Math.cos(lng * RAD), Math.cos(lat * RAD) * Math.sin(lng * RAD), Math.sin(lat * RAD)];
+  const v = ([lat, lng]: [number, number]) => [
+    Math.cos(lat * RAD) * Math.cos(lng * RAD),
+    Math.cos(lat * RAD) * Math.sin(lng * RAD),
+    Math.sin(lat * RAD),
+  ];
   const [p, q] = [v(a), v(b)];
   const omega = Math.acos(Math.min(1, p[0]! * q[0]! + p[1]! * q[1]! + p[2]! * q[2]!));
   return Array.from({ length: steps + 1 }, (_, i) => {
@@ -34,7 +38,8 @@ test("the lower bound never exceeds the true distance to any point of a cell's b
       const ring = cellToBoundary(cell) as [number, number][];
       let nearest = Infinity;
       ring.forEach((vertex, k) => {
-        for (const [pLat, pLng] of arc(vertex, ring[(k + 1) % ring.length]!, 100)) nearest = Math.min(nearest, haversineM(lat, lng, pLat, pLng));
+        for (const [pLat, pLng] of arc(vertex, ring[(k + 1) % ring.length]!, 100))
+          nearest = Math.min(nearest, haversineM(lat, lng, pLat, pLng));
       });
       if (bound > nearest) throw new Error(`bound ${bound} > true ${nearest} for ${cell} from ${lat},${lng}`);
       // Tight, so pruning works: off by the 2 m slack plus the sampling step along the edge.

@@ -74,7 +74,10 @@ function gnomonicDistanceM(lat: number, lng: number, ring: number[]): number {
   let inside = false;
   let nearest = Infinity;
   for (let i = 0, j = n - 1; i < n; j = i++) {
-    const xi = xs[i]!, yi = ys[i]!, xj = xs[j]!, yj = ys[j]!;
+    const xi = xs[i]!,
+      yi = ys[i]!,
+      xj = xs[j]!,
+      yj = ys[j]!;
     if (yi > 0 !== yj > 0 && 0 < ((xj - xi) * (0 - yi)) / (yj - yi) + xi) inside = !inside;
     nearest = Math.min(nearest, originToSegment(xi, yi, xj, yj));
   }

@@ -64,7 +64,12 @@ export function runGeoIndexContract(opts: GeoIndexContractOptions): void {
       ...offset(METRO.lat, METRO.lng, distanceM, (bearingDeg * Math.PI) / 180),
       recordedAt,
     });
-    const available = (driverId: string, vehicleType: VehicleType = "sedan", changedAt = T0): StatusUpdate => ({ driverId, status: "available", vehicleType, changedAt });
+    const available = (driverId: string, vehicleType: VehicleType = "sedan", changedAt = T0): StatusUpdate => ({
+      driverId,
+      status: "available",
+      vehicleType,
+      changedAt,
+    });
 
     test("three drivers come back nearest first with their distances; limit cuts the list", async () => {
       const f = await fixture();
@@ -86,9 +91,21 @@ export function runGeoIndexContract(opts: GeoIndexContractOptions): void {
       await f.status([available("both"), { driverId: "status-only", status: "busy", vehicleType: "tipper", changedAt: T0 }]);
       await f.fix([at("both", 10, 0, T0 - 5), at("both", 20, 0), at("fix-only", 30, 0)]);
       expect(await f.geo.get("nobody")).toBeNull();
-      expect(await f.geo.get("status-only")).toEqual({ driverId: "status-only", status: "busy", vehicleType: "tipper", position: null, suspect: false });
+      expect(await f.geo.get("status-only")).toEqual({
+        driverId: "status-only",
+        status: "busy",
+        vehicleType: "tipper",
+        position: null,
+        suspect: false,
+      });
       const fixOnly = await f.geo.get("fix-only");
-      expect(fixOnly).toMatchObject({ driverId: "fix-only", status: null, vehicleType: null, position: { recordedAt: T0 }, suspect: false });
+      expect(fixOnly).toMatchObject({
+        driverId: "fix-only",
+        status: null,
+        vehicleType: null,
+        position: { recordedAt: T0 },
+        suspect: false,
+      });
       const both = await f.geo.get("both");
       const want = at("both", 20, 0);
       expect(both).toMatchObject({ status: "available", vehicleType: "sedan", position: { recordedAt: T0 } });
@@ -123,7 +140,10 @@ export function runGeoIndexContract(opts: GeoIndexContractOptions): void {
       const f = await fixture();
       await f.status([available("x"), available("y")]);
       await f.fix([at("x", 100, 0), at("y", 200, 0)]);
-      await f.status([{ driverId: "x", status: "busy", vehicleType: "sedan", changedAt: T0 + 1 }, { driverId: "y", status: "offline", vehicleType: "sedan", changedAt: T0 + 1 }]);
+      await f.status([
+        { driverId: "x", status: "busy", vehicleType: "sedan", changedAt: T0 + 1 },
+        { driverId: "y", status: "offline", vehicleType: "sedan", changedAt: T0 + 1 },
+      ]);
       expect(await f.ids({})).toEqual([]);
       await f.status([available("x", "sedan", T0 + 2), available("y", "sedan", T0 + 2)]);
       expect(await f.ids({})).toEqual(["x", "y"]);
@@ -154,7 +174,12 @@ export function runGeoIndexContract(opts: GeoIndexContractOptions): void {
     test("in one batch the newest fix decides: plausible then suspect is held at the plausible fix, suspect then plausible is searchable", async () => {
       const f = await fixture();
       await f.status([available("ps"), available("sp")]);
-      await f.fix([at("ps", 100, 0, T0), { ...at("ps", 50_000, 0, T0 + 1), suspect: true }, { ...at("sp", 50_000, 0, T0), suspect: true }, at("sp", 200, 0, T0 + 1)]);
+      await f.fix([
+        at("ps", 100, 0, T0),
+        { ...at("ps", 50_000, 0, T0 + 1), suspect: true },
+        { ...at("sp", 50_000, 0, T0), suspect: true },
+        at("sp", 200, 0, T0 + 1),
+      ]);
       expect(await f.ids({ now: T0 + 1 })).toEqual(["sp"]);
       expect(await f.geo.get("ps")).toMatchObject({ suspect: true, position: { recordedAt: T0 } });
       expect(await f.geo.get("sp")).toMatchObject({ suspect: false, position: { recordedAt: T0 + 1 } });
@@ -165,7 +190,13 @@ export function runGeoIndexContract(opts: GeoIndexContractOptions): void {
       await f.fix([{ ...at("first", 100, 0), suspect: true }]);
       await f.status([available("first", "sedan", T0 + 1)]);
       expect(await f.ids({})).toEqual([]);
-      expect(await f.geo.get("first")).toEqual({ driverId: "first", status: "available", vehicleType: "sedan", position: null, suspect: true });
+      expect(await f.geo.get("first")).toEqual({
+        driverId: "first",
+        status: "available",
+        vehicleType: "sedan",
+        position: null,
+        suspect: true,
+      });
       expect(await f.fix([at("first", 100, 0, T0 + 1)])).toBe(1);
       expect(await f.ids({ now: T0 + 1 })).toEqual(["first"]);
     });
@@ -203,7 +234,9 @@ export function runGeoIndexContract(opts: GeoIndexContractOptions): void {
         expect(await f.ids({ ...e.inside, radiusM: 50 })).toContain(`mover${i}`);
       }
       expect(await f.ids({ radiusM: 100_000, limit: 100 })).toHaveLength(edges.length);
-      await f.status(edges.map((_, i) => ({ driverId: `mover${i}`, status: "busy" as const, vehicleType: "sedan" as const, changedAt: T0 + 2 })));
+      await f.status(
+        edges.map((_, i) => ({ driverId: `mover${i}`, status: "busy" as const, vehicleType: "sedan" as const, changedAt: T0 + 2 })),
+      );
       expect(await f.ids({ radiusM: 100_000, limit: 100 })).toEqual([]);
     });
 
@@ -216,9 +249,17 @@ export function runGeoIndexContract(opts: GeoIndexContractOptions): void {
         const { inside, outside } = straddleEdge(METRO.lat, METRO.lng, res, 1);
         for (let i = 0; i < 12; i++) {
           const from = i % 2 ? inside : outside;
-          drivers.push({ driverId: `e${res}-${i}`, ...offset(from.lat, from.lng, rng.between(2, 400), rng.between(0, 2 * Math.PI)), recordedAt: T0 });
+          drivers.push({
+            driverId: `e${res}-${i}`,
+            ...offset(from.lat, from.lng, rng.between(2, 400), rng.between(0, 2 * Math.PI)),
+            recordedAt: T0,
+          });
         }
-        queries.push({ ...inside, radiusM: 300, limit: 5 }, { ...outside, radiusM: 300, limit: 5 }, { ...inside, radiusM: 1_000, limit: 50 });
+        queries.push(
+          { ...inside, radiusM: 300, limit: 5 },
+          { ...outside, radiusM: 300, limit: 5 },
+          { ...inside, radiusM: 1_000, limit: 50 },
+        );
       }
       await f.status(drivers.map((d) => available(d.driverId)));
       await f.fix(drivers);
@@ -245,7 +286,13 @@ export function runGeoIndexContract(opts: GeoIndexContractOptions): void {
       far.push({ driverId: "r-sydney", lat: -33.8688, lng: 151.2093, recordedAt: T0 });
       await f.status(far.map((d) => available(d.driverId, "reefer")));
       await f.fix(far);
-      expect(await f.ids({ vehicleType: "reefer", radiusM: 20_000_000, limit: 100 })).toEqual(["r-metro1", "r-metro2", "r-150km", "r-700km", "r-sydney"]);
+      expect(await f.ids({ vehicleType: "reefer", radiusM: 20_000_000, limit: 100 })).toEqual([
+        "r-metro1",
+        "r-metro2",
+        "r-150km",
+        "r-700km",
+        "r-sydney",
+      ]);
       expect(await f.ids({ vehicleType: "reefer", radiusM: 800_000, limit: 100 })).toEqual(["r-metro1", "r-metro2", "r-150km", "r-700km"]);
       expect(await f.ids({ vehicleType: "reefer", radiusM: 800_000, limit: 3 })).toEqual(["r-metro1", "r-metro2", "r-150km"]);
     });

@@ -93,7 +93,11 @@ export interface SpeedTrack {
  * Fixes not newer than the track's last are left as they are: they are redeliveries or
  * late, and neither the geo index nor the trail applies them.
  */
-export function judgeSpeed<F extends TimedPoint & { flags: FixFlag[] }>(fixes: readonly F[], track: SpeedTrack | null, maxSpeedKmh: number): { fixes: F[]; track: SpeedTrack | null } {
+export function judgeSpeed<F extends TimedPoint & { flags: FixFlag[] }>(
+  fixes: readonly F[],
+  track: SpeedTrack | null,
+  maxSpeedKmh: number,
+): { fixes: F[]; track: SpeedTrack | null } {
   let last: TimedPoint | null = track?.last ?? null;
   let plausible: TimedPoint | null = track?.plausible ?? null;
   const judged = fixes.map((f) => {

@@ -4,7 +4,7 @@ import { createCellBounds } from "./cell-bounds.ts";
 import { pointInDisc, seededRandom } from "./contract/seeded-random.ts";
 import { MemoryShards } from "./embedded/memory-shards.ts";
 import type { NearbyQuery } from "./geo-index.ts";
-import { searchNearby, type ShardReader } from "./ring-search.ts";
+import { type ShardReader, searchNearby } from "./ring-search.ts";
 
 const RES = 6;
 const T0 = 1_800_000_000_000;
@@ -16,7 +16,10 @@ function recording(shards: MemoryShards): { reader: ShardReader; waves: string[]
   return {
     waves,
     reader: {
-      searchCells: (q, cells, radiusM) => (waves.push(cells), shards.searchCells(q, cells, radiusM)),
+      searchCells: (q, cells, radiusM) => {
+        waves.push(cells);
+        return shards.searchCells(q, cells, radiusM);
+      },
       occupiedCells: (t) => shards.occupiedCells(t),
     },
   };
@@ -32,7 +35,16 @@ function fill(n: number, radiusM: number): MemoryShards {
   return shards;
 }
 
-const query = (q: Partial<NearbyQuery>): NearbyQuery => ({ lat: LAT, lng: LNG, radiusM: 5_000, vehicleType: "sedan", limit: 10, now: T0, staleAfterMs: 60_000, ...q });
+const query = (q: Partial<NearbyQuery>): NearbyQuery => ({
+  lat: LAT,
+  lng: LNG,
+  radiusM: 5_000,
+  vehicleType: "sedan",
+  limit: 10,
+  now: T0,
+  staleAfterMs: 60_000,
+  ...q,
+});
 
 test("a dense area is answered from the query's own cell: no neighbour can hold anything nearer", async () => {
   const { reader, waves } = recording(fill(20_000, 15_000));

@@ -6,7 +6,7 @@ import type { VehicleType } from "../events/driver.ts";
  * How the available-driver index is cut into shards: one shard per vehicle type and
  * coarse H3 cell, so a nearby search scans only the members of the few cells around
  * the query instead of a whole metro (GEOSEARCH cost grows with the members in the
- * scanned area, not with COUNT — FACTS.md).
+ * scanned area, not with COUNT — docs/architecture.md, storage rules).
  *
  * Resolution 6 (cells ≈ 36 km², edge ≈ 3.7 km), measured with bench/nearby.ts (100k
  * available drivers of one type in a 40 km metro, 5 km radius, limit 10, 8 clients):
@@ -39,6 +39,8 @@ export function shardName(vehicleType: VehicleType, cell: string): string {
  */
 export function assertIndexable(lat: number, lng: number, what: string): void {
   if (!Number.isFinite(lat) || !Number.isFinite(lng) || Math.abs(lat) > MAX_INDEXABLE_LAT || Math.abs(lng) > 180) {
-    throw new NonRetriableError(`${what}: position (${lat}, ${lng}) is outside what a geo index can hold (|lat| ≤ ${MAX_INDEXABLE_LAT}, |lng| ≤ 180)`);
+    throw new NonRetriableError(
+      `${what}: position (${lat}, ${lng}) is outside what a geo index can hold (|lat| ≤ ${MAX_INDEXABLE_LAT}, |lng| ≤ 180)`,
+    );
   }
 }

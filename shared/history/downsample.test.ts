@@ -9,17 +9,29 @@ const times = (picked: { recordedAt: number }[]) => picked.map((p) => (p.recorde
 
 describe("downsample (50 m or 30 s since the last stored fix)", () => {
   test("standing still for 5 minutes with a fix a second keeps one fix per 30 s: 10", () => {
-    const picked = downsample(seconds(300).map((s) => at(s)), null, DEFAULT_DOWNSAMPLE);
+    const picked = downsample(
+      seconds(300).map((s) => at(s)),
+      null,
+      DEFAULT_DOWNSAMPLE,
+    );
     expect(times(picked)).toEqual([0, 30, 60, 90, 120, 150, 180, 210, 240, 270]);
   });
 
   test("GPS jitter under 50 m is standing still", () => {
-    const picked = downsample(seconds(300).map((s) => at(s, s % 2 === 0 ? 20 : -20)), null, DEFAULT_DOWNSAMPLE);
+    const picked = downsample(
+      seconds(300).map((s) => at(s, s % 2 === 0 ? 20 : -20)),
+      null,
+      DEFAULT_DOWNSAMPLE,
+    );
     expect(picked.length).toBe(10);
   });
 
   test("driving at 20 m/s keeps the first fix 50 m on: every 3 s, 100 in 5 minutes", () => {
-    const picked = downsample(seconds(300).map((s) => at(s, s * 20)), null, DEFAULT_DOWNSAMPLE);
+    const picked = downsample(
+      seconds(300).map((s) => at(s, s * 20)),
+      null,
+      DEFAULT_DOWNSAMPLE,
+    );
     expect(picked.length).toBe(100);
     expect(times(picked).slice(0, 4)).toEqual([0, 3, 6, 9]);
   });
@@ -31,7 +43,11 @@ describe("downsample (50 m or 30 s since the last stored fix)", () => {
   });
 
   test("the thresholds are settings", () => {
-    const picked = downsample(seconds(60).map((s) => at(s, s * 5)), null, { minDistanceM: 18, minIntervalMs: 10_000 });
+    const picked = downsample(
+      seconds(60).map((s) => at(s, s * 5)),
+      null,
+      { minDistanceM: 18, minIntervalMs: 10_000 },
+    );
     expect(times(picked)).toEqual(seconds(15).map((i) => i * 4));
   });
 });

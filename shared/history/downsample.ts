@@ -2,7 +2,7 @@ import type { FixFlag } from "../events/driver.ts";
 import { haversineM } from "../geo/haversine.ts";
 
 /**
- * The trail's downsampling rule (DESIGN §8): a fix is stored only if it is at least
+ * The trail's downsampling rule (docs/architecture.md, storage rules): a fix is stored only if it is at least
  * `minDistanceM` from the driver's last STORED fix, or at least `minIntervalMs` later
  * than it. Defaults: 50 m and 30 s. A driver standing still for 5 minutes with a fix
  * every second stores 10 points (one per 30 s); one driving at 72 km/h stores one every

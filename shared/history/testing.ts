@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { migrateDb } from "../db/migrate.ts";
+import { type Db, openLibsql } from "../db/open-libsql.ts";
 import { EARTH_RADIUS_M } from "../geo/haversine.ts";
-import { openLibsql, type Db } from "../db/open-libsql.ts";
 import type { TrailPoint } from "./downsample.ts";
 
 /* Helpers for tests of the trail and the workers that write it. Not a test file. */
@@ -27,5 +27,14 @@ export const M_PER_DEG_LAT = (EARTH_RADIUS_M * Math.PI) / 180;
 
 /** A fix `north` metres north of (lat, lng), `atS` seconds after t0. */
 export function pointAt(driverId: string, t0: number, atS: number, lat: number, lng: number, north = 0): TrailPoint {
-  return { driverId, recordedAt: t0 + atS * 1000, lat: lat + north / M_PER_DEG_LAT, lng, speed: null, heading: null, accuracy: null, flags: [] };
+  return {
+    driverId,
+    recordedAt: t0 + atS * 1000,
+    lat: lat + north / M_PER_DEG_LAT,
+    lng,
+    speed: null,
+    heading: null,
+    accuracy: null,
+    flags: [],
+  };
 }

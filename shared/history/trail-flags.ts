@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { FixFlagSchema, type FixFlag } from "../events/driver.ts";
+import { type FixFlag, FixFlagSchema } from "../events/driver.ts";
 
 /**
  * How the trail stores a fix's flags: comma-separated in one nullable text column,

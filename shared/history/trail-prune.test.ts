@@ -21,7 +21,12 @@ describe("trail pruning by age", () => {
   /** One point per driver per hour over the last `hours`. */
   async function fill(hours: number, drivers = 3) {
     await db.orm.delete(driverTrail);
-    const rows = Array.from({ length: hours * drivers }, (_, i) => ({ driverId: `p-${i % drivers}`, recordedAt: NOW - Math.floor(i / drivers) * HOUR, lat: 1, lng: 2 }));
+    const rows = Array.from({ length: hours * drivers }, (_, i) => ({
+      driverId: `p-${i % drivers}`,
+      recordedAt: NOW - Math.floor(i / drivers) * HOUR,
+      lat: 1,
+      lng: 2,
+    }));
     for (let i = 0; i < rows.length; i += 500) await db.orm.insert(driverTrail).values(rows.slice(i, i + 500));
   }
   const remaining = async () => (await db.orm.select({ n: count() }).from(driverTrail))[0]?.n;
@@ -38,7 +43,12 @@ describe("trail pruning by age", () => {
     await fill(10 * 24);
     const lines: string[] = [];
     let now = NOW;
-    const pruning = startTrailPruning({ db, logger: createLogger({ level: "info", write: (l) => lines.push(l) }), intervalMs: 20, now: () => now });
+    const pruning = startTrailPruning({
+      db,
+      logger: createLogger({ level: "info", write: (l) => lines.push(l) }),
+      intervalMs: 20,
+      now: () => now,
+    });
     const until = async (n: number) => {
       for (let i = 0; i < 200 && (await remaining()) !== n; i++) await Bun.sleep(10);
       return remaining();

@@ -1,5 +1,5 @@
 import { lt } from "drizzle-orm";
-import { startPeriodic, type Periodic } from "../async/periodic.ts";
+import { type Periodic, startPeriodic } from "../async/periodic.ts";
 import { deleteInChunks } from "../db/delete-in-chunks.ts";
 import type { Db } from "../db/open-libsql.ts";
 import { driverTrail } from "../db/schema.ts";
@@ -27,7 +27,7 @@ export interface TrailPruningOptions {
 
 /**
  * Prunes the trail now and then every `intervalMs`, for the process that writes the
- * trail (one writer per database file: DESIGN §8). Rows that aged out while a run
+ * trail (one writer per database file: docs/architecture.md, storage rules). Rows that aged out while a run
  * failed wait an interval longer; nothing else depends on them being gone.
  */
 export function startTrailPruning(opts: TrailPruningOptions): Periodic {

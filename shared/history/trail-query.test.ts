@@ -1,13 +1,22 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { ValidationError } from "../errors/errors.ts";
 import type { Db } from "../db/open-libsql.ts";
 import { driverTrail } from "../db/schema.ts";
+import { ValidationError } from "../errors/errors.ts";
 import { openTempHistory } from "./testing.ts";
 import { queryTrail, type TrailEntry } from "./trail-query.ts";
 
 const T0 = Date.UTC(2026, 10, 1, 8, 0, 0);
 /** Every 60 s a point flagged as the trail writer stores flags (trail-flags.ts). */
-const row = (driverId: string, s: number) => ({ driverId, recordedAt: T0 + s * 1000, lat: 12.97 + s / 1e4, lng: 77.59, speed: s % 2 ? 7.5 : null, heading: null, accuracy: 5, flags: s % 60 ? null : "speed,outside-area" });
+const row = (driverId: string, s: number) => ({
+  driverId,
+  recordedAt: T0 + s * 1000,
+  lat: 12.97 + s / 1e4,
+  lng: 77.59,
+  speed: s % 2 ? 7.5 : null,
+  heading: null,
+  accuracy: 5,
+  flags: s % 60 ? null : "speed,outside-area",
+});
 const secondsOf = (points: TrailEntry[]) => points.map((p) => (p.recordedAt - T0) / 1000);
 
 describe("queryTrail", () => {

@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, gte, lte } from "drizzle-orm";
-import { ValidationError } from "../errors/errors.ts";
 import type { Db } from "../db/open-libsql.ts";
 import { driverTrail } from "../db/schema.ts";
+import { ValidationError } from "../errors/errors.ts";
 import type { TrailPoint } from "./downsample.ts";
 import { readFlags } from "./trail-flags.ts";
 

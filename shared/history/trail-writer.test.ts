@@ -24,7 +24,13 @@ describe("trail writer", () => {
   afterAll(() => history.remove());
 
   const stored = async (driverId: string) =>
-    (await db.orm.select({ t: driverTrail.recordedAt }).from(driverTrail).where(eq(driverTrail.driverId, driverId)).orderBy(driverTrail.recordedAt)).map((r) => (r.t - T0) / 1000);
+    (
+      await db.orm
+        .select({ t: driverTrail.recordedAt })
+        .from(driverTrail)
+        .where(eq(driverTrail.driverId, driverId))
+        .orderBy(driverTrail.recordedAt)
+    ).map((r) => (r.t - T0) / 1000);
 
   test("stores what the rule keeps, all fields, and nothing twice when the same fixes come again", async () => {
     const writer = createTrailWriter(db);
@@ -35,8 +41,20 @@ describe("trail writer", () => {
     expect(await createTrailWriter(db).append(fixes)).toBe(0);
     expect(await stored("w-1")).toEqual([0, 30, 60, 90]);
     const [row] = await db.orm.select().from(driverTrail).where(eq(driverTrail.recordedAt, T0));
-    expect(row).toEqual({ driverId: "w-1", recordedAt: T0, lat: first.lat, lng: first.lng, speed: 8.5, heading: 270, accuracy: 4, flags: "speed,accuracy" });
-    const [plain] = await db.orm.select({ flags: driverTrail.flags }).from(driverTrail).where(eq(driverTrail.recordedAt, T0 + 30_000));
+    expect(row).toEqual({
+      driverId: "w-1",
+      recordedAt: T0,
+      lat: first.lat,
+      lng: first.lng,
+      speed: 8.5,
+      heading: 270,
+      accuracy: 4,
+      flags: "speed,accuracy",
+    });
+    const [plain] = await db.orm
+      .select({ flags: driverTrail.flags })
+      .from(driverTrail)
+      .where(eq(driverTrail.recordedAt, T0 + 30_000));
     expect(plain).toEqual({ flags: null });
   });
 

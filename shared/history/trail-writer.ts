@@ -1,9 +1,9 @@
 import type { InValue } from "@libsql/client";
 import { insertRows } from "../db/insert-rows.ts";
 import type { Db } from "../db/open-libsql.ts";
-import { writeTransaction, type Tx } from "../db/write-transaction.ts";
+import { type Tx, writeTransaction } from "../db/write-transaction.ts";
+import { DEFAULT_DOWNSAMPLE, type DownsampleSettings, downsample, type StoredPoint, type TrailPoint } from "./downsample.ts";
 import { storedFlags } from "./trail-flags.ts";
-import { DEFAULT_DOWNSAMPLE, downsample, type DownsampleSettings, type StoredPoint, type TrailPoint } from "./downsample.ts";
 
 export interface TrailWriterSettings extends DownsampleSettings {
   /**

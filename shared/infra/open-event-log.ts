@@ -1,7 +1,7 @@
-import { join } from "node:path";
 import { mkdirSync } from "node:fs";
-import type { EventLog } from "../log/event-log.ts";
+import { join } from "node:path";
 import { createEmbeddedLog } from "../log/embedded/embedded-log.ts";
+import type { EventLog } from "../log/event-log.ts";
 import { createKafkaLog } from "../log/kafka/kafka-log.ts";
 
 export interface EventLogSettings {

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { migrateDb } from "../db/migrate.ts";
-import { openLibsql, type Db } from "../db/open-libsql.ts";
+import { type Db, openLibsql } from "../db/open-libsql.ts";
 
 export interface HistorySettings {
   LIBSQL_URL?: string;

@@ -80,7 +80,11 @@ export interface PartitionLag {
   lag: number;
 }
 
-export type ResetTarget = { to: "earliest" } | { to: "latest" } | { to: "offset"; offset: number; partition?: number } | { to: "timestamp"; timestamp: number };
+export type ResetTarget =
+  | { to: "earliest" }
+  | { to: "latest" }
+  | { to: "offset"; offset: number; partition?: number }
+  | { to: "timestamp"; timestamp: number };
 
 export interface LogAdmin {
   /** Creates missing topics from the catalogue; existing topics are left as they are. */

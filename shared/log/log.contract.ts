@@ -23,7 +23,14 @@ function uniq(prefix: string): string {
 }
 
 function topicSpec(partitions = 3): TopicSpec {
-  return { name: uniq("contract"), partitions, retentionMs: 3_600_000, cleanupPolicy: "delete", keyField: "k", description: "contract test" };
+  return {
+    name: uniq("contract"),
+    partitions,
+    retentionMs: 3_600_000,
+    cleanupPolicy: "delete",
+    keyField: "k",
+    description: "contract test",
+  };
 }
 
 function records(topic: string, n: number, keys: number, tag = "r"): OutgoingRecord[] {
@@ -43,7 +50,7 @@ async function until(cond: () => boolean, timeoutMs: number, what: string): Prom
   }
 }
 
-const valueOf = (r: DeliveredRecord) => JSON.parse(r.value) as { tag: string; i: number };
+const payloadOf = (r: DeliveredRecord) => JSON.parse(r.value) as { tag: string; i: number };
 
 export function runEventLogContract(opts: EventLogContractOptions): void {
   describe(`EventLog contract: ${opts.name}`, () => {
@@ -90,7 +97,7 @@ export function runEventLogContract(opts: EventLogContractOptions): void {
       await Bun.sleep(300);
       await sub.stop();
       expect(got.length).toBe(sent.length);
-      const byI = new Map(got.map((r) => [valueOf(r).i, r]));
+      const byI = new Map(got.map((r) => [payloadOf(r).i, r]));
       expect(byI.size).toBe(sent.length);
       for (const [i, s] of sent.entries()) {
         const r = byI.get(i)!;
@@ -105,7 +112,10 @@ export function runEventLogContract(opts: EventLogContractOptions): void {
     test("records of one key keep publish order, and one key maps to one partition", async () => {
       const { log, topic } = await setup(4);
       const pub = log.publisher();
-      for (let b = 0; b < 5; b++) await pub.publish(records(topic, 100, 7, `b${b}`).map((r, i) => ({ ...r, value: JSON.stringify({ tag: `b${b}`, i: b * 100 + i }) })));
+      for (let b = 0; b < 5; b++)
+        await pub.publish(
+          records(topic, 100, 7, `b${b}`).map((r, i) => ({ ...r, value: JSON.stringify({ tag: `b${b}`, i: b * 100 + i }) })),
+        );
       const { got, sub } = await consume(log, uniq("g"), topic);
       await until(() => got.length >= 500, 30_000, "500 records");
       await sub.stop();
@@ -114,7 +124,7 @@ export function runEventLogContract(opts: EventLogContractOptions): void {
       expect(perKey.size).toBe(7);
       for (const rs of perKey.values()) {
         expect(new Set(rs.map((r) => r.partition)).size).toBe(1);
-        const is = rs.map((r) => valueOf(r).i);
+        const is = rs.map((r) => payloadOf(r).i);
         expect(is).toEqual([...is].sort((a, b) => a - b));
         const offs = rs.map((r) => r.offset);
         expect(offs).toEqual([...offs].sort((a, b) => a - b));
@@ -126,16 +136,16 @@ export function runEventLogContract(opts: EventLogContractOptions): void {
       await log.publisher().publish(records(topic, 50, 1));
       let failures = 0;
       const { got, sub } = await consume(log, uniq("g"), topic, (r) => {
-        if (valueOf(r).i === 20 && failures < 2) {
+        if (payloadOf(r).i === 20 && failures < 2) {
           failures++;
           throw new Error("handler failure (injected)");
         }
       });
-      await until(() => new Set(got.map((r) => valueOf(r).i)).size >= 50, 30_000, "all 50 after redelivery");
+      await until(() => new Set(got.map((r) => payloadOf(r).i)).size >= 50, 30_000, "all 50 after redelivery");
       await sub.stop();
       expect(failures).toBe(2);
-      expect(got.filter((r) => valueOf(r).i === 20).length).toBe(1);
-      expect(got.map((r) => valueOf(r).i)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+      expect(got.filter((r) => payloadOf(r).i === 20).length).toBe(1);
+      expect(got.map((r) => payloadOf(r).i)).toEqual(Array.from({ length: 50 }, (_, i) => i));
     });
 
     test("a group resumes from its committed offset after a restart", async () => {
@@ -153,7 +163,7 @@ export function runEventLogContract(opts: EventLogContractOptions): void {
       await until(() => b.got.length >= 30, 30_000, "next 30");
       await Bun.sleep(500);
       await b.sub.stop();
-      expect(b.got.every((r) => valueOf(r).tag === "second")).toBe(true);
+      expect(b.got.every((r) => payloadOf(r).tag === "second")).toBe(true);
       expect(b.got.length).toBe(30);
     });
 
@@ -164,8 +174,8 @@ export function runEventLogContract(opts: EventLogContractOptions): void {
       const g2 = await consume(log, uniq("g2"), topic);
       await until(() => g1.got.length >= 200 && g2.got.length >= 200, 30_000, "both groups");
       await Promise.all([g1.sub.stop(), g2.sub.stop()]);
-      expect(new Set(g1.got.map((r) => valueOf(r).i)).size).toBe(200);
-      expect(new Set(g2.got.map((r) => valueOf(r).i)).size).toBe(200);
+      expect(new Set(g1.got.map((r) => payloadOf(r).i)).size).toBe(200);
+      expect(new Set(g2.got.map((r) => payloadOf(r).i)).size).toBe(200);
     });
 
     test("lag counts unconsumed records per partition and drops to zero once consumed", async () => {
@@ -209,7 +219,7 @@ export function runEventLogContract(opts: EventLogContractOptions): void {
       await until(() => fromTs.got.length >= 10, 30_000, "records after timestamp");
       await Bun.sleep(300);
       await fromTs.sub.stop();
-      expect(fromTs.got.map((r) => valueOf(r).tag)).toEqual(Array(10).fill("new"));
+      expect(fromTs.got.map((r) => payloadOf(r).tag)).toEqual(Array(10).fill("new"));
 
       await admin.resetOffsets(group, topic, { to: "offset", offset: 25, partition: 0 });
       const fromOffset = await consume(log, group, topic);
@@ -226,16 +236,16 @@ export function runEventLogContract(opts: EventLogContractOptions): void {
         const pub = log.publisher();
         await pub.publish(records(topic, 200, 40, "a"));
         const seen = new Set<number>();
-        const a = await consume(log, group, topic, (r) => void seen.add(valueOf(r).i));
+        const a = await consume(log, group, topic, (r) => void seen.add(payloadOf(r).i));
         await until(() => seen.size >= 200, 30_000, "member A consumed the first 200");
         const other = await connect();
-        const b = await consume(other, group, topic, (r) => void seen.add(valueOf(r).i));
+        const b = await consume(other, group, topic, (r) => void seen.add(payloadOf(r).i));
         await Bun.sleep(1000);
         await a.sub.stop();
         await pub.publish(records(topic, 200, 40, "b").map((r, i) => ({ ...r, value: JSON.stringify({ tag: "b", i: 200 + i }) })));
         await until(() => seen.size >= 400, 60_000, "member B consumed the second 200");
         await b.sub.stop();
-        expect(b.got.filter((r) => valueOf(r).tag === "b").length).toBeGreaterThanOrEqual(200);
+        expect(b.got.filter((r) => payloadOf(r).tag === "b").length).toBeGreaterThanOrEqual(200);
         expect(new Set(b.got.map((r) => r.partition)).size).toBe(4);
       });
     }

@@ -3,7 +3,12 @@ import { createLogger } from "./logger.ts";
 
 function capture(level: "debug" | "info" | "warn" | "error") {
   const lines: string[] = [];
-  const logger = createLogger({ level, write: (l) => lines.push(l), now: () => new Date("2026-11-22T10:00:00.000Z"), base: { process: "test" } });
+  const logger = createLogger({
+    level,
+    write: (l) => lines.push(l),
+    now: () => new Date("2026-11-22T10:00:00.000Z"),
+    base: { process: "test" },
+  });
   return { logger, lines, parsed: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
 
@@ -13,7 +18,16 @@ describe("createLogger", () => {
     logger.info("batch done", { group: "g", topic: "t", partition: 2, offset: 41 });
     expect(lines.length).toBe(1);
     expect(lines[0]).not.toContain("\n");
-    expect(parsed()[0]).toEqual({ level: "info", msg: "batch done", time: "2026-11-22T10:00:00.000Z", process: "test", group: "g", topic: "t", partition: 2, offset: 41 });
+    expect(parsed()[0]).toEqual({
+      level: "info",
+      msg: "batch done",
+      time: "2026-11-22T10:00:00.000Z",
+      process: "test",
+      group: "g",
+      topic: "t",
+      partition: 2,
+      offset: 41,
+    });
   });
 
   test("drops lines below the configured level", () => {

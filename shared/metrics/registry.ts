@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type Metric } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, type Metric, Registry } from "prom-client";
 
 /**
  * Prometheus registries are passed explicitly: nothing registers into prom-client's
@@ -52,7 +52,11 @@ export async function metricValue(registry: Registry, name: string, labels: Reco
   return sample?.value ?? 0;
 }
 
-function existing<M extends Metric>(registry: Registry, spec: MetricSpec<string>, kind: abstract new (...args: never[]) => M): M | undefined {
+function existing<M extends Metric>(
+  registry: Registry,
+  spec: MetricSpec<string>,
+  kind: abstract new (...args: never[]) => M,
+): M | undefined {
   const found = registry.getSingleMetric(spec.name);
   if (!found) return undefined;
   const labels = (found as unknown as { labelNames?: readonly string[] }).labelNames ?? [];

@@ -46,7 +46,9 @@ export function runNotifierContract(opts: { name: string; create: () => Promise<
 
     test("an expired notification is refused with NonRetriableError and nothing is sent", async () => {
       const t = await create();
-      const err = await t.notifier.send(testNotification({ expiresAt: new Date(Date.now() - 1000).toISOString() })).catch((e: unknown) => e);
+      const err = await t.notifier
+        .send(testNotification({ expiresAt: new Date(Date.now() - 1000).toISOString() }))
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(NonRetriableError);
       expect((err as Error).message).toContain("expired");
       expect(t.received()).toEqual([]);

@@ -39,5 +39,6 @@ export function isExpired(n: Pick<Notification, "expiresAt">, now: number): bool
 
 /** The port's rule for expired notifications, for adapters to call before sending. */
 export function assertNotExpired(n: Notification, now: number): void {
-  if (isExpired(n, now)) throw new NonRetriableError(`notification ${n.notificationId} (event ${n.eventId}) expired at ${n.expiresAt}; not sent`);
+  if (isExpired(n, now))
+    throw new NonRetriableError(`notification ${n.notificationId} (event ${n.eventId}) expired at ${n.expiresAt}; not sent`);
 }

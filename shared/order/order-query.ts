@@ -31,6 +31,19 @@ export async function readOrder(db: Db, orderId: string): Promise<OrderDetails |
   const [o] = await db.orm.select().from(orders).where(eq(orders.orderId, orderId));
   if (!o) return null;
   const rows = await db.orm.select().from(orderTrucks).where(eq(orderTrucks.orderId, orderId)).orderBy(asc(orderTrucks.truckIndex));
-  const trucks = rows.map((t) => ({ bookingId: t.bookingId, vehicleType: t.vehicleType, status: t.status, ...(t.driverId === null ? {} : { driverId: t.driverId }) }));
-  return { orderId, customerId: o.customerId, status: o.status, trucks, counts: countTrucks(trucks.map((t) => t.status)), createdAt: o.createdAt, updatedAt: o.updatedAt };
+  const trucks = rows.map((t) => ({
+    bookingId: t.bookingId,
+    vehicleType: t.vehicleType,
+    status: t.status,
+    ...(t.driverId === null ? {} : { driverId: t.driverId }),
+  }));
+  return {
+    orderId,
+    customerId: o.customerId,
+    status: o.status,
+    trucks,
+    counts: countTrucks(trucks.map((t) => t.status)),
+    createdAt: o.createdAt,
+    updatedAt: o.updatedAt,
+  };
 }

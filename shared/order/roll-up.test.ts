@@ -1,23 +1,23 @@
 import { describe, expect, test } from "bun:test";
-import { countTrucks, orderStatusOf, truckStatusOf, type TruckStatus } from "./roll-up.ts";
+import { countTrucks, orderStatusOf, type TruckStatus, truckStatusOf } from "./roll-up.ts";
 
 const statusOf = (...s: TruckStatus[]) => orderStatusOf(countTrucks(s));
 
 describe("order roll-up", () => {
   test("bookings map to truck statuses", () => {
-    expect(["requested", "offered", "accepted", "started", "completed", "cancelled", "expired"].map((s) => truckStatusOf(s as never))).toEqual([
-      "searching",
-      "searching",
-      "assigned",
-      "in-progress",
-      "completed",
-      "cancelled",
-      "expired",
-    ]);
+    expect(
+      ["requested", "offered", "accepted", "started", "completed", "cancelled", "expired"].map((s) => truckStatusOf(s as never)),
+    ).toEqual(["searching", "searching", "assigned", "in-progress", "completed", "cancelled", "expired"]);
   });
 
   test("counts put every truck a driver took under assigned", () => {
-    expect(countTrucks(["searching", "assigned", "in-progress", "completed", "cancelled", "expired"])).toEqual({ total: 6, searching: 1, assigned: 3, cancelled: 1, expired: 1 });
+    expect(countTrucks(["searching", "assigned", "in-progress", "completed", "cancelled", "expired"])).toEqual({
+      total: 6,
+      searching: 1,
+      assigned: 3,
+      cancelled: 1,
+      expired: 1,
+    });
   });
 
   test("searching → partially-assigned → fulfilled as drivers accept", () => {

@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { consumerLagReadiness } from "../../gateway/events/lag-readiness.ts";
 import { DEFAULT_PUBLISH_TIMEOUT_MS } from "../../gateway/events/publish-event.ts";
-import { startOutboxRelay, type OutboxRelay } from "../../gateway/outbox/relay.ts";
+import { type OutboxRelay, startOutboxRelay } from "../../gateway/outbox/relay.ts";
 import { asCustomer, asDriver, gatewayOverEmbeddedLog } from "../../gateway/testing.ts";
 import { bookingIdForRequest, requestedEventId } from "../../shared/booking/ids.ts";
-import { openLibsql, type Db } from "../../shared/db/open-libsql.ts";
+import { type Db, openLibsql } from "../../shared/db/open-libsql.ts";
 import { CONSUMER_GROUPS } from "../../shared/events/consumer-groups.ts";
 import { TOPIC_CATALOGUE } from "../../shared/events/topics.ts";
 import type { EventLog } from "../../shared/log/event-log.ts";
@@ -16,7 +16,7 @@ import { silentLogger } from "../../shared/logging/logger.ts";
 import { until } from "../support/until.ts";
 import { lagOf, rowCount } from "./support/effects.ts";
 import { startOwnKafka } from "./support/own-kafka.ts";
-import { spawnProcess, WORKERS_MAIN, type SpawnedProcess } from "./support/processes.ts";
+import { type SpawnedProcess, spawnProcess, WORKERS_MAIN } from "./support/processes.ts";
 
 // Bun 1.4.5 ignores bunfig's [test] timeout.
 setDefaultTimeout(180_000);
@@ -43,7 +43,12 @@ beforeAll(async () => {
     readiness: { consumerLag: consumerLagReadiness(gwLog.admin(), GROUPS, 10_000) },
   });
   // As gateway/main.ts runs it: publishes what requests left in the outbox.
-  relay = startOutboxRelay({ outbox: gw.idempotency.outbox, publisher: gwLog.publisher(), logger: silentLogger(), registry: gw.deps.registry });
+  relay = startOutboxRelay({
+    outbox: gw.idempotency.outbox,
+    publisher: gwLog.publisher(),
+    logger: silentLogger(),
+    registry: gw.deps.registry,
+  });
   history = await openLibsql({ url: historyUrl });
 });
 afterAll(async () => {
@@ -60,11 +65,20 @@ afterAll(async () => {
  * from the path and body in this one place (a driver posts its own fixes, a customer its
  * own bookings).
  */
-async function send(method: "GET" | "POST", path: string, body?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<{ status: number; retryAfter: string | null; json: unknown; ms: number }> {
+async function send(
+  method: "GET" | "POST",
+  path: string,
+  body?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; retryAfter: string | null; json: unknown; ms: number }> {
   const driver = /^\/v1\/drivers\/([^/]+)\//.exec(path)?.[1];
   const auth = driver ? asDriver(driver) : typeof body?.customerId === "string" ? asCustomer(body.customerId) : {};
   const started = performance.now();
-  const res = await gw.app.request(path, { method, headers: { ...auth, ...headers, ...(body ? { "content-type": "application/json" } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  const res = await gw.app.request(path, {
+    method,
+    headers: { ...auth, ...headers, ...(body ? { "content-type": "application/json" } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
   const json = res.headers.get("content-type")?.includes("json") ? await res.json() : await res.text();
   return { status: res.status, retryAfter: res.headers.get("retry-after"), json, ms: performance.now() - started };
 }
@@ -72,10 +86,15 @@ async function send(method: "GET" | "POST", path: string, body?: Record<string, 
 const booking = (i: number) => {
   const customerId = `cust-outage-${i % 10}`;
   const key = `outage-key-${i}`;
-  return { bookingId: bookingIdForRequest(customerId, key), key, body: { customerId, pickup: { lat: 12.9716, lng: 77.5946 }, dropoff: { lat: 12.9352, lng: 77.6245 }, vehicleType: "sedan" } };
+  return {
+    bookingId: bookingIdForRequest(customerId, key),
+    key,
+    body: { customerId, pickup: { lat: 12.9716, lng: 77.5946 }, dropoff: { lat: 12.9352, lng: 77.6245 }, vehicleType: "sedan" },
+  };
 };
 const postBooking = (i: number) => send("POST", "/v1/bookings", booking(i).body, { "idempotency-key": booking(i).key });
-const postFix = (driverId: string) => send("POST", `/v1/drivers/${driverId}/locations`, { fixes: [{ lat: 12.97, lng: 77.59, recordedAt: new Date().toISOString() }] });
+const postFix = (driverId: string) =>
+  send("POST", `/v1/drivers/${driverId}/locations`, { fixes: [{ lat: 12.97, lng: 77.59, recordedAt: new Date().toISOString() }] });
 
 test("d. broker down 30 s while bookings keep arriving: every 202'd booking processed once after recovery; fixes get 503 + Retry-After within the publish bound", async () => {
   const started = performance.now();
@@ -84,7 +103,13 @@ test("d. broker down 30 s while bookings keep arriving: every 202'd booking proc
   let supervising = true;
   const supervisor = (async () => {
     while (supervising) {
-      const w = spawnProcess([process.execPath, WORKERS_MAIN, "booking", "audit"], { KAFKA_BROKERS: kafka.brokers, LIBSQL_URL: historyUrl, DATA_DIR: dir, METRICS_PORT: "0", LOG_LEVEL: "warn" });
+      const w = spawnProcess([process.execPath, WORKERS_MAIN, "booking", "audit"], {
+        KAFKA_BROKERS: kafka.brokers,
+        LIBSQL_URL: historyUrl,
+        DATA_DIR: dir,
+        METRICS_PORT: "0",
+        LOG_LEVEL: "warn",
+      });
       workers.push(w);
       await w.proc.exited;
       if (supervising) await Bun.sleep(1_000);
@@ -102,7 +127,12 @@ test("d. broker down 30 s while bookings keep arriving: every 202'd booking proc
     expect((await postFix("drv-before")).status).toBe(202);
     const bookingRows = () => rowCount(history, `SELECT count(*) FROM bookings WHERE customer_id LIKE 'cust-outage-%'`);
     await until(bookingRows, (c) => c >= 5, "the first bookings processed", 60_000);
-    await until(() => send("GET", "/readyz"), (r) => r.status === 200, "/readyz 200 before the outage", 30_000);
+    await until(
+      () => send("GET", "/readyz"),
+      (r) => r.status === 200,
+      "/readyz 200 before the outage",
+      30_000,
+    );
 
     // The outage: bookings every 250 ms, a fix every 500 ms, /readyz now and then.
     await kafka.stop();
@@ -126,12 +156,32 @@ test("d. broker down 30 s while bookings keep arriving: every 202'd booking proc
     const restartMs = performance.now() - restartStarted;
 
     // After: the relay empties the outbox, the workers catch up, fixes are accepted again.
-    await until(() => gw.idempotency.outbox.depth(), (d) => d === 0, "the outbox relayed", 60_000);
+    await until(
+      () => gw.idempotency.outbox.depth(),
+      (d) => d === 0,
+      "the outbox relayed",
+      60_000,
+    );
     const relayedMs = performance.now() - restartStarted;
-    const fixAfter = await until(() => postFix("drv-after"), (r) => r.status === 202, "a fix accepted after the restart", 30_000);
+    const fixAfter = await until(
+      () => postFix("drv-after"),
+      (r) => r.status === 202,
+      "a fix accepted after the restart",
+      30_000,
+    );
     await until(bookingRows, (c) => c >= accepted.length, `${accepted.length} bookings processed`, 60_000);
-    const lag = await until(async () => (await Promise.all(GROUPS.map((g) => lagOf(gwLog, g.group, [...g.topics])))).reduce((a, b) => a + b, 0), (l) => l === 0, "booking and audit lag drained", 60_000);
-    const readyAfter = await until(() => send("GET", "/readyz"), (r) => r.status === 200, "/readyz 200 after recovery", 30_000);
+    const lag = await until(
+      async () => (await Promise.all(GROUPS.map((g) => lagOf(gwLog, g.group, [...g.topics])))).reduce((a, b) => a + b, 0),
+      (l) => l === 0,
+      "booking and audit lag drained",
+      60_000,
+    );
+    const readyAfter = await until(
+      () => send("GET", "/readyz"),
+      (r) => r.status === 200,
+      "/readyz 200 after recovery",
+      30_000,
+    );
     const processedMs = performance.now() - restartStarted;
     // A duplicate from a late redelivery would land in this window.
     await Bun.sleep(1_000);
@@ -139,10 +189,17 @@ test("d. broker down 30 s while bookings keep arriving: every 202'd booking proc
     const ids = accepted.map((i) => booking(i).bookingId);
     const inList = (xs: string[]) => xs.map((x) => `'${x}'`).join(",");
     const rows = await rowCount(history, `SELECT count(*) FROM bookings WHERE booking_id IN (${inList(ids)})`);
-    const requested = (await history.client.execute(`SELECT booking_id, count(*) AS n FROM booking_events WHERE type = 'booking.requested' AND booking_id IN (${inList(ids)}) GROUP BY booking_id`)).rows;
+    const requested = (
+      await history.client.execute(
+        `SELECT booking_id, count(*) AS n FROM booking_events WHERE type = 'booking.requested' AND booking_id IN (${inList(ids)}) GROUP BY booking_id`,
+      )
+    ).rows;
     const requestedOnce = requested.filter((r) => Number(r.n) === 1).length;
     const audited = await rowCount(history, `SELECT count(*) FROM audit_events WHERE event_id IN (${inList(ids.map(requestedEventId))})`);
-    const unknown = await rowCount(history, `SELECT count(*) FROM bookings WHERE customer_id LIKE 'cust-outage-%' AND booking_id NOT IN (${inList(ids)})`);
+    const unknown = await rowCount(
+      history,
+      `SELECT count(*) FROM bookings WHERE customer_id LIKE 'cust-outage-%' AND booking_id NOT IN (${inList(ids)})`,
+    );
     const fix503 = fixes.filter((f) => f.status === 503).length;
     const fixWithRetryAfter = fixes.filter((f) => f.status === 503 && Number(f.retryAfter) >= 1).length;
     const slowestFixMs = Math.max(...fixes.map((f) => f.ms));
@@ -152,7 +209,13 @@ test("d. broker down 30 s while bookings keep arriving: every 202'd booking proc
         `broker restart ${Math.round(restartMs)} ms, outbox relayed ${Math.round(relayedMs)} ms and all processed ${Math.round(processedMs)} ms after restart; accepted ${accepted.length}, booking rows ${rows}, requested once ${requestedOnce}, audited ${audited}, unknown ${unknown}, lag ${lag}; first fix after restart ${fixAfter.status}, /readyz after ${readyAfter.status}; worker restarts ${restarts}; total ${Math.round(performance.now() - started)} ms`,
     );
     expect(refused).toEqual([]);
-    expect({ rows, requestedOnce, audited, unknown, lag }).toEqual({ rows: accepted.length, requestedOnce: accepted.length, audited: accepted.length, unknown: 0, lag: 0 });
+    expect({ rows, requestedOnce, audited, unknown, lag }).toEqual({
+      rows: accepted.length,
+      requestedOnce: accepted.length,
+      audited: accepted.length,
+      unknown: 0,
+      lag: 0,
+    });
     expect(outboxAtRestart).toBeGreaterThan(0);
     expect(fix503).toBe(fixes.length);
     expect(fixWithRetryAfter).toBe(fixes.length);

@@ -27,7 +27,14 @@ beforeAll(async () => {
   kafka = await startOwnKafka();
   log = await createKafkaLog({ brokers: [kafka.brokers], clientId: "faults-restart", logger: () => {} });
   await log.admin().ensureTopics(
-    [TOPIC, dlqTopicOf(TOPIC)].map((name) => ({ name, partitions: 3, retentionMs: 3_600_000, cleanupPolicy: "delete" as const, keyField: "n", description: "broker restart fault test" })),
+    [TOPIC, dlqTopicOf(TOPIC)].map((name) => ({
+      name,
+      partitions: 3,
+      retentionMs: 3_600_000,
+      cleanupPolicy: "delete" as const,
+      keyField: "n",
+      description: "broker restart fault test",
+    })),
   );
   history = await openTempHistory("fleet-faults-restart-");
   await history.db.client.execute("CREATE TABLE counted_effects (event_id TEXT NOT NULL)");
@@ -45,7 +52,9 @@ test("c. broker restarted under load: every acked publish has exactly one effect
     group: GROUP,
     topics: [TOPIC],
     handler: async (events, deps: { db: typeof history.db }) => {
-      await applyOnce(deps.db, GROUP, events, (tx, fresh) => insertRows(tx, { table: "counted_effects", columns: ["event_id"], rows: fresh.map((e) => [e.id]) }));
+      await applyOnce(deps.db, GROUP, events, (tx, fresh) =>
+        insertRows(tx, { table: "counted_effects", columns: ["event_id"], rows: fresh.map((e) => [e.id]) }),
+      );
     },
     deps: { db: history.db },
     registry: createRegistry(),
@@ -80,7 +89,11 @@ test("c. broker restarted under load: every acked publish has exactly one effect
       await Bun.sleep(5);
     }
   });
-  await until(() => next, (n) => n >= N / 3, "a third of the events published");
+  await until(
+    () => next,
+    (n) => n >= N / 3,
+    "a third of the events published",
+  );
   const restartAt = next;
   const restartStarted = performance.now();
   await kafka.restart();
@@ -104,5 +117,12 @@ test("c. broker restarted under load: every acked publish has exactly one effect
   console.log(
     `[faults c] acked ${N}, applied ${applied.size}, missing ${missing}, duplicates ${duplicates}, unknown ${unknown}, rejected-then-retried ${rejections}, dlq ${dlq}, lag ${lag}; restart at #${restartAt} took ${Math.round(restartMs)} ms, all acked after ${Math.round(ackedMs)} ms, total ${Math.round(performance.now() - started)} ms`,
   );
-  expect({ applied: applied.size, missing, duplicates, unknown, dlq, lag }).toEqual({ applied: N, missing: 0, duplicates: 0, unknown: 0, dlq: 0, lag: 0 });
+  expect({ applied: applied.size, missing, duplicates, unknown, dlq, lag }).toEqual({
+    applied: N,
+    missing: 0,
+    duplicates: 0,
+    unknown: 0,
+    dlq: 0,
+    lag: 0,
+  });
 });

@@ -1,8 +1,8 @@
 import { expect, setDefaultTimeout, test } from "bun:test";
 import { until } from "../support/until.ts";
-import { effectCounts, lagOf, publishAll, rowCount, uniqueEvents } from "./support/effects.ts";
 import { countingScenario } from "./support/counting-scenario.ts";
-import { appliedTotals, spawnCountingWorker, type SpawnedProcess } from "./support/processes.ts";
+import { effectCounts, lagOf, publishAll, rowCount, uniqueEvents } from "./support/effects.ts";
+import { appliedTotals, type SpawnedProcess, spawnCountingWorker } from "./support/processes.ts";
 
 // Bun 1.4.5 ignores bunfig's [test] timeout.
 setDefaultTimeout(150_000);
@@ -24,7 +24,12 @@ test("h. three workers in one group, one leaves (SIGTERM) and one joins mid-run:
   const members = [spawn(), spawn(), spawn()];
   let joiner: SpawnedProcess | undefined;
   try {
-    await until(async () => [...members.map(appliedBy), await rows()], (a) => a.slice(0, 3).every((n) => n > 0) && a[3]! >= 3_000, "all three members applying, 3,000 effects", 60_000);
+    await until(
+      async () => [...members.map(appliedBy), await rows()],
+      (a) => a.slice(0, 3).every((n) => n > 0) && a[3]! >= 3_000,
+      "all three members applying, 3,000 effects",
+      60_000,
+    );
     const leaveAt = await rows();
     const leaveCode = await members[1]!.kill("SIGTERM");
     expect(leaveCode).toBe(0);
@@ -33,10 +38,20 @@ test("h. three workers in one group, one leaves (SIGTERM) and one joins mid-run:
     await until(rows, (n) => n >= leaveAt + 3_000, "3,000 more effects from the two remaining members", 60_000);
     const joinAt = await rows();
     joiner = spawn();
-    await until(() => appliedBy(joiner!), (n) => n > 0, "the joiner to apply events", 60_000);
+    await until(
+      () => appliedBy(joiner!),
+      (n) => n > 0,
+      "the joiner to apply events",
+      60_000,
+    );
 
     const acked = await publishing;
-    await until(async () => [await rows(), await lagOf(s.log, GROUP, [TOPIC])], ([n, lag]) => n! >= N && lag === 0, "the group to catch up", 60_000);
+    await until(
+      async () => [await rows(), await lagOf(s.log, GROUP, [TOPIC])],
+      ([n, lag]) => n! >= N && lag === 0,
+      "the group to catch up",
+      60_000,
+    );
     // A late redelivery after the rebalances would add a row in this window.
     await Bun.sleep(1_000);
     const stayed = [members[0]!, members[2]!, joiner];
@@ -50,7 +65,15 @@ test("h. three workers in one group, one leaves (SIGTERM) and one joins mid-run:
     console.log(
       `[faults h] acked ${acked}; member 2 left at ${leaveAt} effects (exit ${leaveCode}, applied ${leaverApplied}), member 4 joined at ${joinAt}; applied per member ${perMember.join("/")}, redelivered-and-skipped ${skipped}; rows ${effects.rows}, distinct ${effects.distinct}, missing ${effects.missing}, unknown ${effects.unknown}, processed_events ${marked}, lag ${lag}, total ${Math.round(performance.now() - started)} ms`,
     );
-    expect({ ...effects, marked, lag, codes }).toEqual({ rows: N, distinct: N, missing: 0, unknown: 0, marked: N, lag: 0, codes: [0, 0, 0] });
+    expect({ ...effects, marked, lag, codes }).toEqual({
+      rows: N,
+      distinct: N,
+      missing: 0,
+      unknown: 0,
+      marked: N,
+      lag: 0,
+      codes: [0, 0, 0],
+    });
     // The applied counts of the members add up to the effects: no member applied anything twice, none lost its work.
     expect(perMember.reduce((a, b) => a + b, 0)).toBe(N);
   } finally {

@@ -2,9 +2,9 @@ import { beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { createClient } from "@libsql/client";
 import { MIN_BUSY_TIMEOUT_MS, openLibsql } from "../../shared/db/open-libsql.ts";
 import { until } from "../support/until.ts";
-import { effectCounts, lagOf, publishAll, rowCount, uniqueEvents } from "./support/effects.ts";
 import { countingScenario } from "./support/counting-scenario.ts";
-import { spawnCountingWorker, type SpawnedProcess } from "./support/processes.ts";
+import { effectCounts, lagOf, publishAll, rowCount, uniqueEvents } from "./support/effects.ts";
+import { type SpawnedProcess, spawnCountingWorker } from "./support/processes.ts";
 
 // Bun 1.4.5 ignores bunfig's [test] timeout.
 setDefaultTimeout(150_000);
@@ -56,7 +56,12 @@ test("f. libSQL file locked by another connection during a run: SQLITE_BUSY is r
     const shortHeldMs = await holdWriteLock(SHORT_LOCK_MS);
 
     const acked = await publishing;
-    await until(async () => [await rows(), await lagOf(s.log, GROUP, [TOPIC])], ([n, lag]) => n! >= N && lag === 0, "the worker to catch up", 60_000);
+    await until(
+      async () => [await rows(), await lagOf(s.log, GROUP, [TOPIC])],
+      ([n, lag]) => n! >= N && lag === 0,
+      "the worker to catch up",
+      60_000,
+    );
     // Writes that "succeeded" on a connection stuck in a dead transaction would vanish here: a fresh process and a fresh reader count again.
     expect(await workers[0]!.kill("SIGTERM")).toBe(0);
     workers.push(spawnCountingWorker({ brokers: s.kafka.brokers, topic: TOPIC, group: GROUP, url }));

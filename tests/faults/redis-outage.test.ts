@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
-import { startRedis, type RedisService } from "../../redpanda/launcher/redis.ts";
+import { type RedisService, startRedis } from "../../redpanda/launcher/redis.ts";
 import { DRIVER_LOCATION_REPORTED } from "../../shared/events/driver.ts";
 import { createEnvelope, envelopeHeaders } from "../../shared/events/envelope.ts";
 import { dlqTopicOf, TOPIC_CATALOGUE, TOPICS } from "../../shared/events/topics.ts";
@@ -54,8 +54,15 @@ test("e. Redis down ~12 s: nothing dead-lettered, lag drains, fixes after the re
   });
   let published = 0;
   const publishFix = async (driverId: string, recordedAt: number) => {
-    const e = createEnvelope({ type: DRIVER_LOCATION_REPORTED, key: driverId, data: { driverId, fixes: [{ lat: 12.97 + published * 1e-6, lng: 77.59, recordedAt: new Date(recordedAt).toISOString() }] }, source: "gateway" });
-    await log.publisher().publish([{ topic: TOPICS.driverLocations, key: driverId, value: JSON.stringify(e), headers: envelopeHeaders(e) }]);
+    const e = createEnvelope({
+      type: DRIVER_LOCATION_REPORTED,
+      key: driverId,
+      data: { driverId, fixes: [{ lat: 12.97 + published * 1e-6, lng: 77.59, recordedAt: new Date(recordedAt).toISOString() }] },
+      source: "gateway",
+    });
+    await log
+      .publisher()
+      .publish([{ topic: TOPICS.driverLocations, key: driverId, value: JSON.stringify(e), headers: envelopeHeaders(e) }]);
     published++;
   };
   // Fixes keep arriving for 20 drivers through the whole outage, as driver apps keep posting.
@@ -69,7 +76,11 @@ test("e. Redis down ~12 s: nothing dead-lettered, lag drains, fixes after the re
     }
   })();
   try {
-    await until(() => geo.get("drv-0"), (s) => s?.position !== undefined, "drv-0 in the geo index before the outage");
+    await until(
+      () => geo.get("drv-0"),
+      (s) => s?.position !== undefined,
+      "drv-0 in the geo index before the outage",
+    );
     await redis.kill();
     const before = published;
     await Bun.sleep(OUTAGE_MS);
@@ -84,7 +95,13 @@ test("e. Redis down ~12 s: nothing dead-lettered, lag drains, fixes after the re
     const after = drivers.map((d) => `${d}-after`);
     const lastAt = Date.now();
     await Promise.all(after.map((d) => publishFix(d, lastAt)));
-    for (const d of after) await until(() => geo.get(d), (s) => s?.position?.recordedAt === lastAt, `${d}'s fix in the restarted Redis`, 30_000);
+    for (const d of after)
+      await until(
+        () => geo.get(d),
+        (s) => s?.position?.recordedAt === lastAt,
+        `${d}'s fix in the restarted Redis`,
+        30_000,
+      );
     const visibleMs = Date.now() - restartedAt;
 
     const lagOf = async () => (await log.admin().lag(GROUP, [TOPICS.driverLocations])).reduce((s, p) => s + p.lag, 0);

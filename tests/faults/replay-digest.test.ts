@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { prepareReplay } from "../../cli/replay-command.ts";
-import { startRedis, type RedisService } from "../../redpanda/launcher/redis.ts";
+import { type RedisService, startRedis } from "../../redpanda/launcher/redis.ts";
 import { DRIVER_LOCATION_REPORTED, DRIVER_STATUS_CHANGED } from "../../shared/events/driver.ts";
 import { createEnvelope, envelopeHeaders } from "../../shared/events/envelope.ts";
 import { TOPIC_CATALOGUE, TOPICS } from "../../shared/events/topics.ts";
@@ -59,13 +59,32 @@ function traffic(t0: number): OutgoingRecord[] {
   for (let d = 0; d < DRIVERS; d++) {
     const driverId = `drv-${d}`;
     const vehicleType = d % 3 === 0 ? "sedan" : d % 3 === 1 ? "tipper" : "bike";
-    out.push(record(TOPICS.driverStatus, DRIVER_STATUS_CHANGED, driverId, { driverId, status: "available", vehicleType, changedAt: new Date(t0).toISOString() }));
+    out.push(
+      record(TOPICS.driverStatus, DRIVER_STATUS_CHANGED, driverId, {
+        driverId,
+        status: "available",
+        vehicleType,
+        changedAt: new Date(t0).toISOString(),
+      }),
+    );
     for (let f = 0; f < FIXES_PER_DRIVER; f++) {
       // ~33 m and 5 s apart: the trail keeps about every other fix (≥ 50 m or ≥ 30 s), so the replay goes through its downsampling too.
-      const fixes = [0, 1].map((k) => ({ lat: 12.9 + d * 0.001 + (f * 2 + k) * 0.0003, lng: 77.5 + (d % 17) * 0.01, recordedAt: new Date(t0 + (f * 2 + k) * 5_000).toISOString() }));
+      const fixes = [0, 1].map((k) => ({
+        lat: 12.9 + d * 0.001 + (f * 2 + k) * 0.0003,
+        lng: 77.5 + (d % 17) * 0.01,
+        recordedAt: new Date(t0 + (f * 2 + k) * 5_000).toISOString(),
+      }));
       out.push(record(TOPICS.driverLocations, DRIVER_LOCATION_REPORTED, driverId, { driverId, fixes }));
     }
-    if (d % 2 === 0) out.push(record(TOPICS.driverStatus, DRIVER_STATUS_CHANGED, driverId, { driverId, status: "busy", vehicleType, changedAt: new Date(t0 + 200_000).toISOString() }));
+    if (d % 2 === 0)
+      out.push(
+        record(TOPICS.driverStatus, DRIVER_STATUS_CHANGED, driverId, {
+          driverId,
+          status: "busy",
+          vehicleType,
+          changedAt: new Date(t0 + 200_000).toISOString(),
+        }),
+      );
   }
   return out;
 }
@@ -99,7 +118,12 @@ test("i. groups reset to earliest with the CLI's replay and run again: Redis and
   await redis.kill();
   await redis.restart();
   const out: string[] = [];
-  for (const spec of SPECS) await prepareReplay([spec.name, "--to", "earliest"])({ log, out: (l) => out.push(l), catalogue: { topics: TOPIC_CATALOGUE, groups: WORKERS } });
+  for (const spec of SPECS)
+    await prepareReplay([spec.name, "--to", "earliest"])({
+      log,
+      out: (l) => out.push(l),
+      catalogue: { topics: TOPIC_CATALOGUE, groups: WORKERS },
+    });
   const rewound = (await Promise.all(SPECS.map((s) => lagOf(log, s.group, s.topics)))).reduce((a, b) => a + b, 0);
   const emptied = (await redisDigest(redis.url)).keys;
   const replayMs = await runUntilCaughtUp();

@@ -1,8 +1,8 @@
 import { expect, setDefaultTimeout, test } from "bun:test";
 import { until } from "../support/until.ts";
-import { effectCounts, lagOf, publishAll, rowCount, uniqueEvents } from "./support/effects.ts";
 import { countingScenario } from "./support/counting-scenario.ts";
-import { appliedTotals, spawnCountingWorker, type SpawnedProcess } from "./support/processes.ts";
+import { effectCounts, lagOf, publishAll, rowCount, uniqueEvents } from "./support/effects.ts";
+import { appliedTotals, type SpawnedProcess, spawnCountingWorker } from "./support/processes.ts";
 
 // Bun 1.4.5 ignores bunfig's [test] timeout.
 setDefaultTimeout(150_000);
@@ -18,7 +18,8 @@ test("a. worker process SIGKILLed 3× mid-batch during a 20,000-event run: every
   let stopPublishing = false;
   const publishing = publishAll(s.log, records, { chunk: 250, perSecond: 2_000, stop: () => stopPublishing });
   const rows = () => rowCount(s.reader, "SELECT count(*) FROM counted_effects");
-  const spawn = (delays: { inTxMs?: number; afterTxMs?: number }) => spawnCountingWorker({ brokers: s.kafka.brokers, topic: TOPIC, group: GROUP, url, ...delays });
+  const spawn = (delays: { inTxMs?: number; afterTxMs?: number }) =>
+    spawnCountingWorker({ brokers: s.kafka.brokers, topic: TOPIC, group: GROUP, url, ...delays });
   const workers: SpawnedProcess[] = [];
   const killedAt: number[] = [];
   const sigkill = async (w: SpawnedProcess) => {
@@ -47,7 +48,12 @@ test("a. worker process SIGKILLed 3× mid-batch during a 20,000-event run: every
     workers.push(spawn({}));
     const acked = await publishing;
     expect(acked).toBe(N);
-    await until(async () => [await rows(), await lagOf(s.log, GROUP, [TOPIC])], ([n, lag]) => n! >= N && lag === 0, "the last worker to catch up", 90_000);
+    await until(
+      async () => [await rows(), await lagOf(s.log, GROUP, [TOPIC])],
+      ([n, lag]) => n! >= N && lag === 0,
+      "the last worker to catch up",
+      90_000,
+    );
     // A late redelivery would add a row in this window.
     await Bun.sleep(1_000);
     expect(await workers[3]!.kill("SIGTERM")).toBe(0);

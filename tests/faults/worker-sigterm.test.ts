@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openLibsql, type Db } from "../../shared/db/open-libsql.ts";
+import { type Db, openLibsql } from "../../shared/db/open-libsql.ts";
 import { TOPIC_CATALOGUE, TOPICS } from "../../shared/events/topics.ts";
 import type { EventLog } from "../../shared/log/event-log.ts";
 import { createKafkaLog } from "../../shared/log/kafka/kafka-log.ts";
@@ -11,7 +11,7 @@ import { until } from "../support/until.ts";
 import { committedOf, effectCounts, lagOf, publishAll, readLog, rowCount, uniqueEvents } from "./support/effects.ts";
 import { describeGroup } from "./support/group-state.ts";
 import { startOwnKafka } from "./support/own-kafka.ts";
-import { spawnProcess, WORKERS_MAIN, type SpawnedProcess } from "./support/processes.ts";
+import { type SpawnedProcess, spawnProcess, WORKERS_MAIN } from "./support/processes.ts";
 
 // Bun 1.4.5 ignores bunfig's [test] timeout.
 setDefaultTimeout(150_000);
@@ -42,7 +42,13 @@ afterAll(async () => {
 
 /** The real audit worker process, as production runs it. */
 const spawnAudit = () =>
-  spawnProcess([process.execPath, WORKERS_MAIN, "audit"], { KAFKA_BROKERS: kafka.brokers, LIBSQL_URL: url, DATA_DIR: dir, METRICS_PORT: "0", LOG_LEVEL: "info" });
+  spawnProcess([process.execPath, WORKERS_MAIN, "audit"], {
+    KAFKA_BROKERS: kafka.brokers,
+    LIBSQL_URL: url,
+    DATA_DIR: dir,
+    METRICS_PORT: "0",
+    LOG_LEVEL: "info",
+  });
 
 test("b. audit worker SIGTERMed mid-run: it drains, commits and leaves; after a restart no audit row is missing or doubled", async () => {
   const started = performance.now();
@@ -54,7 +60,9 @@ test("b. audit worker SIGTERMed mid-run: it drains, commits and leaves; after a 
   // A backlog first, so the stop lands while batches are in flight; the rest keeps arriving through the stop and restart.
   const half = records.length / 2;
   await publishAll(log, records.slice(0, half), { chunk: 500 });
-  const publishing = publishAll(log, records.slice(half), { chunk: 200, perSecond: 1_000, stop: () => stopPublishing }).then((n) => n + half);
+  const publishing = publishAll(log, records.slice(half), { chunk: 200, perSecond: 1_000, stop: () => stopPublishing }).then(
+    (n) => n + half,
+  );
   const rows = () => rowCount(reader, "SELECT count(*) FROM audit_events");
   /**
    * What a clean stop leaves: every record below the committed offsets has its audit row
@@ -67,7 +75,8 @@ test("b. audit worker SIGTERMed mid-run: it drains, commits and leaves; after a 
     const auditedIds = new Set(audited.map((r) => String(r.event_id)));
     const logged = await readLog(log, TOPICS_USED);
     return {
-      committedNotApplied: logged.filter((r) => r.offset < (committed.get(`${r.topic}/${r.partition}`) ?? 0) && !auditedIds.has(r.id)).length,
+      committedNotApplied: logged.filter((r) => r.offset < (committed.get(`${r.topic}/${r.partition}`) ?? 0) && !auditedIds.has(r.id))
+        .length,
       appliedNotCommitted: audited.filter((r) => Number(r.offset) >= (committed.get(`${r.topic}/${r.partition}`) ?? 0)).length,
     };
   };
@@ -98,7 +107,12 @@ test("b. audit worker SIGTERMed mid-run: it drains, commits and leaves; after a 
     await until(rows, (n) => n > atStop, "the restarted worker's first row", 30_000);
     const resumeMs = performance.now() - restartAt;
     const acked = await publishing;
-    await until(async () => [await rows(), await lagOf(log, AUDIT.group, TOPICS_USED)], ([n, lag]) => n! >= N && lag === 0, "the restarted worker to finish", 60_000);
+    await until(
+      async () => [await rows(), await lagOf(log, AUDIT.group, TOPICS_USED)],
+      ([n, lag]) => n! >= N && lag === 0,
+      "the restarted worker to finish",
+      60_000,
+    );
     await Bun.sleep(500);
     expect(await workers[1]!.kill("SIGTERM")).toBe(0);
 

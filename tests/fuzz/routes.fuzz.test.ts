@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import fc from "fast-check";
-import { TOPIC_CATALOGUE, TOPICS } from "../../shared/events/topics.ts";
 import { gatewayOverEmbeddedLog } from "../../gateway/testing.ts";
+import { TOPIC_CATALOGUE, TOPICS } from "../../shared/events/topics.ts";
 import { anyCase, type Case } from "./support/route-cases.ts";
 
 /**
@@ -21,7 +21,6 @@ setDefaultTimeout(120_000);
 const SEED = 20_240_611;
 const CASES = 5000;
 
-
 // --- running ---------------------------------------------------------------------
 
 /** The topic a fresh 2xx of this request published to; replays of an acked idempotent request publish nothing. */
@@ -37,14 +36,21 @@ function publishedTo(method: string, pathname: string, res: Response): string | 
 
 function describeCase(c: Case): string {
   const clip = (s: string) => (s.length > 300 ? `${s.slice(0, 300)}… (${s.length} chars)` : s);
-  return JSON.stringify({ method: c.method, path: clip(c.path), headers: c.headers.map(([k, v]) => [k, clip(v)]), body: c.body === undefined ? undefined : clip(c.body) });
+  return JSON.stringify({
+    method: c.method,
+    path: clip(c.path),
+    headers: c.headers.map(([k, v]) => [k, clip(v)]),
+    body: c.body === undefined ? undefined : clip(c.body),
+  });
 }
 
 describe("every route, fuzzed", () => {
   let gw: Awaited<ReturnType<typeof gatewayOverEmbeddedLog>>;
   const histogram = new Map<string, number>();
   let cases = 0;
-  beforeAll(async () => void (gw = await gatewayOverEmbeddedLog()));
+  beforeAll(async () => {
+    gw = await gatewayOverEmbeddedLog();
+  });
   afterAll(() => gw.close());
 
   const topics = TOPIC_CATALOGUE.map((t) => t.name);
@@ -73,12 +79,14 @@ describe("every route, fuzzed", () => {
     }
     histogram.set(String(res.status), (histogram.get(String(res.status)) ?? 0) + 1);
     const text = await res.text();
-    const fail = (why: string) => new Error(`${why}: ${res.status} ${res.headers.get("content-type")} ${text.slice(0, 300)} for ${describeCase(c)}`);
+    const fail = (why: string) =>
+      new Error(`${why}: ${res.status} ${res.headers.get("content-type")} ${text.slice(0, 300)} for ${describeCase(c)}`);
     if (res.status >= 200 && res.status < 300) return publishedTo(req.method, new URL(req.url).pathname, res);
     if (res.status < 400 || res.status >= 500) throw fail("neither 2xx nor 4xx");
     if (res.headers.get("content-type") !== "application/problem+json") throw fail("a 4xx that is not problem+json");
     // HEAD answers carry the GET answer's headers without its body.
-    if (req.method !== "HEAD" && (JSON.parse(text) as { status?: unknown }).status !== res.status) throw fail("a problem whose status is not the HTTP status");
+    if (req.method !== "HEAD" && (JSON.parse(text) as { status?: unknown }).status !== res.status)
+      throw fail("a problem whose status is not the HTTP status");
     return undefined;
   }
 
@@ -90,7 +98,8 @@ describe("every route, fuzzed", () => {
         const after = await ends();
         const grown = Object.fromEntries(topics.map((t) => [t, after.get(t)! - before.get(t)!]));
         const expected = Object.fromEntries(topics.map((t) => [t, t === topic ? 1 : 0]));
-        if (!Bun.deepEquals(grown, expected)) throw new Error(`topics grew by ${JSON.stringify(grown)}, expected ${JSON.stringify(expected)}, for ${describeCase(c)}`);
+        if (!Bun.deepEquals(grown, expected))
+          throw new Error(`topics grew by ${JSON.stringify(grown)}, expected ${JSON.stringify(expected)}, for ${describeCase(c)}`);
       }),
       { numRuns: CASES, seed: SEED },
     );

@@ -2,7 +2,7 @@ import { afterAll, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openLibsql, type Db } from "../../shared/db/open-libsql.ts";
+import { type Db, openLibsql } from "../../shared/db/open-libsql.ts";
 import { createEnvelope, envelopeHeaders } from "../../shared/events/envelope.ts";
 import { dlqTopicOf } from "../../shared/events/topics.ts";
 import { createKafkaLog } from "../../shared/log/kafka/kafka-log.ts";
@@ -48,17 +48,43 @@ test("a worker SIGKILLed mid-run and restarted applies every event exactly once,
   const reader = await openLibsql({ url });
   try {
     await log.admin().ensureTopics([
-      { name: topic, partitions: PARTITIONS, retentionMs: 3_600_000, cleanupPolicy: "delete", keyField: "driverId", description: "sigkill test" },
-      { name: dlqTopicOf(topic), partitions: 1, retentionMs: 3_600_000, cleanupPolicy: "delete", keyField: "driverId", description: "sigkill test dead letters" },
+      {
+        name: topic,
+        partitions: PARTITIONS,
+        retentionMs: 3_600_000,
+        cleanupPolicy: "delete",
+        keyField: "driverId",
+        description: "sigkill test",
+      },
+      {
+        name: dlqTopicOf(topic),
+        partitions: 1,
+        retentionMs: 3_600_000,
+        cleanupPolicy: "delete",
+        keyField: "driverId",
+        description: "sigkill test dead letters",
+      },
     ]);
-    const events = Array.from({ length: EVENTS }, (_, i) => createEnvelope({ type: "driver.counted", key: `driver-${i % 40}`, source: "sigkill-test", data: { i } }));
+    const events = Array.from({ length: EVENTS }, (_, i) =>
+      createEnvelope({ type: "driver.counted", key: `driver-${i % 40}`, source: "sigkill-test", data: { i } }),
+    );
     for (let i = 0; i < EVENTS; i += 1000) {
-      await log.publisher().publish(events.slice(i, i + 1000).map((e) => ({ topic, key: e.key, value: JSON.stringify(e), headers: envelopeHeaders(e) })));
+      await log
+        .publisher()
+        .publish(events.slice(i, i + 1000).map((e) => ({ topic, key: e.key, value: JSON.stringify(e), headers: envelopeHeaders(e) })));
     }
 
     const spawnWorker = (delays: { inTx: number; afterTx: number }) =>
       Bun.spawn([process.execPath, FIXTURE], {
-        env: { ...process.env, KAFKA_BROKERS: brokers(), TOPIC: topic, GROUP: group, LIBSQL_URL: url, DELAY_IN_TX_MS: String(delays.inTx), DELAY_AFTER_TX_MS: String(delays.afterTx) },
+        env: {
+          ...process.env,
+          KAFKA_BROKERS: brokers(),
+          TOPIC: topic,
+          GROUP: group,
+          LIBSQL_URL: url,
+          DELAY_IN_TX_MS: String(delays.inTx),
+          DELAY_AFTER_TX_MS: String(delays.afterTx),
+        },
         stdout: "pipe",
         stderr: "pipe",
       });
@@ -79,7 +105,10 @@ test("a worker SIGKILLed mid-run and restarted applies every event exactly once,
     expect(await second.exited).toBe(0);
 
     const final = await counts(reader);
-    const marked = await reader.client.execute({ sql: "SELECT count(*) AS n FROM processed_events WHERE consumer_group = ?", args: [group] });
+    const marked = await reader.client.execute({
+      sql: "SELECT count(*) AS n FROM processed_events WHERE consumer_group = ?",
+      args: [group],
+    });
     const lag = await lagOf();
     const skipped = (await secondOut)
       .split("\n")

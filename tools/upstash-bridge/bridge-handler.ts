@@ -1,6 +1,6 @@
 import type { Send } from "../../shared/geo/redis/connect-redis.ts";
-import { createScriptFlags } from "./script-flags.ts";
 import { toUpstashReply } from "./resp3-to-upstash.ts";
+import { createScriptFlags } from "./script-flags.ts";
 import type { TransactionLane } from "./transaction-lane.ts";
 import { encodeResult } from "./upstash-encoding.ts";
 
@@ -18,9 +18,34 @@ const failure = (err: unknown): { error: string; status: number } => ({
  * REST endpoint has no connection of its own to give them.
  */
 const REFUSED = new Set([
-  "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE", "PUNSUBSCRIBE", "SUNSUBSCRIBE", "MONITOR", "MULTI", "EXEC", "DISCARD",
-  "WATCH", "UNWATCH", "SELECT", "HELLO", "AUTH", "QUIT", "RESET", "CLIENT", "BLPOP", "BRPOP", "BLMOVE", "BRPOPLPUSH", "BLMPOP",
-  "BZPOPMIN", "BZPOPMAX", "BZMPOP", "WAIT", "WAITAOF",
+  "SUBSCRIBE",
+  "PSUBSCRIBE",
+  "SSUBSCRIBE",
+  "UNSUBSCRIBE",
+  "PUNSUBSCRIBE",
+  "SUNSUBSCRIBE",
+  "MONITOR",
+  "MULTI",
+  "EXEC",
+  "DISCARD",
+  "WATCH",
+  "UNWATCH",
+  "SELECT",
+  "HELLO",
+  "AUTH",
+  "QUIT",
+  "RESET",
+  "CLIENT",
+  "BLPOP",
+  "BRPOP",
+  "BLMOVE",
+  "BRPOPLPUSH",
+  "BLMPOP",
+  "BZPOPMIN",
+  "BZPOPMAX",
+  "BZMPOP",
+  "WAIT",
+  "WAITAOF",
 ]);
 
 export interface BridgeDeps {
@@ -82,7 +107,8 @@ export function createBridgeHandler({ send, lane, token }: BridgeDeps): (req: Re
 /** A command as Upstash takes it: a non-empty JSON array of strings, numbers or booleans. Returns an error text otherwise. */
 function parseCommand(body: unknown): string[] | string {
   if (!Array.isArray(body) || body.length === 0) return "ERR a command must be a non-empty JSON array";
-  if (!body.every((a) => typeof a === "string" || typeof a === "number" || typeof a === "boolean")) return "ERR command arguments must be strings, numbers or booleans";
+  if (!body.every((a) => typeof a === "string" || typeof a === "number" || typeof a === "boolean"))
+    return "ERR command arguments must be strings, numbers or booleans";
   const command = body.map(String);
   if (REFUSED.has(command[0]!.toUpperCase())) return `ERR '${command[0]}' is not available over the REST bridge`;
   return command;

@@ -11,16 +11,44 @@
  */
 
 const DOUBLE_REPLIES = new Set([
-  "ZSCORE", "ZMSCORE", "ZINCRBY", "ZRANGE", "ZRANGEBYSCORE", "ZREVRANGE", "ZREVRANGEBYSCORE", "ZPOPMIN", "ZPOPMAX",
-  "BZPOPMIN", "BZPOPMAX", "ZRANDMEMBER", "ZUNION", "ZINTER", "ZDIFF", "ZMPOP", "BZMPOP",
+  "ZSCORE",
+  "ZMSCORE",
+  "ZINCRBY",
+  "ZRANGE",
+  "ZRANGEBYSCORE",
+  "ZREVRANGE",
+  "ZREVRANGEBYSCORE",
+  "ZPOPMIN",
+  "ZPOPMAX",
+  "BZPOPMIN",
+  "BZPOPMAX",
+  "ZRANDMEMBER",
+  "ZUNION",
+  "ZINTER",
+  "ZDIFF",
+  "ZMPOP",
+  "BZMPOP",
 ]);
-const PAIR_REPLIES = new Set(["ZRANGE", "ZRANGEBYSCORE", "ZREVRANGE", "ZREVRANGEBYSCORE", "ZPOPMIN", "ZPOPMAX", "ZRANDMEMBER", "ZUNION", "ZINTER", "ZDIFF", "HRANDFIELD"]);
+const PAIR_REPLIES = new Set([
+  "ZRANGE",
+  "ZRANGEBYSCORE",
+  "ZREVRANGE",
+  "ZREVRANGEBYSCORE",
+  "ZPOPMIN",
+  "ZPOPMAX",
+  "ZRANDMEMBER",
+  "ZUNION",
+  "ZINTER",
+  "ZDIFF",
+  "HRANDFIELD",
+]);
 const COORDINATE_REPLIES = new Set(["GEOPOS", "GEOSEARCH", "GEORADIUS", "GEORADIUS_RO", "GEORADIUSBYMEMBER", "GEORADIUSBYMEMBER_RO"]);
 
 export function toUpstashReply(command: string[], reply: unknown): unknown {
   const name = command[0]!.toUpperCase();
   let out = resp2Shape(reply);
-  if (PAIR_REPLIES.has(name) && Array.isArray(out) && out.length > 0 && out.every((e) => Array.isArray(e) && e.length === 2)) out = out.flat();
+  if (PAIR_REPLIES.has(name) && Array.isArray(out) && out.length > 0 && out.every((e) => Array.isArray(e) && e.length === 2))
+    out = out.flat();
   const incr = name === "ZADD" && command.some((a) => a.toUpperCase() === "INCR");
   if (DOUBLE_REPLIES.has(name) || incr) return numbersToStrings(out);
   if (COORDINATE_REPLIES.has(name)) return coordinatesToStrings(out);

@@ -8,7 +8,10 @@ const sha1 = (s: string) => createHash("sha1").update(s).digest("hex");
 function stripFlags(script: string): string {
   const match = /^#!lua flags=([^\n]*)/.exec(script);
   if (!match) return script;
-  const kept = match[1]!.split(",").map((f) => f.trim()).filter((f) => f && !UPSTASH_ONLY_FLAGS.has(f));
+  const kept = match[1]!
+    .split(",")
+    .map((f) => f.trim())
+    .filter((f) => f && !UPSTASH_ONLY_FLAGS.has(f));
   return `#!lua${kept.length ? ` flags=${kept.join(",")}` : ""}${script.slice(match[0].length)}`;
 }
 

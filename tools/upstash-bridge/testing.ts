@@ -9,7 +9,10 @@ import { startUpstashBridge, type UpstashBridge } from "./upstash-bridge.ts";
  * start fails that test with its reason; after the suite it stops, and every key
  * prefix handed out is deleted.
  */
-export function upstashBridgeForSuite(label: string): { redisUrl: string; connect(): Promise<{ url: string; token: string; prefix: string }> } {
+export function upstashBridgeForSuite(label: string): {
+  redisUrl: string;
+  connect(): Promise<{ url: string; token: string; prefix: string }>;
+} {
   const redisUrl = redisUrlFromEnv();
   const prefixes: string[] = [];
   let bridge: Promise<UpstashBridge> | undefined;

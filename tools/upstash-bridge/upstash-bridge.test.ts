@@ -40,11 +40,21 @@ describe("Upstash REST bridge, driven by @upstash/redis", () => {
   });
 
   test("geoadd / geosearch with distances and coordinates", async () => {
-    await redis.geoadd(`${p}g`, { longitude: 13.361389, latitude: 38.115556, member: "Palermo" }, { longitude: 15.087269, latitude: 37.502669, member: "Catania" });
-    const found = await redis.geosearch(`${p}g`, { type: "FROMLONLAT", coordinate: { lon: 15, lat: 37 } }, { type: "BYRADIUS", radius: 200, radiusType: "KM" }, "ASC", {
-      withDist: true,
-      withCoord: true,
-    });
+    await redis.geoadd(
+      `${p}g`,
+      { longitude: 13.361389, latitude: 38.115556, member: "Palermo" },
+      { longitude: 15.087269, latitude: 37.502669, member: "Catania" },
+    );
+    const found = await redis.geosearch(
+      `${p}g`,
+      { type: "FROMLONLAT", coordinate: { lon: 15, lat: 37 } },
+      { type: "BYRADIUS", radius: 200, radiusType: "KM" },
+      "ASC",
+      {
+        withDist: true,
+        withCoord: true,
+      },
+    );
     expect(found.map((f) => f.member)).toEqual(["Catania", "Palermo"]);
     expect(found[0]!.dist).toBeCloseTo(56.4413, 3);
     expect(found[1]!.coord!.long).toBeCloseTo(13.361389, 5);
@@ -85,7 +95,11 @@ describe("Upstash REST bridge, driven by @upstash/redis", () => {
     await expect(redis.incr(`${p}e`)).rejects.toThrow("not an integer");
     const wrong = new Redis({ url: bridge.url, token: "nope", enableTelemetry: false, retry: false });
     await expect(wrong.get(`${p}s`)).rejects.toThrow("Unauthorized");
-    const res = await fetch(bridge.url, { method: "POST", headers: { authorization: `Bearer ${bridge.token}` }, body: JSON.stringify(["SUBSCRIBE", "x"]) });
+    const res = await fetch(bridge.url, {
+      method: "POST",
+      headers: { authorization: `Bearer ${bridge.token}` },
+      body: JSON.stringify(["SUBSCRIBE", "x"]),
+    });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error: expect.stringContaining("not available") });
   });

@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { migrateDb } from "../../shared/db/migrate.ts";
-import { openLibsql, type Db } from "../../shared/db/open-libsql.ts";
+import { type Db, openLibsql } from "../../shared/db/open-libsql.ts";
 import { createEnvelope } from "../../shared/events/envelope.ts";
 import type { ConsumedEvent } from "../runtime/handler.ts";
 import { auditHandler } from "./audit-handler.ts";
@@ -25,10 +25,21 @@ describe("audit handler", () => {
     const events = [consumed(10, "b-1", { fare: 12.5 }), consumed(11, "b-2", { note: "ünïcode" }), consumed(12, "b-1", { step: 2 })];
     await auditHandler(events, { db });
     await auditHandler([events[1]!, events[2]!], { db });
-    const rows = (await db.client.execute("SELECT event_id, type, key, topic, partition, offset, data, correlation_id FROM audit_events ORDER BY offset")).rows;
+    const rows = (
+      await db.client.execute(
+        "SELECT event_id, type, key, topic, partition, offset, data, correlation_id FROM audit_events ORDER BY offset",
+      )
+    ).rows;
     expect(rows.length).toBe(3);
     expect(rows.map((r) => r.event_id)).toEqual(events.map((e) => e.id));
-    expect(rows[1]).toMatchObject({ type: "booking.requested", key: "b-2", topic: "bookings", partition: 2, offset: 11, correlation_id: events[1]!.correlationId });
+    expect(rows[1]).toMatchObject({
+      type: "booking.requested",
+      key: "b-2",
+      topic: "bookings",
+      partition: 2,
+      offset: 11,
+      correlation_id: events[1]!.correlationId,
+    });
     expect(JSON.parse(String(rows[1]!.data))).toEqual({ note: "ünïcode" });
   });
 });

@@ -9,7 +9,7 @@ import type { GeoIndex } from "../../shared/geo/geo-index.ts";
 import { openTempHistory } from "../../shared/history/testing.ts";
 import { createBookingHandler } from "./booking-handler.ts";
 import { busyWithOpenBookings } from "./booking-store.ts";
-import { handledBy, consumed, consumedRecord, dataOf, loopback, recordingPublisher, requestedEvent, seedDrivers } from "./testing.ts";
+import { consumed, consumedRecord, dataOf, handledBy, loopback, recordingPublisher, requestedEvent, seedDrivers } from "./testing.ts";
 
 const WAVES = { radiiM: [1_000, 3_000], batchSize: 2, offerTtlMs: 15_000 };
 
@@ -31,7 +31,10 @@ describe("booking handler, batches and driver holds (libSQL file + embedded geo)
   afterEach(() => history.remove());
 
   test("one batch of requested, its own offered echo and an accept ends where one event at a time would", async () => {
-    await seedDrivers(geo, [{ id: "d-1", north: 100 }, { id: "d-2", north: 300 }]);
+    await seedDrivers(geo, [
+      { id: "d-1", north: 100 },
+      { id: "d-2", north: 300 },
+    ]);
     const req = requestedEvent("cust-1", "k-1");
     await handler([req], deps());
     const offered = consumedRecord(publisher.records.find((r) => r.topic === TOPICS.bookings)!);
@@ -52,7 +55,11 @@ describe("booking handler, batches and driver holds (libSQL file + embedded geo)
   });
 
   test("a batch of bookings from different customers: each is matched in its own wave", async () => {
-    await seedDrivers(geo, [{ id: "d-1", north: 100 }, { id: "d-2", north: 300 }, { id: "d-3", north: 2_000 }]);
+    await seedDrivers(geo, [
+      { id: "d-1", north: 100 },
+      { id: "d-2", north: 300 },
+      { id: "d-3", north: 2_000 },
+    ]);
     const reqs = Array.from({ length: 25 }, (_, i) => requestedEvent(`cust-${i}`, `k-${i}`));
     await handler(reqs, deps());
     const offered = dataOf<BookingOffered>(publisher.records, "booking.offered");
@@ -67,13 +74,19 @@ describe("booking handler, batches and driver holds (libSQL file + embedded geo)
     const [a, b, c] = ["k-a", "k-b", "k-c"].map((k) => requestedEvent(`cust-${k}`, k));
     await log.deliver(a!, b!);
     // Both accepts in one batch: the first in log order wins the driver.
-    await log.deliver(consumed("booking.accepted", { bookingId: a!.key, driverId: "d-1" }), consumed("booking.accepted", { bookingId: b!.key, driverId: "d-1" }));
+    await log.deliver(
+      consumed("booking.accepted", { bookingId: a!.key, driverId: "d-1" }),
+      consumed("booking.accepted", { bookingId: b!.key, driverId: "d-1" }),
+    );
 
     expect(await readBooking(db, a!.key)).toMatchObject({ status: "accepted", driverId: "d-1" });
     const refused = await readBooking(db, b!.key);
     expect(refused).toMatchObject({ status: "offered" });
     expect(refused?.driverId).toBeUndefined();
-    expect(refused!.timeline.find((t) => !t.applied)).toMatchObject({ type: "booking.accepted", reason: `driver d-1 already holds booking ${a!.key}` });
+    expect(refused!.timeline.find((t) => !t.applied)).toMatchObject({
+      type: "booking.accepted",
+      reason: `driver d-1 already holds booking ${a!.key}`,
+    });
     expect(dataOf(log.published, "booking.accept-rejected")).toEqual([{ bookingId: b!.key, driverId: "d-1", reason: "driver-busy" }]);
     const told = dataOf<NotificationRequested>(log.published, "notification.requested").filter((n) => n.kind === "booking.accept-rejected");
     expect(told.map((n) => [n.recipientId, n.payload.reason])).toEqual([["d-1", "driver-busy"]]);
@@ -101,7 +114,9 @@ describe("booking handler, batches and driver holds (libSQL file + embedded geo)
       return setStatus(updates);
     };
     const acceptB = consumed("booking.accepted", { bookingId: b!.key, driverId: "d-1" });
-    await expect(handler([acceptB], deps())).rejects.toThrow(/driver d-1 holds bookings .* another partition gave them one .* deciding again/);
+    await expect(handler([acceptB], deps())).rejects.toThrow(
+      /driver d-1 holds bookings .* another partition gave them one .* deciding again/,
+    );
     await handler([acceptB], deps());
     expect(await readBooking(db, a!.key)).toMatchObject({ status: "accepted", driverId: "d-1" });
     expect(await readBooking(db, b!.key)).toMatchObject({ status: "offered" });
@@ -113,16 +128,25 @@ describe("rebuilding an empty geo index (bun run dev after a restart)", () => {
     const history = await openTempHistory("fleet-booking-rebuild-");
     try {
       const geo = createEmbeddedGeoIndex();
-      await seedDrivers(geo, [{ id: "d-1", north: 100 }, { id: "d-2", north: 200 }]);
+      await seedDrivers(geo, [
+        { id: "d-1", north: 100 },
+        { id: "d-2", north: 200 },
+      ]);
       const log = loopback(createBookingHandler({ waves: WAVES }), { db: history.db, geo, publisher: recordingPublisher() });
       const [a, b] = ["k-a", "k-b"].map((k) => requestedEvent(`cust-${k}`, k));
       await log.deliver(a!, b!);
-      await log.deliver(consumed("booking.accepted", { bookingId: a!.key, driverId: "d-1" }), consumed("booking.accepted", { bookingId: b!.key, driverId: "d-2" }));
+      await log.deliver(
+        consumed("booking.accepted", { bookingId: a!.key, driverId: "d-1" }),
+        consumed("booking.accepted", { bookingId: b!.key, driverId: "d-2" }),
+      );
       await log.deliver(consumed("booking.started", { bookingId: b!.key }), consumed("booking.completed", { bookingId: b!.key }));
 
       // The restarted index knows only what the driver topics say: both available.
       const rebuilt = createEmbeddedGeoIndex();
-      await seedDrivers(rebuilt, [{ id: "d-1", north: 100 }, { id: "d-2", north: 200 }]);
+      await seedDrivers(rebuilt, [
+        { id: "d-1", north: 100 },
+        { id: "d-2", north: 200 },
+      ]);
       await rebuilt.setStatus(await busyWithOpenBookings(history.db.orm));
       expect((await rebuilt.get("d-1"))?.status).toBe("busy");
       expect((await rebuilt.get("d-2"))?.status).toBe("available");

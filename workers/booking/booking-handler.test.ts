@@ -1,20 +1,31 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { readBooking } from "../../shared/booking/booking-query.ts";
-import { notificationIdFor, decisionEventId } from "../../shared/booking/ids.ts";
+import { decisionEventId, notificationIdFor } from "../../shared/booking/ids.ts";
 import type { Db } from "../../shared/db/open-libsql.ts";
 import { bookingOutbox, bookingTimers } from "../../shared/db/schema.ts";
+import { NonRetriableError, RetryableError } from "../../shared/errors/errors.ts";
 import type { BookingOffered } from "../../shared/events/booking.ts";
 import { parseEnvelope } from "../../shared/events/envelope.ts";
 import type { NotificationRequested } from "../../shared/events/notification.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
-import { NonRetriableError, RetryableError } from "../../shared/errors/errors.ts";
 import { createEmbeddedGeoIndex } from "../../shared/geo/embedded/embedded-geo.ts";
 import type { GeoIndex } from "../../shared/geo/geo-index.ts";
 import { openTempHistory } from "../../shared/history/testing.ts";
 import { createBookingHandler } from "./booking-handler.ts";
 import { outboxPublished } from "./outbox.ts";
-import { handledBy, consumed, consumedRecord, dataOf, loopback, PICKUP, recordingPublisher, requestedEvent, seedDrivers, typesOf } from "./testing.ts";
+import {
+  consumed,
+  consumedRecord,
+  dataOf,
+  handledBy,
+  loopback,
+  PICKUP,
+  recordingPublisher,
+  requestedEvent,
+  seedDrivers,
+  typesOf,
+} from "./testing.ts";
 
 const WAVES = { radiiM: [1_000, 3_000, 6_000], batchSize: 2, offerTtlMs: 15_000 };
 
@@ -39,7 +50,12 @@ describe("booking handler (libSQL file + embedded geo)", () => {
   const booking = (id: string) => readBooking(db, id);
 
   test("requested: the worker decides wave 1 (nearest drivers within the first radius, batch-sized); applying it schedules the wave's end", async () => {
-    await seedDrivers(geo, [{ id: "far", north: 2_500 }, { id: "near", north: 200 }, { id: "mid", north: 600 }, { id: "mid2", north: 900 }]);
+    await seedDrivers(geo, [
+      { id: "far", north: 2_500 },
+      { id: "near", north: 200 },
+      { id: "mid", north: 600 },
+      { id: "mid2", north: 900 },
+    ]);
     const req = requestedEvent("cust-1", "k-1");
     await handler([req], deps());
 
@@ -47,18 +63,33 @@ describe("booking handler (libSQL file + embedded geo)", () => {
     expect(b).toMatchObject({ status: "requested", customerId: "cust-1", vehicleType: "sedan", pickup: PICKUP });
     expect(b!.timeline).toEqual([{ eventId: req.id, type: "booking.requested", at: req.occurredAt, applied: true }]);
     const [offered] = dataOf<BookingOffered>(publisher.records, "booking.offered");
-    expect(offered).toEqual({ bookingId: req.key, wave: 1, driverIds: ["near", "mid"], radiusM: 1000, expiresAt: new Date(now + 15_000).toISOString() });
-    expect(parseEnvelope(publisher.records[0]!.value)).toMatchObject({ id: decisionEventId(req.key, req.id), correlationId: req.correlationId, source: "booking-worker" });
+    expect(offered).toEqual({
+      bookingId: req.key,
+      wave: 1,
+      driverIds: ["near", "mid"],
+      radiusM: 1000,
+      expiresAt: new Date(now + 15_000).toISOString(),
+    });
+    expect(parseEnvelope(publisher.records[0]!.value)).toMatchObject({
+      id: decisionEventId(req.key, req.id),
+      correlationId: req.correlationId,
+      source: "booking-worker",
+    });
     expect(await db.orm.select().from(bookingOutbox)).toEqual([]);
     // The decision is an event: the offers and the timer exist once it comes back through the log.
     expect(await db.orm.select().from(bookingTimers)).toEqual([]);
     await handler([consumedRecord(publisher.records[0]!)], deps());
-    expect(await db.orm.select({ wave: bookingTimers.wave, dueAt: bookingTimers.dueAt }).from(bookingTimers)).toEqual([{ wave: 1, dueAt: now + 15_000 }]);
+    expect(await db.orm.select({ wave: bookingTimers.wave, dueAt: bookingTimers.dueAt }).from(bookingTimers)).toEqual([
+      { wave: 1, dueAt: now + 15_000 },
+    ]);
     expect(await booking(req.key)).toMatchObject({ status: "offered" });
   });
 
   test("offered: the booking is offered and each driver gets one offer notification with a deterministic id", async () => {
-    await seedDrivers(geo, [{ id: "d-1", north: 100 }, { id: "d-2", north: 300 }]);
+    await seedDrivers(geo, [
+      { id: "d-1", north: 100 },
+      { id: "d-2", north: 300 },
+    ]);
     const log = loopback(handler, deps());
     const req = requestedEvent("cust-1", "k-2");
     await log.deliver(req);
@@ -75,11 +106,17 @@ describe("booking handler (libSQL file + embedded geo)", () => {
   });
 
   test("first accept wins, the driver turns busy; a later accept is refused and that driver is told", async () => {
-    await seedDrivers(geo, [{ id: "d-1", north: 100 }, { id: "d-2", north: 300 }]);
+    await seedDrivers(geo, [
+      { id: "d-1", north: 100 },
+      { id: "d-2", north: 300 },
+    ]);
     const log = loopback(handler, deps());
     const req = requestedEvent("cust-1", "k-3");
     await log.deliver(req);
-    await log.deliver(consumed("booking.accepted", { bookingId: req.key, driverId: "d-2" }), consumed("booking.accepted", { bookingId: req.key, driverId: "d-1" }));
+    await log.deliver(
+      consumed("booking.accepted", { bookingId: req.key, driverId: "d-2" }),
+      consumed("booking.accepted", { bookingId: req.key, driverId: "d-1" }),
+    );
 
     const b = await booking(req.key);
     expect(b).toMatchObject({ status: "accepted", driverId: "d-2" });
@@ -113,13 +150,22 @@ describe("booking handler (libSQL file + embedded geo)", () => {
 
     const b = await booking(req.key);
     expect(b?.status).toBe("completed");
-    expect(b!.timeline.filter((t) => !t.applied)).toEqual([expect.objectContaining({ type: "booking.completed", reason: "booking.completed is not allowed while the booking is accepted" })]);
+    expect(b!.timeline.filter((t) => !t.applied)).toEqual([
+      expect.objectContaining({ type: "booking.completed", reason: "booking.completed is not allowed while the booking is accepted" }),
+    ]);
     expect((await geo.get("d-1"))?.status).toBe("available");
-    expect((await geo.nearby({ ...PICKUP, radiusM: 1000, vehicleType: "sedan", limit: 5, now: Date.now(), staleAfterMs: 60_000 })).map((d) => d.driverId)).toEqual(["d-1"]);
+    expect(
+      (await geo.nearby({ ...PICKUP, radiusM: 1000, vehicleType: "sedan", limit: 5, now: Date.now(), staleAfterMs: 60_000 })).map(
+        (d) => d.driverId,
+      ),
+    ).toEqual(["d-1"]);
   });
 
   test("wave-due expands the radius to drivers not offered yet; after the last wave the booking expires", async () => {
-    await seedDrivers(geo, [{ id: "a", north: 300 }, { id: "b", north: 2_000 }]);
+    await seedDrivers(geo, [
+      { id: "a", north: 300 },
+      { id: "b", north: 2_000 },
+    ]);
     const log = loopback(handler, deps());
     const req = requestedEvent("cust-1", "k-5");
     await log.deliver(req);
@@ -143,7 +189,11 @@ describe("booking handler (libSQL file + embedded geo)", () => {
       "booking.expired",
     ]);
     expect(dataOf(log.published, "booking.expired")).toEqual([{ bookingId: req.key, reason: "no-acceptance" }]);
-    expect(dataOf<NotificationRequested>(log.published, "notification.requested").at(-1)).toMatchObject({ recipientId: "cust-1", kind: "booking.status", payload: { status: "expired" } });
+    expect(dataOf<NotificationRequested>(log.published, "notification.requested").at(-1)).toMatchObject({
+      recipientId: "cust-1",
+      kind: "booking.status",
+      payload: { status: "expired" },
+    });
   });
 
   test("nobody within any radius: the booking expires at once for lack of drivers", async () => {
@@ -183,12 +233,18 @@ describe("booking handler (libSQL file + embedded geo)", () => {
   });
 
   test("replaying the log into an empty database, against a geo index that moved on, rebuilds the same booking", async () => {
-    await seedDrivers(geo, [{ id: "d-1", north: 100 }, { id: "d-2", north: 2_000 }]);
+    await seedDrivers(geo, [
+      { id: "d-1", north: 100 },
+      { id: "d-2", north: 2_000 },
+    ]);
     const log = loopback(handler, deps());
     const req = requestedEvent("cust-1", "k-10");
     await log.deliver(req);
     await log.deliver(consumed("booking.wave-due", { bookingId: req.key, wave: 1 }, { source: "booking-timers" }));
-    await log.deliver(consumed("booking.accepted", { bookingId: req.key, driverId: "d-2" }), consumed("booking.accepted", { bookingId: req.key, driverId: "d-1" }));
+    await log.deliver(
+      consumed("booking.accepted", { bookingId: req.key, driverId: "d-2" }),
+      consumed("booking.accepted", { bookingId: req.key, driverId: "d-1" }),
+    );
     await log.deliver(consumed("booking.started", { bookingId: req.key }), consumed("booking.completed", { bookingId: req.key }));
     const original = await booking(req.key);
 

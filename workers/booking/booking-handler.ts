@@ -1,16 +1,16 @@
-import type { Tx } from "../../shared/db/write-transaction.ts";
-import { RetryableError } from "../../shared/errors/errors.ts";
 import { decide } from "../../shared/booking/state-machine.ts";
 import { checkWaveSettings, DEFAULT_WAVES, type WavePlan } from "../../shared/booking/waves.ts";
+import type { Tx } from "../../shared/db/write-transaction.ts";
+import { RetryableError } from "../../shared/errors/errors.ts";
 import type { WorkerDeps } from "../deps.ts";
 import { DEFAULT_GEO_TIMEOUT_MS, geoCall } from "../location/geo-call.ts";
+import { rollUpOrder } from "../order/roll-up-store.ts";
 import { applyOnce } from "../runtime/apply-once.ts";
 import type { ConsumedEvent, Handler } from "../runtime/handler.ts";
 import { processedIds, unseen } from "../runtime/processed-events.ts";
-import { parseBookingEvent, type ParsedBookingEvent } from "./booking-event.ts";
-import { rollUpOrder } from "../order/roll-up-store.ts";
-import { advance, loadBookings, openBookingsOf, writeOutcomes, type DecidedOutcome, type LoadedBooking } from "./booking-store.ts";
-import { planWave, type MatchingSettings, type SearchFrom } from "./matching.ts";
+import { type ParsedBookingEvent, parseBookingEvent } from "./booking-event.ts";
+import { advance, type DecidedOutcome, type LoadedBooking, loadBookings, openBookingsOf, writeOutcomes } from "./booking-store.ts";
+import { type MatchingSettings, planWave, type SearchFrom } from "./matching.ts";
 import { drainAfterCommit } from "./outbox.ts";
 import { react } from "./reactions.ts";
 
@@ -64,7 +64,14 @@ export function createBookingHandler(settings: Partial<BookingHandlerSettings> =
 
   return async (events, deps) => {
     // Redeliveries would be skipped by applyOnce anyway; skipping them here also spares their geo calls.
-    const fresh = unseen(events, await processedIds(deps.db.client, BOOKING_GROUP, events.map((e) => e.id)));
+    const fresh = unseen(
+      events,
+      await processedIds(
+        deps.db.client,
+        BOOKING_GROUP,
+        events.map((e) => e.id),
+      ),
+    );
     if (fresh.length > 0) await applyBatch(fresh, deps, s);
     await drainAfterCommit(deps.db, deps.publisher);
   };
@@ -79,7 +86,9 @@ async function applyBatch(fresh: ConsumedEvent[], deps: BookingDeps, s: BookingH
   const events = fresh.map(parseBookingEvent);
   const now = s.now();
   const state = await loadBookings(deps.db.orm, [...new Set(events.map((e) => e.data.bookingId))]);
-  const holds = await openBookingsOf(deps.db.orm, [...new Set(events.flatMap((e) => (e.type === "booking.accepted" ? [e.data.driverId] : [])))]);
+  const holds = await openBookingsOf(deps.db.orm, [
+    ...new Set(events.flatMap((e) => (e.type === "booking.accepted" ? [e.data.driverId] : []))),
+  ]);
   const searches = events.map((e) => startSearch(e, state.get(e.data.bookingId) ?? null, deps, s, now));
   // Unawaited searches must not reject unhandled when an earlier one throws first.
   for (const p of searches) p?.promise.catch(() => {});
@@ -87,7 +96,9 @@ async function applyBatch(fresh: ConsumedEvent[], deps: BookingDeps, s: BookingH
   const decided: Decided[] = [];
   for (const [i, event] of events.entries()) {
     const before = state.get(event.data.bookingId) ?? null;
-    const verdict = decide(before, event, { driverHolds: event.type === "booking.accepted" ? heldElsewhere(holds, event.data.driverId, event.data.bookingId) : null });
+    const verdict = decide(before, event, {
+      driverHolds: event.type === "booking.accepted" ? heldElsewhere(holds, event.data.driverId, event.data.bookingId) : null,
+    });
     const plan = verdict.ok ? await planFor(event, before, searches[i], deps, s, now) : undefined;
     const outcome = react({ before, event, verdict, plan, waves: s.waves, now });
     const after = advance(before, outcome);
@@ -103,7 +114,8 @@ async function applyBatch(fresh: ConsumedEvent[], deps: BookingDeps, s: BookingH
     BOOKING_GROUP,
     fresh,
     async (tx, applying) => {
-      if (applying.length !== fresh.length) throw new RetryableError("another consumer applied part of this batch meanwhile; deciding again");
+      if (applying.length !== fresh.length)
+        throw new RetryableError("another consumer applied part of this batch meanwhile; deciding again");
       await writeOutcomes(tx, decided, now);
       for (const d of decided) await rollUp(tx, d, now);
     },
@@ -115,7 +127,11 @@ async function applyBatch(fresh: ConsumedEvent[], deps: BookingDeps, s: BookingH
 async function rollUp(tx: Tx, { consumed, before, outcome: { update } }: Decided, now: number): Promise<void> {
   if (before?.orderId && update && (update.status !== before.status || update.driverId !== before.driverId)) {
     const cause = { eventId: consumed.id, correlationId: consumed.correlationId, occurredAt: consumed.occurredAt };
-    await rollUpOrder(tx, { orderId: before.orderId, bookingId: before.bookingId, status: update.status, driverId: update.driverId, cause }, now);
+    await rollUpOrder(
+      tx,
+      { orderId: before.orderId, bookingId: before.bookingId, status: update.status, driverId: update.driverId, cause },
+      now,
+    );
   }
 }
 
@@ -126,18 +142,37 @@ interface Search {
 }
 
 function searchFrom(event: ParsedBookingEvent, before: LoadedBooking | null): SearchFrom | undefined {
-  if (event.type === "booking.requested") return { pickup: event.data.pickup, vehicleType: event.data.vehicleType, wave: 0, offeredDriverIds: [] };
+  if (event.type === "booking.requested")
+    return { pickup: event.data.pickup, vehicleType: event.data.vehicleType, wave: 0, offeredDriverIds: [] };
   if (event.type === "booking.wave-due" && before) return before;
   return undefined;
 }
 
-function startSearch(event: ParsedBookingEvent, stored: LoadedBooking | null, deps: BookingDeps, s: BookingHandlerSettings, now: number): Search | undefined {
+function startSearch(
+  event: ParsedBookingEvent,
+  stored: LoadedBooking | null,
+  deps: BookingDeps,
+  s: BookingHandlerSettings,
+  now: number,
+): Search | undefined {
   const from = searchFrom(event, stored);
-  return from && { from: { wave: from.wave, offeredDriverIds: from.offeredDriverIds, pickup: from.pickup, vehicleType: from.vehicleType }, promise: planWave(deps.geo, from, s, now) };
+  return (
+    from && {
+      from: { wave: from.wave, offeredDriverIds: from.offeredDriverIds, pickup: from.pickup, vehicleType: from.vehicleType },
+      promise: planWave(deps.geo, from, s, now),
+    }
+  );
 }
 
 /** The plan an applied `requested` or `wave-due` needs: the early search's, unless an earlier event of the batch moved the booking on. */
-function planFor(event: ParsedBookingEvent, before: LoadedBooking | null, early: Search | undefined, deps: BookingDeps, s: BookingHandlerSettings, now: number): Promise<WavePlan> | undefined {
+function planFor(
+  event: ParsedBookingEvent,
+  before: LoadedBooking | null,
+  early: Search | undefined,
+  deps: BookingDeps,
+  s: BookingHandlerSettings,
+  now: number,
+): Promise<WavePlan> | undefined {
   const from = searchFrom(event, before);
   if (!from) return undefined;
   const same = early && early.from.wave === from.wave && early.from.offeredDriverIds.length === from.offeredDriverIds.length;

@@ -22,7 +22,15 @@ describe("booking timers and outbox", () => {
 
   const bookingId = "5b0c8d8e-4f3a-4f7c-9a39-1c8e4a9b2f10";
   const schedule = (wave: number, dueAt: number) =>
-    history.db.orm.insert(bookingTimers).values({ eventId: waveDueEventId(bookingId, wave), bookingId, type: "booking.wave-due", wave, dueAt, correlationId: "req-1", firedAt: null });
+    history.db.orm.insert(bookingTimers).values({
+      eventId: waveDueEventId(bookingId, wave),
+      bookingId,
+      type: "booking.wave-due",
+      wave,
+      dueAt,
+      correlationId: "req-1",
+      firedAt: null,
+    });
 
   test("a due timer is published as its event (deterministic id, occurredAt = due time), then marked fired; one not due waits", async () => {
     const t0 = Date.UTC(2026, 10, 1, 8, 0, 0);
@@ -32,9 +40,20 @@ describe("booking timers and outbox", () => {
     expect(publisher.records.length).toBe(1);
     const r = publisher.records[0]!;
     expect([r.topic, r.key, r.headers?.type]).toEqual([TOPICS.bookings, bookingId, "booking.wave-due"]);
-    expect(parseEnvelope(r.value)).toMatchObject({ id: waveDueEventId(bookingId, 1), type: "booking.wave-due", key: bookingId, occurredAt: new Date(t0).toISOString(), correlationId: "req-1", data: { bookingId, wave: 1 } });
+    expect(parseEnvelope(r.value)).toMatchObject({
+      id: waveDueEventId(bookingId, 1),
+      type: "booking.wave-due",
+      key: bookingId,
+      occurredAt: new Date(t0).toISOString(),
+      correlationId: "req-1",
+      data: { bookingId, wave: 1 },
+    });
     expect(await fireDueTimers(history.db, publisher, t0 + 20)).toBe(0);
-    expect((await history.db.orm.select({ wave: bookingTimers.wave, firedAt: bookingTimers.firedAt }).from(bookingTimers)).sort((a, b) => a.wave - b.wave)).toEqual([
+    expect(
+      (await history.db.orm.select({ wave: bookingTimers.wave, firedAt: bookingTimers.firedAt }).from(bookingTimers)).sort(
+        (a, b) => a.wave - b.wave,
+      ),
+    ).toEqual([
       { wave: 1, firedAt: t0 + 10 },
       { wave: 2, firedAt: null },
     ]);

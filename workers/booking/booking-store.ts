@@ -1,13 +1,13 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import type { BookingSnapshot } from "../../shared/booking/state-machine.ts";
 import { insertRows } from "../../shared/db/insert-rows.ts";
 import type { Orm } from "../../shared/db/open-libsql.ts";
 import { bookingOffers, bookings, bookingTimers } from "../../shared/db/schema.ts";
 import type { Tx } from "../../shared/db/write-transaction.ts";
-import type { BookingSnapshot } from "../../shared/booking/state-machine.ts";
-import type { VehicleType } from "../../shared/events/driver.ts";
-import type { Fare, Place } from "../../shared/events/booking.ts";
-import type { StatusUpdate } from "../../shared/geo/geo-index.ts";
 import { RetryableError } from "../../shared/errors/errors.ts";
+import type { Fare, Place } from "../../shared/events/booking.ts";
+import type { VehicleType } from "../../shared/events/driver.ts";
+import type { StatusUpdate } from "../../shared/geo/geo-index.ts";
 import { enqueueRecords } from "./outbox.ts";
 import type { Outcome } from "./reactions.ts";
 
@@ -57,9 +57,24 @@ export async function loadBookings(orm: Orm, bookingIds: readonly string[]): Pro
     const part = bookingIds.slice(i, i + CHUNK);
     const rows = await orm.select().from(bookings).where(inArray(bookings.bookingId, part));
     if (rows.length === 0) continue;
-    const offers = await orm.select({ bookingId: bookingOffers.bookingId, driverId: bookingOffers.driverId }).from(bookingOffers).where(inArray(bookingOffers.bookingId, rows.map((r) => r.bookingId)));
+    const offers = await orm
+      .select({ bookingId: bookingOffers.bookingId, driverId: bookingOffers.driverId })
+      .from(bookingOffers)
+      .where(
+        inArray(
+          bookingOffers.bookingId,
+          rows.map((r) => r.bookingId),
+        ),
+      );
     const offered = Map.groupBy(offers, (o) => o.bookingId);
-    for (const r of rows) out.set(r.bookingId, loaded(r, (offered.get(r.bookingId) ?? []).map((o) => o.driverId)));
+    for (const r of rows)
+      out.set(
+        r.bookingId,
+        loaded(
+          r,
+          (offered.get(r.bookingId) ?? []).map((o) => o.driverId),
+        ),
+      );
   }
   return out;
 }
@@ -89,16 +104,38 @@ async function openBookingsByDriver(orm: Orm | Tx["orm"], driverIds: readonly st
  * changedAt, so a later status of the driver's own still wins.
  */
 export async function busyWithOpenBookings(orm: Orm): Promise<StatusUpdate[]> {
-  const rows = await orm.select({ driverId: bookings.driverId, vehicleType: bookings.vehicleType, updatedAt: bookings.updatedAt }).from(bookings).where(inArray(bookings.status, OPEN_HOLD));
+  const rows = await orm
+    .select({ driverId: bookings.driverId, vehicleType: bookings.vehicleType, updatedAt: bookings.updatedAt })
+    .from(bookings)
+    .where(inArray(bookings.status, OPEN_HOLD));
   return rows.map((r) => ({ driverId: r.driverId!, status: "busy", vehicleType: r.vehicleType, changedAt: Date.parse(r.updatedAt) }));
 }
 
 /** The booking after its outcome is written: what the next event of the same batch is decided on. */
 export function advance(before: LoadedBooking | null, o: Outcome): LoadedBooking | null {
-  if (o.insert) return loaded({ ...o.insert, driverId: o.insert.driverId ?? null, orderId: o.insert.orderId ?? null, pickupAddress: o.insert.pickupAddress ?? null, dropoffAddress: o.insert.dropoffAddress ?? null }, []);
+  if (o.insert)
+    return loaded(
+      {
+        ...o.insert,
+        driverId: o.insert.driverId ?? null,
+        orderId: o.insert.orderId ?? null,
+        pickupAddress: o.insert.pickupAddress ?? null,
+        dropoffAddress: o.insert.dropoffAddress ?? null,
+      },
+      [],
+    );
   if (!before || !o.update) return before;
-  const offeredDriverIds = o.offers ? [...before.offeredDriverIds, ...o.offers.driverIds.filter((d) => !before.offeredDriverIds.includes(d))] : before.offeredDriverIds;
-  return { ...before, status: o.update.status, driverId: o.update.driverId, wave: o.update.wave, offeredDriverIds, version: before.version + 1 };
+  const offeredDriverIds = o.offers
+    ? [...before.offeredDriverIds, ...o.offers.driverIds.filter((d) => !before.offeredDriverIds.includes(d))]
+    : before.offeredDriverIds;
+  return {
+    ...before,
+    status: o.update.status,
+    driverId: o.update.driverId,
+    wave: o.update.wave,
+    offeredDriverIds,
+    version: before.version + 1,
+  };
 }
 
 /** One decided event: its outcome and the booking version the decision was made on (null: no booking yet). */
@@ -143,14 +180,19 @@ export async function writeOutcomes(tx: Tx, decided: readonly DecidedOutcome[], 
     onConflict: "ignore",
   });
   const timers = netTimers(outcomes);
-  if (timers.cancelled.length > 0) await tx.orm.delete(bookingTimers).where(and(inArray(bookingTimers.bookingId, timers.cancelled), isNull(bookingTimers.firedAt)));
+  if (timers.cancelled.length > 0)
+    await tx.orm.delete(bookingTimers).where(and(inArray(bookingTimers.bookingId, timers.cancelled), isNull(bookingTimers.firedAt)));
   await insertRows(tx, {
     table: "booking_timers",
     columns: ["event_id", "booking_id", "type", "wave", "due_at", "correlation_id", "fired_at"],
     rows: timers.added.map((t) => [t.eventId, t.bookingId, t.type, t.wave, t.dueAt, t.correlationId, t.firedAt ?? null]),
     onConflict: "ignore",
   });
-  await enqueueRecords(tx, outcomes.flatMap((o) => o.outbox), now);
+  await enqueueRecords(
+    tx,
+    outcomes.flatMap((o) => o.outbox),
+    now,
+  );
   await checkHolds(tx, outcomes);
 }
 
@@ -160,12 +202,17 @@ async function checkVersions(tx: Tx, decided: readonly DecidedOutcome[]): Promis
   const current = new Map<string, number>();
   const ids = [...decidedOn.keys()];
   for (let i = 0; i < ids.length; i += CHUNK) {
-    const rows = await tx.orm.select({ bookingId: bookings.bookingId, version: bookings.version }).from(bookings).where(inArray(bookings.bookingId, ids.slice(i, i + CHUNK)));
+    const rows = await tx.orm
+      .select({ bookingId: bookings.bookingId, version: bookings.version })
+      .from(bookings)
+      .where(inArray(bookings.bookingId, ids.slice(i, i + CHUNK)));
     for (const r of rows) current.set(r.bookingId, r.version);
   }
   for (const [bookingId, version] of decidedOn) {
     if ((current.get(bookingId) ?? null) !== version) {
-      throw new RetryableError(`booking ${bookingId} changed while its events were being decided (version ${version} → ${current.get(bookingId)}); deciding again`);
+      throw new RetryableError(
+        `booking ${bookingId} changed while its events were being decided (version ${version} → ${current.get(bookingId)}); deciding again`,
+      );
     }
   }
 }
@@ -196,10 +243,15 @@ function netTimers(outcomes: readonly Outcome[]): { cancelled: string[]; added: 
 }
 
 async function checkHolds(tx: Tx, outcomes: readonly Outcome[]): Promise<void> {
-  const accepting = [...new Set(outcomes.flatMap((o) => (o.update?.status === "accepted" && o.update.driverId ? [o.update.driverId] : [])))];
+  const accepting = [
+    ...new Set(outcomes.flatMap((o) => (o.update?.status === "accepted" && o.update.driverId ? [o.update.driverId] : []))),
+  ];
   if (accepting.length === 0) return;
   const held = await openBookingsByDriver(tx.orm, accepting);
   for (const [driverId, bookingIds] of held) {
-    if (bookingIds.length > 1) throw new RetryableError(`driver ${driverId} holds bookings ${bookingIds.join(", ")} after this batch: another partition gave them one while it was being decided; deciding again`);
+    if (bookingIds.length > 1)
+      throw new RetryableError(
+        `driver ${driverId} holds bookings ${bookingIds.join(", ")} after this batch: another partition gave them one while it was being decided; deciding again`,
+      );
   }
 }

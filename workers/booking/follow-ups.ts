@@ -1,10 +1,10 @@
 import { decisionEventId, notificationIdFor } from "../../shared/booking/ids.ts";
 import type { BookingStatus } from "../../shared/booking/state-machine.ts";
 import {
+  type AcceptRejectReason,
   BOOKING_ACCEPT_REJECTED,
   BOOKING_EXPIRED,
   BOOKING_OFFERED,
-  type AcceptRejectReason,
   type BookingAcceptRejected,
   type BookingExpired,
   type BookingOffered,
@@ -32,7 +32,15 @@ export interface Cause {
 }
 
 function record<T>(topic: string, id: string, type: string, key: string, data: T, cause: Cause): OutgoingRecord {
-  const e = createEnvelope({ id, type, key, data, source: WORKER_SOURCE, correlationId: cause.correlationId, occurredAt: new Date(cause.now) });
+  const e = createEnvelope({
+    id,
+    type,
+    key,
+    data,
+    source: WORKER_SOURCE,
+    correlationId: cause.correlationId,
+    occurredAt: new Date(cause.now),
+  });
   return { topic, key, value: JSON.stringify(e), headers: envelopeHeaders(e) };
 }
 
@@ -57,17 +65,50 @@ function notification(n: Omit<NotificationRequested, "notificationId">, cause: C
 
 /** One offer per driver of the wave: what the driver's app shows, until the offer expires. */
 export function offerNotifications(b: LoadedBooking, offer: BookingOffered, cause: Cause): OutgoingRecord[] {
-  const payload = { bookingId: b.bookingId, wave: offer.wave, vehicleType: b.vehicleType, pickup: b.pickup, dropoff: b.dropoff, fareEstimate: b.fareEstimate, expiresAt: offer.expiresAt };
+  const payload = {
+    bookingId: b.bookingId,
+    wave: offer.wave,
+    vehicleType: b.vehicleType,
+    pickup: b.pickup,
+    dropoff: b.dropoff,
+    fareEstimate: b.fareEstimate,
+    expiresAt: offer.expiresAt,
+  };
   return offer.driverIds.map((driverId) =>
-    notification({ recipientId: driverId, recipientType: "driver", kind: "booking.offer", subjectId: b.bookingId, payload, expiresAt: offer.expiresAt }, cause),
+    notification(
+      {
+        recipientId: driverId,
+        recipientType: "driver",
+        kind: "booking.offer",
+        subjectId: b.bookingId,
+        payload,
+        expiresAt: offer.expiresAt,
+      },
+      cause,
+    ),
   );
 }
 
 export function acceptRejectedNotification(bookingId: string, driverId: string, reason: AcceptRejectReason, cause: Cause): OutgoingRecord {
-  return notification({ recipientId: driverId, recipientType: "driver", kind: "booking.accept-rejected", subjectId: bookingId, payload: { bookingId, reason } }, cause);
+  return notification(
+    {
+      recipientId: driverId,
+      recipientType: "driver",
+      kind: "booking.accept-rejected",
+      subjectId: bookingId,
+      payload: { bookingId, reason },
+    },
+    cause,
+  );
 }
 
-export function statusNotification(b: LoadedBooking, to: { recipientId: string; recipientType: "driver" | "customer" }, status: BookingStatus, driverId: string | null, cause: Cause): OutgoingRecord {
+export function statusNotification(
+  b: LoadedBooking,
+  to: { recipientId: string; recipientType: "driver" | "customer" },
+  status: BookingStatus,
+  driverId: string | null,
+  cause: Cause,
+): OutgoingRecord {
   const payload = driverId ? { bookingId: b.bookingId, status, driverId } : { bookingId: b.bookingId, status };
   return notification({ ...to, kind: "booking.status", subjectId: b.bookingId, payload }, cause);
 }

@@ -1,6 +1,6 @@
 import { pickDrivers, stepsAfter, type WavePlan, type WaveSettings } from "../../shared/booking/waves.ts";
-import type { VehicleType } from "../../shared/events/driver.ts";
 import type { Place } from "../../shared/events/booking.ts";
+import type { VehicleType } from "../../shared/events/driver.ts";
 import type { GeoIndex } from "../../shared/geo/geo-index.ts";
 import { geoCall } from "../location/geo-call.ts";
 
@@ -31,7 +31,16 @@ export async function planWave(geo: Pick<GeoIndex, "nearby">, from: SearchFrom, 
   for (const [wave, radiusM] of stepsAfter(from.wave, s.waves)) {
     const found = await geoCall(
       "nearby",
-      () => geo.nearby({ lat: from.pickup.lat, lng: from.pickup.lng, radiusM, vehicleType: from.vehicleType, limit: s.waves.batchSize + excluded.size, now, staleAfterMs: s.staleAfterMs }),
+      () =>
+        geo.nearby({
+          lat: from.pickup.lat,
+          lng: from.pickup.lng,
+          radiusM,
+          vehicleType: from.vehicleType,
+          limit: s.waves.batchSize + excluded.size,
+          now,
+          staleAfterMs: s.staleAfterMs,
+        }),
       s.geoTimeoutMs,
     );
     const driverIds = pickDrivers(found, excluded, s.waves.batchSize);

@@ -19,7 +19,11 @@ import type { OutgoingRecord, Publisher } from "../../shared/log/event-log.ts";
  */
 
 export async function enqueueRecords(tx: Tx, records: readonly OutgoingRecord[], now: number): Promise<void> {
-  await insertRows(tx, { table: "booking_outbox", columns: ["topic", "key", "value", "headers", "created_at"], rows: records.map((r) => [r.topic, r.key, r.value, JSON.stringify(r.headers ?? {}), now]) });
+  await insertRows(tx, {
+    table: "booking_outbox",
+    columns: ["topic", "key", "value", "headers", "created_at"],
+    rows: records.map((r) => [r.topic, r.key, r.value, JSON.stringify(r.headers ?? {}), now]),
+  });
 }
 
 export interface DrainOptions {
@@ -47,13 +51,24 @@ export async function drainOutbox(db: Db, publisher: Pick<Publisher, "publish">,
       .limit(chunk);
     if (rows.length === 0) return published;
     try {
-      await publisher.publish(rows.map((r) => ({ topic: r.topic, key: r.key, value: r.value, headers: JSON.parse(r.headers) as Record<string, string> })));
+      await publisher.publish(
+        rows.map((r) => ({ topic: r.topic, key: r.key, value: r.value, headers: JSON.parse(r.headers) as Record<string, string> })),
+      );
     } catch (err) {
       // A full producer buffer says when to come back (BackpressureError.retryAfterMs).
       const retryAfterMs = (err as { retryAfterMs?: number } | null)?.retryAfterMs;
-      throw new RetryableError(`booking outbox: publishing ${rows.length} records failed, retrying: ${(err as Error)?.message ?? String(err)}`, retryAfterMs, { cause: err });
+      throw new RetryableError(
+        `booking outbox: publishing ${rows.length} records failed, retrying: ${(err as Error)?.message ?? String(err)}`,
+        retryAfterMs,
+        { cause: err },
+      );
     }
-    await db.orm.delete(bookingOutbox).where(inArray(bookingOutbox.seq, rows.map((r) => r.seq)));
+    await db.orm.delete(bookingOutbox).where(
+      inArray(
+        bookingOutbox.seq,
+        rows.map((r) => r.seq),
+      ),
+    );
     published += rows.length;
     if (rows.length < chunk) return published;
   }

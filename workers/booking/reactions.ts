@@ -2,12 +2,20 @@ import { waveDueEventId } from "../../shared/booking/ids.ts";
 import type { RefusalCode, Verdict } from "../../shared/booking/state-machine.ts";
 import type { WavePlan, WaveSettings } from "../../shared/booking/waves.ts";
 import type { bookings, bookingTimers } from "../../shared/db/schema.ts";
-import { BOOKING_WAVE_DUE, type AcceptRejectReason, type BookingRequested } from "../../shared/events/booking.ts";
+import { type AcceptRejectReason, BOOKING_WAVE_DUE, type BookingRequested } from "../../shared/events/booking.ts";
 import type { StatusUpdate } from "../../shared/geo/geo-index.ts";
 import type { OutgoingRecord } from "../../shared/log/event-log.ts";
 import type { ParsedBookingEvent } from "./booking-event.ts";
 import type { LoadedBooking } from "./booking-store.ts";
-import { acceptRejectedNotification, acceptRejectedRecord, expiredRecord, offerNotifications, offeredRecord, statusNotification, type Cause } from "./follow-ups.ts";
+import {
+  acceptRejectedNotification,
+  acceptRejectedRecord,
+  type Cause,
+  expiredRecord,
+  offeredRecord,
+  offerNotifications,
+  statusNotification,
+} from "./follow-ups.ts";
 
 /** Everything one event changes; written in one transaction (booking-store.ts), except `geo`. */
 export interface Outcome {
@@ -33,7 +41,13 @@ export interface ReactionInput {
   now: number;
 }
 
-const ACCEPT_REJECT_REASON: Partial<Record<RefusalCode, AcceptRejectReason>> = { taken: "taken", "not-offered": "not-offered", closed: "closed", "unknown-booking": "unknown-booking", "driver-busy": "driver-busy" };
+const ACCEPT_REJECT_REASON: Partial<Record<RefusalCode, AcceptRejectReason>> = {
+  taken: "taken",
+  "not-offered": "not-offered",
+  closed: "closed",
+  "unknown-booking": "unknown-booking",
+  "driver-busy": "driver-busy",
+};
 
 /**
  * What the worker does about one event, given the booking before it and the state
@@ -50,7 +64,15 @@ export function react(input: ReactionInput): Outcome {
   const { event: e, verdict, now } = input;
   const cause: Cause = { eventId: e.id, correlationId: e.correlationId, now };
   const out: Outcome = {
-    audit: { eventId: e.id, bookingId: e.data.bookingId, type: e.type, occurredAt: e.occurredAt, applied: verdict.ok, reason: verdict.ok ? null : verdict.reason, data: JSON.stringify(e.data) },
+    audit: {
+      eventId: e.id,
+      bookingId: e.data.bookingId,
+      type: e.type,
+      occurredAt: e.occurredAt,
+      applied: verdict.ok,
+      reason: verdict.ok ? null : verdict.reason,
+      data: JSON.stringify(e.data),
+    },
     cancelTimers: false,
     outbox: [],
     geo: [],
@@ -61,7 +83,8 @@ export function react(input: ReactionInput): Outcome {
   }
   if (!verdict.ok) {
     const reason = ACCEPT_REJECT_REASON[verdict.code];
-    if (e.type === "booking.accepted" && reason) out.outbox.push(acceptRejectedRecord({ bookingId: e.data.bookingId, driverId: e.data.driverId, reason }, cause));
+    if (e.type === "booking.accepted" && reason)
+      out.outbox.push(acceptRejectedRecord({ bookingId: e.data.bookingId, driverId: e.data.driverId, reason }, cause));
     return out;
   }
   if (e.type === "booking.requested") return requested(out, e.data, input, cause);
@@ -69,7 +92,10 @@ export function react(input: ReactionInput): Outcome {
   const b = input.before!;
   out.update = { status: verdict.status, driverId: verdict.driverId, wave: b.wave, updatedAt: e.occurredAt };
   const changedAt = Date.parse(e.occurredAt);
-  const tellCustomer = () => out.outbox.push(statusNotification(b, { recipientId: b.customerId, recipientType: "customer" }, verdict.status, verdict.driverId, cause));
+  const tellCustomer = () =>
+    out.outbox.push(
+      statusNotification(b, { recipientId: b.customerId, recipientType: "customer" }, verdict.status, verdict.driverId, cause),
+    );
   switch (e.type) {
     case "booking.wave-due":
       applyPlan(out, b.bookingId, input, b.offeredDriverIds.length, cause);
@@ -78,7 +104,15 @@ export function react(input: ReactionInput): Outcome {
       // The wave's offers, and the timer that ends it, come from the event: a replay rebuilds them from the log.
       out.update.wave = e.data.wave;
       out.offers = { wave: e.data.wave, driverIds: e.data.driverIds };
-      out.timer = { eventId: waveDueEventId(b.bookingId, e.data.wave), bookingId: b.bookingId, type: BOOKING_WAVE_DUE, wave: e.data.wave, dueAt: Date.parse(e.data.expiresAt), correlationId: e.correlationId, firedAt: null };
+      out.timer = {
+        eventId: waveDueEventId(b.bookingId, e.data.wave),
+        bookingId: b.bookingId,
+        type: BOOKING_WAVE_DUE,
+        wave: e.data.wave,
+        dueAt: Date.parse(e.data.expiresAt),
+        correlationId: e.correlationId,
+        firedAt: null,
+      };
       out.outbox.push(...offerNotifications(b, e.data, cause));
       break;
     case "booking.accepted":
@@ -97,7 +131,9 @@ export function react(input: ReactionInput): Outcome {
       out.cancelTimers = true;
       if (b.driverId) {
         out.geo.push({ driverId: b.driverId, status: "available", vehicleType: b.vehicleType, changedAt });
-        out.outbox.push(statusNotification(b, { recipientId: b.driverId, recipientType: "driver" }, verdict.status, verdict.driverId, cause));
+        out.outbox.push(
+          statusNotification(b, { recipientId: b.driverId, recipientType: "driver" }, verdict.status, verdict.driverId, cause),
+        );
       }
       tellCustomer();
       break;

@@ -1,5 +1,6 @@
-import { bookingIdForRequest, requestedEventId } from "../../shared/booking/ids.ts";
 import { estimateFare } from "../../shared/booking/fare.ts";
+import { bookingIdForRequest, requestedEventId } from "../../shared/booking/ids.ts";
+import type { Db } from "../../shared/db/open-libsql.ts";
 import { BOOKING_REQUESTED, type BookingRequested } from "../../shared/events/booking.ts";
 import type { VehicleType } from "../../shared/events/driver.ts";
 import { createEnvelope, parseEnvelope } from "../../shared/events/envelope.ts";
@@ -8,7 +9,6 @@ import type { GeoIndex } from "../../shared/geo/geo-index.ts";
 import { M_PER_DEG_LAT } from "../../shared/history/testing.ts";
 import type { OutgoingRecord, Publisher } from "../../shared/log/event-log.ts";
 import type { ConsumedEvent, Handler } from "../runtime/handler.ts";
-import type { Db } from "../../shared/db/open-libsql.ts";
 import { outboxPublished } from "./outbox.ts";
 
 /* Events, drivers and an in-process log for the booking worker's tests. Not a test file. */
@@ -20,14 +20,21 @@ export const PICKUP = { lat: 12.9716, lng: 77.5946 };
 export const northOf = (m: number) => ({ lat: PICKUP.lat + m / M_PER_DEG_LAT, lng: PICKUP.lng });
 
 /** A consumed record of the bookings topic, as the runtime hands it to the handler. */
-export function consumed(type: string, data: { bookingId: string } & Record<string, unknown>, opts: { id?: string; occurredAt?: Date; source?: string } = {}): ConsumedEvent {
+export function consumed(
+  type: string,
+  data: { bookingId: string } & Record<string, unknown>,
+  opts: { id?: string; occurredAt?: Date; source?: string } = {},
+): ConsumedEvent {
   const e = createEnvelope({ type, key: data.bookingId, data, source: opts.source ?? "gateway", id: opts.id, occurredAt: opts.occurredAt });
   return { ...e, record: { topic: TOPICS.bookings, partition: 0, offset: 0, key: e.key, headers: {}, timestamp: Date.now() } };
 }
 
 /** A published record read back as the consumer would see it. */
 export function consumedRecord(r: OutgoingRecord): ConsumedEvent {
-  return { ...parseEnvelope(r.value), record: { topic: r.topic, partition: 0, offset: 0, key: r.key, headers: r.headers ?? {}, timestamp: Date.now() } };
+  return {
+    ...parseEnvelope(r.value),
+    record: { topic: r.topic, partition: 0, offset: 0, key: r.key, headers: r.headers ?? {}, timestamp: Date.now() },
+  };
 }
 
 /** `booking.requested` as the gateway publishes it for (customer, key): dropoff 5 km north. */
@@ -39,7 +46,11 @@ export function requestedEvent(customerId: string, key: string, vehicleType: Veh
 }
 
 /** Puts available drivers of a type `north` metres from PICKUP, seen just now. */
-export async function seedDrivers(geo: GeoIndex, drivers: { id: string; north: number }[], vehicleType: VehicleType = "sedan"): Promise<void> {
+export async function seedDrivers(
+  geo: GeoIndex,
+  drivers: { id: string; north: number }[],
+  vehicleType: VehicleType = "sedan",
+): Promise<void> {
   const now = Date.now();
   await geo.setStatus(drivers.map((d) => ({ driverId: d.id, status: "available", vehicleType, changedAt: now - 60_000 })));
   await geo.upsertPositions(drivers.map((d) => ({ driverId: d.id, ...northOf(d.north), recordedAt: now })));
@@ -100,5 +111,10 @@ export function loopback<D extends { db: Db; publisher: ReturnType<typeof record
   };
 }
 
-export const typesOf = (records: readonly OutgoingRecord[], topic: string) => records.filter((r) => r.topic === topic).map((r) => parseEnvelope(r.value).type);
-export const dataOf = <T>(records: readonly OutgoingRecord[], type: string) => records.map((r) => parseEnvelope(r.value)).filter((e) => e.type === type).map((e) => e.data as T);
+export const typesOf = (records: readonly OutgoingRecord[], topic: string) =>
+  records.filter((r) => r.topic === topic).map((r) => parseEnvelope(r.value).type);
+export const dataOf = <T>(records: readonly OutgoingRecord[], type: string) =>
+  records
+    .map((r) => parseEnvelope(r.value))
+    .filter((e) => e.type === type)
+    .map((e) => e.data as T);

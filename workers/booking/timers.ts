@@ -24,13 +24,26 @@ export async function fireDueTimers(db: Db, publisher: Pick<Publisher, "publish"
   if (due.length === 0) return 0;
   await publisher.publish(
     due.map((t) => {
-      const e = createEnvelope({ id: t.eventId, type: t.type, key: t.bookingId, data: { bookingId: t.bookingId, wave: t.wave }, source: TIMER_SOURCE, correlationId: t.correlationId, occurredAt: new Date(t.dueAt) });
+      const e = createEnvelope({
+        id: t.eventId,
+        type: t.type,
+        key: t.bookingId,
+        data: { bookingId: t.bookingId, wave: t.wave },
+        source: TIMER_SOURCE,
+        correlationId: t.correlationId,
+        occurredAt: new Date(t.dueAt),
+      });
       return { topic: TOPICS.bookings, key: t.bookingId, value: JSON.stringify(e), headers: envelopeHeaders(e) };
     }),
   );
   await db.orm
     .update(bookingTimers)
     .set({ firedAt: now })
-    .where(inArray(bookingTimers.eventId, due.map((t) => t.eventId)));
+    .where(
+      inArray(
+        bookingTimers.eventId,
+        due.map((t) => t.eventId),
+      ),
+    );
   return due.length;
 }

@@ -1,5 +1,5 @@
-import { DRIVER_LOCATION_REPORTED, DriverLocationReportedSchema } from "../../shared/events/driver.ts";
 import { NonRetriableError } from "../../shared/errors/errors.ts";
+import { DRIVER_LOCATION_REPORTED, DriverLocationReportedSchema } from "../../shared/events/driver.ts";
 import type { TrailPoint } from "../../shared/history/downsample.ts";
 import type { ConsumedEvent } from "../runtime/handler.ts";
 import { eventData } from "./event-data.ts";
@@ -20,8 +20,18 @@ export function collectFixes(events: readonly ConsumedEvent[]): Map<string, Trai
     for (const f of fixes) {
       const recordedAt = Date.parse(f.recordedAt);
       // The schema's ISO check and Date.parse agree today; a fix without a time could not be ordered.
-      if (Number.isNaN(recordedAt)) throw new NonRetriableError(`${e.record.topic}/${e.record.partition}@${e.record.offset}: unreadable recordedAt "${f.recordedAt}"`);
-      mine.push({ driverId, recordedAt, lat: f.lat, lng: f.lng, speed: f.speed ?? null, heading: f.heading ?? null, accuracy: f.accuracy ?? null, flags: f.flags ?? [] });
+      if (Number.isNaN(recordedAt))
+        throw new NonRetriableError(`${e.record.topic}/${e.record.partition}@${e.record.offset}: unreadable recordedAt "${f.recordedAt}"`);
+      mine.push({
+        driverId,
+        recordedAt,
+        lat: f.lat,
+        lng: f.lng,
+        speed: f.speed ?? null,
+        heading: f.heading ?? null,
+        accuracy: f.accuracy ?? null,
+        flags: f.flags ?? [],
+      });
     }
   }
   for (const mine of byDriver.values()) mine.sort((a, b) => a.recordedAt - b.recordedAt);

@@ -10,7 +10,11 @@ describe("geoCall", () => {
   });
 
   test("a failure without a policy becomes RetryableError, cause kept: connection-type or not", async () => {
-    for (const cause of [Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:6379"), { code: "ECONNREFUSED" }), new TypeError("fetch failed"), new Error("WRONGTYPE Operation against a key holding the wrong kind of value")]) {
+    for (const cause of [
+      Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:6379"), { code: "ECONNREFUSED" }),
+      new TypeError("fetch failed"),
+      new Error("WRONGTYPE Operation against a key holding the wrong kind of value"),
+    ]) {
       const err = await geoCall("setStatus", fail(cause)).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(RetryableError);
       expect((err as Error).message).toStartWith("geo index setStatus failed, retrying: ");

@@ -4,7 +4,7 @@
  * With a URL the geo index is Redis (keys under a fresh prefix, deleted afterwards),
  * else the embedded one; the trail goes to a fresh libSQL file either way.
  *
- * Shape (DESIGN §7): 20,000 drivers, all available, each driving 11 m/s along its own
+ * Shape (docs/architecture.md, figures): 20,000 drivers, all available, each driving 11 m/s along its own
  * heading with a fix a second for 50 s, sent 10 (or the given number of) fixes per
  * record; batches of 1000 records (the catalogue's maxBatchSize) from distinct drivers,
  * run one after another as one partition's loop does. The trail keeps about one fix in
@@ -50,7 +50,14 @@ function record(i: number, round: number): ConsumedEvent {
     const north = s.north + Math.cos(s.h) * SPEED * sec;
     const east = s.east + Math.sin(s.h) * SPEED * sec;
     const lat = HOME.lat + north / M_PER_DEG_LAT;
-    return { lat, lng: HOME.lng + east / (M_PER_DEG_LAT * Math.cos((lat * Math.PI) / 180)), recordedAt: new Date(t0 + sec * 1000).toISOString(), speed: SPEED, heading: 90, accuracy: 6 };
+    return {
+      lat,
+      lng: HOME.lng + east / (M_PER_DEG_LAT * Math.cos((lat * Math.PI) / 180)),
+      recordedAt: new Date(t0 + sec * 1000).toISOString(),
+      speed: SPEED,
+      heading: 90,
+      accuracy: 6,
+    };
   });
   return { ...e, data: { driverId: driverId(i), fixes } };
 }

@@ -34,7 +34,13 @@ export function runLocationHandlerCases(opts: { name: string; createGeo: () => P
     afterEach(() => cleanup());
 
     const trail = async (driverId: string) =>
-      (await db.orm.select({ t: driverTrail.recordedAt, lat: driverTrail.lat }).from(driverTrail).where(eq(driverTrail.driverId, driverId)).orderBy(driverTrail.recordedAt)).map((r) => (r.t - t0) / 1000);
+      (
+        await db.orm
+          .select({ t: driverTrail.recordedAt, lat: driverTrail.lat })
+          .from(driverTrail)
+          .where(eq(driverTrail.driverId, driverId))
+          .orderBy(driverTrail.recordedAt)
+      ).map((r) => (r.t - t0) / 1000);
     const position = async (driverId: string) => {
       const p = (await geo.get(driverId))?.position;
       return p && { s: (p.recordedAt - t0) / 1000, lat: p.lat };
@@ -43,9 +49,22 @@ export function runLocationHandlerCases(opts: { name: string; createGeo: () => P
     test("one upsertPositions per batch carrying each driver's newest fix, whatever order the fixes came in", async () => {
       const [a, b] = [driver(), driver()];
       const handler = createLocationHandler();
-      await handler([locationEvent(a, t0, [{ s: 5, north: 240 }, { s: 1 }, { s: 3, north: 120 }]), locationEvent(b, t0, [{ s: 2, north: 20 }]), locationEvent(a, t0, [{ s: 4, north: 180 }, { s: 2, north: 60 }])], { db, geo });
+      await handler(
+        [
+          locationEvent(a, t0, [{ s: 5, north: 240 }, { s: 1 }, { s: 3, north: 120 }]),
+          locationEvent(b, t0, [{ s: 2, north: 20 }]),
+          locationEvent(a, t0, [
+            { s: 4, north: 180 },
+            { s: 2, north: 60 },
+          ]),
+        ],
+        { db, geo },
+      );
       expect(geo.positions.length).toBe(1);
-      expect(geo.positions[0]!.map((u) => [u.driverId, (u.recordedAt - t0) / 1000])).toEqual([[a, 5], [b, 2]]);
+      expect(geo.positions[0]!.map((u) => [u.driverId, (u.recordedAt - t0) / 1000])).toEqual([
+        [a, 5],
+        [b, 2],
+      ]);
       expect(await position(a)).toEqual({ s: 5, lat: expect.closeTo(latAt(240), 5) });
       expect(await trail(a)).toEqual([1, 2, 3, 4, 5]); // each 60 m on from the one before
     });
@@ -62,7 +81,12 @@ export function runLocationHandlerCases(opts: { name: string; createGeo: () => P
 
     test("a redelivered batch, or part of it, to this or a restarted worker adds no trail rows and moves no one", async () => {
       const a = driver();
-      const events = [0, 10, 20, 30].map((s) => locationEvent(a, t0, [{ s, north: s * 6 }, { s: s + 5, north: s * 6 + 30 }]));
+      const events = [0, 10, 20, 30].map((s) =>
+        locationEvent(a, t0, [
+          { s, north: s * 6 },
+          { s: s + 5, north: s * 6 + 30 },
+        ]),
+      );
       await createLocationHandler()(events, { db, geo });
       const before = { trail: await trail(a), position: await position(a) };
       expect(before.trail).toEqual([0, 10, 20, 30]);
@@ -77,7 +101,13 @@ export function runLocationHandlerCases(opts: { name: string; createGeo: () => P
     /** 5 minutes, a fix a second, sent 10 at a time (a phone flushing), delivered 6 records a batch. */
     async function drive(driverId: string, northAt: (s: number) => number) {
       const handler = createLocationHandler();
-      const events = Array.from({ length: 30 }, (_, i) => locationEvent(driverId, t0, Array.from({ length: 10 }, (_, j): TestFix => ({ s: i * 10 + j, north: northAt(i * 10 + j) }))));
+      const events = Array.from({ length: 30 }, (_, i) =>
+        locationEvent(
+          driverId,
+          t0,
+          Array.from({ length: 10 }, (_, j): TestFix => ({ s: i * 10 + j, north: northAt(i * 10 + j) })),
+        ),
+      );
       for (let i = 0; i < events.length; i += 6) await handler(events.slice(i, i + 6), { db, geo });
     }
 
@@ -112,8 +142,15 @@ export function runLocationHandlerCases(opts: { name: string; createGeo: () => P
     });
 
     const flagsOf = async (driverId: string) =>
-      (await db.orm.select({ t: driverTrail.recordedAt, flags: driverTrail.flags }).from(driverTrail).where(eq(driverTrail.driverId, driverId)).orderBy(driverTrail.recordedAt)).map((r) => [(r.t - t0) / 1000, r.flags ?? "ok"]);
-    const nearbyIds = async (now: number) => (await geo.nearby({ ...HOME, radiusM: 10_000, vehicleType: "sedan", limit: 10, now, staleAfterMs: 60_000 })).map((d) => d.driverId);
+      (
+        await db.orm
+          .select({ t: driverTrail.recordedAt, flags: driverTrail.flags })
+          .from(driverTrail)
+          .where(eq(driverTrail.driverId, driverId))
+          .orderBy(driverTrail.recordedAt)
+      ).map((r) => [(r.t - t0) / 1000, r.flags ?? "ok"]);
+    const nearbyIds = async (now: number) =>
+      (await geo.nearby({ ...HOME, radiusM: 10_000, vehicleType: "sedan", limit: 10, now, staleAfterMs: 60_000 })).map((d) => d.driverId);
 
     test("a teleport (5,000 km/h) is stored flagged 'speed' and holds the driver out of nearby at its last plausible position; a plausible fix brings it back", async () => {
       const a = driver();
@@ -130,7 +167,12 @@ export function runLocationHandlerCases(opts: { name: string; createGeo: () => P
       await handler([locationEvent(a, t0, [{ s: 13, north: 110 }])], { db, geo });
       expect(await nearbyIds(t0 + 13_000)).toContain(a);
       expect(await geo.get(a)).toMatchObject({ suspect: false, position: { recordedAt: t0 + 13_000 } });
-      expect(await flagsOf(a)).toEqual([[0, "ok"], [10, "ok"], [11, "speed"], [13, "ok"]]);
+      expect(await flagsOf(a)).toEqual([
+        [0, "ok"],
+        [10, "ok"],
+        [11, "speed"],
+        [13, "ok"],
+      ]);
     });
 
     test("fixes the gateway flagged (accuracy, outside-area) are stored with their flags and make the driver suspect", async () => {
@@ -140,9 +182,22 @@ export function runLocationHandlerCases(opts: { name: string; createGeo: () => P
       await handler([locationEvent(a, t0, [{ s: 0 }, { s: 30, north: 60, flags: ["accuracy"] }])], { db, geo });
       expect(await nearbyIds(t0 + 30_000)).toEqual([]);
       expect(await geo.get(a)).toMatchObject({ suspect: true, position: { recordedAt: t0 } });
-      await handler([locationEvent(a, t0, [{ s: 60, north: 120, flags: ["outside-area"] }, { s: 90, north: 180 }])], { db, geo });
+      await handler(
+        [
+          locationEvent(a, t0, [
+            { s: 60, north: 120, flags: ["outside-area"] },
+            { s: 90, north: 180 },
+          ]),
+        ],
+        { db, geo },
+      );
       expect(await nearbyIds(t0 + 90_000)).toEqual([a]);
-      expect(await flagsOf(a)).toEqual([[0, "ok"], [30, "accuracy"], [60, "outside-area"], [90, "ok"]]);
+      expect(await flagsOf(a)).toEqual([
+        [0, "ok"],
+        [30, "accuracy"],
+        [60, "outside-area"],
+        [90, "ok"],
+      ]);
     });
 
     test("a worker that did not see the driver before judges its first fix against the index's last plausible position", async () => {
@@ -156,7 +211,10 @@ export function runLocationHandlerCases(opts: { name: string; createGeo: () => P
     test("a batch that failed is judged again from the same memory: its retry flags the same fixes", async () => {
       const a = driver();
       let down = true;
-      const flaky: GeoIndex = { ...geo, upsertPositions: async (u) => (down ? Promise.reject(new Error("Connection closed")) : geo.upsertPositions(u)) };
+      const flaky: GeoIndex = {
+        ...geo,
+        upsertPositions: async (u) => (down ? Promise.reject(new Error("Connection closed")) : geo.upsertPositions(u)),
+      };
       const handler = createLocationHandler();
       down = false;
       await handler([locationEvent(a, t0, [{ s: 0 }])], { db, geo: flaky });
@@ -166,7 +224,10 @@ export function runLocationHandlerCases(opts: { name: string; createGeo: () => P
       down = false;
       await handler(jump, { db, geo: flaky });
       expect(await geo.get(a)).toMatchObject({ suspect: true });
-      expect(await flagsOf(a)).toEqual([[0, "ok"], [1, "speed"]]);
+      expect(await flagsOf(a)).toEqual([
+        [0, "ok"],
+        [1, "speed"],
+      ]);
     });
 
     test("a record of another type is a NonRetriableError naming its position; nothing of the batch is applied", async () => {

@@ -46,7 +46,10 @@ test("location handler over Redis: Redis going away is a RetryableError, and onc
 
     await redis.restart(); // empty: Redis lost its memory, as after a crash without persistence
     for (let attempt = 1; ; attempt++) {
-      const outcome = await handler(batch, deps).then(() => "landed", (e: unknown) => e);
+      const outcome = await handler(batch, deps).then(
+        () => "landed",
+        (e: unknown) => e,
+      );
       if (outcome === "landed") break;
       expect(outcome).toBeInstanceOf(RetryableError);
       if (attempt === 100) throw new Error("the batch never landed after Redis came back");

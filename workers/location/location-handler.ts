@@ -80,7 +80,10 @@ export function createLocationHandler(settings: Partial<LocationHandlerSettings>
   return async (events, deps) => {
     const { byDriver, commit } = await memoryFor(deps.geo).judge(collectFixes(events), deps.geo);
     const updates = [...byDriver].flatMap(([driverId, fixes]) => positionUpdates(driverId, fixes));
-    const results = await Promise.allSettled([geoCall("upsertPositions", () => deps.geo.upsertPositions(updates), geoTimeoutMs), writerFor(deps.db).append(byDriver)]);
+    const results = await Promise.allSettled([
+      geoCall("upsertPositions", () => deps.geo.upsertPositions(updates), geoTimeoutMs),
+      writerFor(deps.db).append(byDriver),
+    ]);
     const failures = results.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
     // While a dependency is down, wait for it before judging the records on anything else.
     if (failures.length > 0) throw failures.find((err) => errorPolicy(err).kind === "retryable") ?? failures[0];
@@ -90,7 +93,13 @@ export function createLocationHandler(settings: Partial<LocationHandlerSettings>
 
 /** One driver's fixes (recordedAt order) → what the index needs: the newest, preceded by the newest plausible when the newest is suspect. */
 function positionUpdates(driverId: string, fixes: readonly TrailPoint[]): PositionUpdate[] {
-  const update = (f: TrailPoint): PositionUpdate => ({ driverId, lat: f.lat, lng: f.lng, recordedAt: f.recordedAt, suspect: f.flags.length > 0 });
+  const update = (f: TrailPoint): PositionUpdate => ({
+    driverId,
+    lat: f.lat,
+    lng: f.lng,
+    recordedAt: f.recordedAt,
+    suspect: f.flags.length > 0,
+  });
   const newest = fixes.at(-1)!;
   if (newest.flags.length === 0) return [update(newest)];
   const plausible = fixes.findLast((f) => f.flags.length === 0);

@@ -45,7 +45,10 @@ export function createSpeedMemory(s: SpeedMemorySettings) {
 
   return {
     async judge(byDriver: ReadonlyMap<string, TrailPoint[]>, geo: GeoIndex): Promise<JudgedBatch> {
-      const seeded = await seed(geo, [...byDriver.keys()].filter((id) => !tracks.has(id)));
+      const seeded = await seed(
+        geo,
+        [...byDriver.keys()].filter((id) => !tracks.has(id)),
+      );
       const judged = new Map<string, TrailPoint[]>();
       const after = new Map<string, SpeedTrack>();
       for (const [driverId, fixes] of byDriver) {

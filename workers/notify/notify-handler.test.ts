@@ -21,7 +21,9 @@ describe("notify handler", () => {
     await createNotifyHandler()(events, { notifier, logger: silentLogger() });
     const ms = performance.now() - started;
     expect(ids(notifier.delivered).sort()).toEqual(events.map((e) => e.id).sort());
-    expect(notifier.delivered.filter((n) => n.recipientId === "a").map((n) => n.notificationId)).toEqual([data[0]!, data[2]!, data[5]!].map((d) => d.notificationId));
+    expect(notifier.delivered.filter((n) => n.recipientId === "a").map((n) => n.notificationId)).toEqual(
+      [data[0]!, data[2]!, data[5]!].map((d) => d.notificationId),
+    );
     // "a" has three, sent one after another; everyone else at the same time: ~300 ms, not 800.
     expect(ms).toBeGreaterThanOrEqual(295);
     expect(ms).toBeLessThan(600);
@@ -52,7 +54,15 @@ describe("notify handler", () => {
     await handler([expired, live], { notifier, logger });
     await handler([expired, live], { notifier, logger });
     expect(ids(notifier.sends)).toEqual([live.id]);
-    expect(lines).toEqual([expect.objectContaining({ level: "info", msg: "notification expired; not delivered", eventId: expired.id, recipientId: "a", offset: 0 })]);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: "info",
+        msg: "notification expired; not delivered",
+        eventId: expired.id,
+        recipientId: "a",
+        offset: 0,
+      }),
+    ]);
   });
 
   test("a notification that expires while a send fails is skipped, not retried", async () => {
@@ -73,7 +83,12 @@ describe("notify handler", () => {
     const notifier = scriptedNotifier((n) => {
       if (n.payload.fail) throw boom;
     });
-    const events = [notificationData("a"), notificationData("b", { payload: { fail: true } }), notificationData("b"), notificationData("c")].map((d, i) => notificationEvent(d, i));
+    const events = [
+      notificationData("a"),
+      notificationData("b", { payload: { fail: true } }),
+      notificationData("b"),
+      notificationData("c"),
+    ].map((d, i) => notificationEvent(d, i));
     const err = await createNotifyHandler()(events, { notifier, logger: silentLogger() }).catch((e: unknown) => e);
     expect(err).toBe(boom);
     expect(recipients(notifier.delivered).sort()).toEqual(["a", "c"]);
@@ -125,10 +140,14 @@ describe("notify handler inside the runtime's retry policy", () => {
     const notifier = scriptedNotifier((n) => {
       if (n.recipientId === "dead") throw new Error("webhook answered 500 Internal Server Error");
     });
-    const out = ["a", "b", "dead", "c", "a", "d", "e", "f", "dead", "g", "h", "b", "i", "j", "k", "l"].map((r) => notificationRecord(notificationData(r)));
+    const out = ["a", "b", "dead", "c", "a", "d", "e", "f", "dead", "g", "h", "b", "i", "j", "k", "l"].map((r) =>
+      notificationRecord(notificationData(r)),
+    );
     const publisher = collectingPublisher();
     const maxAttempts = 4;
-    const handler = withRetry({ group: "fleet-notify", publisher, policy: { maxAttempts, backoff: { baseMs: 1, capMs: 2 } } })(parseEvents(createNotifyHandler(), { notifier, logger: silentLogger() }));
+    const handler = withRetry({ group: "fleet-notify", publisher, policy: { maxAttempts, backoff: { baseMs: 1, capMs: 2 } } })(
+      parseEvents(createNotifyHandler(), { notifier, logger: silentLogger() }),
+    );
     await deliverUntilDone(handler, recordBatch(out.map(deliveredAt)));
 
     const sendsPerEvent = new Map<string, number>();
@@ -138,7 +157,9 @@ describe("notify handler inside the runtime's retry policy", () => {
     expect([sendsPerEvent.get(firstDead!), sendsPerEvent.get(secondDead!)]).toEqual([maxAttempts, maxAttempts]);
     expect(notifier.delivered.length).toBe(14);
     expect(new Set(ids(notifier.delivered)).size).toBe(14);
-    expect(publisher.published.map((r) => [r.topic, r.key, r.headers?.[DLQ_HEADERS.attempts], r.headers?.[DLQ_HEADERS.errorMessage]])).toEqual([
+    expect(
+      publisher.published.map((r) => [r.topic, r.key, r.headers?.[DLQ_HEADERS.attempts], r.headers?.[DLQ_HEADERS.errorMessage]]),
+    ).toEqual([
       ["notifications.dlq", "dead", String(maxAttempts), "webhook answered 500 Internal Server Error"],
       ["notifications.dlq", "dead", String(maxAttempts), "webhook answered 500 Internal Server Error"],
     ]);
@@ -150,10 +171,14 @@ describe("notify handler inside the runtime's retry policy", () => {
     });
     const out = ["a", "gone", "b", "c", "d", "e", "f", "g"].map((r) => notificationRecord(notificationData(r)));
     const publisher = collectingPublisher();
-    const handler = withRetry({ group: "fleet-notify", publisher, policy: { maxAttempts: 5, backoff: { baseMs: 1, capMs: 2 } } })(parseEvents(createNotifyHandler(), { notifier, logger: silentLogger() }));
+    const handler = withRetry({ group: "fleet-notify", publisher, policy: { maxAttempts: 5, backoff: { baseMs: 1, capMs: 2 } } })(
+      parseEvents(createNotifyHandler(), { notifier, logger: silentLogger() }),
+    );
     await deliverUntilDone(handler, recordBatch(out.map(deliveredAt)));
     expect(recipients(notifier.sends).filter((r) => r === "gone").length).toBe(1);
     expect(notifier.sends.length).toBe(8);
-    expect(publisher.published.map((r) => [r.key, r.headers?.[DLQ_HEADERS.errorName], r.headers?.[DLQ_HEADERS.attempts]])).toEqual([["gone", "NonRetriableError", "1"]]);
+    expect(publisher.published.map((r) => [r.key, r.headers?.[DLQ_HEADERS.errorName], r.headers?.[DLQ_HEADERS.attempts]])).toEqual([
+      ["gone", "NonRetriableError", "1"],
+    ]);
   });
 });

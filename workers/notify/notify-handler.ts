@@ -66,7 +66,14 @@ export function createNotifyHandler(settings: Partial<NotifyHandlerSettings> = {
 
     const failures: { offset: number; error: unknown }[] = [];
     const skipExpired = ({ event, n }: Pending) => {
-      deps.logger.info("notification expired; not delivered", { eventId: n.eventId, notificationId: n.notificationId, recipientId: n.recipientId, kind: n.kind, expiresAt: n.expiresAt, offset: event.record.offset });
+      deps.logger.info("notification expired; not delivered", {
+        eventId: n.eventId,
+        notificationId: n.notificationId,
+        recipientId: n.recipientId,
+        kind: n.kind,
+        expiresAt: n.expiresAt,
+        offset: event.record.offset,
+      });
       memory.markSettled(n.eventId);
     };
     const serve = async (queue: Pending[]) => {

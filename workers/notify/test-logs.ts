@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { dlqTopicOf, topicSpec, type TopicSpec } from "../../shared/events/topics.ts";
+import { dlqTopicOf, type TopicSpec, topicSpec } from "../../shared/events/topics.ts";
 import { createEmbeddedLog } from "../../shared/log/embedded/embedded-log.ts";
 import type { EventLog } from "../../shared/log/event-log.ts";
 import { createKafkaLog } from "../../shared/log/kafka/kafka-log.ts";

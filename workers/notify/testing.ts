@@ -40,7 +40,9 @@ export function notificationEvent(data: NotificationRequested, offset = 0): Cons
  * `behave` says: resolve, throw, or wait first. Stands in for a receiver in unit tests;
  * the adapters' own tests use a real HTTP receiver.
  */
-export function scriptedNotifier(behave: (n: Notification) => void | Promise<void> = () => {}): Notifier & { sends: Notification[]; delivered: Notification[] } {
+export function scriptedNotifier(
+  behave: (n: Notification) => void | Promise<void> = () => {},
+): Notifier & { sends: Notification[]; delivered: Notification[] } {
   const notifier = {
     sends: [] as Notification[],
     delivered: [] as Notification[],

@@ -37,17 +37,34 @@ describe("order cancellation (order worker + booking worker, libSQL file + embed
   afterEach(() => history.remove());
 
   test("cancels every open truck's booking once: the assigned driver is freed, a completed truck stays completed, and the order settles (fulfilled, three trucks cancelled)", async () => {
-    await seedDrivers(geo, [{ id: "t-1", north: 100 }, { id: "t-2", north: 200 }, { id: "t-3", north: 300 }], "tipper");
+    await seedDrivers(
+      geo,
+      [
+        { id: "t-1", north: 100 },
+        { id: "t-2", north: 200 },
+        { id: "t-3", north: 300 },
+      ],
+      "tipper",
+    );
     const orders = handledBy(createOrderHandler());
     const bookings = loopback(createBookingHandler({ waves: WAVES }), { db, geo, publisher });
     const deps = { db, publisher };
     const toBookings = async (from: number) => {
-      const back = publisher.records.slice(from).filter((r) => r.topic === TOPICS.bookings).map(consumedRecord);
+      const back = publisher.records
+        .slice(from)
+        .filter((r) => r.topic === TOPICS.bookings)
+        .map(consumedRecord);
       if (back.length > 0) await bookings.deliver(...back);
     };
 
     const orderId = orderIdForRequest("cust-1", "order-1");
-    const created: OrderCreated = { orderId, customerId: "cust-1", pickup: PICKUP, dropoff: northOf(8_000), trucks: [{ vehicleType: "tipper", quantity: 4 }] };
+    const created: OrderCreated = {
+      orderId,
+      customerId: "cust-1",
+      pickup: PICKUP,
+      dropoff: northOf(8_000),
+      trucks: [{ vehicleType: "tipper", quantity: 4 }],
+    };
     let seen = publisher.records.length;
     await orders([orderEvent(ORDER_CREATED, created, createdEventId(orderId))], deps);
     await toBookings(seen);
@@ -55,14 +72,23 @@ describe("order cancellation (order worker + booking worker, libSQL file + embed
     expect(trucks).toHaveLength(4);
 
     // Truck 0 is under way and truck 1 done; trucks 2 and 3 still searching.
-    await bookings.deliver(consumed("booking.accepted", { bookingId: trucks[0]!, driverId: "t-1" }), consumed("booking.accepted", { bookingId: trucks[1]!, driverId: "t-2" }));
-    await bookings.deliver(consumed("booking.started", { bookingId: trucks[1]! }), consumed("booking.completed", { bookingId: trucks[1]! }));
+    await bookings.deliver(
+      consumed("booking.accepted", { bookingId: trucks[0]!, driverId: "t-1" }),
+      consumed("booking.accepted", { bookingId: trucks[1]!, driverId: "t-2" }),
+    );
+    await bookings.deliver(
+      consumed("booking.started", { bookingId: trucks[1]! }),
+      consumed("booking.completed", { bookingId: trucks[1]! }),
+    );
     expect((await geo.get("t-1"))?.status).toBe("busy");
 
     const cancel = orderEvent(ORDER_CANCEL_REQUESTED, { orderId });
     seen = publisher.records.length;
     await orders([cancel], deps);
-    const cancels = publisher.records.slice(seen).map((r) => parseEnvelope(r.value)).filter((e) => e.type === "booking.cancelled");
+    const cancels = publisher.records
+      .slice(seen)
+      .map((r) => parseEnvelope(r.value))
+      .filter((e) => e.type === "booking.cancelled");
     expect(cancels.map((e) => e.key).sort()).toEqual([trucks[0]!, trucks[2]!, trucks[3]!].sort());
     expect(cancels.every((e) => (e.data as { by: string }).by === "customer")).toBe(true);
     await toBookings(seen);
@@ -85,14 +111,26 @@ describe("order cancellation (order worker + booking worker, libSQL file + embed
     const orders = handledBy(createOrderHandler());
     const bookings = loopback(createBookingHandler({ waves: WAVES }), { db, geo, publisher });
     const orderId = orderIdForRequest("cust-2", "order-2");
-    await orders([orderEvent(ORDER_CREATED, { orderId, customerId: "cust-2", pickup: PICKUP, dropoff: northOf(3_000), trucks: [{ vehicleType: "open", quantity: 2 }] }, createdEventId(orderId))], { db, publisher });
+    await orders(
+      [
+        orderEvent(
+          ORDER_CREATED,
+          { orderId, customerId: "cust-2", pickup: PICKUP, dropoff: northOf(3_000), trucks: [{ vehicleType: "open", quantity: 2 }] },
+          createdEventId(orderId),
+        ),
+      ],
+      { db, publisher },
+    );
     await orders([orderEvent(ORDER_CANCEL_REQUESTED, { orderId })], { db, publisher });
     await bookings.deliver(...publisher.records.filter((r) => r.topic === TOPICS.bookings).map(consumedRecord));
     expect(await readOrder(db, orderId)).toMatchObject({ status: "cancelled", counts: { total: 2, cancelled: 2 } });
   });
 
   test("a cancel for an order the worker never stored changes nothing", async () => {
-    await handledBy(createOrderHandler())([orderEvent(ORDER_CANCEL_REQUESTED, { orderId: orderIdForRequest("nobody", "k") })], { db, publisher });
+    await handledBy(createOrderHandler())([orderEvent(ORDER_CANCEL_REQUESTED, { orderId: orderIdForRequest("nobody", "k") })], {
+      db,
+      publisher,
+    });
     expect(publisher.records).toEqual([]);
   });
 });

@@ -34,7 +34,15 @@ export async function writeCancellation(tx: Tx, e: ConsumedEvent<OrderCancelRequ
     tx,
     trucks.map(({ bookingId }) => {
       const data: BookingCancelled = { bookingId, by: "customer", reason: "order cancelled" };
-      const env = createEnvelope({ id: decisionEventId(bookingId, e.id), type: BOOKING_CANCELLED, key: bookingId, data, source: SOURCE, correlationId: e.correlationId, occurredAt: new Date(e.occurredAt) });
+      const env = createEnvelope({
+        id: decisionEventId(bookingId, e.id),
+        type: BOOKING_CANCELLED,
+        key: bookingId,
+        data,
+        source: SOURCE,
+        correlationId: e.correlationId,
+        occurredAt: new Date(e.occurredAt),
+      });
       return { topic: TOPICS.bookings, key: bookingId, value: JSON.stringify(env), headers: envelopeHeaders(env) };
     }),
     now,

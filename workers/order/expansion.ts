@@ -8,8 +8,8 @@ import type { OrderCreated } from "../../shared/events/order.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
 import type { OutgoingRecord } from "../../shared/log/event-log.ts";
 import { expandTrucks } from "../../shared/order/trucks.ts";
-import type { ConsumedEvent } from "../runtime/handler.ts";
 import { enqueueRecords } from "../booking/outbox.ts";
+import type { ConsumedEvent } from "../runtime/handler.ts";
 
 const SOURCE = "order-worker";
 
@@ -22,8 +22,24 @@ const SOURCE = "order-worker";
 export function bookingRequests(e: ConsumedEvent<OrderCreated>): OutgoingRecord[] {
   const { orderId, customerId, pickup, dropoff, trucks } = e.data;
   return expandTrucks(orderId, trucks).map((t) => {
-    const data: BookingRequested = { bookingId: t.bookingId, customerId, pickup, dropoff, vehicleType: t.vehicleType, fareEstimate: estimateFare({ pickup, dropoff, vehicleType: t.vehicleType }), orderId };
-    const env = createEnvelope({ id: requestedEventId(t.bookingId), type: BOOKING_REQUESTED, key: t.bookingId, data, source: SOURCE, correlationId: e.correlationId, occurredAt: new Date(e.occurredAt) });
+    const data: BookingRequested = {
+      bookingId: t.bookingId,
+      customerId,
+      pickup,
+      dropoff,
+      vehicleType: t.vehicleType,
+      fareEstimate: estimateFare({ pickup, dropoff, vehicleType: t.vehicleType }),
+      orderId,
+    };
+    const env = createEnvelope({
+      id: requestedEventId(t.bookingId),
+      type: BOOKING_REQUESTED,
+      key: t.bookingId,
+      data,
+      source: SOURCE,
+      correlationId: e.correlationId,
+      occurredAt: new Date(e.occurredAt),
+    });
     return { topic: TOPICS.bookings, key: t.bookingId, value: JSON.stringify(env), headers: envelopeHeaders(env) };
   });
 }
@@ -53,6 +69,15 @@ export async function writeExpansion(tx: Tx, e: ConsumedEvent<OrderCreated>, now
     createdAt: e.occurredAt,
     updatedAt: e.occurredAt,
   });
-  await tx.orm.insert(orderTrucks).values(trucks.map((t) => ({ orderId: d.orderId, truckIndex: t.index, bookingId: t.bookingId, vehicleType: t.vehicleType, status: "searching" as const, driverId: null })));
+  await tx.orm.insert(orderTrucks).values(
+    trucks.map((t) => ({
+      orderId: d.orderId,
+      truckIndex: t.index,
+      bookingId: t.bookingId,
+      vehicleType: t.vehicleType,
+      status: "searching" as const,
+      driverId: null,
+    })),
+  );
   await enqueueRecords(tx, bookingRequests(e), now);
 }

@@ -1,6 +1,14 @@
 import * as v from "valibot";
-import { ORDER_CANCEL_REQUESTED, ORDER_CREATED, ORDER_EVENT_SCHEMAS, ORDER_EVENT_VERSION, isOrderEventType, type OrderCancelRequested, type OrderCreated } from "../../shared/events/order.ts";
 import { NonRetriableError } from "../../shared/errors/errors.ts";
+import {
+  isOrderEventType,
+  ORDER_CANCEL_REQUESTED,
+  ORDER_CREATED,
+  ORDER_EVENT_SCHEMAS,
+  ORDER_EVENT_VERSION,
+  type OrderCancelRequested,
+  type OrderCreated,
+} from "../../shared/events/order.ts";
 import type { ConsumedEvent } from "../runtime/handler.ts";
 
 export type ParsedOrderEvent = ConsumedEvent<{ orderId: string }>;
@@ -12,10 +20,15 @@ export type ParsedOrderEvent = ConsumedEvent<{ orderId: string }>;
  */
 export function parseOrderEvent(e: ConsumedEvent): ParsedOrderEvent {
   const where = `${e.record.topic}/${e.record.partition}@${e.record.offset}`;
-  if (!isOrderEventType(e.type) || e.version !== ORDER_EVENT_VERSION) throw new NonRetriableError(`${where}: not an order event this worker knows: ${e.type} v${e.version}`);
+  if (!isOrderEventType(e.type) || e.version !== ORDER_EVENT_VERSION)
+    throw new NonRetriableError(`${where}: not an order event this worker knows: ${e.type} v${e.version}`);
   const parsed = v.safeParse(ORDER_EVENT_SCHEMAS[e.type], e.data);
-  if (!parsed.success) throw new NonRetriableError(`${where}: invalid ${e.type} data: ${parsed.issues.map((i) => `${v.getDotPath(i) ?? "(data)"}: ${i.message}`).join("; ")}`);
-  if (e.key !== parsed.output.orderId) throw new NonRetriableError(`${where}: ${e.type} for order ${parsed.output.orderId} is keyed ${e.key}`);
+  if (!parsed.success)
+    throw new NonRetriableError(
+      `${where}: invalid ${e.type} data: ${parsed.issues.map((i) => `${v.getDotPath(i) ?? "(data)"}: ${i.message}`).join("; ")}`,
+    );
+  if (e.key !== parsed.output.orderId)
+    throw new NonRetriableError(`${where}: ${e.type} for order ${parsed.output.orderId} is keyed ${e.key}`);
   return { ...e, data: parsed.output };
 }
 

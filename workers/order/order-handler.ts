@@ -1,9 +1,9 @@
-import type { WorkerDeps } from "../deps.ts";
 import { drainAfterCommit } from "../booking/outbox.ts";
+import type { WorkerDeps } from "../deps.ts";
 import { applyOnce } from "../runtime/apply-once.ts";
 import type { Handler } from "../runtime/handler.ts";
-import { writeExpansion } from "./expansion.ts";
 import { writeCancellation } from "./cancellation.ts";
+import { writeExpansion } from "./expansion.ts";
 import { isOrderCancelRequested, isOrderCreated, parseOrderEvent } from "./order-event.ts";
 
 export type OrderDeps = Pick<WorkerDeps, "db" | "publisher">;

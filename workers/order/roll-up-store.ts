@@ -3,11 +3,18 @@ import type { BookingStatus } from "../../shared/booking/state-machine.ts";
 import { orders, orderTrucks } from "../../shared/db/schema.ts";
 import type { Tx } from "../../shared/db/write-transaction.ts";
 import { createEnvelope, envelopeHeaders } from "../../shared/events/envelope.ts";
-import { ORDER_CANCELLED, ORDER_EXPIRED, ORDER_FULFILLED, ORDER_TRUCK_ASSIGNED, type OrderSettled, type OrderTruckAssigned } from "../../shared/events/order.ts";
+import {
+  ORDER_CANCELLED,
+  ORDER_EXPIRED,
+  ORDER_FULFILLED,
+  ORDER_TRUCK_ASSIGNED,
+  type OrderSettled,
+  type OrderTruckAssigned,
+} from "../../shared/events/order.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
 import type { OutgoingRecord } from "../../shared/log/event-log.ts";
 import { settledEventId, truckAssignedEventId } from "../../shared/order/ids.ts";
-import { countTrucks, orderStatusOf, truckStatusOf, type OrderStatus } from "../../shared/order/roll-up.ts";
+import { countTrucks, type OrderStatus, orderStatusOf, truckStatusOf } from "../../shared/order/roll-up.ts";
 import { enqueueRecords } from "../booking/outbox.ts";
 
 /** A booking of an order changed: what the booking worker just applied. */
@@ -40,7 +47,11 @@ const SETTLED: Partial<Record<OrderStatus, string>> = { fulfilled: ORDER_FULFILL
  */
 export async function rollUpOrder(tx: Tx, c: TruckChange, now: number): Promise<void> {
   const truck = truckStatusOf(c.status);
-  const [row] = await tx.orm.update(orderTrucks).set({ status: truck, driverId: c.driverId }).where(eq(orderTrucks.bookingId, c.bookingId)).returning({ index: orderTrucks.truckIndex });
+  const [row] = await tx.orm
+    .update(orderTrucks)
+    .set({ status: truck, driverId: c.driverId })
+    .where(eq(orderTrucks.bookingId, c.bookingId))
+    .returning({ index: orderTrucks.truckIndex });
   if (!row) return;
   const [order] = await tx.orm.select({ status: orders.status }).from(orders).where(eq(orders.orderId, c.orderId));
   const statuses = await tx.orm.select({ status: orderTrucks.status }).from(orderTrucks).where(eq(orderTrucks.orderId, c.orderId));
@@ -62,6 +73,14 @@ export async function rollUpOrder(tx: Tx, c: TruckChange, now: number): Promise<
 }
 
 function record(id: string, type: string, data: { orderId: string }, c: TruckChange): OutgoingRecord {
-  const e = createEnvelope({ id, type, key: data.orderId, data, source: SOURCE, correlationId: c.cause.correlationId, occurredAt: new Date(c.cause.occurredAt) });
+  const e = createEnvelope({
+    id,
+    type,
+    key: data.orderId,
+    data,
+    source: SOURCE,
+    correlationId: c.cause.correlationId,
+    occurredAt: new Date(c.cause.occurredAt),
+  });
   return { topic: TOPICS.orders, key: data.orderId, value: JSON.stringify(e), headers: envelopeHeaders(e) };
 }

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { insertRows } from "../../shared/db/insert-rows.ts";
 import { migrateDb } from "../../shared/db/migrate.ts";
-import { openLibsql, type Db } from "../../shared/db/open-libsql.ts";
+import { type Db, openLibsql } from "../../shared/db/open-libsql.ts";
 import { applyOnce } from "./apply-once.ts";
 import type { ConsumedEvent } from "./handler.ts";
 import { toConsumedEvent } from "./parse.ts";
@@ -21,7 +21,9 @@ beforeEach(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const events = (from: number, to: number): ConsumedEvent[] =>
-  Array.from({ length: to - from }, (_, k) => toConsumedEvent(eventRecord(from + k, { i: from + k }, { id: `0190a7b4-0000-7000-8000-${String(from + k).padStart(12, "0")}` })));
+  Array.from({ length: to - from }, (_, k) =>
+    toConsumedEvent(eventRecord(from + k, { i: from + k }, { id: `0190a7b4-0000-7000-8000-${String(from + k).padStart(12, "0")}` })),
+  );
 
 /** A real effect: one row per event, raw multi-row INSERT inside the transaction. */
 const writeEffects = (tx: Parameters<Parameters<typeof applyOnce>[3]>[0], fresh: ConsumedEvent[]) =>
@@ -42,7 +44,10 @@ describe("applyOnce", () => {
     expect(await applyOnce(db, "g", events(0, 5), effect)).toEqual({ applied: 5, skipped: 0 });
     expect(await applyOnce(db, "g", events(0, 5), effect)).toEqual({ applied: 0, skipped: 5 });
     expect(await applyOnce(db, "g", events(3, 8), effect)).toEqual({ applied: 3, skipped: 2 });
-    expect(seen).toEqual([[0, 1, 2, 3, 4], [5, 6, 7]]);
+    expect(seen).toEqual([
+      [0, 1, 2, 3, 4],
+      [5, 6, 7],
+    ]);
     expect(await effectRows()).toEqual({ total: 8, distinct: 8 });
   });
 
@@ -78,7 +83,9 @@ describe("applyOnce", () => {
     const started = performance.now();
     for (let i = 0; i < all.length; i += 500) await applyOnce(db, "g", all.slice(i, i + 500), writeEffects);
     const ms = performance.now() - started;
-    console.log(`applyOnce: 20000 events in ${ms.toFixed(0)} ms (${Math.round(20_000 / (ms / 1000))} events/s, batches of 500, effect = one row each)`);
+    console.log(
+      `applyOnce: 20000 events in ${ms.toFixed(0)} ms (${Math.round(20_000 / (ms / 1000))} events/s, batches of 500, effect = one row each)`,
+    );
     expect(await effectRows()).toEqual({ total: 20_000, distinct: 20_000 });
   }, 60_000);
 });

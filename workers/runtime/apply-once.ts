@@ -1,6 +1,6 @@
 import type { Db } from "../../shared/db/open-libsql.ts";
-import { writeTransaction, type Tx } from "../../shared/db/write-transaction.ts";
-import { markProcessed, processedIds, unseen, type ProcessedRef } from "./processed-events.ts";
+import { type Tx, writeTransaction } from "../../shared/db/write-transaction.ts";
+import { markProcessed, type ProcessedRef, processedIds, unseen } from "./processed-events.ts";
 
 export interface ApplyOnceResult {
   applied: number;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { migrateDb } from "../../shared/db/migrate.ts";
-import { openLibsql, type Db } from "../../shared/db/open-libsql.ts";
+import { type Db, openLibsql } from "../../shared/db/open-libsql.ts";
 import { withDedupe } from "./dedupe.ts";
 import type { ConsumedEvent } from "./handler.ts";
 import { toConsumedEvent } from "./parse.ts";
@@ -19,7 +19,9 @@ beforeEach(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const events = (from: number, to: number): ConsumedEvent[] =>
-  Array.from({ length: to - from }, (_, k) => toConsumedEvent(eventRecord(from + k, { i: from + k }, { id: `0190a7b4-0000-7000-8000-${String(from + k).padStart(12, "0")}` })));
+  Array.from({ length: to - from }, (_, k) =>
+    toConsumedEvent(eventRecord(from + k, { i: from + k }, { id: `0190a7b4-0000-7000-8000-${String(from + k).padStart(12, "0")}` })),
+  );
 const iOf = (e: ConsumedEvent) => (e.data as { i: number }).i;
 
 /** A naturally idempotent effect: keep the newest value per key (like a Redis write conditional on time). */
@@ -40,14 +42,20 @@ describe("withDedupe", () => {
     await h(events(0, 4), { state });
     await h(events(2, 6), { state });
     await h(events(0, 6), { state });
-    expect(calls).toEqual([[0, 1, 2, 3], [4, 5]]);
+    expect(calls).toEqual([
+      [0, 1, 2, 3],
+      [4, 5],
+    ]);
     expect(state.get("k-1")).toBe(5);
   });
 
   test("a failing handler marks nothing, so the events come back", async () => {
     const { state, calls, handler } = latestWins();
     let fail = true;
-    const h = withDedupe<{ state: Map<string, number> }>(db, "g")(async (batch, deps) => {
+    const h = withDedupe<{ state: Map<string, number> }>(
+      db,
+      "g",
+    )(async (batch, deps) => {
       if (fail) throw new Error("redis down");
       await handler(batch, deps);
     });

@@ -14,7 +14,14 @@ export interface LagWatch {
  * series per (group, topic, partition). A failed read is logged and the previous
  * values stay: lag is for dashboards and readiness, never a reason to stop consuming.
  */
-export function watchLag(opts: { admin: Pick<LogAdmin, "lag">; group: string; topics: string[]; metrics: WorkerMetrics; logger: Logger; intervalMs: number }): LagWatch {
+export function watchLag(opts: {
+  admin: Pick<LogAdmin, "lag">;
+  group: string;
+  topics: string[];
+  metrics: WorkerMetrics;
+  logger: Logger;
+  intervalMs: number;
+}): LagWatch {
   let inFlight: Promise<void> = Promise.resolve();
   const read = async () => {
     try {

@@ -16,7 +16,14 @@ export function withLogging(logger: Logger): BatchMiddleware {
     await next(batch);
     const first = batch.records[0];
     const last = batch.records.at(-1);
-    logger.debug("batch handled", { topic: batch.topic, partition: batch.partition, offset: first?.offset, lastOffset: last?.offset, count: batch.records.length, ms: Math.round(performance.now() - started) });
+    logger.debug("batch handled", {
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: first?.offset,
+      lastOffset: last?.offset,
+      count: batch.records.length,
+      ms: Math.round(performance.now() - started),
+    });
   };
 }
 
@@ -24,8 +31,19 @@ export function loggingObserver(logger: Logger): RetryObserver {
   return {
     retrying: (e) => {
       const [first] = e.records;
-      const single = e.records.length === 1 && first ? { correlationId: first.headers[HEADER_CORRELATION] } : { lastOffset: e.records.at(-1)?.offset, count: e.records.length };
-      logger.warn(`retrying (${e.kind})`, { topic: e.batch.topic, partition: e.batch.partition, offset: first?.offset, ...single, attempt: e.attempt, delayMs: Math.round(e.delayMs), err: e.error });
+      const single =
+        e.records.length === 1 && first
+          ? { correlationId: first.headers[HEADER_CORRELATION] }
+          : { lastOffset: e.records.at(-1)?.offset, count: e.records.length };
+      logger.warn(`retrying (${e.kind})`, {
+        topic: e.batch.topic,
+        partition: e.batch.partition,
+        offset: first?.offset,
+        ...single,
+        attempt: e.attempt,
+        delayMs: Math.round(e.delayMs),
+        err: e.error,
+      });
     },
     deadLettered: (e) =>
       logger.error("dead-lettered", {

@@ -15,7 +15,10 @@ describe("worker metrics", () => {
     const m = workerMetrics(registry);
     let outage = 2;
     const handler = withRetry({ group: "g", publisher: collectingPublisher(), policy: fast, observers: [metricsObserver(m, "g")] })(
-      withMetrics(m, "g")(async (b) => {
+      withMetrics(
+        m,
+        "g",
+      )(async (b) => {
         if (outage-- > 0) throw new RetryableError("db down");
         if (b.records.some(poisonOf)) throw new Error("poison");
       }),

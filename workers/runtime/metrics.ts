@@ -26,9 +26,22 @@ export function workerMetrics(registry: Registry): WorkerMetrics {
     processed: counter(registry, { name: "fleet_events_processed_total", help: "Events whose handler call resolved", labelNames }),
     failed: counter(registry, { name: "fleet_events_failed_total", help: "Events in handler calls that threw", labelNames }),
     retried: counter(registry, { name: "fleet_events_retried_total", help: "Events run again after a failure", labelNames }),
-    deadLettered: counter(registry, { name: "fleet_events_dead_lettered_total", help: "Events published to their topic's DLQ", labelNames }),
-    duration: histogram(registry, { name: "fleet_handler_duration_seconds", help: "Duration of one handler call", labelNames, buckets: LATENCY_BUCKETS }),
-    lag: gauge(registry, { name: "fleet_consumer_lag", help: "Records not yet consumed by the group", labelNames: ["group", "topic", "partition"] }),
+    deadLettered: counter(registry, {
+      name: "fleet_events_dead_lettered_total",
+      help: "Events published to their topic's DLQ",
+      labelNames,
+    }),
+    duration: histogram(registry, {
+      name: "fleet_handler_duration_seconds",
+      help: "Duration of one handler call",
+      labelNames,
+      buckets: LATENCY_BUCKETS,
+    }),
+    lag: gauge(registry, {
+      name: "fleet_consumer_lag",
+      help: "Records not yet consumed by the group",
+      labelNames: ["group", "topic", "partition"],
+    }),
   };
 }
 

@@ -1,12 +1,20 @@
 import { describe, expect, test } from "bun:test";
-import { createEnvelope } from "../../shared/events/envelope.ts";
 import { NonRetriableError } from "../../shared/errors/errors.ts";
+import { createEnvelope } from "../../shared/events/envelope.ts";
 import type { DeliveredRecord, RecordBatch } from "../../shared/log/event-log.ts";
 import type { ConsumedEvent } from "./handler.ts";
 import { parseEvents } from "./parse.ts";
 
 function record(offset: number, value: string): DeliveredRecord {
-  return { topic: "bookings", partition: 2, offset, key: "b-1", value, headers: { type: "booking.requested" }, timestamp: 1_700_000_000_000 + offset };
+  return {
+    topic: "bookings",
+    partition: 2,
+    offset,
+    key: "b-1",
+    value,
+    headers: { type: "booking.requested" },
+    timestamp: 1_700_000_000_000 + offset,
+  };
 }
 function batch(records: DeliveredRecord[]): RecordBatch {
   return { topic: "bookings", partition: 2, records, isActive: () => true, heartbeat: async () => {} };

@@ -1,6 +1,6 @@
 import * as v from "valibot";
-import { parseEnvelope } from "../../shared/events/envelope.ts";
 import { NonRetriableError } from "../../shared/errors/errors.ts";
+import { parseEnvelope } from "../../shared/events/envelope.ts";
 import type { BatchHandler, DeliveredRecord } from "../../shared/log/event-log.ts";
 import type { ConsumedEvent, Handler } from "./handler.ts";
 
@@ -20,9 +20,14 @@ export function parseEvents<D>(handler: Handler<D>, deps: D): BatchHandler {
 export function toConsumedEvent(r: DeliveredRecord): ConsumedEvent {
   try {
     const envelope = parseEnvelope(r.value);
-    return { ...envelope, record: { topic: r.topic, partition: r.partition, offset: r.offset, key: r.key, headers: r.headers, timestamp: r.timestamp } };
+    return {
+      ...envelope,
+      record: { topic: r.topic, partition: r.partition, offset: r.offset, key: r.key, headers: r.headers, timestamp: r.timestamp },
+    };
   } catch (err) {
-    const why = v.isValiError(err) ? err.issues.map((i) => `${v.getDotPath(i) ?? "(value)"}: ${i.message}`).join("; ") : (err as Error).message;
+    const why = v.isValiError(err)
+      ? err.issues.map((i) => `${v.getDotPath(i) ?? "(value)"}: ${i.message}`).join("; ")
+      : (err as Error).message;
     throw new NonRetriableError(`malformed record ${r.topic}/${r.partition}@${r.offset}: ${why}`, { cause: err });
   }
 }

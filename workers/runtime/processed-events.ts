@@ -20,14 +20,22 @@ export async function processedIds(exec: SqlExecutor, group: string, ids: readon
   const found = new Set<string>();
   for (let i = 0; i < ids.length; i += CHUNK) {
     const part = ids.slice(i, i + CHUNK);
-    const rs = await exec.execute(`SELECT event_id FROM processed_events WHERE consumer_group = ? AND event_id IN (${part.map(() => "?").join(", ")})`, [group, ...part]);
+    const rs = await exec.execute(
+      `SELECT event_id FROM processed_events WHERE consumer_group = ? AND event_id IN (${part.map(() => "?").join(", ")})`,
+      [group, ...part],
+    );
     for (const row of rs.rows) found.add(String(row[0]));
   }
   return found;
 }
 
 /** Records the events as applied by `group`. `ignoreExisting` tolerates ids marked meanwhile. */
-export async function markProcessed(exec: SqlExecutor, group: string, events: readonly ProcessedRef[], opts: { at: number; ignoreExisting?: boolean }): Promise<void> {
+export async function markProcessed(
+  exec: SqlExecutor,
+  group: string,
+  events: readonly ProcessedRef[],
+  opts: { at: number; ignoreExisting?: boolean },
+): Promise<void> {
   await insertRows(exec, {
     table: "processed_events",
     columns: COLUMNS,

@@ -9,7 +9,9 @@ const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
 
 describe("pruning processed-event ids", () => {
   let history: Awaited<ReturnType<typeof openTempHistory>>;
-  beforeAll(async () => void (history = await openTempHistory("fleet-processed-prune-")));
+  beforeAll(async () => {
+    history = await openTempHistory("fleet-processed-prune-");
+  });
   afterAll(() => history.remove());
 
   const ref = (id: string, topic: string) => ({ id, record: { topic, partition: 0, offset: 0 } });
@@ -19,12 +21,17 @@ describe("pruning processed-event ids", () => {
     expect(bookingsKeep).toBe(15 * DAY);
     expect(processedRetentionMs(topicSpec(TOPICS.driverStatus))).toBeNull();
     const db = history.db;
-    await markProcessed(db.client, "g", [ref("old-booking", TOPICS.bookings), ref("old-status", TOPICS.driverStatus)], { at: NOW - bookingsKeep - 1 });
+    await markProcessed(db.client, "g", [ref("old-booking", TOPICS.bookings), ref("old-status", TOPICS.driverStatus)], {
+      at: NOW - bookingsKeep - 1,
+    });
     await markProcessed(db.client, "g", [ref("young-booking", TOPICS.bookings)], { at: NOW - bookingsKeep + 1 });
     await markProcessed(db.client, "g", [ref("old-notification", TOPICS.notifications)], { at: NOW - 3 * DAY - 1 });
 
     expect(await pruneProcessedEvents(db, NOW)).toBe(2);
-    expect([...(await processedIds(db.client, "g", ["old-booking", "old-status", "young-booking", "old-notification"]))].sort()).toEqual(["old-status", "young-booking"]);
+    expect([...(await processedIds(db.client, "g", ["old-booking", "old-status", "young-booking", "old-notification"]))].sort()).toEqual([
+      "old-status",
+      "young-booking",
+    ]);
     expect(await pruneProcessedEvents(db, NOW)).toBe(0);
   });
 });

@@ -24,7 +24,11 @@ export async function pruneProcessedEvents(db: Db, now: number, catalogue: reado
   for (const spec of catalogue) {
     const keep = processedRetentionMs(spec);
     if (keep === null) continue;
-    deleted += await deleteInChunks(db, processedEvents, and(eq(processedEvents.topic, spec.name), lt(processedEvents.processedAt, now - keep))!);
+    deleted += await deleteInChunks(
+      db,
+      processedEvents,
+      and(eq(processedEvents.topic, spec.name), lt(processedEvents.processedAt, now - keep))!,
+    );
   }
   return deleted;
 }

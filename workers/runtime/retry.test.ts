@@ -3,11 +3,12 @@ import { NonRetriableError, RetryableError } from "../../shared/errors/errors.ts
 import type { DeliveredRecord } from "../../shared/log/event-log.ts";
 import { DLQ_HEADERS } from "./dead-letter.ts";
 import { parseEvents } from "./parse.ts";
-import { BatchInactiveError, errorPolicy, RetryDeferred, withRetry, type RetryKind, type RetryObserver } from "./retry.ts";
+import { BatchInactiveError, errorPolicy, RetryDeferred, type RetryKind, type RetryObserver, withRetry } from "./retry.ts";
 import { collectingPublisher, deliverUntilDone, eventRecord, recordBatch } from "./testing.ts";
 
 const fast = { maxAttempts: 3, backoff: { baseMs: 5, capMs: 20 }, outageBackoff: { baseMs: 5, capMs: 20 } };
-const records = (n: number, poison: number[] = []) => Array.from({ length: n }, (_, i) => eventRecord(100 + i, { i, poison: poison.includes(i) }, { key: `k-${i % 3}` }));
+const records = (n: number, poison: number[] = []) =>
+  Array.from({ length: n }, (_, i) => eventRecord(100 + i, { i, poison: poison.includes(i) }, { key: `k-${i % 3}` }));
 const dataOf = (r: DeliveredRecord) => (JSON.parse(r.value) as { data: { i: number; poison: boolean } }).data;
 
 function observed() {
@@ -36,7 +37,13 @@ describe("withRetry", () => {
     const { retries, dead, observer } = observed();
     const batch = recordBatch(records(10, [6]));
     const { deliveries } = await deliverUntilDone(
-      withRetry({ group: "rides-worker", publisher: pub, policy: fast, observers: [observer], now: () => new Date("2026-11-22T10:00:00Z") })(async (b) => {
+      withRetry({
+        group: "rides-worker",
+        publisher: pub,
+        policy: fast,
+        observers: [observer],
+        now: () => new Date("2026-11-22T10:00:00Z"),
+      })(async (b) => {
         if (b.records.some((r) => dataOf(r).poison)) {
           if (b.records.length === 1) poisonRuns++;
           throw new Error("cannot price ride");
@@ -73,10 +80,12 @@ describe("withRetry", () => {
 
   test("a wait parks the partition: RetryDeferred, no run before the wait is over, then it resumes at the failing record", async () => {
     const runs: number[][] = [];
-    const handler = withRetry({ group: "g", publisher: collectingPublisher(), policy: { ...fast, backoff: { baseMs: 200, capMs: 200 } } })(async (b) => {
-      runs.push(b.records.map((r) => dataOf(r).i));
-      if (b.records.some((r) => dataOf(r).poison)) throw new Error("bad");
-    });
+    const handler = withRetry({ group: "g", publisher: collectingPublisher(), policy: { ...fast, backoff: { baseMs: 200, capMs: 200 } } })(
+      async (b) => {
+        runs.push(b.records.map((r) => dataOf(r).i));
+        if (b.records.some((r) => dataOf(r).poison)) throw new Error("bad");
+      },
+    );
     const batch = recordBatch(records(4, [2]));
     await expect(handler(batch)).rejects.toBeInstanceOf(RetryDeferred);
     expect(runs).toEqual([[0, 1, 2, 3], [0, 1], [2, 3], [2]]);
@@ -93,7 +102,11 @@ describe("withRetry", () => {
   test("a redelivery that starts past the parked point (the group moved on) ignores the memory", async () => {
     const runs: number[][] = [];
     let fail = true;
-    const handler = withRetry({ group: "g", publisher: collectingPublisher(), policy: { ...fast, backoff: { baseMs: 10_000, capMs: 10_000 } } })(async (b) => {
+    const handler = withRetry({
+      group: "g",
+      publisher: collectingPublisher(),
+      policy: { ...fast, backoff: { baseMs: 10_000, capMs: 10_000 } },
+    })(async (b) => {
       runs.push(b.records.map((r) => dataOf(r).i));
       if (fail && b.records.some((r) => dataOf(r).poison)) throw new Error("bad");
     });
@@ -118,7 +131,10 @@ describe("withRetry", () => {
       recordBatch(records(4, [0, 3])),
     );
     expect(poisonRuns).toBe(2);
-    expect(dead).toEqual([{ offset: 100, attempts: 1 }, { offset: 103, attempts: 1 }]);
+    expect(dead).toEqual([
+      { offset: 100, attempts: 1 },
+      { offset: 103, attempts: 1 },
+    ]);
     expect(retries.filter((r) => r.kind === "attempt")).toEqual([]);
     expect(pub.published.map((r) => r.headers?.[DLQ_HEADERS.errorName])).toEqual(["NonRetriableError", "NonRetriableError"]);
   });
@@ -128,9 +144,13 @@ describe("withRetry", () => {
     const rs = records(5);
     rs[2] = { ...rs[2]!, value: '{"not":"an envelope"}' };
     const seen: number[] = [];
-    await withRetry({ group: "g", publisher: pub, policy: fast })(parseEvents(async (events) => void seen.push(...events.map((e) => (e.data as { i: number }).i)), {}))(recordBatch(rs));
+    await withRetry({ group: "g", publisher: pub, policy: fast })(
+      parseEvents(async (events) => void seen.push(...events.map((e) => (e.data as { i: number }).i)), {}),
+    )(recordBatch(rs));
     expect([...new Set(seen)]).toEqual([0, 1, 3, 4]);
-    expect(pub.published.map((r) => [r.headers?.[DLQ_HEADERS.offset], r.headers?.[DLQ_HEADERS.attempts], r.value])).toEqual([["102", "1", '{"not":"an envelope"}']]);
+    expect(pub.published.map((r) => [r.headers?.[DLQ_HEADERS.offset], r.headers?.[DLQ_HEADERS.attempts], r.value])).toEqual([
+      ["102", "1", '{"not":"an envelope"}'],
+    ]);
   });
 
   test("a dependency outage (RetryableError) is retried until it is back, honouring retryAfterMs, never dead-lettered", async () => {
@@ -164,7 +184,11 @@ describe("withRetry", () => {
 
     const pub = collectingPublisher();
     let active = true;
-    const stuck = withRetry({ group: "g", publisher: pub, policy: { ...fast, inlineWaitMs: 60_000, outageBackoff: { baseMs: 10_000, capMs: 10_000 } } })(async () => {
+    const stuck = withRetry({
+      group: "g",
+      publisher: pub,
+      policy: { ...fast, inlineWaitMs: 60_000, outageBackoff: { baseMs: 10_000, capMs: 10_000 } },
+    })(async () => {
       throw new RetryableError("libsql down");
     });
     setTimeout(() => (active = false), 100);
@@ -211,7 +235,10 @@ describe("withRetry", () => {
 describe("errorPolicy", () => {
   test("reads the policy through the cause chain; unknown errors are plain failures", () => {
     expect(errorPolicy(new RetryableError("x", 250))).toEqual({ kind: "retryable", retryAfterMs: 250 });
-    expect(errorPolicy(new Error("Failed query", { cause: new RetryableError("busy") }))).toEqual({ kind: "retryable", retryAfterMs: undefined });
+    expect(errorPolicy(new Error("Failed query", { cause: new RetryableError("busy") }))).toEqual({
+      kind: "retryable",
+      retryAfterMs: undefined,
+    });
     expect(errorPolicy(new Error("wrap", { cause: new NonRetriableError("bad") }))).toEqual({ kind: "non-retriable" });
     expect(errorPolicy(new TypeError("x"))).toEqual({ kind: "failed" });
     expect(errorPolicy("a string")).toEqual({ kind: "failed" });

@@ -1,11 +1,11 @@
 import { NonRetriableError, RetryableError } from "../../shared/errors/errors.ts";
 import type { DeliveredRecord, Publisher, RecordBatch } from "../../shared/log/event-log.ts";
-import { backoffDelay, sleepWhileActive, type BackoffPolicy } from "./backoff.ts";
+import { type BackoffPolicy, backoffDelay, sleepWhileActive } from "./backoff.ts";
 import { deadLetterRecord } from "./dead-letter.ts";
 import type { BatchMiddleware } from "./handler.ts";
 
 /**
- * The retry and dead-letter policy (DESIGN §5), around one partition's batch:
+ * The retry and dead-letter policy (docs/architecture.md, delivery guarantees), around one partition's batch:
  *
  * - RetryableError (a dependency is down): wait with backoff (or the error's
  *   retryAfterMs) and run the same records again, for as long as it takes. Never
@@ -83,7 +83,8 @@ export type ErrorPolicy = { kind: "retryable"; retryAfterMs?: number } | { kind:
 /** The policy an error carries: the first policy-bearing error along its cause chain. */
 export function errorPolicy(err: unknown): ErrorPolicy {
   for (let e = err, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
-    if (e instanceof RetryableError || e.name === "RetryableError") return { kind: "retryable", retryAfterMs: (e as RetryableError).retryAfterMs };
+    if (e instanceof RetryableError || e.name === "RetryableError")
+      return { kind: "retryable", retryAfterMs: (e as RetryableError).retryAfterMs };
     if (e instanceof NonRetriableError || e.name === "NonRetriableError") return { kind: "non-retriable" };
   }
   return { kind: "failed" };
@@ -126,14 +127,22 @@ export function withRetry(opts: RetryOptions): BatchMiddleware {
       if (memo && !(first && last && first.offset <= memo.settledBelow && memo.settledBelow <= last.offset)) memo = undefined;
       let outages = memo?.outages ?? 0;
 
-      const run = (records: DeliveredRecord[]) => next({ topic: batch.topic, partition: batch.partition, records, isActive: () => batch.isActive(), heartbeat: () => batch.heartbeat() });
+      const run = (records: DeliveredRecord[]) =>
+        next({
+          topic: batch.topic,
+          partition: batch.partition,
+          records,
+          isActive: () => batch.isActive(),
+          heartbeat: () => batch.heartbeat(),
+        });
       const ensureActive = () => {
         if (!batch.isActive()) throw new BatchInactiveError(`${where}: no longer active; not committing`);
       };
 
       const pause = async (ms: number, state: Omit<Parked, "resumeAt">, cause: unknown) => {
         if (ms <= policy.inlineWaitMs) {
-          if (!(await sleepWhileActive(ms, batch))) throw new BatchInactiveError(`${where}: stopped while retrying; not committing`, { cause });
+          if (!(await sleepWhileActive(ms, batch)))
+            throw new BatchInactiveError(`${where}: stopped while retrying; not committing`, { cause });
           return;
         }
         parked.set(slot, { ...state, resumeAt: Date.now() + ms });
@@ -145,7 +154,8 @@ export function withRetry(opts: RetryOptions): BatchMiddleware {
         return pause(ms, { settledBelow: records[0]!.offset, outages, failing }, error);
       };
 
-      const outageDelay = (p: ErrorPolicy) => (p.kind === "retryable" && p.retryAfterMs !== undefined ? p.retryAfterMs : backoffDelay(outages, policy.outageBackoff, random));
+      const outageDelay = (p: ErrorPolicy) =>
+        p.kind === "retryable" && p.retryAfterMs !== undefined ? p.retryAfterMs : backoffDelay(outages, policy.outageBackoff, random);
 
       /** Runs once to success, waiting out outages without limit; returns the first other error. */
       const runThroughOutages = async (records: DeliveredRecord[], failing?: Failing): Promise<{ error: unknown } | undefined> => {

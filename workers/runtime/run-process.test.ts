@@ -55,7 +55,11 @@ describe("runProcess", () => {
     a.crash(new Error("kafka consumer crashed: coordinator not available"));
     expect(await h.result).toBe(1);
     expect(b.stops).toBe(1);
-    expect(h.lines.find((l) => l.level === "error")).toMatchObject({ msg: "subscription crashed; exiting for a restart", group: "a", err: { message: "kafka consumer crashed: coordinator not available" } });
+    expect(h.lines.find((l) => l.level === "error")).toMatchObject({
+      msg: "subscription crashed; exiting for a restart",
+      group: "a",
+      err: { message: "kafka consumer crashed: coordinator not available" },
+    });
   });
 
   test("a shutdown that hangs exits 1 after the timeout", async () => {

@@ -16,7 +16,7 @@ export interface ProcessOptions {
 }
 
 /**
- * The end of a worker process's life (DESIGN §5). On SIGTERM/SIGINT every worker stops
+ * The end of a worker process's life (docs/architecture.md, delivery guarantees). On SIGTERM/SIGINT every worker stops
  * (stop fetching, finish the batch, commit, leave the group), cleanup runs, exit 0.
  * If a subscription dies on its own (the consumer crashed without restarting) the
  * process logs it, stops the rest and exits 1, so the supervisor starts a fresh one.

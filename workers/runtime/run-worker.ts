@@ -6,7 +6,7 @@ import { watchLag } from "./lag-gauge.ts";
 import { loggingObserver, withLogging } from "./logging.ts";
 import { metricsObserver, withMetrics, workerMetrics } from "./metrics.ts";
 import { parseEvents } from "./parse.ts";
-import { withRetry, type RetryPolicy } from "./retry.ts";
+import { type RetryPolicy, withRetry } from "./retry.ts";
 
 export interface WorkerOptions<D> {
   log: EventLog;
@@ -48,10 +48,15 @@ export async function runWorker<D>(opts: WorkerOptions<D>): Promise<RunningWorke
   const logger = opts.logger.child({ group });
   const metrics = workerMetrics(opts.registry);
 
-  const handler = withRetry({ group, publisher: log.publisher(), policy: opts.retry, observers: [metricsObserver(metrics, group), loggingObserver(logger)] })(
-    withLogging(logger)(withMetrics(metrics, group)(parseEvents(opts.handler, opts.deps))),
-  );
-  const subscription = await log.subscriber().subscribe({ group, topics: opts.topics, handler, maxBatchSize: opts.maxBatchSize, fromBeginning: opts.fromBeginning });
+  const handler = withRetry({
+    group,
+    publisher: log.publisher(),
+    policy: opts.retry,
+    observers: [metricsObserver(metrics, group), loggingObserver(logger)],
+  })(withLogging(logger)(withMetrics(metrics, group)(parseEvents(opts.handler, opts.deps))));
+  const subscription = await log
+    .subscriber()
+    .subscribe({ group, topics: opts.topics, handler, maxBatchSize: opts.maxBatchSize, fromBeginning: opts.fromBeginning });
   const lag = watchLag({ admin: log.admin(), group, topics: opts.topics, metrics, logger, intervalMs: opts.lagIntervalMs ?? 15_000 });
   logger.info("worker started", { topics: opts.topics });
 

@@ -8,7 +8,10 @@ setDefaultTimeout(60_000);
 function brokers(): string[] {
   const raw = process.env.KAFKA_BROKERS;
   if (!raw) throw new Error("KAFKA_BROKERS is not set: run 'bun run test', which starts a broker");
-  return raw.split(",").map((b) => b.trim()).filter(Boolean);
+  return raw
+    .split(",")
+    .map((b) => b.trim())
+    .filter(Boolean);
 }
 
 runWorkerRuntimeContract({

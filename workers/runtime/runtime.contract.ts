@@ -5,9 +5,9 @@ import { join } from "node:path";
 import { insertRows } from "../../shared/db/insert-rows.ts";
 import { migrateDb } from "../../shared/db/migrate.ts";
 import { openLibsql } from "../../shared/db/open-libsql.ts";
+import { RetryableError } from "../../shared/errors/errors.ts";
 import { createEnvelope, envelopeHeaders } from "../../shared/events/envelope.ts";
 import { dlqTopicOf, type TopicSpec } from "../../shared/events/topics.ts";
-import { RetryableError } from "../../shared/errors/errors.ts";
 import type { DeliveredRecord, EventLog, OutgoingRecord } from "../../shared/log/event-log.ts";
 import { partitionFor } from "../../shared/log/partition.ts";
 import { silentLogger } from "../../shared/logging/logger.ts";
@@ -29,7 +29,14 @@ export interface WorkerRuntimeContractOptions {
 
 const PARTITIONS = 3;
 const uniq = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${crypto.randomUUID().slice(0, 8)}`;
-const spec = (name: string, partitions: number): TopicSpec => ({ name, partitions, retentionMs: 3_600_000, cleanupPolicy: "delete", keyField: "k", description: "runtime contract" });
+const spec = (name: string, partitions: number): TopicSpec => ({
+  name,
+  partitions,
+  retentionMs: 3_600_000,
+  cleanupPolicy: "delete",
+  keyField: "k",
+  description: "runtime contract",
+});
 
 type Data = { i: number; poison?: boolean; late?: boolean };
 const dataOf = (e: ConsumedEvent) => e.data as Data;
@@ -77,7 +84,9 @@ export function runWorkerRuntimeContract(opts: WorkerRuntimeContractOptions): vo
 
     async function collectDlq(log: EventLog, topic: string): Promise<DeliveredRecord[]> {
       const got: DeliveredRecord[] = [];
-      const sub = await log.subscriber().subscribe({ group: uniq("dlq-reader"), topics: [dlqTopicOf(topic)], handler: async (b) => void got.push(...b.records) });
+      const sub = await log
+        .subscriber()
+        .subscribe({ group: uniq("dlq-reader"), topics: [dlqTopicOf(topic)], handler: async (b) => void got.push(...b.records) });
       cleanups.push(() => sub.stop());
       return got;
     }
@@ -106,15 +115,29 @@ export function runWorkerRuntimeContract(opts: WorkerRuntimeContractOptions): vo
         applied.push(...events);
       };
       const dlq = await collectDlq(log, topic);
-      await start({ log, group, topics: [topic], handler, deps: {}, registry, retry: { maxAttempts: 3, backoff: { baseMs: 800, capMs: 800 } } });
+      await start({
+        log,
+        group,
+        topics: [topic],
+        handler,
+        deps: {},
+        registry,
+        retry: { maxAttempts: 3, backoff: { baseMs: 800, capMs: 800 } },
+      });
 
       // Events for the other partitions published while event 7 waits between its attempts.
       await until(() => poisonSeenAt > 0, 30_000, "the poison record to be tried");
       await log.publisher().publish(otherKeys.map((k, j) => event(topic, k, { i: 100 + j, late: true })));
-      await until(() => dlq.length >= 2 && new Set(applied.map((e) => dataOf(e).i)).size >= 41 + otherKeys.length, 30_000, "dead letters and every other event");
+      await until(
+        () => dlq.length >= 2 && new Set(applied.map((e) => dataOf(e).i)).size >= 41 + otherKeys.length,
+        30_000,
+        "dead letters and every other event",
+      );
       const retryLasted = Date.now() - poisonSeenAt;
       await Bun.sleep(300);
-      console.log(`[${opts.name}] poison retried for ${retryLasted} ms (3 attempts); events for other partitions published meanwhile were handled ${lateHandledAfter.join(", ")} ms after the first failure`);
+      console.log(
+        `[${opts.name}] poison retried for ${retryLasted} ms (3 attempts); events for other partitions published meanwhile were handled ${lateHandledAfter.join(", ")} ms after the first failure`,
+      );
       // Only the failing partition waits: the others' new events did not wait for the retry to end.
       expect(retryLasted).toBeGreaterThanOrEqual(800);
       expect(Math.max(...lateHandledAfter)).toBeLessThan(retryLasted / 2);
@@ -123,7 +146,15 @@ export function runWorkerRuntimeContract(opts: WorkerRuntimeContractOptions): vo
       const poison = dlq.find((r) => r.key === poisonKey)!;
       const original = sent[7]!;
       expect(poison.value).toBe(original.value);
-      expect(poison.headers).toMatchObject({ ...original.headers, [DLQ_HEADERS.errorName]: "Error", [DLQ_HEADERS.errorMessage]: "cannot handle event 7", [DLQ_HEADERS.attempts]: "3", [DLQ_HEADERS.group]: group, [DLQ_HEADERS.topic]: topic, [DLQ_HEADERS.partition]: "0" });
+      expect(poison.headers).toMatchObject({
+        ...original.headers,
+        [DLQ_HEADERS.errorName]: "Error",
+        [DLQ_HEADERS.errorMessage]: "cannot handle event 7",
+        [DLQ_HEADERS.attempts]: "3",
+        [DLQ_HEADERS.group]: group,
+        [DLQ_HEADERS.topic]: topic,
+        [DLQ_HEADERS.partition]: "0",
+      });
       expect(poisonOffset).toBe(3); // partition 0 holds keys[0..2]: events 0, 1, 2, then 7
       expect(poison.headers[DLQ_HEADERS.offset]).toBe(String(poisonOffset));
       expect(new Date(poison.headers[DLQ_HEADERS.failedAt]!).getTime()).toBeGreaterThan(Date.now() - 60_000);
@@ -132,7 +163,9 @@ export function runWorkerRuntimeContract(opts: WorkerRuntimeContractOptions): vo
 
       const firstSeen = new Map<number, ConsumedEvent>();
       for (const e of applied) if (!firstSeen.has(dataOf(e).i)) firstSeen.set(dataOf(e).i, e);
-      expect([...firstSeen.keys()].filter((i) => i < 100).sort((a, b) => a - b)).toEqual(Array.from({ length: 42 }, (_, i) => i).filter((i) => i !== 7));
+      expect([...firstSeen.keys()].filter((i) => i < 100).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 42 }, (_, i) => i).filter((i) => i !== 7),
+      );
       for (const key of keys) {
         const offsets = [...firstSeen.values()].filter((e) => e.record.key === key).map((e) => e.record.offset);
         expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
@@ -158,7 +191,15 @@ export function runWorkerRuntimeContract(opts: WorkerRuntimeContractOptions): vo
         firstSuccess ||= Date.now();
         for (const e of events) applied.add(dataOf(e).i);
       };
-      await start({ log, group, topics: [topic], handler, deps: {}, registry, retry: { maxAttempts: 1, outageBackoff: { baseMs: 50, capMs: 200 } } });
+      await start({
+        log,
+        group,
+        topics: [topic],
+        handler,
+        deps: {},
+        registry,
+        retry: { maxAttempts: 1, outageBackoff: { baseMs: 50, capMs: 200 } },
+      });
       await until(() => applied.size >= 150, 30_000, "all 150 events after the outage");
       await until(async () => (await log.admin().lag(group, [topic])).every((p) => p.lag === 0), 30_000, "the group to commit everything");
 
@@ -175,19 +216,28 @@ export function runWorkerRuntimeContract(opts: WorkerRuntimeContractOptions): vo
       const { log, topic, group, registry } = await setup();
       const dir = mkdtempSync(join(tmpdir(), "fleet-runtime-contract-"));
       const db = await openLibsql({ url: `file:${join(dir, "history.db")}` });
-      cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => db.close());
+      cleanups.push(
+        () => rmSync(dir, { recursive: true, force: true }),
+        () => db.close(),
+      );
       await migrateDb(db);
       await db.client.execute("CREATE TABLE contract_effects (event_id TEXT NOT NULL, i INTEGER NOT NULL)");
 
       const unique = Array.from({ length: 150 }, (_, i) => event(topic, `order-${i % 20}`, { i }));
       await log.publisher().publish([...unique, ...unique.slice(40, 90)]);
       const handler: Handler<{ db: typeof db }> = async (events, deps) => {
-        await applyOnce(deps.db, group, events, (tx, fresh) => insertRows(tx, { table: "contract_effects", columns: ["event_id", "i"], rows: fresh.map((e) => [e.id, dataOf(e).i]) }));
+        await applyOnce(deps.db, group, events, (tx, fresh) =>
+          insertRows(tx, { table: "contract_effects", columns: ["event_id", "i"], rows: fresh.map((e) => [e.id, dataOf(e).i]) }),
+        );
       };
       const caughtUp = async () => (await log.admin().lag(group, [topic])).every((p) => p.committed === p.end && p.lag === 0);
       const first = await start({ log, group, topics: [topic], handler, deps: { db }, registry });
       await until(caughtUp, 30_000, "the group to consume all 200 records");
-      await until(async () => (await metricValue(registry, "fleet_consumer_lag", { group, topic, partition: 0 })) === 0, 10_000, "the lag gauge to read 0");
+      await until(
+        async () => (await metricValue(registry, "fleet_consumer_lag", { group, topic, partition: 0 })) === 0,
+        10_000,
+        "the lag gauge to read 0",
+      );
       await first.stop();
 
       await log.admin().resetOffsets(group, topic, { to: "earliest" });

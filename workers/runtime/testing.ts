@@ -6,7 +6,11 @@ import type { DeliveredRecord, OutgoingRecord, Publisher, RecordBatch } from "..
  * would deliver them, and a publisher that keeps what it was given. Not a test file.
  */
 
-export function eventRecord(offset: number, data: Record<string, unknown>, opts: { key?: string; topic?: string; partition?: number; id?: string } = {}): DeliveredRecord {
+export function eventRecord(
+  offset: number,
+  data: Record<string, unknown>,
+  opts: { key?: string; topic?: string; partition?: number; id?: string } = {},
+): DeliveredRecord {
   const key = opts.key ?? "k-1";
   const envelope = createEnvelope({ type: "test.happened", key, source: "runtime-test", data, id: opts.id });
   return {
@@ -54,7 +58,11 @@ export function collectingPublisher(failFirst = 0): Publisher & { published: Out
  * again after a short backoff, until the handler resolves. Only RetryDeferred is
  * redelivered here; any other error is the test's answer and is rethrown.
  */
-export async function deliverUntilDone(handler: (b: RecordBatch) => Promise<void>, batch: RecordBatch, gapMs = 2): Promise<{ deliveries: number }> {
+export async function deliverUntilDone(
+  handler: (b: RecordBatch) => Promise<void>,
+  batch: RecordBatch,
+  gapMs = 2,
+): Promise<{ deliveries: number }> {
   for (let deliveries = 1; ; deliveries++) {
     try {
       await handler(batch);

@@ -19,27 +19,45 @@ export function runStatusHandlerCases(opts: { name: string; createGeo: () => Pro
     });
     afterEach(() => geo.close());
 
-    const nearby = async (vehicleType: "sedan" | "van" = "sedan") => (await geo.nearby({ ...HOME, radiusM: 5_000, vehicleType, limit: 10, now, staleAfterMs: 60_000 })).map((d) => d.driverId);
+    const nearby = async (vehicleType: "sedan" | "van" = "sedan") =>
+      (await geo.nearby({ ...HOME, radiusM: 5_000, vehicleType, limit: 10, now, staleAfterMs: 60_000 })).map((d) => d.driverId);
     const status = async (id: string) => (await geo.get(id))?.status;
 
     test("available, busy and offline show in get; only available drivers are found nearby", async () => {
       const [a, b, c] = [driver(), driver(), driver()];
-      await geo.upsertPositions([a, b, c].map((id, i) => ({ driverId: id, lat: latAt(100 * (i + 1)), lng: HOME.lng, recordedAt: now - 1000 })));
-      await statusHandler([statusEvent(a, "available", now - 900), statusEvent(b, "busy", now - 900), statusEvent(c, "offline", now - 900)], { geo });
+      await geo.upsertPositions(
+        [a, b, c].map((id, i) => ({ driverId: id, lat: latAt(100 * (i + 1)), lng: HOME.lng, recordedAt: now - 1000 })),
+      );
+      await statusHandler(
+        [statusEvent(a, "available", now - 900), statusEvent(b, "busy", now - 900), statusEvent(c, "offline", now - 900)],
+        { geo },
+      );
       expect([await status(a), await status(b), await status(c)]).toEqual(["available", "busy", "offline"]);
       expect(await nearby()).toEqual([a]);
 
-      await statusHandler([statusEvent(a, "busy", now - 500), statusEvent(b, "available", now - 500), statusEvent(c, "available", now - 500)], { geo });
+      await statusHandler(
+        [statusEvent(a, "busy", now - 500), statusEvent(b, "available", now - 500), statusEvent(c, "available", now - 500)],
+        { geo },
+      );
       expect(await nearby()).toEqual([b, c]);
       expect(await geo.get(a)).toMatchObject({ status: "busy", vehicleType: "sedan", position: { recordedAt: now - 1000 } });
     });
 
     test("one setStatus per batch with each driver's latest change; on equal times the later record wins", async () => {
       const [a, b] = [driver(), driver()];
-      const events = [statusEvent(a, "available", now - 300), statusEvent(b, "busy", now - 300), statusEvent(a, "busy", now - 100), statusEvent(a, "offline", now - 200), statusEvent(b, "available", now - 300)];
+      const events = [
+        statusEvent(a, "available", now - 300),
+        statusEvent(b, "busy", now - 300),
+        statusEvent(a, "busy", now - 100),
+        statusEvent(a, "offline", now - 200),
+        statusEvent(b, "available", now - 300),
+      ];
       await statusHandler(events, { geo });
       expect(geo.statuses.length).toBe(1);
-      expect(geo.statuses[0]!.map((u) => [u.driverId, u.status])).toEqual([[a, "busy"], [b, "available"]]);
+      expect(geo.statuses[0]!.map((u) => [u.driverId, u.status])).toEqual([
+        [a, "busy"],
+        [b, "available"],
+      ]);
       expect([await status(a), await status(b)]).toEqual(["busy", "available"]);
     });
 

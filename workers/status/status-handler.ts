@@ -1,10 +1,10 @@
-import { DRIVER_STATUS_CHANGED, DriverStatusChangedSchema } from "../../shared/events/driver.ts";
 import { NonRetriableError } from "../../shared/errors/errors.ts";
+import { DRIVER_STATUS_CHANGED, DriverStatusChangedSchema } from "../../shared/events/driver.ts";
 import type { StatusUpdate } from "../../shared/geo/geo-index.ts";
 import type { WorkerDeps } from "../deps.ts";
-import type { ConsumedEvent } from "../runtime/handler.ts";
 import { eventData } from "../location/event-data.ts";
 import { geoCall } from "../location/geo-call.ts";
+import type { ConsumedEvent } from "../runtime/handler.ts";
 
 const STATUS_CHANGED = { type: DRIVER_STATUS_CHANGED, version: 1, schema: DriverStatusChangedSchema };
 
@@ -21,9 +21,11 @@ export async function statusHandler(events: ConsumedEvent[], deps: Pick<WorkerDe
   for (const e of events) {
     const d = eventData(e, STATUS_CHANGED);
     const changedAt = Date.parse(d.changedAt);
-    if (Number.isNaN(changedAt)) throw new NonRetriableError(`${e.record.topic}/${e.record.partition}@${e.record.offset}: unreadable changedAt "${d.changedAt}"`);
+    if (Number.isNaN(changedAt))
+      throw new NonRetriableError(`${e.record.topic}/${e.record.partition}@${e.record.offset}: unreadable changedAt "${d.changedAt}"`);
     const prev = latest.get(d.driverId);
-    if (!prev || changedAt >= prev.changedAt) latest.set(d.driverId, { driverId: d.driverId, status: d.status, vehicleType: d.vehicleType, changedAt });
+    if (!prev || changedAt >= prev.changedAt)
+      latest.set(d.driverId, { driverId: d.driverId, status: d.status, vehicleType: d.vehicleType, changedAt });
   }
   await geoCall("setStatus", () => deps.geo.setStatus([...latest.values()]));
 }

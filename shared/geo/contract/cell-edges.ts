@@ -22,7 +22,10 @@ export function straddleEdge(lat: number, lng: number, res: number, distanceM: n
   const north = (cLat - mid.lat) * 111_320;
   const east = (cLng - mid.lng) * mPerDegLng;
   const len = Math.hypot(north, east);
-  const at = (sign: number) => ({ lat: mid.lat + (sign * distanceM * north) / len / 111_320, lng: mid.lng + (sign * distanceM * east) / len / mPerDegLng });
+  const at = (sign: number) => ({
+    lat: mid.lat + (sign * distanceM * north) / len / 111_320,
+    lng: mid.lng + (sign * distanceM * east) / len / mPerDegLng,
+  });
   const inside = at(1);
   const outside = at(-1);
   if (latLngToCell(inside.lat, inside.lng, res) !== cell || latLngToCell(outside.lat, outside.lng, res) === cell) {

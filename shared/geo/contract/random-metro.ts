@@ -35,10 +35,17 @@ export function randomMetro(rng: Random, n: number, now: number): MetroHistory {
       const status = roll < 0.7 ? "available" : roll < 0.85 ? "busy" : "offline";
       const changedAt = now - rng.int(1_000, 600_000);
       statuses.push({ driverId, status, vehicleType, changedAt });
-      if (rng.next() < 0.15) statuses.push({ driverId, status: rng.pick(["available", "busy", "offline"] as const), vehicleType, changedAt: changedAt + rng.int(-5_000, 5_000) });
+      if (rng.next() < 0.15)
+        statuses.push({
+          driverId,
+          status: rng.pick(["available", "busy", "offline"] as const),
+          vehicleType,
+          changedAt: changedAt + rng.int(-5_000, 5_000),
+        });
     }
     const moves = rng.next() < 0.25 ? rng.int(2, 4) : 1;
-    for (let m = 0; m < moves; m++) fixes.push({ driverId, ...metroPoint(rng), recordedAt: now - rng.int(0, 80_000), suspect: rng.next() < 0.1 });
+    for (let m = 0; m < moves; m++)
+      fixes.push({ driverId, ...metroPoint(rng), recordedAt: now - rng.int(0, 80_000), suspect: rng.next() < 0.1 });
   }
   // Shuffle so one batch holds many drivers, and a driver's fixes arrive in any order.
   for (let i = fixes.length - 1; i > 0; i--) {
@@ -52,7 +59,7 @@ export function randomQuery(rng: Random, now: number, staleAfterMs: number): Nea
   return {
     ...pointInDisc(rng, METRO.lat, METRO.lng, METRO_RADIUS_M * 1.2),
     // Log-uniform 500 m .. 20 km: short and long searches equally often.
-    radiusM: Math.round(500 * Math.pow(40, rng.next())),
+    radiusM: Math.round(500 * 40 ** rng.next()),
     vehicleType: rng.pick(QUERY_TYPES),
     limit: rng.pick([1, 3, 10, 10, 25, 100]),
     now,

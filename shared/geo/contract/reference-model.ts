@@ -30,7 +30,11 @@ export class ReferenceModel {
 
   private driver(driverId: string): ModelDriver {
     let d = this.drivers.get(driverId);
-    if (!d) this.drivers.set(driverId, (d = { driverId, status: null, statusAt: -Infinity, vehicleType: null, position: null, suspectAt: null, indexed: false }));
+    if (!d)
+      this.drivers.set(
+        driverId,
+        (d = { driverId, status: null, statusAt: -Infinity, vehicleType: null, position: null, suspectAt: null, indexed: false }),
+      );
     return d;
   }
 

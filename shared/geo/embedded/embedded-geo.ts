@@ -2,11 +2,11 @@ import type { DriverStatus, VehicleType } from "../../events/driver.ts";
 import { createCellBounds } from "../cell-bounds.ts";
 import type { DriverState, GeoIndex, PositionUpdate, StatusUpdate } from "../geo-index.ts";
 import { searchNearby } from "../ring-search.ts";
-import { DEFAULT_SHARD_RESOLUTION, assertIndexable, shardCell } from "../shard-layout.ts";
+import { assertIndexable, DEFAULT_SHARD_RESOLUTION, shardCell } from "../shard-layout.ts";
 import { MemoryShards, type ShardRef } from "./memory-shards.ts";
 
 /**
- * In-process GeoIndex for dev mode (DESIGN §3): the same shard layout and ring search
+ * In-process GeoIndex for dev mode (docs/architecture.md, ports and adapters): the same shard layout and ring search
  * as the Redis adapters, over Maps. Where it differs from the port's other adapters:
  * - state lives in this process only: it is empty after a restart (the location and
  *   status workers rebuild it by replaying their topics) and is not shared between
@@ -37,14 +37,18 @@ export function createEmbeddedGeoIndex(opts: EmbeddedGeoOptions = {}): GeoIndex 
 
   const record = (driverId: string): DriverRecord => {
     let r = drivers.get(driverId);
-    if (!r) drivers.set(driverId, (r = { status: null, statusAt: -Infinity, vehicleType: null, position: null, suspectAt: null, shard: null }));
+    if (!r)
+      drivers.set(driverId, (r = { status: null, statusAt: -Infinity, vehicleType: null, position: null, suspectAt: null, shard: null }));
     return r;
   };
 
   /** Puts the driver in the shard its status and position call for, leaving the old one. */
   const place = (driverId: string, r: DriverRecord): void => {
     if (r.shard) shards.leave(driverId, r.shard);
-    r.shard = r.status === "available" && r.vehicleType && r.position && r.suspectAt === null ? { vehicleType: r.vehicleType, cell: r.position.cell } : null;
+    r.shard =
+      r.status === "available" && r.vehicleType && r.position && r.suspectAt === null
+        ? { vehicleType: r.vehicleType, cell: r.position.cell }
+        : null;
     if (r.shard && r.position) shards.enter(driverId, r.shard, { lat: r.position.lat, lng: r.position.lng, at: r.position.recordedAt });
   };
 
@@ -84,7 +88,13 @@ export function createEmbeddedGeoIndex(opts: EmbeddedGeoOptions = {}): GeoIndex 
       const r = drivers.get(driverId);
       if (!r) return null;
       const p = r.position;
-      return { driverId, status: r.status, vehicleType: r.vehicleType, position: p && { lat: p.lat, lng: p.lng, recordedAt: p.recordedAt }, suspect: r.suspectAt !== null };
+      return {
+        driverId,
+        status: r.status,
+        vehicleType: r.vehicleType,
+        position: p && { lat: p.lat, lng: p.lng, recordedAt: p.recordedAt },
+        suspect: r.suspectAt !== null,
+      };
     },
 
     async dropStale(before) {

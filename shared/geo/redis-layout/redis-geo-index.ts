@@ -1,14 +1,14 @@
 import { getHexagonAreaAvg } from "h3-js";
-import { VEHICLE_TYPES, type DriverStatus, type VehicleType } from "../../events/driver.ts";
+import { type DriverStatus, VEHICLE_TYPES, type VehicleType } from "../../events/driver.ts";
 import { createCellBounds } from "../cell-bounds.ts";
 import type { DriverState, GeoIndex, NearbyDriver } from "../geo-index.ts";
-import { searchNearby, type ShardReader } from "../ring-search.ts";
-import { DEFAULT_SHARD_RESOLUTION, assertIndexable, shardCell, shardName } from "../shard-layout.ts";
+import { type ShardReader, searchNearby } from "../ring-search.ts";
+import { assertIndexable, DEFAULT_SHARD_RESOLUTION, shardCell, shardName } from "../shard-layout.ts";
 import { DROP_STALE } from "./drop-stale-script.ts";
 import type { ScriptRun } from "./lua-script.ts";
-import type { RedisRunner } from "./redis-runner.ts";
 import { NEARBY_SHARD } from "./nearby-shard-script.ts";
 import { redisKeys } from "./redis-keys.ts";
+import type { RedisRunner } from "./redis-runner.ts";
 import { SET_STATUS } from "./status-script.ts";
 import { UPSERT_POSITIONS } from "./upsert-script.ts";
 
@@ -63,7 +63,14 @@ export function createRedisLayoutGeoIndex(runner: RedisRunner, opts: RedisLayout
       const args = [prefix];
       for (const u of updates) {
         assertIndexable(u.lat, u.lng, `fix of driver ${u.driverId}`);
-        args.push(u.driverId, String(u.lat), String(u.lng), String(u.recordedAt), u.suspect ? "" : shardCell(u.lat, u.lng, resolution), u.suspect ? "1" : "0");
+        args.push(
+          u.driverId,
+          String(u.lat),
+          String(u.lng),
+          String(u.recordedAt),
+          u.suspect ? "" : shardCell(u.lat, u.lng, resolution),
+          u.suspect ? "1" : "0",
+        );
       }
       return Number(await runner.eval(UPSERT_POSITIONS, [], args));
     },
@@ -78,7 +85,15 @@ export function createRedisLayoutGeoIndex(runner: RedisRunner, opts: RedisLayout
     nearby: (q) => searchNearby(q, reader, { resolution, bounds }),
 
     async get(driverId): Promise<DriverState | null> {
-      const [status, type, lat, lng, at, sus] = (await runner.call("HMGET", [keys.driver(driverId), "status", "type", "lat", "lng", "at", "sus"])) as (string | null)[];
+      const [status, type, lat, lng, at, sus] = (await runner.call("HMGET", [
+        keys.driver(driverId),
+        "status",
+        "type",
+        "lat",
+        "lng",
+        "at",
+        "sus",
+      ])) as (string | null)[];
       if (status == null && lat == null && sus == null) return null;
       return {
         driverId,
@@ -112,7 +127,13 @@ export function createRedisLayoutGeoIndex(runner: RedisRunner, opts: RedisLayout
 function parseShardHits(reply: string[]): NearbyDriver[] {
   const hits: NearbyDriver[] = [];
   for (let i = 0; i < reply.length; i += 5) {
-    hits.push({ driverId: reply[i]!, distanceM: Number(reply[i + 1]), lng: Number(reply[i + 2]), lat: Number(reply[i + 3]), lastSeenAt: Number(reply[i + 4]) });
+    hits.push({
+      driverId: reply[i]!,
+      distanceM: Number(reply[i + 1]),
+      lng: Number(reply[i + 2]),
+      lat: Number(reply[i + 3]),
+      lastSeenAt: Number(reply[i + 4]),
+    });
   }
   return hits;
 }

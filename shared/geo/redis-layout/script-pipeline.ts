@@ -34,7 +34,8 @@ export function createScriptPipeline(transport: ScriptTransport): (runs: ScriptR
     }
     return sha;
   };
-  const send = async (runs: ScriptRun[]) => transport.evalshaAll(await Promise.all(runs.map(async (r) => ({ sha: await shaOf(r.script), keys: r.keys, args: r.args }))));
+  const send = async (runs: ScriptRun[]) =>
+    transport.evalshaAll(await Promise.all(runs.map(async (r) => ({ sha: await shaOf(r.script), keys: r.keys, args: r.args }))));
 
   return async (runs) => {
     if (runs.length === 0) return [];
@@ -43,11 +44,12 @@ export function createScriptPipeline(transport: ScriptTransport): (runs: ScriptR
     if (missing.length > 0) {
       for (const { run } of missing) shas.delete(run.script);
       const retried = await send(missing.map((m) => m.run));
-      missing.forEach((m, k) => (results[m.i] = retried[k]!));
+      for (const [k, m] of missing.entries()) results[m.i] = retried[k]!;
     }
     const failed = results.findIndex((r) => !r.ok);
     const failure = results[failed];
-    if (failure && !failure.ok) throw new Error(`Redis script ${runs[failed]!.script.name} failed: ${failure.error.message}`, { cause: failure.error });
+    if (failure && !failure.ok)
+      throw new Error(`Redis script ${runs[failed]!.script.name} failed: ${failure.error.message}`, { cause: failure.error });
     return results.map((r) => (r.ok ? r.value : undefined));
   };
 }

@@ -4,7 +4,14 @@ import { createScriptPipeline, type Settled } from "../redis-layout/script-pipel
 import { reconnectingSend } from "./connect-redis.ts";
 
 const settle = (replies: Promise<unknown>[]): Promise<Settled[]> =>
-  Promise.all(replies.map((p) => p.then((value): Settled => ({ ok: true, value }), (error: Error): Settled => ({ ok: false, error }))));
+  Promise.all(
+    replies.map((p) =>
+      p.then(
+        (value): Settled => ({ ok: true, value }),
+        (error: Error): Settled => ({ ok: false, error }),
+      ),
+    ),
+  );
 
 /**
  * RedisRunner over Bun's RedisClient. Commands issued in one tick leave in one write

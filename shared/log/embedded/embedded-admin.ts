@@ -1,7 +1,7 @@
 import type { TopicSpec } from "../../events/topics.ts";
 import type { LogAdmin, PartitionLag, ResetTarget } from "../event-log.ts";
 import type { LogDb, Statement } from "./log-db.ts";
-import { commitStatement, committedOffsets, firstOffsetAtOrAfter, partitionBounds, type PartitionBounds } from "./offsets.ts";
+import { commitStatement, committedOffsets, firstOffsetAtOrAfter, type PartitionBounds, partitionBounds } from "./offsets.ts";
 import type { TopicRegistry } from "./topic-registry.ts";
 
 export interface AdminDeps {
@@ -16,7 +16,8 @@ export function createEmbeddedAdmin(deps: AdminDeps): LogAdmin {
     async ensureTopics(specs: readonly TopicSpec[]) {
       const statements: Statement[] = [];
       for (const spec of specs) {
-        if (!Number.isInteger(spec.partitions) || spec.partitions < 1) throw new RangeError(`topic "${spec.name}": partitions must be a positive integer`);
+        if (!Number.isInteger(spec.partitions) || spec.partitions < 1)
+          throw new RangeError(`topic "${spec.name}": partitions must be a positive integer`);
         statements.push({
           sql: "INSERT OR IGNORE INTO log_topics (name, partitions, retention_ms, cleanup_policy, created_at) VALUES (?, ?, ?, ?, ?)",
           args: [spec.name, spec.partitions, spec.retentionMs, spec.cleanupPolicy, Date.now()],
@@ -48,7 +49,8 @@ export function createEmbeddedAdmin(deps: AdminDeps): LogAdmin {
     },
 
     async resetOffsets(group, topic, target) {
-      if (deps.activeGroups.has(group)) throw new Error(`cannot reset group "${group}": it has an active subscription in this process; stop it first`);
+      if (deps.activeGroups.has(group))
+        throw new Error(`cannot reset group "${group}": it has an active subscription in this process; stop it first`);
       const info = await topics.get(topic);
       const bounds = await partitionBounds(db, topic);
       if (target.to === "offset" && target.partition !== undefined) {

@@ -1,8 +1,8 @@
-import { createClient } from "@libsql/client";
 import { afterAll, describe, expect, test } from "bun:test";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { createClient } from "@libsql/client";
 import type { TopicSpec } from "../../events/topics.ts";
 import type { EventLog } from "../event-log.ts";
 import { partitionFor } from "../partition.ts";
@@ -15,7 +15,14 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const quiet = { warn: () => {}, error: () => {} };
 let topicSeq = 0;
 function spec(partitions: number): TopicSpec {
-  return { name: `embedded-error-${topicSeq++}`, partitions, retentionMs: 3_600_000, cleanupPolicy: "delete", keyField: "k", description: "embedded adapter test" };
+  return {
+    name: `embedded-error-${topicSeq++}`,
+    partitions,
+    retentionMs: 3_600_000,
+    cleanupPolicy: "delete",
+    keyField: "k",
+    description: "embedded adapter test",
+  };
 }
 function keyIn(partition: number, partitions: number): string {
   for (let i = 0; ; i++) if (partitionFor(`key-${i}`, partitions) === partition) return `key-${i}`;
@@ -48,7 +55,9 @@ describe("embedded log failures", () => {
     await expect(publishing).rejects.toThrow(UnknownTopicError);
     await expect(publishing).rejects.toThrow(/unknown topic "no\.such\.topic".*ensureTopics/);
     expect((await log.admin().lag("g", [t.name]))[0]?.end).toBe(0);
-    await expect(log.subscriber().subscribe({ group: "g", topics: ["no.such.topic"], handler: async () => {} })).rejects.toThrow(UnknownTopicError);
+    await expect(log.subscriber().subscribe({ group: "g", topics: ["no.such.topic"], handler: async () => {} })).rejects.toThrow(
+      UnknownTopicError,
+    );
   });
 
   test("a partition whose handler keeps failing does not hold back another partition", async () => {
@@ -57,10 +66,12 @@ describe("embedded log failures", () => {
     await log.admin().ensureTopics([t]);
     const bad = keyIn(0, 2);
     const good = keyIn(1, 2);
-    await log.publisher().publish([
-      ...Array.from({ length: 5 }, (_, i) => ({ topic: t.name, key: bad, value: `bad-${i}` })),
-      ...Array.from({ length: 5 }, (_, i) => ({ topic: t.name, key: good, value: `good-${i}` })),
-    ]);
+    await log
+      .publisher()
+      .publish([
+        ...Array.from({ length: 5 }, (_, i) => ({ topic: t.name, key: bad, value: `bad-${i}` })),
+        ...Array.from({ length: 5 }, (_, i) => ({ topic: t.name, key: good, value: `good-${i}` })),
+      ]);
     let failures = 0;
     const delivered: string[] = [];
     const sub = await log.subscriber().subscribe({
@@ -88,7 +99,9 @@ describe("embedded log failures", () => {
     const t = spec(1);
     await log.admin().ensureTopics([t]);
     const sub = await log.subscriber().subscribe({ group: "g", topics: [t.name], handler: async () => {} });
-    await expect(log.subscriber().subscribe({ group: "g", topics: [t.name], handler: async () => {} })).rejects.toThrow(/already subscribed/);
+    await expect(log.subscriber().subscribe({ group: "g", topics: [t.name], handler: async () => {} })).rejects.toThrow(
+      /already subscribed/,
+    );
     await expect(log.admin().resetOffsets("g", t.name, { to: "earliest" })).rejects.toThrow(/active subscription/);
     await sub.stop();
     await log.admin().resetOffsets("g", t.name, { to: "earliest" });

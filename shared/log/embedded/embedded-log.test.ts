@@ -19,7 +19,14 @@ runEventLogContract({
 const quiet = { warn: () => {}, error: () => {} };
 let topicSeq = 0;
 function spec(partitions: number, retentionMs = 3_600_000): TopicSpec {
-  return { name: `embedded-${topicSeq++}`, partitions, retentionMs, cleanupPolicy: "delete", keyField: "k", description: "embedded adapter test" };
+  return {
+    name: `embedded-${topicSeq++}`,
+    partitions,
+    retentionMs,
+    cleanupPolicy: "delete",
+    keyField: "k",
+    description: "embedded adapter test",
+  };
 }
 function recordsFor(topic: string, n: number, from = 0): OutgoingRecord[] {
   return Array.from({ length: n }, (_, i) => ({ topic, key: `key-${(from + i) % 13}`, value: String(from + i) }));
@@ -110,7 +117,9 @@ describe("embedded log", () => {
     await sub.stop();
     await log.publisher().publish(recordsFor(t.name, 2, 10));
     const got: DeliveredRecord[] = [];
-    const again = await log.subscriber().subscribe({ group: "late", topics: [t.name], fromBeginning: false, handler: async (b) => void got.push(...b.records) });
+    const again = await log
+      .subscriber()
+      .subscribe({ group: "late", topics: [t.name], fromBeginning: false, handler: async (b) => void got.push(...b.records) });
     await until(() => got.length >= 2, 5_000, "the 2 new records");
     await Bun.sleep(100);
     await again.stop();

@@ -5,7 +5,7 @@
  *
  * Where it differs from Kafka, by design of a single-process log:
  * - One writer process per file. Several processes writing one libSQL file can silently
- *   lose writes (FACTS.md), so there is no multi-process mode: busy timeout 5 s, and an
+ *   lose writes (docs/architecture.md, storage rules), so there is no multi-process mode: busy timeout 5 s, and an
  *   SQLITE_BUSY closes this client for good (every later call and `done` reject).
  * - One member per group per EventLog instance: subscribing a group that is already
  *   subscribed rejects, and so does resetOffsets on it. Only this instance's own

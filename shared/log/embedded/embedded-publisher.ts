@@ -14,8 +14,8 @@ export interface PublisherDeps {
 }
 
 /**
- * Each publish() call is one write transaction of multi-row INSERTs (FACTS.md: the fast
- * path). Offsets are read from `log_partitions` and advanced inside that transaction,
+ * Each publish() call is one write transaction of multi-row INSERTs (the fast
+ * path: docs/architecture.md, storage rules). Offsets are read from `log_partitions` and advanced inside that transaction,
  * so they stay contiguous per partition however calls interleave. Resolves after COMMIT.
  */
 export function createEmbeddedPublisher(deps: PublisherDeps): Publisher {
@@ -48,7 +48,10 @@ export function createEmbeddedPublisher(deps: PublisherDeps): Publisher {
 }
 
 /** topic → partition → records in publish order. Rejects before writing anything if a topic is unknown. */
-async function placeRecords(topics: TopicRegistry, records: readonly OutgoingRecord[]): Promise<Map<string, Map<number, OutgoingRecord[]>>> {
+async function placeRecords(
+  topics: TopicRegistry,
+  records: readonly OutgoingRecord[],
+): Promise<Map<string, Map<number, OutgoingRecord[]>>> {
   const placed = new Map<string, Map<number, OutgoingRecord[]>>();
   for (const r of records) {
     const info = topics.cached(r.topic) ?? (await topics.get(r.topic));

@@ -36,7 +36,8 @@ export function createEmbeddedSubscriber(deps: SubscriberDeps): Subscriber {
   async function subscribe(opts: SubscribeOptions): Promise<Subscription> {
     if (closed) throw new Error("embedded log subscriber is closed");
     const maxBatchSize = opts.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
-    if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1) throw new RangeError(`maxBatchSize must be a positive integer, got ${maxBatchSize}`);
+    if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1)
+      throw new RangeError(`maxBatchSize must be a positive integer, got ${maxBatchSize}`);
     if (deps.activeGroups.has(opts.group)) {
       throw new Error(`group "${opts.group}" is already subscribed in this process: the embedded log allows one member per group`);
     }

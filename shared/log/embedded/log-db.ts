@@ -1,7 +1,7 @@
-import { createClient, LibsqlError, type InValue, type Row } from "@libsql/client";
+import { createClient, type InValue, LibsqlError, type Row } from "@libsql/client";
 import { SCHEMA } from "./schema.ts";
 
-/** FACTS.md: libSQL's default busy timeout is 0, which turns a brief lock wait into an error. */
+/** libSQL's default busy timeout is 0, which turns a brief lock wait into an error. */
 const BUSY_TIMEOUT_MS = 5_000;
 
 export interface Statement {
@@ -30,7 +30,7 @@ export async function openLogDb(url: string): Promise<LogDb> {
   const client = createClient({ url, timeout: BUSY_TIMEOUT_MS, concurrency: 1 });
   let broken: Error | undefined;
 
-  // FACTS.md (libsql-client-ts#352): after SQLITE_BUSY a connection can stay inside a
+  // libsql-client-ts#352 (docs/architecture.md, storage rules): after SQLITE_BUSY a connection can stay inside a
   // transaction and later writes "succeed" without ever committing. The only safe
   // answer is to stop using this client for good.
   async function guard<T>(op: () => Promise<T>): Promise<T> {

@@ -29,7 +29,9 @@ export async function pruneExpired(db: LogDb, topics: TopicRegistry, now = Date.
         );
         const keepFrom = young ? Number(young.offset) : to;
         if (keepFrom > from) {
-          const [n] = await db.write([{ sql: "DELETE FROM log_records WHERE topic = ? AND partition = ? AND offset < ?", args: [topic.name, partition, keepFrom] }]);
+          const [n] = await db.write([
+            { sql: "DELETE FROM log_records WHERE topic = ? AND partition = ? AND offset < ?", args: [topic.name, partition, keepFrom] },
+          ]);
           deleted += n ?? 0;
         }
         if (young) break;

@@ -15,7 +15,9 @@ export function createKafkaAdmin(kafka: Kafka, admin: Admin): LogAdmin {
     },
 
     async lag(group, topics) {
-      const [committed, ends] = await whileRetriable(() => Promise.all([admin.fetchOffsets({ groupId: group, topics }), Promise.all(topics.map((t) => admin.fetchTopicOffsets(t)))]));
+      const [committed, ends] = await whileRetriable(() =>
+        Promise.all([admin.fetchOffsets({ groupId: group, topics }), Promise.all(topics.map((t) => admin.fetchTopicOffsets(t)))]),
+      );
       return topics.flatMap((topic, i) => {
         const groupOffsets = committed.find((c) => c.topic === topic)?.partitions ?? [];
         return ends[i]!.map(({ partition, high, low }): PartitionLag => {
@@ -34,7 +36,9 @@ export function createKafkaAdmin(kafka: Kafka, admin: Admin): LogAdmin {
       const [after] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
       const missed = offsets.filter((o) => Number(after?.partitions.find((p) => p.partition === o.partition)?.offset) !== o.offset);
       if (missed.length > 0) {
-        throw new Error(`offsets of group "${group}" on "${topic}" were not moved for partitions ${missed.map((o) => o.partition).join(", ")}: a member joined during the reset`);
+        throw new Error(
+          `offsets of group "${group}" on "${topic}" were not moved for partitions ${missed.map((o) => o.partition).join(", ")}: a member joined during the reset`,
+        );
       }
     },
 

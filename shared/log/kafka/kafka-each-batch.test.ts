@@ -43,7 +43,15 @@ describe("kafka eachBatch", () => {
     const { payload, seen } = fakePayload(5);
     await runner(async (b) => void batches.push(b), 2).eachBatch(payload);
     expect(batches.map((b) => b.records.map((r) => r.offset))).toEqual([[100, 101], [102, 103], [104]]);
-    expect(batches[0]!.records[0]).toEqual({ topic: "orders", partition: 3, offset: 100, key: "key-0", value: "value-0", headers: { type: "t.v1", seq: "last" }, timestamp: 1700000000000 });
+    expect(batches[0]!.records[0]).toEqual({
+      topic: "orders",
+      partition: 3,
+      offset: 100,
+      key: "key-0",
+      value: "value-0",
+      headers: { type: "t.v1", seq: "last" },
+      timestamp: 1700000000000,
+    });
     expect(seen.resolved).toEqual(["101", "103", "104"]);
     expect(seen.commits).toBe(3);
   });

@@ -45,7 +45,15 @@ export function createEachBatch(opts: EachBatchOptions): EachBatchRunner {
     const attempt = prev?.offset === firstOffset ? prev.attempt + 1 : 1;
     attempts.set(key, { offset: firstOffset, attempt });
     const delayMs = Math.round(retryDelayMs(attempt));
-    opts.logger("warn", "batch handler failed; redelivering after backoff", { group: opts.group, topic, partition, offset: firstOffset, attempt, delayMs, error: errorText(err) });
+    opts.logger("warn", "batch handler failed; redelivering after backoff", {
+      group: opts.group,
+      topic,
+      partition,
+      offset: firstOffset,
+      attempt,
+      delayMs,
+      error: errorText(err),
+    });
     const resume = payload.pause();
     const timer = setTimeout(() => {
       timers.delete(timer);

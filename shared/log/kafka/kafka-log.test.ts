@@ -31,7 +31,14 @@ describe("kafka EventLog", () => {
     }
 
     async function newTopic(log: EventLog, partitions: number): Promise<string> {
-      const spec: TopicSpec = { name: uniqueName("adapter"), partitions, retentionMs: 3_600_000, cleanupPolicy: "delete", keyField: "k", description: "adapter test" };
+      const spec: TopicSpec = {
+        name: uniqueName("adapter"),
+        partitions,
+        retentionMs: 3_600_000,
+        cleanupPolicy: "delete",
+        keyField: "k",
+        description: "adapter test",
+      };
       await log.admin().ensureTopics([spec]);
       return spec.name;
     }
@@ -52,7 +59,9 @@ describe("kafka EventLog", () => {
       const keys = Array.from({ length: 60 }, (_, i) => `driver-${i}-${crypto.randomUUID()}`);
       await log.publisher().publish(keys.map((k, i) => record(topic, k, i)));
       const got: DeliveredRecord[] = [];
-      const sub = await log.subscriber().subscribe({ group: uniqueName("g"), topics: [topic], handler: async (b) => void got.push(...b.records) });
+      const sub = await log
+        .subscriber()
+        .subscribe({ group: uniqueName("g"), topics: [topic], handler: async (b) => void got.push(...b.records) });
       await until(() => got.length >= keys.length, 30_000, "all keys");
       await sub.stop();
       for (const r of got) expect(r.partition).toBe(partitionFor(r.key, 6));
@@ -124,10 +133,21 @@ describe("kafka EventLog", () => {
       const foreign: PartitionAssigner = () => ({
         name: "ForeignAssigner",
         version: 0,
-        assign: async ({ members }) => members.map((m) => ({ memberId: m.memberId, memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 0, assignment: {}, userData: Buffer.alloc(0) }) })),
-        protocol: ({ topics }) => ({ name: "ForeignAssigner", metadata: AssignerProtocol.MemberMetadata.encode({ version: 0, topics, userData: Buffer.alloc(0) }) }),
+        assign: async ({ members }) =>
+          members.map((m) => ({
+            memberId: m.memberId,
+            memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 0, assignment: {}, userData: Buffer.alloc(0) }),
+          })),
+        protocol: ({ topics }) => ({
+          name: "ForeignAssigner",
+          metadata: AssignerProtocol.MemberMetadata.encode({ version: 0, topics, userData: Buffer.alloc(0) }),
+        }),
       });
-      const other = new Kafka({ brokers, clientId: uniqueName("foreign"), logLevel: logLevel.NOTHING }).consumer({ groupId: topic, partitionAssigners: [foreign], maxWaitTimeInMs: 100 });
+      const other = new Kafka({ brokers, clientId: uniqueName("foreign"), logLevel: logLevel.NOTHING }).consumer({
+        groupId: topic,
+        partitionAssigners: [foreign],
+        maxWaitTimeInMs: 100,
+      });
       await other.connect();
       try {
         await other.subscribe({ topics: [topic] });
@@ -163,7 +183,14 @@ describe("kafka EventLog", () => {
 
     test("ensureTopics applies partitions and configs, and leaves existing topics alone", async () => {
       const log = await connect();
-      const spec: TopicSpec = { name: uniqueName("adapter"), partitions: 2, retentionMs: 7_200_000, cleanupPolicy: "compact", keyField: "k", description: "configs" };
+      const spec: TopicSpec = {
+        name: uniqueName("adapter"),
+        partitions: 2,
+        retentionMs: 7_200_000,
+        cleanupPolicy: "compact",
+        keyField: "k",
+        description: "configs",
+      };
       await log.admin().ensureTopics([spec]);
       await log.admin().ensureTopics([{ ...spec, partitions: 5, retentionMs: 1000 }]);
       const admin = new Kafka({ brokers, clientId: uniqueName("inspect"), logLevel: logLevel.NOTHING }).admin();
@@ -185,7 +212,10 @@ describe("kafka EventLog", () => {
     test("subscribing to a topic that does not exist fails with the topic named", async () => {
       const log = await connect();
       const missing = uniqueName("missing");
-      const err = await log.subscriber().subscribe({ group: uniqueName("g"), topics: [missing], handler: async () => {} }).catch((e: unknown) => e);
+      const err = await log
+        .subscriber()
+        .subscribe({ group: uniqueName("g"), topics: [missing], handler: async () => {} })
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(Error);
       expect(String(err)).toContain(missing);
     });

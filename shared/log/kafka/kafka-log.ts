@@ -31,7 +31,7 @@
 import { Kafka, logLevel, Partitioners } from "kafkajs";
 import type { EventLog } from "../event-log.ts";
 import { countPartitions, createKafkaAdmin } from "./kafka-admin.ts";
-import { kafkajsLogCreator, logToStderr, type KafkaLogger } from "./kafka-logging.ts";
+import { type KafkaLogger, kafkajsLogCreator, logToStderr } from "./kafka-logging.ts";
 import { createKafkaPublisher } from "./kafka-publisher.ts";
 import { createKafkaSubscriber } from "./kafka-subscriber.ts";
 
@@ -62,7 +62,12 @@ export interface KafkaLogOptions {
 
 export async function createKafkaLog(opts: KafkaLogOptions): Promise<EventLog> {
   const logger = opts.logger ?? logToStderr;
-  const kafka = new Kafka({ brokers: opts.brokers, clientId: opts.clientId, logLevel: logLevel.ERROR, logCreator: kafkajsLogCreator(logger) });
+  const kafka = new Kafka({
+    brokers: opts.brokers,
+    clientId: opts.clientId,
+    logLevel: logLevel.ERROR,
+    logCreator: kafkajsLogCreator(logger),
+  });
   const admin = kafka.admin();
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
   await admin.connect();

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { BackpressureError, NonRetriableError, RetryableError } from "../../errors/errors.ts";
 import type { OutgoingRecord } from "../event-log.ts";
-import { createKafkaPublisher, type BatchSender, type PublisherOptions } from "./kafka-publisher.ts";
+import { type BatchSender, createKafkaPublisher, type PublisherOptions } from "./kafka-publisher.ts";
 
 /** A producer that records each sendBatch as the list of values it carried. */
 function fakeProducer() {
@@ -74,7 +74,10 @@ describe("kafka publisher batching", () => {
     expect(fake.sends).toEqual([["a", "b"]]);
     release();
     await Promise.all([first, ...second]);
-    expect(fake.sends).toEqual([["a", "b"], ["c", "d"]]);
+    expect(fake.sends).toEqual([
+      ["a", "b"],
+      ["c", "d"],
+    ]);
   });
 
   test("the buffer counts records in flight: full means BackpressureError until the send is acked", async () => {

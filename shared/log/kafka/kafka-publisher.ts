@@ -62,7 +62,7 @@ export function createKafkaPublisher(producer: BatchSender, opts: PublisherOptio
       const failures = await send(batch);
       // Free the buffer before settling, so a caller that awaited its publish can publish again at once.
       inFlight -= count;
-      batch.forEach((p, i) => (failures[i] ? p.reject(failures[i]) : p.resolve()));
+      for (const [i, p] of batch.entries()) failures[i] ? p.reject(failures[i]) : p.resolve();
     }
   }
 
@@ -96,10 +96,17 @@ export function createKafkaPublisher(producer: BatchSender, opts: PublisherOptio
       if (closing) return Promise.reject(new Error("publisher is closed"));
       if (records.length === 0) return Promise.resolve();
       if (records.length > opts.maxBufferedRecords) {
-        return Promise.reject(new RangeError(`publish of ${records.length} records exceeds maxBufferedRecords (${opts.maxBufferedRecords}); split it`));
+        return Promise.reject(
+          new RangeError(`publish of ${records.length} records exceeds maxBufferedRecords (${opts.maxBufferedRecords}); split it`),
+        );
       }
       if (queued + inFlight + records.length > opts.maxBufferedRecords) {
-        return Promise.reject(new BackpressureError(`producer buffer full: ${queued + inFlight} of ${opts.maxBufferedRecords} records buffered`, RETRY_AFTER_MS));
+        return Promise.reject(
+          new BackpressureError(
+            `producer buffer full: ${queued + inFlight} of ${opts.maxBufferedRecords} records buffered`,
+            RETRY_AFTER_MS,
+          ),
+        );
       }
       return new Promise<void>((resolve, reject) => {
         queue.push({ records, resolve, reject });

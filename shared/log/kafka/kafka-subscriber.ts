@@ -37,7 +37,12 @@ export function createKafkaSubscriber(deps: SubscriberDeps): Subscriber {
       rebalanceTimeout: settings.rebalanceTimeoutMs,
       maxWaitTimeInMs: settings.maxWaitTimeMs,
     });
-    const runner = createEachBatch({ group: opts.group, handler: opts.handler, maxBatchSize: opts.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE, logger: deps.logger });
+    const runner = createEachBatch({
+      group: opts.group,
+      handler: opts.handler,
+      maxBatchSize: opts.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE,
+      logger: deps.logger,
+    });
 
     let settle!: { resolve: () => void; reject: (err: Error) => void };
     const done = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
@@ -60,7 +65,11 @@ export function createKafkaSubscriber(deps: SubscriberDeps): Subscriber {
 
     // restart: true means kafkajs rejoins by itself after a retriable error; restart: false leaves the consumer dead.
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      deps.logger(payload.restart ? "warn" : "error", "consumer crashed", { group: opts.group, restart: payload.restart, error: errorText(payload.error) });
+      deps.logger(payload.restart ? "warn" : "error", "consumer crashed", {
+        group: opts.group,
+        restart: payload.restart,
+        error: errorText(payload.error),
+      });
       if (payload.restart) return;
       runner.cancelRetries();
       active.delete(subscription);

@@ -7,7 +7,12 @@ import { createLogNotifier } from "./log-notifier.ts";
 
 function logNotifier() {
   const lines: string[] = [];
-  const logger = createLogger({ level: "info", base: { process: "test" }, write: (l) => void lines.push(l), now: () => new Date("2026-11-02T08:00:00.000Z") });
+  const logger = createLogger({
+    level: "info",
+    base: { process: "test" },
+    write: (l) => void lines.push(l),
+    now: () => new Date("2026-11-02T08:00:00.000Z"),
+  });
   return { lines, notifier: createLogNotifier(logger) };
 }
 
@@ -26,7 +31,12 @@ runNotifierContract({
 
 test("log notifier: one JSON line per notification, its fields flat beside level, msg and time", async () => {
   const { lines, notifier } = logNotifier();
-  const n = testNotification({ recipientId: "cust-9", recipientType: "customer", kind: "booking.status", payload: { status: "driver-assigned" } });
+  const n = testNotification({
+    recipientId: "cust-9",
+    recipientType: "customer",
+    kind: "booking.status",
+    payload: { status: "driver-assigned" },
+  });
   await notifier.send(n);
   expect(lines.length).toBe(1);
   expect(lines[0]!.includes("\n")).toBe(false);

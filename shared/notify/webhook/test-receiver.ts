@@ -63,7 +63,8 @@ export function startTestReceiver(answer: Answer = () => 204): TestReceiver {
     answer,
     delivered() {
       const counts = new Map<string, number>();
-      for (const r of requests) if (r.eventId && r.status !== undefined && r.status < 300) counts.set(r.eventId, (counts.get(r.eventId) ?? 0) + 1);
+      for (const r of requests)
+        if (r.eventId && r.status !== undefined && r.status < 300) counts.set(r.eventId, (counts.get(r.eventId) ?? 0) + 1);
       return counts;
     },
     async stop() {

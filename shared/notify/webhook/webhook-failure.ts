@@ -33,7 +33,8 @@ export function failureForResponse(res: { status: number; statusText: string; he
 /** The error for a request that got no answer. */
 export function failureForNoResponse(err: unknown, timeoutMs: number): WebhookDeliveryError {
   const name = err instanceof Error ? err.name : "";
-  if (name === "TimeoutError") return new WebhookDeliveryError(`webhook did not answer within ${timeoutMs} ms`, undefined, undefined, { cause: err });
+  if (name === "TimeoutError")
+    return new WebhookDeliveryError(`webhook did not answer within ${timeoutMs} ms`, undefined, undefined, { cause: err });
   const code = (err as { code?: unknown } | null)?.code;
   const detail = err instanceof Error ? err.message : String(err);
   const suffix = typeof code === "string" && !detail.includes(code) ? ` (${code})` : "";

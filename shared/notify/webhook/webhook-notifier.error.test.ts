@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { NonRetriableError, RetryableError } from "../../errors/errors.ts";
 import { testNotification } from "../testing.ts";
-import { startTestReceiver, type Answer, type TestReceiver } from "./test-receiver.ts";
+import { type Answer, startTestReceiver, type TestReceiver } from "./test-receiver.ts";
 import { WebhookDeliveryError } from "./webhook-failure.ts";
 import { createWebhookNotifier, type WebhookNotifierOptions } from "./webhook-notifier.ts";
 
@@ -30,10 +30,13 @@ describe("webhook notifier failures, against a real local receiver", () => {
   }
 
   test("no answer within the timeout → a transient error, after about the timeout", async () => {
-    const { err, ms } = await sendTo(async () => {
-      await Bun.sleep(2_000);
-      return 200;
-    }, { timeoutMs: 200 });
+    const { err, ms } = await sendTo(
+      async () => {
+        await Bun.sleep(2_000);
+        return 200;
+      },
+      { timeoutMs: 200 },
+    );
     expectTransient(err);
     expect(err.message).toBe("webhook did not answer within 200 ms");
     expect(ms).toBeGreaterThanOrEqual(190);
@@ -78,7 +81,9 @@ describe("webhook notifier failures, against a real local receiver", () => {
   });
 
   test("429 with a small Retry-After is waited out and tried once more inside send", async () => {
-    const { err, ms } = await sendTo((req) => (receiver.requests.indexOf(req) === 0 ? new Response(null, { status: 429, headers: { "retry-after": "1" } }) : 204));
+    const { err, ms } = await sendTo((req) =>
+      receiver.requests.indexOf(req) === 0 ? new Response(null, { status: 429, headers: { "retry-after": "1" } }) : 204,
+    );
     expect(err).toBeUndefined();
     expect(ms).toBeGreaterThanOrEqual(990);
     expect(receiver.requests.map((r) => r.status)).toEqual([429, 204]);
@@ -105,7 +110,9 @@ test("connection refused → a transient error naming it", async () => {
   const gone = startTestReceiver();
   const url = gone.url;
   await gone.stop();
-  const err = await createWebhookNotifier({ url, secret: SECRET }).send(testNotification()).catch((e: unknown) => e as Error);
+  const err = await createWebhookNotifier({ url, secret: SECRET })
+    .send(testNotification())
+    .catch((e: unknown) => e as Error);
   expect(err).toBeInstanceOf(WebhookDeliveryError);
   expect(err).not.toBeInstanceOf(NonRetriableError);
   expect((err as Error).message).toStartWith("webhook unreachable:");

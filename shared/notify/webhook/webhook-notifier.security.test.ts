@@ -23,22 +23,44 @@ describe("webhook signature, as a receiver verifies it", () => {
 
   test("fails with another secret", async () => {
     const got = await deliverOne();
-    expect(await verifyWebhookSignature({ secret: "whsec_someone_else", body: got.body, timestamp: got.timestamp, signature: got.signature })).toBe(false);
+    expect(
+      await verifyWebhookSignature({ secret: "whsec_someone_else", body: got.body, timestamp: got.timestamp, signature: got.signature }),
+    ).toBe(false);
   });
 
   test("fails when the body or the timestamp was changed in transit", async () => {
     const got = await deliverOne();
     const tampered = got.body.replace(got.notification.recipientId, "drv-attacker");
     expect(tampered).not.toBe(got.body);
-    expect(await verifyWebhookSignature({ secret: SECRET, body: tampered, timestamp: got.timestamp, signature: got.signature })).toBe(false);
-    expect(await verifyWebhookSignature({ secret: SECRET, body: got.body, timestamp: String(Number(got.timestamp) + 1), signature: got.signature })).toBe(false);
+    expect(await verifyWebhookSignature({ secret: SECRET, body: tampered, timestamp: got.timestamp, signature: got.signature })).toBe(
+      false,
+    );
+    expect(
+      await verifyWebhookSignature({
+        secret: SECRET,
+        body: got.body,
+        timestamp: String(Number(got.timestamp) + 1),
+        signature: got.signature,
+      }),
+    ).toBe(false);
   });
 
   test("a captured request replayed after the tolerance is rejected, though its signature is genuine", async () => {
     const got = await deliverOne();
     const later = Number(got.timestamp) * 1000 + 301_000;
-    expect(await verifyWebhookSignature({ secret: SECRET, body: got.body, timestamp: got.timestamp, signature: got.signature, now: later })).toBe(false);
-    expect(await verifyWebhookSignature({ secret: SECRET, body: got.body, timestamp: got.timestamp, signature: got.signature, now: later, toleranceS: 600 })).toBe(true);
+    expect(
+      await verifyWebhookSignature({ secret: SECRET, body: got.body, timestamp: got.timestamp, signature: got.signature, now: later }),
+    ).toBe(false);
+    expect(
+      await verifyWebhookSignature({
+        secret: SECRET,
+        body: got.body,
+        timestamp: got.timestamp,
+        signature: got.signature,
+        now: later,
+        toleranceS: 600,
+      }),
+    ).toBe(true);
   });
 
   test("missing or malformed headers never verify", async () => {
@@ -65,14 +87,18 @@ test("the timestamp comes from the notifier's clock, and verifies against that c
     await createWebhookNotifier({ url: receiver.url, secret: SECRET, now: () => at }).send(testNotification());
     const [got] = receiver.requests;
     expect(got!.timestamp).toBe("1700000000");
-    expect(await verifyWebhookSignature({ secret: SECRET, body: got!.body, timestamp: got!.timestamp, signature: got!.signature, now: at })).toBe(true);
-    expect(await verifyWebhookSignature({ secret: SECRET, body: got!.body, timestamp: got!.timestamp, signature: got!.signature })).toBe(false);
+    expect(
+      await verifyWebhookSignature({ secret: SECRET, body: got!.body, timestamp: got!.timestamp, signature: got!.signature, now: at }),
+    ).toBe(true);
+    expect(await verifyWebhookSignature({ secret: SECRET, body: got!.body, timestamp: got!.timestamp, signature: got!.signature })).toBe(
+      false,
+    );
   } finally {
     await receiver.stop();
   }
 });
 
-test("signWebhook is HMAC-SHA256 over `${timestamp}.${body}`, hex (a known vector, computed with node:crypto)", async () => {
+test('signWebhook is HMAC-SHA256 over timestamp + "." + body, hex (a known vector, computed with node:crypto)', async () => {
   const { createHmac } = await import("node:crypto");
   const body = '{"a":1}';
   const expected = createHmac("sha256", SECRET).update(`1700000000.${body}`).digest("hex");

@@ -2,7 +2,7 @@ import { afterAll, beforeAll } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openLibsql, type Db } from "../../../shared/db/open-libsql.ts";
+import { type Db, openLibsql } from "../../../shared/db/open-libsql.ts";
 import { dlqTopicOf } from "../../../shared/events/topics.ts";
 import type { EventLog } from "../../../shared/log/event-log.ts";
 import { createKafkaLog } from "../../../shared/log/kafka/kafka-log.ts";
@@ -40,7 +40,16 @@ export function countingScenario(name: string, opts: { partitions: number }): Co
   beforeAll(async () => {
     kafka = await startOwnKafka();
     log = await createKafkaLog({ brokers: [kafka.brokers], clientId: topic, logger: () => {} });
-    await log.admin().ensureTopics([topic, dlqTopicOf(topic)].map((t) => ({ name: t, partitions: opts.partitions, retentionMs: 3_600_000, cleanupPolicy: "delete" as const, keyField: "n", description: `${name} fault test` })));
+    await log.admin().ensureTopics(
+      [topic, dlqTopicOf(topic)].map((t) => ({
+        name: t,
+        partitions: opts.partitions,
+        retentionMs: 3_600_000,
+        cleanupPolicy: "delete" as const,
+        keyField: "n",
+        description: `${name} fault test`,
+      })),
+    );
     reader = await openLibsql({ url: `file:${join(dir, "effects.db")}` });
   });
   afterAll(async () => {
@@ -64,7 +73,11 @@ export function countingScenario(name: string, opts: { partitions: number }): Co
       return ready(reader, "the effects database");
     },
     async dlqCount() {
-      return (await ready(log, "the event log").admin().lag("faults-dlq-probe", [dlqTopicOf(topic)])).reduce((s, p) => s + p.end, 0);
+      return (
+        await ready(log, "the event log")
+          .admin()
+          .lag("faults-dlq-probe", [dlqTopicOf(topic)])
+      ).reduce((s, p) => s + p.end, 0);
     },
   };
 }

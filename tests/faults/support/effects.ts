@@ -3,7 +3,11 @@ import { createEnvelope, envelopeHeaders } from "../../../shared/events/envelope
 import type { EventLog, OutgoingRecord } from "../../../shared/log/event-log.ts";
 
 /** N events with unique ids (UUIDv7) over `keys` keys, as records for `topic`. */
-export function uniqueEvents(topic: string, n: number, opts: { keys?: number; type?: string } = {}): { ids: string[]; records: OutgoingRecord[] } {
+export function uniqueEvents(
+  topic: string,
+  n: number,
+  opts: { keys?: number; type?: string } = {},
+): { ids: string[]; records: OutgoingRecord[] } {
   const records = Array.from({ length: n }, (_, i) => {
     const e = createEnvelope({ type: opts.type ?? "faults.counted", key: `k-${i % (opts.keys ?? 97)}`, data: { n: i }, source: "faults" });
     return { topic, key: e.key, value: JSON.stringify(e), headers: envelopeHeaders(e) };
@@ -15,7 +19,11 @@ export function uniqueEvents(topic: string, n: number, opts: { keys?: number; ty
  * Publishes records in chunks, each retried until acked, `perSecond` at most (0: as fast as
  * the broker acks). Resolves with how many were acked (all, unless `stop` said so).
  */
-export async function publishAll(log: EventLog, records: OutgoingRecord[], opts: { chunk?: number; perSecond?: number; stop?: () => boolean } = {}): Promise<number> {
+export async function publishAll(
+  log: EventLog,
+  records: OutgoingRecord[],
+  opts: { chunk?: number; perSecond?: number; stop?: () => boolean } = {},
+): Promise<number> {
   const chunk = opts.chunk ?? 500;
   const started = performance.now();
   let acked = 0;
@@ -64,7 +72,12 @@ export async function effectCounts(db: Db, table: string, column: string, acked:
   }
   const have = new Set(ids);
   const want = new Set(acked);
-  return { rows: ids.length, distinct: have.size, missing: acked.filter((id) => !have.has(id)).length, unknown: [...have].filter((id) => !want.has(id)).length };
+  return {
+    rows: ids.length,
+    distinct: have.size,
+    missing: acked.filter((id) => !have.has(id)).length,
+    unknown: [...have].filter((id) => !want.has(id)).length,
+  };
 }
 
 export async function rowCount(db: Db, sql: string): Promise<number> {
@@ -97,7 +110,9 @@ export async function readLog(log: EventLog, topics: string[], timeoutMs = 30_00
     topics,
     handler: async (b) => {
       const end = ends.find((e) => e.topic === b.topic && e.partition === b.partition)?.end ?? 0;
-      for (const r of b.records) if (r.offset < end) got.push({ topic: r.topic, partition: r.partition, offset: r.offset, id: (JSON.parse(r.value) as { id: string }).id });
+      for (const r of b.records)
+        if (r.offset < end)
+          got.push({ topic: r.topic, partition: r.partition, offset: r.offset, id: (JSON.parse(r.value) as { id: string }).id });
     },
   });
   try {

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startKafka, type KafkaService } from "../../../redpanda/launcher/kafka.ts";
+import { type KafkaService, startKafka } from "../../../redpanda/launcher/kafka.ts";
 
 /**
  * A broker of this test's own on free ports and a fresh temp data dir: fault tests stop,

@@ -1,5 +1,5 @@
-import type { Subprocess } from "bun";
 import { join } from "node:path";
+import type { Subprocess } from "bun";
 
 const REPO = join(import.meta.dir, "..", "..", "..");
 /** The runtime suite's counting worker: one row per applied event in `counted_effects`, no primary key, so a double effect shows. */
@@ -35,7 +35,7 @@ export function spawnProcess(cmd: string[], env: Record<string, string>): Spawne
       rest = parts.pop()!;
       for (const line of parts) {
         lines.push(line);
-        for (const w of waiters.splice(0)) (w.match(line) ? w.resolve(line) : waiters.push(w));
+        for (const w of waiters.splice(0)) w.match(line) ? w.resolve(line) : waiters.push(w);
       }
     }
   };
@@ -55,7 +55,13 @@ export function spawnProcess(cmd: string[], env: Record<string, string>): Spawne
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no matching line within ${timeoutMs} ms; output tail:\n${tail()}`)), timeoutMs);
-        waiters.push({ match, resolve: (l) => (clearTimeout(timer), resolve(l)) });
+        waiters.push({
+          match,
+          resolve: (l) => {
+            clearTimeout(timer);
+            resolve(l);
+          },
+        });
         void proc.exited.then((code) => {
           clearTimeout(timer);
           reject(new Error(`process exited (${code}) before a matching line; output tail:\n${tail()}`));
@@ -70,7 +76,14 @@ export function spawnProcess(cmd: string[], env: Record<string, string>): Spawne
 }
 
 /** The counting worker on `topic` as `group`, writing into the libSQL file at `url`. */
-export function spawnCountingWorker(o: { brokers: string; topic: string; group: string; url: string; inTxMs?: number; afterTxMs?: number }): SpawnedProcess {
+export function spawnCountingWorker(o: {
+  brokers: string;
+  topic: string;
+  group: string;
+  url: string;
+  inTxMs?: number;
+  afterTxMs?: number;
+}): SpawnedProcess {
   return spawnProcess([process.execPath, COUNTING_WORKER], {
     KAFKA_BROKERS: o.brokers,
     TOPIC: o.topic,

@@ -1,10 +1,10 @@
 import fc from "fast-check";
-import { CANCELLED_BY } from "../../../shared/events/booking.ts";
-import { DRIVER_STATUSES, VEHICLE_TYPES } from "../../../shared/events/driver.ts";
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from "../../../gateway/auth/auth-settings.ts";
 import { mintToken } from "../../../gateway/auth/mint-token.ts";
-import { tokenFor, TEST_JWT_SECRET } from "../../../gateway/auth/testing-auth.ts";
 import type { Role } from "../../../gateway/auth/principal.ts";
+import { TEST_JWT_SECRET, tokenFor } from "../../../gateway/auth/testing-auth.ts";
+import { CANCELLED_BY } from "../../../shared/events/booking.ts";
+import { DRIVER_STATUSES, VEHICLE_TYPES } from "../../../shared/events/driver.ts";
 
 /*
  * The requests the route fuzz test sends: valid bodies for every route, the same with one
@@ -29,8 +29,45 @@ const KB10 = "x".repeat(10 * 1024);
 
 /** Values a field should never accept, or accept only at its edges: JSON cannot carry NaN, so those come in raw mutations. */
 const weirdValue: fc.Arbitrary<unknown> = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom<unknown>(1e308, -1e308, -0, 5e-324, Number.MAX_SAFE_INTEGER + 2, 2 ** 64, -1, 0, 90.000001, -180.5, 361, 100_001, 1.5, 201, 501) },
-  { weight: 4, arbitrary: fc.constantFrom<unknown>("", " ", "😀", "\u202Eabc\u202C", "a\u0000b", KB10, "../../etc/passwd", "%2e%2e%2f", "12.5", "true", "null", "sedan ", "SEDAN", "2024-13-45T99:99:99Z") },
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom<unknown>(
+      1e308,
+      -1e308,
+      -0,
+      5e-324,
+      Number.MAX_SAFE_INTEGER + 2,
+      2 ** 64,
+      -1,
+      0,
+      90.000001,
+      -180.5,
+      361,
+      100_001,
+      1.5,
+      201,
+      501,
+    ),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom<unknown>(
+      "",
+      " ",
+      "😀",
+      "\u202Eabc\u202C",
+      "a\u0000b",
+      KB10,
+      "../../etc/passwd",
+      "%2e%2e%2f",
+      "12.5",
+      "true",
+      "null",
+      "sedan ",
+      "SEDAN",
+      "2024-13-45T99:99:99Z",
+    ),
+  },
   { weight: 2, arbitrary: fc.constantFrom<unknown>(null, true, false, [], {}, [1, 2], { lat: 1 }, ["sedan"]) },
   { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
   { weight: 1, arbitrary: fc.string({ unit: "grapheme", maxLength: 40 }) },
@@ -38,7 +75,28 @@ const weirdValue: fc.Arbitrary<unknown> = fc.oneof(
 
 /** Ids in a path: mostly valid so the body validators run, otherwise hostile. */
 const hostileId = fc.oneof(
-  fc.constantFrom("", "😀", "\u202Ed-1", "a\u0000b", KB10, "../../etc/passwd", "..", ".", "%2e%2e%2f", "%00", "%", "%zz", "%E0%A4%A", "a%2Fb", "a b", "a?b=c", "a#frag", "ñandú", "9".repeat(400), "nearby"),
+  fc.constantFrom(
+    "",
+    "😀",
+    "\u202Ed-1",
+    "a\u0000b",
+    KB10,
+    "../../etc/passwd",
+    "..",
+    ".",
+    "%2e%2e%2f",
+    "%00",
+    "%",
+    "%zz",
+    "%E0%A4%A",
+    "a%2Fb",
+    "a b",
+    "a?b=c",
+    "a#frag",
+    "ñandú",
+    "9".repeat(400),
+    "nearby",
+  ),
   fc.string({ unit: "binary", maxLength: 30 }),
   fc.string({ unit: "grapheme", maxLength: 30 }),
 );
@@ -54,7 +112,9 @@ function encodeSegment(s: string, encode: boolean): string {
 }
 
 const pathId = (valid: fc.Arbitrary<string>) =>
-  fc.tuple(fc.oneof({ weight: 5, arbitrary: valid }, { weight: 2, arbitrary: hostileId }), fc.boolean()).map(([id, encode]) => encodeSegment(id, encode));
+  fc
+    .tuple(fc.oneof({ weight: 5, arbitrary: valid }, { weight: 2, arbitrary: hostileId }), fc.boolean())
+    .map(([id, encode]) => encodeSegment(id, encode));
 
 const simpleId = fc.oneof(fc.constantFrom("d-1", "driver_42", "X"), fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/));
 const CUSTOMER = "cust-1";
@@ -80,14 +140,25 @@ const fix = fc.record(
 const locationsBody = fc.record({ fixes: fc.array(fix, { minLength: 1, maxLength: 4 }) });
 const statusBody = fc.record({ status: fc.constantFrom(...DRIVER_STATUSES), vehicleType });
 // The customer and the accepting driver are the callers (CUSTOMER, DRIVER below); naming them in the body is optional.
-const bookingBody = fc.record({ customerId: fc.constant(CUSTOMER), pickup: place, dropoff: place, vehicleType }, { requiredKeys: ["pickup", "dropoff", "vehicleType"] });
+const bookingBody = fc.record(
+  { customerId: fc.constant(CUSTOMER), pickup: place, dropoff: place, vehicleType },
+  { requiredKeys: ["pickup", "dropoff", "vehicleType"] },
+);
 const orderBody = fc.record(
-  { customerId: fc.constant(CUSTOMER), pickup: place, dropoff: place, trucks: fc.array(fc.record({ vehicleType, quantity: fc.integer({ min: 1, max: 5 }) }), { minLength: 1, maxLength: 3 }) },
+  {
+    customerId: fc.constant(CUSTOMER),
+    pickup: place,
+    dropoff: place,
+    trucks: fc.array(fc.record({ vehicleType, quantity: fc.integer({ min: 1, max: 5 }) }), { minLength: 1, maxLength: 3 }),
+  },
   { requiredKeys: ["pickup", "dropoff", "trucks"] },
 );
 // Never empty, so a mutation always has a field to hit.
 const acceptBody = fc.record({ driverId: fc.constant(DRIVER) });
-const cancelBody = fc.record({ by: fc.constantFrom(...CANCELLED_BY), reason: fc.string({ minLength: 1, maxLength: 200 }) }, { requiredKeys: ["by"] });
+const cancelBody = fc.record(
+  { by: fc.constantFrom(...CANCELLED_BY), reason: fc.string({ minLength: 1, maxLength: 200 }) },
+  { requiredKeys: ["by"] },
+);
 
 // --- body mutations ----------------------------------------------------------
 
@@ -120,15 +191,33 @@ const rawMutation = (text: string) =>
   fc.oneof(
     fc.nat(text.length).map((n) => text.slice(0, n)),
     fc.constantFrom("x", "}", ",", "\u0000", " garbage", "{}", "]").map((g) => text + g),
-    fc.constantFrom("NaN", "Infinity", "-Infinity", "-0", "1e999", "0x10", "01", "123456789012345678901234567890123456789", "4.9e-325", "+1", ".5").map((lit) => text.replace(/-?\d+(\.\d+)?(e[+-]?\d+)?/, lit)),
-    fc.tuple(fc.constantFrom("vehicleType", "customerId", "status", "fixes", "driverId", "by", "trucks", "lat"), weirdValue).map(([k, w]) => text.replace(/^\{/, `{${JSON.stringify(k)}:${JSON.stringify(w) ?? "null"},`)),
-    fc.tuple(fc.constantFrom("vehicleType", "customerId", "status", "fixes", "driverId", "by", "trucks"), weirdValue).map(([k, w]) => text.replace(/\}$/, `,${JSON.stringify(k)}:${JSON.stringify(w) ?? "null"}}`)),
+    fc
+      .constantFrom(
+        "NaN",
+        "Infinity",
+        "-Infinity",
+        "-0",
+        "1e999",
+        "0x10",
+        "01",
+        "123456789012345678901234567890123456789",
+        "4.9e-325",
+        "+1",
+        ".5",
+      )
+      .map((lit) => text.replace(/-?\d+(\.\d+)?(e[+-]?\d+)?/, lit)),
+    fc
+      .tuple(fc.constantFrom("vehicleType", "customerId", "status", "fixes", "driverId", "by", "trucks", "lat"), weirdValue)
+      .map(([k, w]) => text.replace(/^\{/, `{${JSON.stringify(k)}:${JSON.stringify(w) ?? "null"},`)),
+    fc
+      .tuple(fc.constantFrom("vehicleType", "customerId", "status", "fixes", "driverId", "by", "trucks"), weirdValue)
+      .map(([k, w]) => text.replace(/\}$/, `,${JSON.stringify(k)}:${JSON.stringify(w) ?? "null"}}`)),
   );
 
 const junkBody = fc.oneof(
   fc.constantFrom(64, 3000, 50_000).map((d) => "[".repeat(d) + "]".repeat(d)),
-  fc.constantFrom(64, 3000).map((d) => '{"a":'.repeat(d) + "1" + "}".repeat(d)),
-  fc.constantFrom("", "null", "[]", "{}", "0", '"x"', "true", "\uFEFF{}", "{'a':1}", "{\"a\":1,}"),
+  fc.constantFrom(64, 3000).map((d) => `${'{"a":'.repeat(d)}1${"}".repeat(d)}`),
+  fc.constantFrom("", "null", "[]", "{}", "0", '"x"', "true", "\uFEFF{}", "{'a':1}", '{"a":1,}'),
   fc.json({ maxDepth: 3 }),
   fc.string({ unit: "binary", maxLength: 200 }),
 );
@@ -139,7 +228,9 @@ function bodyOf(valid: fc.Arbitrary<Json>): fc.Arbitrary<string> {
     { weight: 3, arbitrary: valid.map((b) => JSON.stringify(b)) },
     {
       weight: 5,
-      arbitrary: fc.tuple(valid, fc.nat(), fc.constantFrom("set", "set", "delete", "extra") as fc.Arbitrary<"set" | "delete" | "extra">, weirdValue).map(([b, pick, how, w]) => JSON.stringify(mutate(b, pick, how, w)) ?? "null"),
+      arbitrary: fc
+        .tuple(valid, fc.nat(), fc.constantFrom("set", "set", "delete", "extra") as fc.Arbitrary<"set" | "delete" | "extra">, weirdValue)
+        .map(([b, pick, how, w]) => JSON.stringify(mutate(b, pick, how, w)) ?? "null"),
     },
     { weight: 2, arbitrary: valid.chain((b) => rawMutation(JSON.stringify(b))) },
     { weight: 1, arbitrary: junkBody },
@@ -163,7 +254,10 @@ const contentType = fc.oneof(
       [["content-type", "multipart/form-data; boundary=x"]],
       [["content-type", "application/x-www-form-urlencoded"]],
       [["content-type", ";;;"]],
-      [["content-type", "application/json"], ["content-type", "text/html"]],
+      [
+        ["content-type", "application/json"],
+        ["content-type", "text/html"],
+      ],
     ),
   },
 );
@@ -195,8 +289,14 @@ const idempotencyKey = fc.oneof(
       [["idempotency-key", ""]],
       [["idempotency-key", "has a space"]],
       [["idempotency-key", "k".repeat(256)]],
-      [["idempotency-key", "k-1"], ["idempotency-key", "k-1"]],
-      [["idempotency-key", "k-1"], ["idempotency-key", "k-2"]],
+      [
+        ["idempotency-key", "k-1"],
+        ["idempotency-key", "k-1"],
+      ],
+      [
+        ["idempotency-key", "k-1"],
+        ["idempotency-key", "k-2"],
+      ],
       [["idempotency-key", asLatin1("ключ")]],
       [["idempotency-key", "k\u0001"]],
     ),
@@ -204,20 +304,54 @@ const idempotencyKey = fc.oneof(
 );
 
 const queryValue = fc.oneof(
-  fc.constantFrom("", "0", "-0", "1e400", "0x10", "NaN", "Infinity", "12.97", "77.59", "-91", "5000", "50001", "100", "101", "sedan", "rocket", "2024-01-01T00:00:00Z", "9".repeat(400), "%zz", "%00", "😀", KB10),
+  fc.constantFrom(
+    "",
+    "0",
+    "-0",
+    "1e400",
+    "0x10",
+    "NaN",
+    "Infinity",
+    "12.97",
+    "77.59",
+    "-91",
+    "5000",
+    "50001",
+    "100",
+    "101",
+    "sedan",
+    "rocket",
+    "2024-01-01T00:00:00Z",
+    "9".repeat(400),
+    "%zz",
+    "%00",
+    "😀",
+    KB10,
+  ),
   fc.double().map(String),
   fc.string({ maxLength: 20 }),
 );
 
 function queryOf(names: readonly string[]): fc.Arbitrary<string> {
-  const pair = fc.tuple(fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...names) }, { weight: 1, arbitrary: fc.string({ maxLength: 8 }) }), queryValue, fc.boolean());
+  const pair = fc.tuple(
+    fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...names) }, { weight: 1, arbitrary: fc.string({ maxLength: 8 }) }),
+    queryValue,
+    fc.boolean(),
+  );
   return fc.oneof(
-    { weight: 4, arbitrary: fc.array(pair, { maxLength: 7 }).map((ps) => (ps.length ? "?" + ps.map(([k, v, enc]) => `${encodeSegment(k, enc)}=${encodeSegment(v, enc)}`).join("&") : "")) },
+    {
+      weight: 4,
+      arbitrary: fc
+        .array(pair, { maxLength: 7 })
+        .map((ps) => (ps.length ? `?${ps.map(([k, v, enc]) => `${encodeSegment(k, enc)}=${encodeSegment(v, enc)}`).join("&")}` : "")),
+    },
     { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 60 }).map((s) => `?${s}`) },
   );
 }
 
-const validNearbyQuery = fc.record({ lat, lng, vehicleType }).map((q) => `?lat=${q.lat.toFixed(5)}&lng=${q.lng.toFixed(5)}&vehicleType=${q.vehicleType}`);
+const validNearbyQuery = fc
+  .record({ lat, lng, vehicleType })
+  .map((q) => `?lat=${q.lat.toFixed(5)}&lng=${q.lng.toFixed(5)}&vehicleType=${q.vehicleType}`);
 
 // --- credentials -----------------------------------------------------------------
 
@@ -258,11 +392,21 @@ function decoded(segment: string): string {
 
 // --- route cases ---------------------------------------------------------------
 
-const post = (path: fc.Arbitrary<string>, body: fc.Arbitrary<string>, auth: fc.Arbitrary<Headers>, method = "POST", extra: fc.Arbitrary<Headers> = fc.constant([])) =>
-  fc.tuple(path, body, contentType, extra, extraHeaders, auth).map(([p, b, ct, ex, xh, au]): Case => ({ method, path: p, body: b, headers: [...ct, ...ex, ...xh, ...au] }));
+const post = (
+  path: fc.Arbitrary<string>,
+  body: fc.Arbitrary<string>,
+  auth: fc.Arbitrary<Headers>,
+  method = "POST",
+  extra: fc.Arbitrary<Headers> = fc.constant([]),
+) =>
+  fc
+    .tuple(path, body, contentType, extra, extraHeaders, auth)
+    .map(([p, b, ct, ex, xh, au]): Case => ({ method, path: p, body: b, headers: [...ct, ...ex, ...xh, ...au] }));
 
 const get = (path: fc.Arbitrary<string>, auth: fc.Arbitrary<Headers>) =>
-  fc.tuple(path, queryOf(["x"]), extraHeaders, auth).map(([p, q, xh, au]): Case => ({ method: "GET", path: p + q, headers: [...xh, ...au] }));
+  fc
+    .tuple(path, queryOf(["x"]), extraHeaders, auth)
+    .map(([p, q, xh, au]): Case => ({ method: "GET", path: p + q, headers: [...xh, ...au] }));
 
 const bookingId = pathId(fc.uuid());
 const driverId = pathId(simpleId);
@@ -277,23 +421,88 @@ const routeCase: fc.Arbitrary<Case> = fc.oneof(
   { weight: 4, arbitrary: ownDriverRoute("/status", bodyOf(statusBody), "PUT") },
   { weight: 6, arbitrary: post(fc.constant("/v1/bookings"), bodyOf(bookingBody), asCustomer, "POST", idempotencyKey) },
   { weight: 6, arbitrary: post(fc.constant("/v1/orders"), bodyOf(orderBody), asCustomer, "POST", idempotencyKey) },
-  { weight: 3, arbitrary: post(bookingId.map((b) => `/v1/bookings/${b}/accept`), bodyOf(acceptBody), asDriver) },
-  { weight: 3, arbitrary: post(bookingId.map((b) => `/v1/bookings/${b}/cancel`), bodyOf(cancelBody), fc.oneof(asCustomer, asDriver)) },
-  { weight: 2, arbitrary: post(fc.tuple(bookingId, fc.constantFrom("start", "complete")).map(([b, a]) => `/v1/bookings/${b}/${a}`), fc.oneof(junkBody, fc.constant("")), asDriver) },
-  { weight: 3, arbitrary: fc.tuple(fc.oneof(validNearbyQuery, queryOf(["lat", "lng", "vehicleType", "radiusM", "limit"])), extraHeaders, asCustomer).map(([q, xh, au]): Case => ({ method: "GET", path: `/v1/drivers/nearby${q}`, headers: [...xh, ...au] })) },
-  { weight: 3, arbitrary: fc.tuple(driverId, queryOf(["from", "to", "limit", "cursor"]), extraHeaders).chain(([d, q, xh]) => authAs(as("driver", decoded(d))).map((au): Case => ({ method: "GET", path: `/v1/drivers/${d}/trail${q}`, headers: [...xh, ...au] }))) },
+  {
+    weight: 3,
+    arbitrary: post(
+      bookingId.map((b) => `/v1/bookings/${b}/accept`),
+      bodyOf(acceptBody),
+      asDriver,
+    ),
+  },
+  {
+    weight: 3,
+    arbitrary: post(
+      bookingId.map((b) => `/v1/bookings/${b}/cancel`),
+      bodyOf(cancelBody),
+      fc.oneof(asCustomer, asDriver),
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: post(
+      fc.tuple(bookingId, fc.constantFrom("start", "complete")).map(([b, a]) => `/v1/bookings/${b}/${a}`),
+      fc.oneof(junkBody, fc.constant("")),
+      asDriver,
+    ),
+  },
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(fc.oneof(validNearbyQuery, queryOf(["lat", "lng", "vehicleType", "radiusM", "limit"])), extraHeaders, asCustomer)
+      .map(([q, xh, au]): Case => ({ method: "GET", path: `/v1/drivers/nearby${q}`, headers: [...xh, ...au] })),
+  },
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(driverId, queryOf(["from", "to", "limit", "cursor"]), extraHeaders)
+      .chain(([d, q, xh]) =>
+        authAs(as("driver", decoded(d))).map(
+          (au): Case => ({ method: "GET", path: `/v1/drivers/${d}/trail${q}`, headers: [...xh, ...au] }),
+        ),
+      ),
+  },
   { weight: 2, arbitrary: driverId.chain((d) => get(fc.constant(`/v1/drivers/${d}`), authAs(as("driver", decoded(d))))) },
-  { weight: 2, arbitrary: get(bookingId.map((b) => `/v1/bookings/${b}`), fc.oneof(asCustomer, asDriver)) },
-  { weight: 2, arbitrary: get(bookingId.map((o) => `/v1/orders/${o}`), asCustomer) },
-  { weight: 2, arbitrary: post(bookingId.map((o) => `/v1/orders/${o}/cancel`), fc.oneof(junkBody, fc.constant("")), asCustomer) },
+  {
+    weight: 2,
+    arbitrary: get(
+      bookingId.map((b) => `/v1/bookings/${b}`),
+      fc.oneof(asCustomer, asDriver),
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: get(
+      bookingId.map((o) => `/v1/orders/${o}`),
+      asCustomer,
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: post(
+      bookingId.map((o) => `/v1/orders/${o}/cancel`),
+      fc.oneof(junkBody, fc.constant("")),
+      asCustomer,
+    ),
+  },
   { weight: 2, arbitrary: get(fc.constantFrom("/healthz", "/readyz", "/metrics"), authAs(as("operator", "ops-1"))) },
-  { weight: 1, arbitrary: get(fc.oneof(fc.constantFrom("/", "//v1/bookings", "/v1/drivers//locations", "/v1/../v1/bookings", "/V1/BOOKINGS", "/v1/bookings/"), fc.string({ maxLength: 30 }).map((s) => `/v1/${s}`)), asDriver) },
+  {
+    weight: 1,
+    arbitrary: get(
+      fc.oneof(
+        fc.constantFrom("/", "//v1/bookings", "/v1/drivers//locations", "/v1/../v1/bookings", "/V1/BOOKINGS", "/v1/bookings/"),
+        fc.string({ maxLength: 30 }).map((s) => `/v1/${s}`),
+      ),
+      asDriver,
+    ),
+  },
 );
 
 /** A route hit with the wrong method; fetch forbids a body on GET and HEAD, so theirs is dropped. */
-const oddMethodCase = fc.tuple(routeCase, fc.constantFrom("PATCH", "DELETE", "OPTIONS", "HEAD", "GET", "PUT", "POST", "FOO", "get", "post")).map(([c, method]): Case => {
-  const bodiless = ["GET", "HEAD"].includes(method.toUpperCase());
-  return { ...c, method, body: bodiless ? undefined : (c.body ?? "") };
-});
+const oddMethodCase = fc
+  .tuple(routeCase, fc.constantFrom("PATCH", "DELETE", "OPTIONS", "HEAD", "GET", "PUT", "POST", "FOO", "get", "post"))
+  .map(([c, method]): Case => {
+    const bodiless = ["GET", "HEAD"].includes(method.toUpperCase());
+    return { ...c, method, body: bodiless ? undefined : (c.body ?? "") };
+  });
 
 export const anyCase = fc.oneof({ weight: 9, arbitrary: routeCase }, { weight: 1, arbitrary: oddMethodCase });
