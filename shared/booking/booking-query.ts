@@ -3,6 +3,7 @@ import type { Db } from "../db/open-libsql.ts";
 import { bookingEvents, bookings } from "../db/schema.ts";
 import type { Fare, Place } from "../events/booking.ts";
 import type { VehicleType } from "../events/driver.ts";
+import { storedPlace } from "./active-trips.ts";
 import type { BookingStatus } from "./state-machine.ts";
 
 export interface TimelineEntry {
@@ -30,8 +31,6 @@ export interface BookingDetails {
   timeline: TimelineEntry[];
 }
 
-const place = (lat: number, lng: number, address: string | null): Place => (address === null ? { lat, lng } : { lat, lng, address });
-
 /**
  * A booking as the booking worker last wrote it, with its timeline; null when the
  * worker has not processed a `booking.requested` for it (unknown, or not yet). Reads
@@ -57,8 +56,8 @@ export async function readBooking(db: Db, bookingId: string): Promise<BookingDet
     customerId: b.customerId,
     ...(b.orderId === null ? {} : { orderId: b.orderId }),
     vehicleType: b.vehicleType,
-    pickup: place(b.pickupLat, b.pickupLng, b.pickupAddress),
-    dropoff: place(b.dropoffLat, b.dropoffLng, b.dropoffAddress),
+    pickup: storedPlace(b.pickupLat, b.pickupLng, b.pickupAddress),
+    dropoff: storedPlace(b.dropoffLat, b.dropoffLng, b.dropoffAddress),
     ...(b.driverId === null ? {} : { driverId: b.driverId }),
     fareEstimate: { amount: b.fareAmount, currency: b.fareCurrency },
     requestedAt: b.requestedAt,

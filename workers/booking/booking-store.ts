@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { storedPlace, TRIP_STATUSES } from "../../shared/booking/active-trips.ts";
 import type { BookingSnapshot } from "../../shared/booking/state-machine.ts";
 import { insertRows } from "../../shared/db/insert-rows.ts";
 import type { Orm } from "../../shared/db/open-libsql.ts";
@@ -25,10 +26,6 @@ export interface LoadedBooking extends BookingSnapshot {
 }
 
 const CHUNK = 500;
-/** A driver holds a booking from its accept until it completes or is cancelled. */
-const OPEN_HOLD: LoadedBooking["status"][] = ["accepted", "started"];
-
-const place = (lat: number, lng: number, address: string | null): Place => (address === null ? { lat, lng } : { lat, lng, address });
 
 type BookingRow = typeof bookings.$inferSelect;
 
@@ -38,8 +35,8 @@ function loaded(b: BookingRow, offeredDriverIds: string[]): LoadedBooking {
     customerId: b.customerId,
     orderId: b.orderId,
     vehicleType: b.vehicleType,
-    pickup: place(b.pickupLat, b.pickupLng, b.pickupAddress),
-    dropoff: place(b.dropoffLat, b.dropoffLng, b.dropoffAddress),
+    pickup: storedPlace(b.pickupLat, b.pickupLng, b.pickupAddress),
+    dropoff: storedPlace(b.dropoffLat, b.dropoffLng, b.dropoffAddress),
     fareEstimate: { amount: b.fareAmount, currency: b.fareCurrency },
     correlationId: b.correlationId,
     status: b.status,
@@ -90,7 +87,7 @@ async function openBookingsByDriver(orm: Orm | Tx["orm"], driverIds: readonly st
     const rows = await orm
       .select({ driverId: bookings.driverId, bookingId: bookings.bookingId })
       .from(bookings)
-      .where(and(inArray(bookings.driverId, driverIds.slice(i, i + CHUNK)), inArray(bookings.status, OPEN_HOLD)));
+      .where(and(inArray(bookings.driverId, driverIds.slice(i, i + CHUNK)), inArray(bookings.status, [...TRIP_STATUSES])));
     for (const r of rows) out.set(r.driverId!, [...(out.get(r.driverId!) ?? []), r.bookingId]);
   }
   return out;
@@ -107,7 +104,7 @@ export async function busyWithOpenBookings(orm: Orm): Promise<StatusUpdate[]> {
   const rows = await orm
     .select({ driverId: bookings.driverId, vehicleType: bookings.vehicleType, updatedAt: bookings.updatedAt })
     .from(bookings)
-    .where(inArray(bookings.status, OPEN_HOLD));
+    .where(inArray(bookings.status, [...TRIP_STATUSES]));
   return rows.map((r) => ({ driverId: r.driverId!, status: "busy", vehicleType: r.vehicleType, changedAt: Date.parse(r.updatedAt) }));
 }
 
