@@ -16,6 +16,7 @@ import { timedPublisher } from "./events/timed-publisher.ts";
 import type { IdempotencyStore } from "./idempotency/idempotency-store.ts";
 import { outboxReadiness } from "./outbox/outbox-readiness.ts";
 import type { RateLimits } from "./ratelimit/rate-limiter.ts";
+import { fileAssets } from "./static/file-assets.ts";
 
 export interface GatewayResources {
   log: EventLog;
@@ -56,5 +57,6 @@ export function buildGatewayDeps(config: GatewayConfig, r: GatewayResources, log
     auth: r.auth,
     rateLimits: r.rateLimits,
     corsOrigins: config.CORS_ORIGINS,
+    assets: fileAssets(),
   };
 }

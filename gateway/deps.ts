@@ -9,6 +9,7 @@ import type { OrderDetails } from "../shared/order/order-query.ts";
 import type { AuthSettings } from "./auth/auth-settings.ts";
 import type { IdempotencyStore } from "./idempotency/idempotency-store.ts";
 import type { RateLimits } from "./ratelimit/rate-limiter.ts";
+import type { AssetSource } from "./static/static-assets.ts";
 
 /** A dependency the gateway needs to serve: rejects (with a reason) when it is not ready. */
 export type ReadinessCheck = () => Promise<void>;
@@ -36,6 +37,8 @@ export interface GatewayDeps {
   rateLimits: RateLimits;
   /** Browser origins allowed by CORS; empty → no CORS headers at all. */
   corsOrigins: string[];
+  /** The pages at /docs and /console and the files they load (gateway/static/). */
+  assets: AssetSource;
 }
 
 export interface GatewayLimits {

@@ -17,6 +17,7 @@ import { testSecurity } from "./auth/testing-auth.ts";
 import type { GatewayDeps } from "./deps.ts";
 import { DEFAULT_PUBLISH_TIMEOUT_MS } from "./events/publish-event.ts";
 import { openIdempotencyStore } from "./idempotency/libsql-idempotency-store.ts";
+import { fileAssets } from "./static/file-assets.ts";
 
 export { asCustomer, asDriver, asOperator, bearer, TEST_AUTH, tokenFor } from "./auth/testing-auth.ts";
 
@@ -46,6 +47,7 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
     idempotency,
     booking: (bookingId) => readBooking(history.db, bookingId),
     order: (orderId) => readOrder(history.db, orderId),
+    assets: fileAssets(),
     ...testSecurity(),
     ...overrides,
   };

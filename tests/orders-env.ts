@@ -7,6 +7,7 @@ import { createApp } from "../gateway/app.ts";
 import { testSecurity } from "../gateway/auth/testing-auth.ts";
 import { DEFAULT_PUBLISH_TIMEOUT_MS } from "../gateway/events/publish-event.ts";
 import { openIdempotencyStore } from "../gateway/idempotency/libsql-idempotency-store.ts";
+import { fileAssets } from "../gateway/static/file-assets.ts";
 import { readBooking } from "../shared/booking/booking-query.ts";
 import type { WaveSettings } from "../shared/booking/waves.ts";
 import type { Db } from "../shared/db/open-libsql.ts";
@@ -112,6 +113,7 @@ export async function openOrderEnv(mode: Mode, waves: WaveSettings): Promise<Ord
     idempotency,
     booking: (id) => readBooking(history.db, id),
     order: (id) => readOrder(history.db, id),
+    assets: fileAssets(),
     ...testSecurity(),
   });
 

@@ -31,6 +31,8 @@ const app = createApp({
   idempotency: createMemoryIdempotencyStore(),
   booking: async () => null,
   order: async () => null,
+  // No file system here: /docs and /console answer 404 (bun's entry points serve them).
+  assets: async () => undefined,
   ...testSecurity(),
 });
 app.get("/__published", (c) => c.json(published.map((r) => ({ topic: r.topic, key: r.key }))));

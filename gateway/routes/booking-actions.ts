@@ -18,6 +18,8 @@ import type { GatewayDeps } from "../deps.ts";
 import { limitBody } from "../http/body-limit.ts";
 import { problem } from "../http/problem.ts";
 import { readJson, readParam } from "../http/read-json.ts";
+import { describeRoute, type RouteDoc } from "../openapi/route-doc.ts";
+import { EventIdSchema, idempotencyKeyHeader, REPLAYED_HEADER } from "../openapi/shared-docs.ts";
 import { publishDurably } from "../outbox/publish-durably.ts";
 
 const MAX_BODY_BYTES = 4096;
@@ -35,6 +37,9 @@ type Action = {
   path: string;
   type: string;
   roles: Role[];
+  summary: string;
+  /** The body it reads; none: any body is ignored. */
+  body?: v.GenericSchema;
   /** Must the booking already be visible to the caller (its customer, its assigned driver, an operator)? */
   ownBookingOnly: boolean;
   data: (c: Context) => Promise<Record<string, unknown>>;
@@ -65,12 +70,69 @@ async function cancelData(c: Context): Promise<Record<string, unknown>> {
 
 const ACTIONS: Action[] = [
   // Any driver may claim: whether it was offered the booking is the worker's call, in log order.
-  { path: "accept", type: BOOKING_ACCEPTED, roles: ["driver"], ownBookingOnly: false, data: acceptData },
+  {
+    path: "accept",
+    type: BOOKING_ACCEPTED,
+    roles: ["driver"],
+    summary: "Claim an offered booking (the first valid accept wins)",
+    body: AcceptBodySchema,
+    ownBookingOnly: false,
+    data: acceptData,
+  },
   // Starting and completing say nothing beyond "now": any body is ignored.
-  { path: "start", type: BOOKING_STARTED, roles: ["driver"], ownBookingOnly: true, data: async () => ({}) },
-  { path: "complete", type: BOOKING_COMPLETED, roles: ["driver"], ownBookingOnly: true, data: async () => ({}) },
-  { path: "cancel", type: BOOKING_CANCELLED, roles: ["customer", "driver", "operator"], ownBookingOnly: true, data: cancelData },
+  {
+    path: "start",
+    type: BOOKING_STARTED,
+    roles: ["driver"],
+    summary: "Start the trip (the assigned driver)",
+    ownBookingOnly: true,
+    data: async () => ({}),
+  },
+  {
+    path: "complete",
+    type: BOOKING_COMPLETED,
+    roles: ["driver"],
+    summary: "Complete the trip (the assigned driver)",
+    ownBookingOnly: true,
+    data: async () => ({}),
+  },
+  {
+    path: "cancel",
+    type: BOOKING_CANCELLED,
+    roles: ["customer", "driver", "operator"],
+    summary: "Cancel the booking (its customer, its assigned driver, or an operator on behalf of either)",
+    body: CancelBodySchema,
+    ownBookingOnly: true,
+    data: cancelData,
+  },
 ];
+
+const ActionAcceptedSchema = v.strictObject({ bookingId: BookingIdSchema, eventId: EventIdSchema });
+
+export const bookingActionDocs: RouteDoc[] = ACTIONS.map((a) =>
+  describeRoute({
+    method: "post",
+    path: `/v1/bookings/:bookingId/${a.path}`,
+    operationId: `${a.path}Booking`,
+    tag: "Bookings",
+    summary: a.summary,
+    description:
+      "A request, not a result: the booking worker judges it in log order, and GET /v1/bookings/{bookingId} shows the verdict in the timeline under `eventId`. Answered once the event is durable (acked, or in the gateway's outbox).",
+    access: a.roles,
+    params: { bookingId: BookingIdSchema },
+    headers: idempotencyKeyHeader(false),
+    ...(a.body && { body: a.body }),
+    responses: { 202: { description: "Accepted for the booking worker to judge", schema: ActionAcceptedSchema, headers: REPLAYED_HEADER } },
+    problems: Object.fromEntries([
+      [400, "Idempotency-Key is malformed"],
+      ...(a.path === "accept" ? [[403, "driverId is not the caller"]] : []),
+      ...(a.ownBookingOnly
+        ? [[404, "no booking of the caller's with this id has been processed yet (an accept shows within moments)"]]
+        : []),
+      [422, "the Idempotency-Key was already used with another request"],
+    ]),
+  }),
+);
 
 /**
  * POST /v1/bookings/{bookingId}/accept | start | complete | cancel → 202 {bookingId,
@@ -110,7 +172,7 @@ export function registerBookingActions(app: Hono, deps: Deps): void {
         event: { type: action.type, key: bookingId, data },
       });
       if (replayed) c.header("idempotent-replayed", "true");
-      return c.json({ bookingId, eventId }, 202);
+      return c.json({ bookingId, eventId } satisfies v.InferOutput<typeof ActionAcceptedSchema>, 202);
     });
   }
 }

@@ -1,10 +1,53 @@
 import type { Hono } from "hono";
-import { BookingIdSchema } from "../../shared/events/booking.ts";
+import * as v from "valibot";
+import { BOOKING_STATUSES } from "../../shared/booking/state-machine.ts";
+import { BookingIdSchema, CustomerIdSchema, FareSchema, PlaceSchema } from "../../shared/events/booking.ts";
+import { DriverIdSchema, VehicleTypeSchema } from "../../shared/events/driver.ts";
 import { canSeeBooking } from "../auth/booking-access.ts";
 import { principalOf } from "../auth/principal.ts";
 import type { GatewayDeps } from "../deps.ts";
 import { problem } from "../http/problem.ts";
 import { readParam } from "../http/read-json.ts";
+import { describeRoute } from "../openapi/route-doc.ts";
+import { EventIdSchema, IsoTimestampSchema } from "../openapi/shared-docs.ts";
+
+export const BookingStatusSchema = v.picklist(BOOKING_STATUSES);
+
+export const BookingDetailsSchema = v.strictObject({
+  bookingId: BookingIdSchema,
+  status: BookingStatusSchema,
+  customerId: CustomerIdSchema,
+  orderId: v.optional(v.string()),
+  vehicleType: VehicleTypeSchema,
+  pickup: PlaceSchema,
+  dropoff: PlaceSchema,
+  driverId: v.optional(DriverIdSchema),
+  fareEstimate: FareSchema,
+  requestedAt: IsoTimestampSchema,
+  timeline: v.array(
+    v.strictObject({
+      eventId: EventIdSchema,
+      type: v.string(),
+      at: IsoTimestampSchema,
+      applied: v.boolean(),
+      reason: v.optional(v.string()),
+    }),
+  ),
+});
+
+export const bookingDoc = describeRoute({
+  method: "get",
+  path: "/v1/bookings/:bookingId",
+  operationId: "getBooking",
+  tag: "Bookings",
+  summary: "A booking's state and timeline",
+  description:
+    "As the booking worker recorded it: every event in log order, refused ones included (`applied: false` with a `reason`). Its customer, its assigned driver and operators see it.",
+  access: ["customer", "driver", "operator"],
+  params: { bookingId: BookingIdSchema },
+  responses: { 200: { description: "The booking", schema: BookingDetailsSchema } },
+  problems: { 404: "no booking of the caller's with this id has been processed yet (a booking just requested appears within moments)" },
+});
 
 /**
  * GET /v1/bookings/{bookingId}: its state and timeline, as the booking worker recorded
@@ -12,7 +55,7 @@ import { readParam } from "../http/read-json.ts";
  * else it is not found, exactly as an unknown id.
  */
 export function registerBooking(app: Hono, deps: Pick<GatewayDeps, "booking">): void {
-  app.get("/v1/bookings/:bookingId", async (c) => {
+  app.get(bookingDoc.path, async (c) => {
     const bookingId = readParam(c.req.param("bookingId"), BookingIdSchema, "bookingId");
     const booking = await deps.booking(bookingId);
     if (!booking || !canSeeBooking(principalOf(c), booking))
@@ -20,6 +63,6 @@ export function registerBooking(app: Hono, deps: Pick<GatewayDeps, "booking">): 
         title: "Booking not found",
         detail: `no booking ${bookingId} has been processed (a booking just requested appears within moments)`,
       });
-    return c.json(booking);
+    return c.json(booking satisfies v.InferOutput<typeof BookingDetailsSchema>);
   });
 }
