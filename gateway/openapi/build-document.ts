@@ -27,8 +27,8 @@ const CONVERSION: ConversionConfig = {
   ignoreActions: ["finite"],
   overrideAction: ({ valibotAction, jsonSchema }) => {
     if (valibotAction.type === "check") return { ...jsonSchema, description: (valibotAction as { message?: string }).message };
-    const shown = valibotAction.type === "metadata" && (valibotAction as v.MetadataAction<unknown, { documentedAs?: JsonSchema }>).metadata;
-    return shown && shown.documentedAs ? shown.documentedAs : undefined;
+    if (valibotAction.type !== "metadata") return undefined;
+    return (valibotAction as v.MetadataAction<unknown, { documentedAs?: JsonSchema }>).metadata.documentedAs;
   },
   overrideRef: ({ referenceId }) => `#/components/schemas/${referenceId}`,
 };
