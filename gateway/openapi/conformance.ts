@@ -58,7 +58,7 @@ export function createConformance(document: Record<string, unknown>) {
       seen.add(`${op.operationId} ${x.status}`);
       const response = op.responses[String(x.status)];
       if (!response) return [`${where}: status not documented for ${op.operationId} (documented: ${Object.keys(op.responses).join(", ")})`];
-      const media = x.contentType?.split(";")[0]!.trim() ?? null;
+      const media = x.contentType ? x.contentType.split(";")[0]!.trim() : null;
       if (!response.content) return media && x.body.length > 0 ? [`${where}: documented without a body, got ${media}`] : [];
       if (!media || !response.content[media])
         return [`${where}: content-type ${media} not documented (documented: ${Object.keys(response.content).join(", ")})`];
