@@ -5,6 +5,7 @@ import { authSettingsFrom } from "./gateway/auth/security-env.ts";
 import { buildGatewayDeps } from "./gateway/build-deps.ts";
 import { GatewayConfigSchema } from "./gateway/config.ts";
 import { openIdempotencyStore } from "./gateway/idempotency/libsql-idempotency-store.ts";
+import { startFlowSampler } from "./gateway/operator/flow-sampler.ts";
 import { startOutboxRelay } from "./gateway/outbox/relay.ts";
 import { openRateLimits } from "./gateway/ratelimit/open-rate-limits.ts";
 import { parseConfigOrExit } from "./shared/config/parse-config.ts";
@@ -75,9 +76,10 @@ const tokens =
   auth.key.kind === "secret"
     ? writeDevTokens(config.DATA_DIR, { secret: auth.key.secret, issuer: auth.issuer, audience: auth.audience })
     : undefined;
+const flow = startFlowSampler(log.admin(), logger);
 const gatewayDeps = buildGatewayDeps(
   config,
-  { log, geo, history: db, idempotency, auth, rateLimits: openRateLimits(config) },
+  { log, geo, history: db, idempotency, auth, rateLimits: openRateLimits(config), flow: flow.window },
   logger,
   registry,
 );
@@ -127,6 +129,7 @@ await runProcess(workers, {
     await bookingLoop.stop();
     await server.stop();
     await relay.stop();
+    await flow.stop();
     await notifier.close();
     await log.close();
     await geo.close();

@@ -10,6 +10,9 @@ import { driversNearbyDoc } from "./routes/drivers-nearby.ts";
 import { healthDocs } from "./routes/health.ts";
 import { metricsDoc } from "./routes/metrics.ts";
 import { openApiDoc } from "./routes/openapi.ts";
+import { deadLetterDocs } from "./routes/operator-dead-letters.ts";
+import { operatorDriversDoc } from "./routes/operator-drivers.ts";
+import { operatorFlowDoc } from "./routes/operator-flow.ts";
 import { orderDoc } from "./routes/order.ts";
 import { orderCancelDoc } from "./routes/order-cancel.ts";
 import { ordersDoc } from "./routes/orders.ts";
@@ -33,6 +36,9 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
   orderDoc,
   orderCancelDoc,
   ...healthDocs,
+  operatorDriversDoc,
+  operatorFlowDoc,
+  ...deadLetterDocs,
   metricsDoc,
   openApiDoc,
   ...pageDocs,
