@@ -205,10 +205,4 @@ export async function seedDrivers(
   await geo.upsertPositions(drivers.map((d) => ({ driverId: d.id, ...d.at, recordedAt: now })));
 }
 
-export { asCustomer, asDriver, asOperator } from "../gateway/auth/testing-auth.ts";
 export { until } from "./support/until.ts";
-
-/** A JSON POST; pass the caller's headers (asCustomer(id), asDriver(id)) and any others. */
-export function postJson(body: unknown, headers: Record<string, string> = {}): RequestInit {
-  return { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json", ...headers } };
-}

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { VehicleType } from "../shared/events/driver.ts";
 import type { OrderDetails } from "../shared/order/order-query.ts";
-import { asCustomer, asDriver, north, postJson, until } from "./bookings-env.ts";
+import { north, until } from "./bookings-env.ts";
 import { type Mode, type OrderEnv, openOrderEnv } from "./orders-env.ts";
+import { asCustomerClient, asDriverClient } from "./support/api-client.ts";
 
 // Bun 1.4.5 ignores bunfig's [test] timeout; these wait for real consumers.
 setDefaultTimeout(60_000);
@@ -28,11 +29,14 @@ function runOrderFlow(mode: Mode): void {
     const driverId = (t: VehicleType, k: number) => `${t}-${k}-${run}`;
 
     const get = async (orderId: string): Promise<OrderDetails | null> => {
-      const res = await env.app.request(`/v1/orders/${orderId}`, { headers: asCustomer(`cust-${run}`) });
-      return res.status === 404 ? null : ((await res.json()) as OrderDetails);
+      const res = await asCustomerClient(env.app, `cust-${run}`).GET("/v1/orders/{orderId}", { params: { path: { orderId } } });
+      return res.data ?? null;
     };
     const accept = async (bookingId: string, driver: string) =>
-      expect((await env.app.request(`/v1/bookings/${bookingId}/accept`, postJson({}, asDriver(driver)))).status).toBe(202);
+      expect(
+        (await asDriverClient(env.app, driver).POST("/v1/bookings/{bookingId}/accept", { params: { path: { bookingId } }, body: {} }))
+          .response.status,
+      ).toBe(202);
     const offersByBooking = async (orderId: string) => {
       const rs = await env.history.client.execute({
         sql: "SELECT o.booking_id, o.driver_id, b.vehicle_type FROM booking_offers o JOIN bookings b USING (booking_id) WHERE b.order_id = ?",
@@ -55,15 +59,12 @@ function runOrderFlow(mode: Mode): void {
         await env.geo.upsertPositions(drivers.map((d) => ({ driverId: d.id, ...d.at, recordedAt: now })));
       }
 
-      const res = await env.app.request(
-        "/v1/orders",
-        postJson(
-          { customerId: `cust-${run}`, pickup: home, dropoff: north(home, 20_000), trucks: LINES },
-          { ...asCustomer(`cust-${run}`), "idempotency-key": `order-${run}` },
-        ),
-      );
-      expect(res.status).toBe(202);
-      const { orderId, bookingIds } = (await res.json()) as { orderId: string; bookingIds: string[] };
+      const res = await asCustomerClient(env.app, `cust-${run}`).POST("/v1/orders", {
+        params: { header: { "Idempotency-Key": `order-${run}` } },
+        body: { customerId: `cust-${run}`, pickup: home, dropoff: north(home, 20_000), trucks: LINES },
+      });
+      expect(res.response.status).toBe(202);
+      const { orderId, bookingIds } = res.data!;
       expect(new Set(bookingIds).size).toBe(50);
 
       const offered = await until(
