@@ -120,6 +120,8 @@ Try:
   curl ${as("OPERATOR")} ${base}/metrics
   curl ${base}/healthz
 
+API document ${base}/openapi.json, interactive docs ${base}/docs, operator console ${base}/console (paste $OPERATOR)
+
 `);
 
 await runProcess(workers, {
