@@ -245,6 +245,7 @@ describe("the OpenAPI document", () => {
     expect((await operator.GET("/metrics", { parseAs: "text" })).response.status).toBe(200);
     expect((await apiClient(sys.app, undefined, conformance).GET("/openapi.json")).data).toMatchObject({ openapi: "3.1.0" });
     for (const page of ["/docs", "/console"]) expect((await raw(sys.app, "GET", page)).headers.get("content-type")).toContain("text/html");
+    expect((await raw(sys.app, "GET", "/assets/console.css")).headers.get("content-type")).toContain("text/css");
     const asset = await raw(sys.app, "GET", "/assets/docs.js");
     expect(asset.status).toBe(200);
     expect((await raw(sys.app, "GET", "/assets/docs.js", { headers: { "if-none-match": asset.headers.get("etag")! } })).status).toBe(304);

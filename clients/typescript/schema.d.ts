@@ -2483,6 +2483,7 @@ export interface operations {
                 };
                 content: {
                     "text/javascript": string;
+                    "text/css": string;
                 };
             };
             /** @description Not modified since the ETag sent in If-None-Match */

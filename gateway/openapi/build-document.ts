@@ -100,7 +100,9 @@ function operation(route: RouteDoc, convert: (s: AnySchema) => JsonSchema): Json
           Object.entries(r.headers).map(([name, h]) => [name, { description: h.description, schema: convert(h.schema) }]),
         ),
       }),
-      ...(r.schema && { content: { [r.contentType ?? "application/json"]: { schema: convert(r.schema) } } }),
+      ...(r.schema && {
+        content: Object.fromEntries([r.contentType ?? "application/json"].flat().map((type) => [type, { schema: convert(r.schema!) }])),
+      }),
     };
   }
   for (const [status, reasons] of problemsOf(route)) {

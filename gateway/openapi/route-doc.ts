@@ -8,7 +8,8 @@ export interface ResponseDoc {
   description: string;
   /** The body's schema; for JSON the valibot schema the handler's answer `satisfies`. */
   schema?: AnySchema;
-  contentType?: string;
+  /** The media type, or those it may be (the same schema for each). */
+  contentType?: string | readonly string[];
   headers?: Record<string, { description: string; schema: AnySchema }>;
 }
 

@@ -6,7 +6,7 @@ import { readParam } from "../http/read-json.ts";
 import { describeRoute } from "../openapi/route-doc.ts";
 
 const AssetNameSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{1,100}$/, "must be a file name"));
-const text = (contentType: string, description: string) => ({ description, contentType, schema: v.string() });
+const text = (contentType: string | string[], description: string) => ({ description, contentType, schema: v.string() });
 
 export const pageDocs = [
   describeRoute({
@@ -39,7 +39,7 @@ export const pageDocs = [
     access: "public",
     params: { name: AssetNameSchema },
     responses: {
-      200: text("text/javascript", "The file (JavaScript or CSS), with an ETag"),
+      200: text(["text/javascript", "text/css"], "The file (JavaScript or CSS), with an ETag"),
       304: { description: "Not modified since the ETag sent in If-None-Match" },
     },
     problems: { 404: "no such asset" },
