@@ -7,6 +7,7 @@ import { GatewayConfigSchema } from "./gateway/config.ts";
 import { openIdempotencyStore } from "./gateway/idempotency/libsql-idempotency-store.ts";
 import { startOutboxRelay } from "./gateway/outbox/relay.ts";
 import { openRateLimits } from "./gateway/ratelimit/open-rate-limits.ts";
+import { createStraightLineEta } from "./shared/eta/straight-line-eta.ts";
 import { parseConfigOrExit } from "./shared/config/parse-config.ts";
 import { TOPIC_CATALOGUE } from "./shared/events/topics.ts";
 import { openEventLog } from "./shared/infra/open-event-log.ts";
@@ -53,7 +54,7 @@ if (!config.REDIS_URL && !config.UPSTASH_REDIS_REST_URL) {
 const notifier = openNotifier(notifyConfig, logger);
 const workers = await startWorkers(WORKERS, {
   log,
-  deps: { db, geo, publisher: log.publisher(), logger, notifier },
+  deps: { db, geo, publisher: log.publisher(), logger, notifier, eta: createStraightLineEta() },
   registry,
   logger,
   settings: workerSettings({ ...matchingConfig, ...locationConfig, STALE_AFTER_S: config.STALE_AFTER_S }),

@@ -1,3 +1,4 @@
+import { createStraightLineEta } from "../shared/eta/straight-line-eta.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -153,7 +154,7 @@ export async function openBookingEnv(mode: Mode, waves: WaveSettings): Promise<B
     booking,
     notifications: () => [...seen],
     async startWorker() {
-      const deps = { db: history.db, geo: p.geo, publisher };
+      const deps = { db: history.db, geo: p.geo, publisher , eta: createStraightLineEta() };
       worker = await runWorker({
         log: p.log,
         group: p.group,

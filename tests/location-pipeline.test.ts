@@ -1,3 +1,4 @@
+import { createStraightLineEta } from "../shared/eta/straight-line-eta.ts";
 import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -58,7 +59,7 @@ function runPipeline(name: string, open: () => Promise<PipelineEnv>): void {
         geo: env.geo,
         publisher: env.log.publisher(),
         logger: silentLogger(),
-        notifier: createLogNotifier(silentLogger()),
+        notifier: createLogNotifier(silentLogger()), eta: createStraightLineEta(),
       },
       registry: createRegistry(),
       logger: silentLogger(),

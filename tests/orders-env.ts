@@ -1,3 +1,4 @@
+import { createStraightLineEta } from "../shared/eta/straight-line-eta.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -136,7 +137,7 @@ export async function openOrderEnv(mode: Mode, waves: WaveSettings): Promise<Ord
       return (await log.admin().lag(uniqueName("orders-e2e-count"), [topic])).reduce((n, p) => n + p.end, 0);
     },
     async startWorkers() {
-      const deps = { db: history.db, geo, publisher };
+      const deps = { db: history.db, geo, publisher , eta: createStraightLineEta() };
       const common = { log, deps, registry: new Registry(), logger };
       workers = [
         await runWorker({ ...common, group: groups.order, topics: [topics.orders], handler: createOrderHandler(), maxBatchSize: 20 }),

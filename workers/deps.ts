@@ -1,4 +1,5 @@
 import type { Db } from "../shared/db/open-libsql.ts";
+import type { EtaEstimator } from "../shared/eta/eta-estimator.ts";
 import type { GeoIndex } from "../shared/geo/geo-index.ts";
 import type { Publisher } from "../shared/log/event-log.ts";
 import type { Logger } from "../shared/logging/logger.ts";
@@ -14,4 +15,6 @@ export interface WorkerDeps {
   logger: Logger;
   /** Where the notify worker delivers notifications: a webhook, or the log in dev. */
   notifier: Notifier;
+  /** Driver → pickup times: the booking worker's arrival deadlines (createStraightLineEta unless a routing engine is plugged in). */
+  eta: EtaEstimator;
 }

@@ -1,3 +1,4 @@
+import { createStraightLineEta } from "../shared/eta/straight-line-eta.ts";
 import { parseConfigOrExit } from "../shared/config/parse-config.ts";
 import { TOPIC_CATALOGUE } from "../shared/events/topics.ts";
 import { openEventLog } from "../shared/infra/open-event-log.ts";
@@ -37,7 +38,7 @@ const geo = await openGeoIndex(config);
 const notifier = openNotifier(config, logger);
 const running = await startWorkers(specs, {
   log,
-  deps: { db, geo, publisher: log.publisher(), logger, notifier },
+  deps: { db, geo, publisher: log.publisher(), logger, notifier, eta: createStraightLineEta() },
   registry,
   logger,
   settings: workerSettings(config),

@@ -1,3 +1,4 @@
+import { createStraightLineEta } from "../../shared/eta/straight-line-eta.ts";
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { prepareReplay } from "../../cli/replay-command.ts";
 import { type RedisService, startRedis } from "../../redpanda/launcher/redis.ts";
@@ -93,7 +94,7 @@ async function runUntilCaughtUp(): Promise<number> {
   const started = performance.now();
   const running: RunningWorker[] = await startWorkers(SPECS, {
     log,
-    deps: { db: history.db, geo, publisher: log.publisher(), logger: silentLogger(), notifier: createLogNotifier(silentLogger()) },
+    deps: { db: history.db, geo, publisher: log.publisher(), logger: silentLogger(), notifier: createLogNotifier(silentLogger()), eta: createStraightLineEta() },
     registry: createRegistry(),
     logger: silentLogger(),
   });
