@@ -1,4 +1,3 @@
-import { createStraightLineEta } from "../shared/eta/straight-line-eta.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +10,7 @@ import { openIdempotencyStore } from "../gateway/idempotency/libsql-idempotency-
 import { type BookingDetails, readBooking } from "../shared/booking/booking-query.ts";
 import type { WaveSettings } from "../shared/booking/waves.ts";
 import type { Db } from "../shared/db/open-libsql.ts";
+import { createStraightLineEta } from "../shared/eta/straight-line-eta.ts";
 import { type Envelope, parseEnvelope } from "../shared/events/envelope.ts";
 import type { NotificationRequested } from "../shared/events/notification.ts";
 import { dlqTopicOf, TOPICS, type TopicSpec } from "../shared/events/topics.ts";
@@ -154,7 +154,7 @@ export async function openBookingEnv(mode: Mode, waves: WaveSettings): Promise<B
     booking,
     notifications: () => [...seen],
     async startWorker() {
-      const deps = { db: history.db, geo: p.geo, publisher , eta: createStraightLineEta() };
+      const deps = { db: history.db, geo: p.geo, publisher, eta: createStraightLineEta() };
       worker = await runWorker({
         log: p.log,
         group: p.group,

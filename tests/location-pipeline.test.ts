@@ -1,10 +1,10 @@
-import { createStraightLineEta } from "../shared/eta/straight-line-eta.ts";
 import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { driverTrail } from "../shared/db/schema.ts";
+import { createStraightLineEta } from "../shared/eta/straight-line-eta.ts";
 import { DRIVER_LOCATION_REPORTED, DRIVER_STATUS_CHANGED, type DriverStatus } from "../shared/events/driver.ts";
 import { createEnvelope, envelopeHeaders } from "../shared/events/envelope.ts";
 import { dlqTopicOf, TOPIC_CATALOGUE } from "../shared/events/topics.ts";
@@ -59,7 +59,8 @@ function runPipeline(name: string, open: () => Promise<PipelineEnv>): void {
         geo: env.geo,
         publisher: env.log.publisher(),
         logger: silentLogger(),
-        notifier: createLogNotifier(silentLogger()), eta: createStraightLineEta(),
+        notifier: createLogNotifier(silentLogger()),
+        eta: createStraightLineEta(),
       },
       registry: createRegistry(),
       logger: silentLogger(),

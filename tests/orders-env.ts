@@ -1,4 +1,3 @@
-import { createStraightLineEta } from "../shared/eta/straight-line-eta.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +10,7 @@ import { openIdempotencyStore } from "../gateway/idempotency/libsql-idempotency-
 import { readBooking } from "../shared/booking/booking-query.ts";
 import type { WaveSettings } from "../shared/booking/waves.ts";
 import type { Db } from "../shared/db/open-libsql.ts";
+import { createStraightLineEta } from "../shared/eta/straight-line-eta.ts";
 import { type Envelope, parseEnvelope } from "../shared/events/envelope.ts";
 import { dlqTopicOf, TOPICS, type TopicSpec } from "../shared/events/topics.ts";
 import { createEmbeddedGeoIndex } from "../shared/geo/embedded/embedded-geo.ts";
@@ -137,7 +137,7 @@ export async function openOrderEnv(mode: Mode, waves: WaveSettings): Promise<Ord
       return (await log.admin().lag(uniqueName("orders-e2e-count"), [topic])).reduce((n, p) => n + p.end, 0);
     },
     async startWorkers() {
-      const deps = { db: history.db, geo, publisher , eta: createStraightLineEta() };
+      const deps = { db: history.db, geo, publisher, eta: createStraightLineEta() };
       const common = { log, deps, registry: new Registry(), logger };
       workers = [
         await runWorker({ ...common, group: groups.order, topics: [topics.orders], handler: createOrderHandler(), maxBatchSize: 20 }),

@@ -1,5 +1,5 @@
-import { createStraightLineEta } from "../shared/eta/straight-line-eta.ts";
 import { parseConfigOrExit } from "../shared/config/parse-config.ts";
+import { createStraightLineEta } from "../shared/eta/straight-line-eta.ts";
 import { TOPIC_CATALOGUE } from "../shared/events/topics.ts";
 import { openEventLog } from "../shared/infra/open-event-log.ts";
 import { openGeoIndex } from "../shared/infra/open-geo-index.ts";

@@ -40,7 +40,10 @@ const cancelBy = (by: "customer" | "driver", driverId?: string): BookingEvent =>
   type: "booking.cancelled",
   data: { bookingId, by, ...(driverId ? { driverId } : {}) },
 });
-const arrived = (driverId = "d-1"): BookingEvent => ({ type: "booking.driver-arrived", data: { bookingId, driverId, detectedBy: "driver" } });
+const arrived = (driverId = "d-1"): BookingEvent => ({
+  type: "booking.driver-arrived",
+  data: { bookingId, driverId, detectedBy: "driver" },
+});
 const arrivalDue = (driverId = "d-1"): BookingEvent => ({ type: "booking.arrival-due", data: { bookingId, driverId } });
 const waitDue = (driverId = "d-1"): BookingEvent => ({ type: "booking.wait-due", data: { bookingId, driverId } });
 const reassigning = (round: number): BookingEvent => ({

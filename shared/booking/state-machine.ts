@@ -136,7 +136,8 @@ export function decide(s: BookingSnapshot | null, e: BookingEvent, ctx: DecideCo
       return e.data.wave > s.wave ? to(s, "offered") : refuse("stale-offer", `wave ${e.data.wave} is not after wave ${s.wave}`);
     case "booking.wave-due":
       if (!SEARCHING.includes(s.status)) return refuse("stale-timer", `the search ended: the booking is ${s.status}`);
-      if (roundOf(e.data) !== s.round) return refuse("stale-timer", `search round ${roundOf(e.data)} is over; the booking is on ${s.round}`);
+      if (roundOf(e.data) !== s.round)
+        return refuse("stale-timer", `search round ${roundOf(e.data)} is over; the booking is on ${s.round}`);
       return e.data.wave === s.wave ? keep(s) : refuse("stale-timer", `wave ${e.data.wave} is over; the booking is on wave ${s.wave}`);
     case "booking.accepted":
       return decideAccept(s, e.data.driverId, ctx.driverHolds ?? null);

@@ -1,6 +1,6 @@
-import { createStraightLineEta } from "../../shared/eta/straight-line-eta.ts";
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { type RedisService, startRedis } from "../../redpanda/launcher/redis.ts";
+import { createStraightLineEta } from "../../shared/eta/straight-line-eta.ts";
 import { DRIVER_LOCATION_REPORTED } from "../../shared/events/driver.ts";
 import { createEnvelope, envelopeHeaders } from "../../shared/events/envelope.ts";
 import { dlqTopicOf, TOPIC_CATALOGUE, TOPICS } from "../../shared/events/topics.ts";
@@ -49,7 +49,14 @@ test("e. Redis down ~12 s: nothing dead-lettered, lag drains, fixes after the re
   const started = performance.now();
   const workers = await startWorkers(selectWorkers(["location"]), {
     log,
-    deps: { db: history.db, geo, publisher: log.publisher(), logger: silentLogger(), notifier: createLogNotifier(silentLogger()), eta: createStraightLineEta() },
+    deps: {
+      db: history.db,
+      geo,
+      publisher: log.publisher(),
+      logger: silentLogger(),
+      notifier: createLogNotifier(silentLogger()),
+      eta: createStraightLineEta(),
+    },
     registry: createRegistry(),
     logger: silentLogger(),
   });

@@ -1,7 +1,7 @@
-import { createStraightLineEta } from "../../shared/eta/straight-line-eta.ts";
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { prepareReplay } from "../../cli/replay-command.ts";
 import { type RedisService, startRedis } from "../../redpanda/launcher/redis.ts";
+import { createStraightLineEta } from "../../shared/eta/straight-line-eta.ts";
 import { DRIVER_LOCATION_REPORTED, DRIVER_STATUS_CHANGED } from "../../shared/events/driver.ts";
 import { createEnvelope, envelopeHeaders } from "../../shared/events/envelope.ts";
 import { TOPIC_CATALOGUE, TOPICS } from "../../shared/events/topics.ts";
@@ -94,7 +94,14 @@ async function runUntilCaughtUp(): Promise<number> {
   const started = performance.now();
   const running: RunningWorker[] = await startWorkers(SPECS, {
     log,
-    deps: { db: history.db, geo, publisher: log.publisher(), logger: silentLogger(), notifier: createLogNotifier(silentLogger()), eta: createStraightLineEta() },
+    deps: {
+      db: history.db,
+      geo,
+      publisher: log.publisher(),
+      logger: silentLogger(),
+      notifier: createLogNotifier(silentLogger()),
+      eta: createStraightLineEta(),
+    },
     registry: createRegistry(),
     logger: silentLogger(),
   });

@@ -1,7 +1,7 @@
-import { createStraightLineEta } from "../../shared/eta/straight-line-eta.ts";
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { readBooking } from "../../shared/booking/booking-query.ts";
 import type { Db } from "../../shared/db/open-libsql.ts";
+import { createStraightLineEta } from "../../shared/eta/straight-line-eta.ts";
 import type { BookingOffered } from "../../shared/events/booking.ts";
 import type { NotificationRequested } from "../../shared/events/notification.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
@@ -133,7 +133,12 @@ describe("rebuilding an empty geo index (bun run dev after a restart)", () => {
         { id: "d-1", north: 100 },
         { id: "d-2", north: 200 },
       ]);
-      const log = loopback(createBookingHandler({ waves: WAVES }), { db: history.db, geo, publisher: recordingPublisher(), eta: createStraightLineEta() });
+      const log = loopback(createBookingHandler({ waves: WAVES }), {
+        db: history.db,
+        geo,
+        publisher: recordingPublisher(),
+        eta: createStraightLineEta(),
+      });
       const [a, b] = ["k-a", "k-b"].map((k) => requestedEvent(`cust-${k}`, k));
       await log.deliver(a!, b!);
       await log.deliver(

@@ -1,4 +1,3 @@
-import { createStraightLineEta } from "../../shared/eta/straight-line-eta.ts";
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { readBooking } from "../../shared/booking/booking-query.ts";
@@ -6,6 +5,7 @@ import { arrivalDueEventId, decisionEventId, notificationIdFor } from "../../sha
 import type { Db } from "../../shared/db/open-libsql.ts";
 import { bookingOutbox, bookingTimers } from "../../shared/db/schema.ts";
 import { NonRetriableError, RetryableError } from "../../shared/errors/errors.ts";
+import { createStraightLineEta } from "../../shared/eta/straight-line-eta.ts";
 import type { BookingOffered } from "../../shared/events/booking.ts";
 import { parseEnvelope } from "../../shared/events/envelope.ts";
 import type { NotificationRequested } from "../../shared/events/notification.ts";

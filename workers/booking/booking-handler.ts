@@ -187,8 +187,7 @@ function planFor(
 ): Promise<WavePlan> | undefined {
   const from = searchFrom(event, before);
   if (!from) return undefined;
-  const same =
-    early && early.from.wave === from.wave && early.from.excludedDriverIds.join() === from.excludedDriverIds.join();
+  const same = early && early.from.wave === from.wave && early.from.excludedDriverIds.join() === from.excludedDriverIds.join();
   return same ? early.promise : planWave(deps.geo, from, s, now);
 }
 

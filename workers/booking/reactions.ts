@@ -116,8 +116,7 @@ export function react(input: ReactionInput): Outcome {
   const changedAt = Date.parse(e.occurredAt);
   const tell = (to: "customer" | "driver", details: Record<string, unknown> = {}, status: string = verdict.status) => {
     const recipientId = to === "customer" ? b.customerId : (b.driverId ?? verdict.driverId);
-    if (recipientId)
-      out.outbox.push(statusNotification(b, { recipientId, recipientType: to }, status, verdict.driverId, cause, details));
+    if (recipientId) out.outbox.push(statusNotification(b, { recipientId, recipientType: to }, status, verdict.driverId, cause, details));
   };
   const freeDriver = () => {
     if (b.driverId) out.geo.push({ driverId: b.driverId, status: "available", vehicleType: b.vehicleType, changedAt });
@@ -137,7 +136,14 @@ export function react(input: ReactionInput): Outcome {
       out.update.wave = e.data.wave;
       out.offers = { wave: e.data.wave, round, driverIds: e.data.driverIds };
       const data = round === 0 ? { bookingId: b.bookingId, wave: e.data.wave } : { bookingId: b.bookingId, wave: e.data.wave, round };
-      out.timer = timer(BOOKING_WAVE_DUE, waveDueEventId(b.bookingId, e.data.wave, round), data, Date.parse(e.data.expiresAt), e, e.data.wave);
+      out.timer = timer(
+        BOOKING_WAVE_DUE,
+        waveDueEventId(b.bookingId, e.data.wave, round),
+        data,
+        Date.parse(e.data.expiresAt),
+        e,
+        e.data.wave,
+      );
       out.outbox.push(...offerNotifications(b, e.data, cause));
       break;
     }

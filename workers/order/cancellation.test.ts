@@ -1,7 +1,7 @@
-import { createStraightLineEta } from "../../shared/eta/straight-line-eta.ts";
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { readBooking } from "../../shared/booking/booking-query.ts";
 import type { Db } from "../../shared/db/open-libsql.ts";
+import { createStraightLineEta } from "../../shared/eta/straight-line-eta.ts";
 import { createEnvelope, parseEnvelope } from "../../shared/events/envelope.ts";
 import { ORDER_CANCEL_REQUESTED, ORDER_CREATED, type OrderCreated } from "../../shared/events/order.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
