@@ -8,11 +8,13 @@ import { openIdempotencyStore } from "./gateway/idempotency/libsql-idempotency-s
 import { startOutboxRelay } from "./gateway/outbox/relay.ts";
 import { openRateLimits } from "./gateway/ratelimit/open-rate-limits.ts";
 import { parseConfigOrExit } from "./shared/config/parse-config.ts";
+import { SurgeConfigSchema } from "./shared/config/trip-env.ts";
 import { createStraightLineEta } from "./shared/eta/straight-line-eta.ts";
 import { TOPIC_CATALOGUE } from "./shared/events/topics.ts";
 import { openEventLog } from "./shared/infra/open-event-log.ts";
 import { openGeoIndex } from "./shared/infra/open-geo-index.ts";
 import { openHistory } from "./shared/infra/open-history.ts";
+import { openSurgeStore } from "./shared/infra/open-surge-store.ts";
 import { createLogger } from "./shared/logging/logger.ts";
 import { createRegistry } from "./shared/metrics/registry.ts";
 import { openNotifier } from "./shared/notify/open-notifier.ts";
@@ -24,6 +26,7 @@ import { startMaintenance } from "./workers/maintenance.ts";
 import { runProcess } from "./workers/runtime/run-process.ts";
 import { workerSettings } from "./workers/settings.ts";
 import { startWorkers } from "./workers/start-workers.ts";
+import { startSurgeLoop } from "./workers/surge/surge-loop.ts";
 
 /**
  * `bun run dev`: the gateway and every worker in one process. With no environment
@@ -34,6 +37,7 @@ const config = parseConfigOrExit(GatewayConfigSchema, process.env, "dev");
 const notifyConfig = parseConfigOrExit(NotifyConfigSchema, process.env, "dev");
 const matchingConfig = parseConfigOrExit(MatchingConfigSchema, process.env, "dev");
 const locationConfig = parseConfigOrExit(LocationConfigSchema, process.env, "dev");
+const surgeConfig = parseConfigOrExit(SurgeConfigSchema, process.env, "dev");
 const logger = createLogger({ level: config.LOG_LEVEL, base: { process: "dev" } });
 const registry = createRegistry({ processMetrics: true });
 
@@ -52,15 +56,19 @@ if (!config.REDIS_URL && !config.UPSTASH_REDIS_REST_URL) {
 }
 // Notifications are log lines unless NOTIFY_WEBHOOK_URL (+ NOTIFY_WEBHOOK_SECRET) points at a receiver.
 const notifier = openNotifier(notifyConfig, logger);
+// In process unless REDIS_URL / Upstash: the gateway's quotes and the surge worker share it.
+const surge = await openSurgeStore(config);
+const settings = workerSettings({ ...matchingConfig, ...locationConfig, ...surgeConfig, STALE_AFTER_S: config.STALE_AFTER_S });
 const workers = await startWorkers(WORKERS, {
   log,
-  deps: { db, geo, publisher: log.publisher(), logger, notifier, eta: createStraightLineEta() },
+  deps: { db, geo, publisher: log.publisher(), logger, notifier, eta: createStraightLineEta(), surge },
   registry,
   logger,
-  settings: workerSettings({ ...matchingConfig, ...locationConfig, STALE_AFTER_S: config.STALE_AFTER_S }),
+  settings,
 });
 const maintenance = startMaintenance({ db, geo, logger, staleAfterMs: config.STALE_AFTER_S * 1000 });
 const bookingLoop = startBookingLoop({ db, publisher: log.publisher(), logger });
+const surgeLoop = startSurgeLoop({ deps: { geo, surge }, settings, logger });
 // The gateway's own database: never the workers' history file (one writer per file, docs/architecture.md, storage rules).
 const idempotency = await openIdempotencyStore({
   url: config.GATEWAY_DB_URL ?? `file:${join(config.DATA_DIR, "gateway.db")}`,
@@ -126,11 +134,13 @@ await runProcess(workers, {
   cleanup: async () => {
     await maintenance.stop();
     await bookingLoop.stop();
+    await surgeLoop.stop();
     await server.stop();
     await relay.stop();
     await notifier.close();
     await log.close();
     await geo.close();
+    await surge.close();
     db.close();
     idempotency.close();
   },

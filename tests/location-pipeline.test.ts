@@ -21,6 +21,7 @@ import { brokersFromEnv, uniqueName } from "../shared/log/kafka/kafka-test-env.t
 import { silentLogger } from "../shared/logging/logger.ts";
 import { createRegistry } from "../shared/metrics/registry.ts";
 import { createLogNotifier } from "../shared/notify/log/log-notifier.ts";
+import { createEmbeddedSurgeStore } from "../shared/surge/embedded/embedded-surge-store.ts";
 import { selectWorkers, type WorkerSpec } from "../workers/catalogue.ts";
 import { startWorkers } from "../workers/start-workers.ts";
 import { until } from "./support/until.ts";
@@ -61,6 +62,7 @@ function runPipeline(name: string, open: () => Promise<PipelineEnv>): void {
         logger: silentLogger(),
         notifier: createLogNotifier(silentLogger()),
         eta: createStraightLineEta(),
+        surge: createEmbeddedSurgeStore(),
       },
       registry: createRegistry(),
       logger: silentLogger(),

@@ -4,6 +4,7 @@ import type { GeoIndex } from "../shared/geo/geo-index.ts";
 import type { Publisher } from "../shared/log/event-log.ts";
 import type { Logger } from "../shared/logging/logger.ts";
 import type { Notifier } from "../shared/notify/notifier.ts";
+import type { SurgeStore } from "../shared/surge/surge-store.ts";
 
 /** Everything a worker handler may touch; built once per process by its entry point. */
 export interface WorkerDeps {
@@ -17,4 +18,6 @@ export interface WorkerDeps {
   notifier: Notifier;
   /** Driver → pickup times: the booking worker's arrival deadlines (createStraightLineEta unless a routing engine is plugged in). */
   eta: EtaEstimator;
+  /** Demand and multipliers per zone (the surge worker writes, the gateway reads): Redis, or in process in dev. */
+  surge: SurgeStore;
 }

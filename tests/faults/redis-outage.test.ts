@@ -12,6 +12,7 @@ import { createKafkaLog } from "../../shared/log/kafka/kafka-log.ts";
 import { silentLogger } from "../../shared/logging/logger.ts";
 import { createRegistry } from "../../shared/metrics/registry.ts";
 import { createLogNotifier } from "../../shared/notify/log/log-notifier.ts";
+import { createEmbeddedSurgeStore } from "../../shared/surge/embedded/embedded-surge-store.ts";
 import { selectWorkers } from "../../workers/catalogue.ts";
 import { startWorkers } from "../../workers/start-workers.ts";
 import { until } from "../support/until.ts";
@@ -56,6 +57,7 @@ test("e. Redis down ~12 s: nothing dead-lettered, lag drains, fixes after the re
       logger: silentLogger(),
       notifier: createLogNotifier(silentLogger()),
       eta: createStraightLineEta(),
+      surge: createEmbeddedSurgeStore(),
     },
     registry: createRegistry(),
     logger: silentLogger(),

@@ -13,6 +13,7 @@ import { createKafkaLog } from "../../shared/log/kafka/kafka-log.ts";
 import { silentLogger } from "../../shared/logging/logger.ts";
 import { createRegistry } from "../../shared/metrics/registry.ts";
 import { createLogNotifier } from "../../shared/notify/log/log-notifier.ts";
+import { createEmbeddedSurgeStore } from "../../shared/surge/embedded/embedded-surge-store.ts";
 import { selectWorkers, WORKERS } from "../../workers/catalogue.ts";
 import type { RunningWorker } from "../../workers/runtime/run-worker.ts";
 import { startWorkers } from "../../workers/start-workers.ts";
@@ -101,6 +102,7 @@ async function runUntilCaughtUp(): Promise<number> {
       logger: silentLogger(),
       notifier: createLogNotifier(silentLogger()),
       eta: createStraightLineEta(),
+      surge: createEmbeddedSurgeStore(),
     },
     registry: createRegistry(),
     logger: silentLogger(),
