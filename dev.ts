@@ -86,7 +86,7 @@ const tokens =
     : undefined;
 const gatewayDeps = buildGatewayDeps(
   config,
-  { log, geo, history: db, idempotency, auth, rateLimits: openRateLimits(config) },
+  { log, geo, history: db, idempotency, auth, rateLimits: openRateLimits(config), surge },
   logger,
   registry,
 );

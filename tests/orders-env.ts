@@ -5,6 +5,7 @@ import type { Hono } from "hono";
 import { Registry } from "prom-client";
 import { createApp } from "../gateway/app.ts";
 import { testSecurity } from "../gateway/auth/testing-auth.ts";
+import { tripDeps } from "../gateway/build-deps.ts";
 import { DEFAULT_PUBLISH_TIMEOUT_MS } from "../gateway/events/publish-event.ts";
 import { openIdempotencyStore } from "../gateway/idempotency/libsql-idempotency-store.ts";
 import { readBooking } from "../shared/booking/booking-query.ts";
@@ -25,6 +26,7 @@ import { createKafkaLog } from "../shared/log/kafka/kafka-log.ts";
 import { brokersFromEnv, uniqueName } from "../shared/log/kafka/kafka-test-env.ts";
 import { silentLogger } from "../shared/logging/logger.ts";
 import { readOrder } from "../shared/order/order-query.ts";
+import { createEmbeddedSurgeStore } from "../shared/surge/embedded/embedded-surge-store.ts";
 import { BOOKING_GROUP, createBookingHandler } from "../workers/booking/booking-handler.ts";
 import { type BookingLoop, startBookingLoop } from "../workers/booking/booking-loop.ts";
 import { createOrderHandler, ORDER_GROUP } from "../workers/order/order-handler.ts";
@@ -114,6 +116,7 @@ export async function openOrderEnv(mode: Mode, waves: WaveSettings): Promise<Ord
     booking: (id) => readBooking(history.db, id),
     order: (id) => readOrder(history.db, id),
     ...testSecurity(),
+    trips: tripDeps(history.db, createEmbeddedSurgeStore()),
   });
 
   const seen: Envelope[] = [];

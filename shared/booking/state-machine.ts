@@ -201,11 +201,19 @@ function decideCancel(s: BookingSnapshot, by: CancelledBy, driverId: string | un
   return effect === "fee" ? { ok: true, status: "cancelled", driverId: s.driverId, fee: "cancellation" } : to(s, "cancelled");
 }
 
-/** A code sent must match; with `required`, one must be sent. Bookings requested without a code have nothing to check. */
 function checkPickupCode(s: BookingSnapshot, code: string | undefined, required: boolean): Verdict | null {
-  if (s.pickupCode === null) return null;
-  if (code === undefined) return required ? refuse("pickup-code", "the customer's pickup code is required to start") : null;
-  return code === s.pickupCode ? null : refuse("pickup-code", "the pickup code does not match the customer's");
+  const refusal = pickupCodeRefusal(s.pickupCode, code, required);
+  return refusal ? refuse("pickup-code", refusal) : null;
+}
+
+/**
+ * Why a start's pickup code is refused, or null: a code sent must match; with `required`,
+ * one must be sent. Bookings requested without a code have nothing to check.
+ */
+export function pickupCodeRefusal(expected: string | null, sent: string | undefined, required: boolean): string | null {
+  if (expected === null) return null;
+  if (sent === undefined) return required ? "the customer's pickup code is required to start" : null;
+  return sent === expected ? null : "the pickup code does not match the customer's";
 }
 
 /** How far a booking may be reassigned before it expires instead. */
