@@ -51,7 +51,7 @@ describe("booking routes", () => {
     expect(res.status).toBe(202);
     const bookingId = bookingIdForRequest("cust-7", "key-1");
     const fareEstimate = estimateFare({ pickup: body.pickup, dropoff: body.dropoff, vehicleType: "sedan" });
-    const answer = (await res.json()) as { pickupCode: string };
+    const answer = (await res.json()) as Record<string, unknown> & { pickupCode: string };
     expect(answer).toEqual({ bookingId, status: "searching", fareEstimate, surge: 1, pickupCode: expect.stringMatching(/^\d{4}$/) });
     expect(fareEstimate).toEqual({ amount: 132.98, currency: "INR" });
 

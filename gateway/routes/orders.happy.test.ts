@@ -29,7 +29,7 @@ describe("order routes", () => {
     const res = await gw.app.request("/v1/orders", post(body, "o-key-1"));
     expect(res.status).toBe(202);
     const orderId = orderIdForRequest("cust-9", "o-key-1");
-    const answer = (await res.json()) as { pickupCode: string };
+    const answer = (await res.json()) as Record<string, unknown> & { pickupCode: string };
     expect(answer).toEqual({
       orderId,
       bookingIds: [0, 1, 2].map((i) => bookingIdForOrderTruck(orderId, i)),
