@@ -119,7 +119,7 @@ function renamed(publisher: Publisher, topics: Plumbing["topics"]): Publisher {
 export interface BookingEnvOptions {
   trip?: TripSettings;
   /** Also run the location worker (fixes posted to the gateway reach the geo index, the trail and the pickup geofence). */
-  location?: { arrivalRadiusM?: number };
+  location?: { arrivalRadiusM?: number; maxSpeedKmh?: number };
   /** Also run the surge worker and its loop, with these settings. */
   surge?: { settings: SurgeSettings; tickMs: number };
   /** The gateway asks `start` for the customer's pickup code. */
@@ -213,7 +213,7 @@ export async function openBookingEnv(mode: Mode, waves: WaveSettings, opts: Book
             ...common,
             group: groups.location,
             topics: [p.topics.locations],
-            handler: createLocationHandler({ arrivalRadiusM: opts.location.arrivalRadiusM }),
+            handler: createLocationHandler(opts.location),
             maxBatchSize: 1000,
           }),
         );
