@@ -248,7 +248,9 @@ function runTrips(mode: Mode): void {
       await act(bookingId, "complete", asDriver(d));
       const done = await waitFor(bookingId, (b) => b.status === "completed", "the completion");
       const fare = done.finalFare!;
-      console.log(`trip fare (${mode}): known path ${Math.round(length)} m with one turn → priced on ${fare.distanceM} m, ${fare.amount} INR`);
+      console.log(
+        `trip fare (${mode}): known path ${Math.round(length)} m with one turn → priced on ${fare.distanceM} m, ${fare.amount} INR`,
+      );
       // Downsampled trail (a point per ≥ 50 m): never longer than the path, short by < 50 m at each end and ≤ 15 m at the turn.
       expect(fare.distanceM).toBeLessThanOrEqual(Math.round(length) + 1);
       expect(fare.distanceM).toBeGreaterThanOrEqual(length - 115);

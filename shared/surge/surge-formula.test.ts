@@ -34,6 +34,10 @@ describe("surge formula", () => {
     // Long after, it is back at the floor and the zone is settled.
     const rest = nextSurge(zone, later, { demand: 0, supply: 2 }, T0 + 20 * s.smoothingMs, s);
     expect(rest).toMatchObject({ multiplier: 1, settled: true });
+    // Frequent updates close in on the target and reach it: a step too small to show moves a cent instead.
+    let m = nextSurge(zone, null, { demand: 3, supply: 1 }, T0, s);
+    for (let i = 1; i <= 400; i++) m = nextSurge(zone, m, { demand: 0, supply: 1 }, T0 + i * 200, { ...s, smoothingMs: 500 });
+    expect(m).toMatchObject({ multiplier: 1, settled: true });
     // An update at the same instant changes nothing.
     expect(nextSurge(zone, first, { demand: 0, supply: 9 }, T0, s).multiplier).toBe(2);
   });

@@ -21,7 +21,8 @@ export const SURGE_RESOLUTION = 7;
  *   target   = clamp(1 + (pressure − 1) × SENSITIVITY, floor, cap)
  *   m        = m_prev + (target − m_prev) × (1 − e^(−Δt / τ)),  rounded to 2 decimals
  *              (Δt: time since the zone's last update; a zone seen for the first
- *              time starts at its target)
+ *              time starts at its target; a step that rounds to no change moves
+ *              0.01 toward the target instead, so frequent updates never stall short of it)
  *
  * So one booking per free driver keeps the price, three per driver ask double at
  * sensitivity ½, and a jump in demand moves the price 63 % of the way in τ rather than
@@ -65,8 +66,7 @@ export function nextSurge(
   s: SurgeSettings,
 ): ZoneSurge {
   const target = targetMultiplier(counted.demand, counted.supply, s);
-  const alpha = prev ? 1 - Math.exp(-Math.max(0, now - prev.updatedAt) / s.smoothingMs) : 1;
-  const multiplier = round2(prev ? prev.multiplier + (target - prev.multiplier) * alpha : target);
+  const multiplier = prev ? smoothed(prev.multiplier, round2(target), now - prev.updatedAt, s.smoothingMs) : round2(target);
   return {
     ...zone,
     multiplier,
@@ -75,6 +75,13 @@ export function nextSurge(
     updatedAt: now,
     settled: counted.demand === 0 && multiplier === round2(s.floor),
   };
+}
+
+function smoothed(from: number, target: number, dtMs: number, tauMs: number): number {
+  if (dtMs <= 0 || from === target) return from;
+  const step = round2(from + (target - from) * (1 - Math.exp(-dtMs / tauMs)));
+  if (step !== from) return step;
+  return target > from ? round2(from + 0.01) : round2(from - 0.01);
 }
 
 /** A circle around the cell: its centre and the distance to its farthest vertex. */
