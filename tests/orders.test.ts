@@ -206,7 +206,7 @@ function runOrderFlow(mode: Mode): void {
         "truck 2 to be offered again",
       );
       expect(round1).not.toContain(drivers[1]!);
-      expect(round1).toContain(drivers[3]);
+      expect(round1).toContain(drivers[3]!);
 
       await accept(bookingIds[1]!, drivers[3]!);
       const again = await until(
