@@ -1,7 +1,7 @@
 import { cancellationFee } from "../../shared/booking/fare.ts";
-import { type FarePoint, finalFare } from "../../shared/booking/final-fare.ts";
+import type { FarePoint } from "../../shared/booking/final-fare.ts";
 import { arrivalDueEventId, waitDueEventId, waveDueEventId } from "../../shared/booking/ids.ts";
-import { afterDrop, type Drop, type RefusalCode, type Verdict } from "../../shared/booking/state-machine.ts";
+import type { RefusalCode, Verdict } from "../../shared/booking/state-machine.ts";
 import type { TripSettings } from "../../shared/booking/trip-settings.ts";
 import type { WavePlan, WaveSettings } from "../../shared/booking/waves.ts";
 import type { bookings, bookingTimers } from "../../shared/db/schema.ts";
@@ -20,13 +20,12 @@ import {
   acceptRejectedNotification,
   acceptRejectedRecord,
   type Cause,
-  completedRecord,
   expiredRecord,
   offeredRecord,
   offerNotifications,
-  reassigningRecord,
   statusNotification,
 } from "./follow-ups.ts";
+import { dropped, priceTrip, requiredEta, timer } from "./trip-reactions.ts";
 
 /** Everything one event changes; written in one transaction (booking-store.ts), except `geo`. */
 export interface Outcome {
@@ -199,63 +198,6 @@ export function react(input: ReactionInput): Outcome {
       break;
   }
   return out;
-}
-
-function timer(type: string, eventId: string, data: { bookingId: string }, dueAt: number, e: ParsedBookingEvent, wave = 0) {
-  return {
-    eventId,
-    bookingId: data.bookingId,
-    type,
-    wave,
-    data: JSON.stringify(data),
-    dueAt,
-    correlationId: e.correlationId,
-    firedAt: null,
-  } satisfies typeof bookingTimers.$inferInsert;
-}
-
-function requiredEta(input: ReactionInput): number {
-  if (input.etaMs === undefined) throw new Error(`booking ${input.event.data.bookingId}: accept applied without an ETA`);
-  return input.etaMs;
-}
-
-/**
- * A driver dropped the booking (cancelled after accepting, or missed the arrival
- * deadline): they are free again, never offered it again, and it counts against them;
- * the booking goes back to searching in a new round. Whether it is searched again or
- * expires is the worker's decision (state-machine.ts, afterDrop), published as an event.
- */
-function dropped(out: Outcome, b: LoadedBooking, drop: Drop, input: ReactionInput, cause: Cause): Outcome {
-  const e = input.event;
-  const round = b.round + 1;
-  Object.assign(out.update!, {
-    round,
-    wave: 0,
-    droppedDriverIds: JSON.stringify([...b.droppedDriverIds, drop.driverId]),
-    arrivedAt: null,
-    startedAt: null,
-  });
-  out.cancelTimers = true;
-  out.geo.push({ driverId: drop.driverId, status: "available", vehicleType: b.vehicleType, changedAt: Date.parse(e.occurredAt) });
-  const noShow = drop.reason === "driver-no-show";
-  out.counter = { driverId: drop.driverId, cancelsAfterAccept: noShow ? 0 : 1, noShows: noShow ? 1 : 0 };
-  out.outbox.push(
-    statusNotification(b, { recipientId: drop.driverId, recipientType: "driver" }, "dropped", null, cause, { reason: drop.reason }),
-  );
-  const next = afterDrop(round, b.requestedAt, e.occurredAt, input.trip.reassign);
-  out.outbox.push(
-    next.kind === "reassign"
-      ? reassigningRecord({ bookingId: b.bookingId, round, droppedDriverId: drop.driverId, reason: drop.reason }, cause)
-      : expiredRecord({ bookingId: b.bookingId, reason: next.reason }, cause),
-  );
-  return out;
-}
-
-/** The driver asked to end the trip: the worker prices it from the trail and decides `booking.completed` with the fare. */
-function priceTrip(out: Outcome, b: LoadedBooking, input: ReactionInput, cause: Cause): void {
-  if (!input.trail || !b.startedAt) throw new Error(`booking ${b.bookingId}: completion requested without a trail or a start`);
-  const fare = finalFare({ vehicleType: b.vehicleType, surge: b.surge, arrivedAt: b.arrivedAt, startedAt: b.startedAt }, input.trail);
-  out.outbox.push(completedRecord({ bookingId: b.bookingId, fare }, cause));
 }
 
 function requested(out: Outcome, d: BookingRequested, input: ReactionInput, cause: Cause): Outcome {
