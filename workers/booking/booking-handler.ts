@@ -176,7 +176,7 @@ function startSearch(
   return from && { from, promise: planWave(deps.geo, from, s, now) };
 }
 
-/** The plan an applied `requested` or `wave-due` needs: the early search's, unless an earlier event of the batch moved the booking on. */
+/** The plan an applied `requested`, `wave-due` or `reassigning` needs: the early search's, unless an earlier event of the batch moved the booking on. */
 function planFor(
   event: ParsedBookingEvent,
   before: LoadedBooking | null,
