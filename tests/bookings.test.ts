@@ -175,9 +175,9 @@ function runBookingFlow(mode: Mode): void {
       const b = await until(() => get(bookingId), timelineHas(late), "the late accept to be judged");
       expect(b?.status).toBe("cancelled");
       expect(b!.timeline.find((t) => t.eventId === early)).toMatchObject({
-        type: "booking.completed",
+        type: "booking.completion-requested",
         applied: false,
-        reason: "booking.completed is not allowed while the booking is accepted",
+        reason: "booking.completion-requested is not allowed while the booking is accepted",
       });
       expect(b!.timeline.find((t) => t.eventId === late)).toMatchObject({
         type: "booking.accepted",
