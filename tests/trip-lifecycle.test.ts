@@ -29,9 +29,9 @@ import {
 // Bun 1.4.5 ignores bunfig's [test] timeout; these wait for real consumers and timers.
 setDefaultTimeout(90_000);
 
-/** Long offers, so nothing runs out while a test drives a booking; arrival deadlines of 3 s past the ETA. */
+/** Long offers, so nothing runs out while a test drives a booking; arrival deadlines of 3 s past the ETA; customers wait 10 s. */
 const WAVES = { radiiM: [1_000, 3_000], batchSize: 10, offerTtlMs: 60_000 };
-const TRIP = { ...DEFAULT_TRIP, arrivalGraceMs: 3_000 };
+const TRIP = { ...DEFAULT_TRIP, arrivalGraceMs: 3_000, waitLimitMs: 10_000 };
 
 /** A point `eastM` metres east and `northM` north of `o` (a local flat approximation, exact enough at city scale). */
 const at = (o: { lat: number; lng: number }, northM: number, eastM = 0) => ({
@@ -217,6 +217,38 @@ function runTrips(mode: Mode): void {
       const arrivals = (await get(bookingId))!.timeline.filter((t) => t.type === "booking.driver-arrived");
       expect(arrivals).toHaveLength(1);
       expect(arrivals[0]!.applied).toBe(true);
+    });
+
+    test("after the driver arrived: the customer cancelling owes the fee; a customer who never shows is cancelled as a no-show, with the fee", async () => {
+      const home = town(25);
+      const [d1, d2] = [`wait1-${run}`, `wait2-${run}`];
+      await seedDrivers(env.geo, [
+        { id: d1, at: north(home, 100) },
+        { id: d2, at: north(home, 5_000) },
+      ]);
+      const arrivedWith = async (customer: string, origin: { lat: number; lng: number }, driver: string) => {
+        const bookingId = await book(customer, origin);
+        await waitFor(bookingId, (b) => b.status === "offered", "the booking to be offered");
+        await act(bookingId, "accept", asDriver(driver));
+        await waitFor(bookingId, (b) => b.status === "accepted", "the accept");
+        await act(bookingId, "arrive", asDriver(driver));
+        return (await waitFor(bookingId, (b) => b.status === "arrived", "the arrival")).bookingId;
+      };
+      const cancelled = await arrivedWith(`cust-e-${run}`, home, d1);
+      await act(cancelled, "cancel", asCustomer(`cust-e-${run}`), { reason: "found another ride" });
+      expect(await waitFor(cancelled, (b) => b.status === "cancelled", "the cancel")).toMatchObject({
+        cancelledBy: "customer",
+        endReason: "found another ride",
+        fee: { amount: 50, currency: "INR" },
+      });
+
+      const waited = Date.now();
+      const noShow = await arrivedWith(`cust-f-${run}`, north(home, 5_000), d2);
+      const b = await waitFor(noShow, (x) => x.status === "cancelled", "the customer no-show");
+      expect(Date.now() - waited).toBeGreaterThanOrEqual(TRIP.waitLimitMs);
+      expect(b).toMatchObject({ cancelledBy: "system", endReason: "customer-no-show", fee: { amount: 50, currency: "INR" } });
+      expect(b.timeline.map((t) => t.type).slice(-2)).toEqual(["booking.driver-arrived", "booking.wait-due"]);
+      expect((await env.geo.get(d2))?.status).toBe("available");
     });
 
     test("the final fare of a trip driven along a known path is priced on that path's length", async () => {
