@@ -17,6 +17,7 @@ import { orderDoc } from "./routes/order.ts";
 import { orderCancelDoc } from "./routes/order-cancel.ts";
 import { ordersDoc } from "./routes/orders.ts";
 import { pageDocs } from "./routes/pages.ts";
+import { surgeDoc } from "./routes/surge.ts";
 
 /**
  * Every route's description, in the order the document lists them. A new route exports
@@ -32,6 +33,7 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
   bookingsDoc,
   bookingDoc,
   ...bookingActionDocs,
+  surgeDoc,
   ordersDoc,
   orderDoc,
   orderCancelDoc,

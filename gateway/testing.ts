@@ -13,8 +13,10 @@ import { createEmbeddedLog } from "../shared/log/embedded/embedded-log.ts";
 import type { DeliveredRecord, EventLog } from "../shared/log/event-log.ts";
 import { createLogger } from "../shared/logging/logger.ts";
 import { readOrder } from "../shared/order/order-query.ts";
+import { createEmbeddedSurgeStore } from "../shared/surge/embedded/embedded-surge-store.ts";
 import { createApp } from "./app.ts";
 import { testSecurity } from "./auth/testing-auth.ts";
+import { tripDeps } from "./build-deps.ts";
 import type { GatewayDeps } from "./deps.ts";
 import { DEFAULT_PUBLISH_TIMEOUT_MS } from "./events/publish-event.ts";
 import { openIdempotencyStore } from "./idempotency/libsql-idempotency-store.ts";
@@ -52,6 +54,7 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
   // The gateway's own database, apart from the workers' history (docs/architecture.md, storage rules).
   const idempotency = await openIdempotencyStore({ url: `file:${join(dir, "gateway.db")}` });
   const { flow, operator } = testOperatorViews(log, opts.flowClock);
+  const surge = createEmbeddedSurgeStore();
   const deps: GatewayDeps = {
     publisher: log.publisher(),
     registry: new Registry(),
@@ -66,6 +69,7 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
     assets: fileAssets(),
     operator,
     ...testSecurity(),
+    trips: tripDeps(history.db, surge),
     ...overrides,
   };
   const app = createApp(deps);
@@ -92,6 +96,7 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
     deps,
     idempotency,
     flow,
+    surge,
     published,
     close: async () => {
       await log.close();

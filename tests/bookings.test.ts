@@ -3,13 +3,9 @@ import type { operations } from "../clients/typescript/index.ts";
 import type { BookingDetails } from "../shared/booking/booking-query.ts";
 import { bookingIdForRequest } from "../shared/booking/ids.ts";
 import { type BookingEnv, type Mode, north, openBookingEnv, seedDrivers, until } from "./bookings-env.ts";
-import { apiClient, asCustomerClient, asOperatorClient } from "./support/api-client.ts";
+import { type ActionBody, asCustomerClient, asOperatorClient, bookingAction, type Caller, customer, driver } from "./support/api-client.ts";
 
 type BookingRequest = operations["requestBooking"]["requestBody"]["content"]["application/json"];
-type Caller = { role: "driver" | "customer"; sub: string };
-type ActionBody = { driverId?: string; by?: "customer" | "driver"; reason?: string };
-const driver = (sub: string): Caller => ({ role: "driver", sub });
-const customer = (sub: string): Caller => ({ role: "customer", sub });
 
 // Bun 1.4.5 ignores bunfig's [test] timeout; these wait for real consumers.
 setDefaultTimeout(60_000);
@@ -42,18 +38,8 @@ function runBookingFlow(mode: Mode): void {
       return { status: res.response.status, body: res.data };
     };
     /** An action as `who` (driver(id), customer(id)): the caller comes from the token, not the body. */
-    const act = async (bookingId: string, action: "accept" | "start" | "complete" | "cancel", who: Caller, body: ActionBody = {}) => {
-      const api = apiClient(env.app, who);
-      const params = { path: { bookingId } };
-      const res =
-        action === "accept"
-          ? await api.POST("/v1/bookings/{bookingId}/accept", { params, body: { driverId: body.driverId } })
-          : action === "cancel"
-            ? await api.POST("/v1/bookings/{bookingId}/cancel", { params, body: { by: body.by, reason: body.reason } })
-            : await api.POST(`/v1/bookings/{bookingId}/${action}`, { params });
-      expect(res.response.status).toBe(202);
-      return res.data!.eventId;
-    };
+    const act = (bookingId: string, action: "accept" | "start" | "complete" | "cancel", who: Caller, body: ActionBody = {}) =>
+      bookingAction(env.app, bookingId, action, who, body);
     const get = async (bookingId: string): Promise<BookingDetails | null> =>
       (await asOperatorClient(env.app).GET("/v1/bookings/{bookingId}", { params: { path: { bookingId } } })).data ?? null;
     const timelineHas = (id: string) => (b: BookingDetails | null) => !!b?.timeline.some((t) => t.eventId === id);
@@ -114,7 +100,11 @@ function runBookingFlow(mode: Mode): void {
 
       await act(bookingId, "start", driver(d2));
       const done = await act(bookingId, "complete", driver(d2));
-      const finished = await until(() => get(bookingId), timelineHas(done), "the completion");
+      const finished = await until(
+        () => get(bookingId),
+        (b) => timelineHas(done)(b) && b?.status === "completed",
+        "the completion",
+      );
       expect(finished?.status).toBe("completed");
       expect(finished!.timeline.map((t) => t.type)).toEqual([
         "booking.requested",
@@ -123,6 +113,7 @@ function runBookingFlow(mode: Mode): void {
         "booking.accepted",
         "booking.accept-rejected",
         "booking.started",
+        "booking.completion-requested",
         "booking.completed",
       ]);
       expect(await nearbyIds(home)).toEqual([d1, d2, d3]);
@@ -174,9 +165,9 @@ function runBookingFlow(mode: Mode): void {
       const b = await until(() => get(bookingId), timelineHas(late), "the late accept to be judged");
       expect(b?.status).toBe("cancelled");
       expect(b!.timeline.find((t) => t.eventId === early)).toMatchObject({
-        type: "booking.completed",
+        type: "booking.completion-requested",
         applied: false,
-        reason: "booking.completed is not allowed while the booking is accepted",
+        reason: "booking.completion-requested is not allowed while the booking is accepted",
       });
       expect(b!.timeline.find((t) => t.eventId === late)).toMatchObject({
         type: "booking.accepted",

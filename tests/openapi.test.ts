@@ -108,6 +108,8 @@ describe("the OpenAPI document", () => {
       (d) => d?.status === "available" && d.lastFix !== null,
       "the driver to be indexed",
     );
+    const surge = await customer.GET("/v1/surge", { params: { query: { ...home, vehicleType: "sedan" } } });
+    expect(surge.data?.multiplier).toBeGreaterThanOrEqual(1);
     const nearby = await customer.GET("/v1/drivers/nearby", {
       params: { query: { ...home, vehicleType: "sedan", radiusM: 2000, limit: 5 } },
     });
@@ -135,9 +137,15 @@ describe("the OpenAPI document", () => {
       (b) => b?.status === "accepted",
       "the accept",
     );
-    const keys = { start: crypto.randomUUID(), complete: crypto.randomUUID(), cancel: crypto.randomUUID() };
+    const keys = { arrive: crypto.randomUUID(), start: crypto.randomUUID(), complete: crypto.randomUUID(), cancel: crypto.randomUUID() };
     const withKey = (key: string) => ({ header: { "Idempotency-Key": key } });
-    const started = await driver.POST("/v1/bookings/{bookingId}/start", { params: { ...booking.params, ...withKey(keys.start) } });
+    const arrived = await driver.POST("/v1/bookings/{bookingId}/arrive", { params: { ...booking.params, ...withKey(keys.arrive) } });
+    expect(arrived.response.status).toBe(202);
+    const { pickupCode } = (await customer.GET("/v1/bookings/{bookingId}", booking)).data!;
+    const started = await driver.POST("/v1/bookings/{bookingId}/start", {
+      params: { ...booking.params, ...withKey(keys.start) },
+      body: { pickupCode },
+    });
     expect(started.response.status).toBe(202);
     await until(
       async () => (await driver.GET("/v1/bookings/{bookingId}", booking)).data,
@@ -176,10 +184,16 @@ describe("the OpenAPI document", () => {
       (b) => b?.status === "accepted",
       "the 2nd accept",
     );
-    for (const action of ["start", "complete"] as const) {
-      const reused = await driver.POST(`/v1/bookings/{bookingId}/${action}`, { params: { ...second.params, ...withKey(keys[action]) } });
+    const reusedStart = await driver.POST("/v1/bookings/{bookingId}/start", {
+      params: { ...second.params, ...withKey(keys.start) },
+      body: {},
+    });
+    const reusedComplete = await driver.POST("/v1/bookings/{bookingId}/complete", {
+      params: { ...second.params, ...withKey(keys.complete) },
+    });
+    const reusedArrive = await driver.POST("/v1/bookings/{bookingId}/arrive", { params: { ...second.params, ...withKey(keys.arrive) } });
+    for (const reused of [reusedArrive, reusedStart, reusedComplete])
       expect(reused.error?.errors?.map((e) => e.field)).toEqual(["Idempotency-Key"]);
-    }
 
     const ordered = await customer.POST("/v1/orders", {
       params: { header: { "Idempotency-Key": crypto.randomUUID() } },
@@ -255,10 +269,10 @@ describe("the OpenAPI document", () => {
     const unknown = crypto.randomUUID();
     expect((await operator.GET("/v1/drivers/{driverId}", { params: { path: { driverId: "nobody" } } })).response.status).toBe(404);
     expect((await operator.GET("/v1/bookings/{bookingId}", { params: { path: { bookingId: unknown } } })).response.status).toBe(404);
-    for (const action of ["start", "complete"] as const)
-      expect((await driver.POST(`/v1/bookings/{bookingId}/${action}`, { params: { path: { bookingId: unknown } } })).response.status).toBe(
-        404,
-      );
+    const nowhere = { params: { path: { bookingId: unknown } } };
+    expect((await driver.POST("/v1/bookings/{bookingId}/arrive", nowhere)).response.status).toBe(404);
+    expect((await driver.POST("/v1/bookings/{bookingId}/start", { ...nowhere, body: {} })).response.status).toBe(404);
+    expect((await driver.POST("/v1/bookings/{bookingId}/complete", nowhere)).response.status).toBe(404);
     expect(
       (await customer.POST("/v1/bookings/{bookingId}/cancel", { params: { path: { bookingId: unknown } }, body: {} })).response.status,
     ).toBe(404);
@@ -319,6 +333,13 @@ describe("the OpenAPI document", () => {
         readiness: { broker: async () => Promise.reject(new Error("down")) },
         publisher: { publish: async () => Promise.reject(new BackpressureError("buffer full", 1000)), close: async () => {} },
       });
+      const surgeDown = await gatewayOverEmbeddedLog({
+        trips: {
+          surge: { store: { get: async () => Promise.reject(new Error("surge store down")) }, floor: 1, windowS: 300 },
+          pickupCodeRequired: false,
+          driverCounters: async () => ({ cancelsAfterAccept: 0, noShows: 0 }),
+        },
+      });
       try {
         expect((await raw(unlimited.app, "GET", "/readyz")).status).toBe(503);
         const driver = apiClient(unlimited.app, { role: "driver", sub: SUBS.driver }, conformance);
@@ -335,8 +356,13 @@ describe("the OpenAPI document", () => {
             })
           ).response.status,
         ).toBe(503);
+        const quote = await apiClient(surgeDown.app, { role: "customer", sub: SUBS.customer }, conformance).GET("/v1/surge", {
+          params: { query: { lat: 1, lng: 1, vehicleType: "van" } },
+        });
+        expect(quote.response.status).toBe(503);
       } finally {
         await unlimited.close();
+        await surgeDown.close();
       }
     } finally {
       await limited.close();

@@ -80,7 +80,7 @@ export interface paths {
         };
         /**
          * A driver's status, vehicle type and newest plausible fix
-         * @description `suspect`: the driver's newest fix was implausible, so it is out of nearby search and matching until a plausible one arrives (`lastFix` stays the last plausible one). A driver sees itself; operators see anyone.
+         * @description `suspect`: the driver's newest fix was implausible, so it is out of nearby search and matching until a plausible one arrives (`lastFix` stays the last plausible one). A driver sees itself; operators see anyone, with `counters`: bookings it cancelled after accepting, arrival deadlines it missed.
          *
          *     Roles: driver, operator.
          */
@@ -181,6 +181,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/bookings/{bookingId}/arrive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tell the customer the driver is at the pickup (the assigned driver)
+         * @description A request, not a result: the booking worker judges it in log order, and GET /v1/bookings/{bookingId} shows the verdict in the timeline under `eventId`. Answered once the event is durable (acked, or in the gateway's outbox).
+         *
+         *     Roles: driver.
+         */
+        post: operations["arriveBooking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/bookings/{bookingId}/start": {
         parameters: {
             query?: never;
@@ -191,7 +213,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Start the trip (the assigned driver)
+         * Start the trip (the assigned driver), with the customer's pickup code
          * @description A request, not a result: the booking worker judges it in log order, and GET /v1/bookings/{bookingId} shows the verdict in the timeline under `eventId`. Answered once the event is durable (acked, or in the gateway's outbox).
          *
          *     Roles: driver.
@@ -213,7 +235,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Complete the trip (the assigned driver)
+         * Complete the trip (the assigned driver); the booking worker prices it
          * @description A request, not a result: the booking worker judges it in log order, and GET /v1/bookings/{bookingId} shows the verdict in the timeline under `eventId`. Answered once the event is durable (acked, or in the gateway's outbox).
          *
          *     Roles: driver.
@@ -241,6 +263,28 @@ export interface paths {
          *     Roles: customer, driver, operator.
          */
         post: operations["cancelBooking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/surge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The surge multiplier a booking at this place would be quoted now, with its inputs
+         * @description The zone is the H3 cell of the pickup for the vehicle type; a zone never priced (no recent demand) is at the floor with `supply: null`.
+         *
+         *     Roles: driver, customer, operator.
+         */
+        get: operations["getSurge"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -626,7 +670,7 @@ export interface components {
             currency: string;
         };
         /** @enum {string} */
-        BookingStatus: "requested" | "offered" | "accepted" | "started" | "completed" | "cancelled" | "expired";
+        BookingStatus: "requested" | "offered" | "accepted" | "arrived" | "started" | "completed" | "cancelled" | "expired";
         BookingDetails: {
             /** Format: uuid */
             bookingId: string;
@@ -638,8 +682,28 @@ export interface components {
             dropoff: components["schemas"]["Place"];
             driverId?: components["schemas"]["DriverId"];
             fareEstimate: components["schemas"]["Fare"];
+            surge: number;
+            finalFare?: {
+                distanceM: number;
+                waitingS: number;
+                base: number;
+                distanceCharge: number;
+                waitingFee: number;
+                surge: number;
+                amount: number;
+                currency: string;
+            };
+            fee?: components["schemas"]["Fare"];
+            cancelledBy?: string;
+            endReason?: string;
+            pickupCode?: string;
+            reassignments: number;
             /** Format: date-time */
             requestedAt: string;
+            /** Format: date-time */
+            arrivedAt?: string;
+            /** Format: date-time */
+            startedAt?: string;
             timeline: {
                 /** Format: uuid */
                 eventId: string;
@@ -987,6 +1051,10 @@ export interface operations {
                             recordedAt: string;
                         } | null;
                         suspect: boolean;
+                        counters?: {
+                            cancelsAfterAccept: number;
+                            noShows: number;
+                        };
                     };
                 };
             };
@@ -1161,6 +1229,8 @@ export interface operations {
                         /** @constant */
                         status: "searching";
                         fareEstimate: components["schemas"]["Fare"];
+                        surge: number;
+                        pickupCode: string;
                     };
                 };
             };
@@ -1376,7 +1446,7 @@ export interface operations {
             };
         };
     };
-    startBooking: {
+    arriveBooking: {
         parameters: {
             query?: never;
             header?: {
@@ -1443,6 +1513,109 @@ export interface operations {
                 };
             };
             /** @description the Idempotency-Key was already used with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the caller's rate limit is spent */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    startBooking: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional: with a key, a retry answers the first event id and publishes nothing new (the same key with another body is a 422); without one, each request is a new event. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                bookingId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    pickupCode?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted for the booking worker to judge */
+            202: {
+                headers: {
+                    /** @description "true" when this answers an earlier request with the same Idempotency-Key */
+                    "idempotent-replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        bookingId: string;
+                        /** Format: uuid */
+                        eventId: string;
+                    };
+                };
+            };
+            /** @description a path or query parameter is invalid (`errors` names it); the body is not JSON; Idempotency-Key is malformed; pickupCode is missing while PICKUP_CODE_REQUIRED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the caller's role is not driver */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no booking of the caller's with this id has been processed yet (an accept shows within moments) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is invalid (`errors` names each bad field); the Idempotency-Key was already used with another request; pickupCode is not the booking's */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1648,6 +1821,79 @@ export interface operations {
             };
         };
     };
+    getSurge: {
+        parameters: {
+            query: {
+                lat: number;
+                lng: number;
+                vehicleType: components["schemas"]["VehicleType"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The zone's quote */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        cell: string;
+                        resolution: number;
+                        vehicleType: components["schemas"]["VehicleType"];
+                        multiplier: number;
+                        demand: number;
+                        supply: number | null;
+                        windowS: number;
+                        updatedAt: string | null;
+                    };
+                };
+            };
+            /** @description a path or query parameter is invalid (`errors` names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the caller's rate limit is spent */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the surge store did not answer in time (retry after Retry-After) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     createOrder: {
         parameters: {
             query?: never;
@@ -1685,6 +1931,7 @@ export interface operations {
                         /** Format: uuid */
                         orderId: string;
                         bookingIds: string[];
+                        pickupCode?: string;
                     };
                 };
             };

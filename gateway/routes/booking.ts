@@ -1,7 +1,7 @@
 import type { Hono } from "hono";
 import * as v from "valibot";
 import { BOOKING_STATUSES } from "../../shared/booking/state-machine.ts";
-import { BookingIdSchema, CustomerIdSchema, FareSchema, PlaceSchema } from "../../shared/events/booking.ts";
+import { BookingIdSchema, CustomerIdSchema, FareSchema, FinalFareSchema, PlaceSchema } from "../../shared/events/booking.ts";
 import { DriverIdSchema, VehicleTypeSchema } from "../../shared/events/driver.ts";
 import { canSeeBooking } from "../auth/booking-access.ts";
 import { principalOf } from "../auth/principal.ts";
@@ -23,7 +23,20 @@ export const BookingDetailsSchema = v.strictObject({
   dropoff: PlaceSchema,
   driverId: v.optional(DriverIdSchema),
   fareEstimate: FareSchema,
+  /** The surge multiplier the estimate used (locked for the final fare). */
+  surge: v.number(),
+  /** What the trip cost, once completed. */
+  finalFare: v.optional(FinalFareSchema),
+  /** A cancellation or no-show fee the customer owes. */
+  fee: v.optional(FareSchema),
+  cancelledBy: v.optional(v.string()),
+  endReason: v.optional(v.string()),
+  /** The code the customer gives the driver at pickup; left out of a driver's view. */
+  pickupCode: v.optional(v.string()),
+  reassignments: v.pipe(v.number(), v.integer(), v.minValue(0)),
   requestedAt: IsoTimestampSchema,
+  arrivedAt: v.optional(IsoTimestampSchema),
+  startedAt: v.optional(IsoTimestampSchema),
   timeline: v.array(
     v.strictObject({
       eventId: EventIdSchema,
@@ -51,8 +64,10 @@ export const bookingDoc = describeRoute({
 
 /**
  * GET /v1/bookings/{bookingId}: its state and timeline, as the booking worker recorded
- * them in the history. Its customer, its assigned driver and operators see it; to anyone
- * else it is not found, exactly as an unknown id.
+ * them in the history, with the fare estimate and, once completed, the final fare beside
+ * it. Its customer, its assigned driver and operators see it; to anyone else it is not
+ * found, exactly as an unknown id. The pickup code is the customer's to give: the
+ * driver's view leaves it out.
  */
 export function registerBooking(app: Hono, deps: Pick<GatewayDeps, "booking">): void {
   app.get(bookingDoc.path, async (c) => {
@@ -63,6 +78,10 @@ export function registerBooking(app: Hono, deps: Pick<GatewayDeps, "booking">): 
         title: "Booking not found",
         detail: `no booking ${bookingId} has been processed (a booking just requested appears within moments)`,
       });
+    if (principalOf(c).role === "driver") {
+      const { pickupCode: _hidden, ...forDriver } = booking;
+      return c.json(forDriver satisfies v.InferOutput<typeof BookingDetailsSchema>);
+    }
     return c.json(booking satisfies v.InferOutput<typeof BookingDetailsSchema>);
   });
 }

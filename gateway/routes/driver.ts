@@ -2,6 +2,7 @@ import type { Hono } from "hono";
 import * as v from "valibot";
 import { DriverIdSchema, DriverStatusSchema, VehicleTypeSchema } from "../../shared/events/driver.ts";
 import { allow, requireSelfOrOperator } from "../auth/authorize.ts";
+import { principalOf } from "../auth/principal.ts";
 import type { GatewayDeps } from "../deps.ts";
 import { problem } from "../http/problem.ts";
 import { readParam } from "../http/read-json.ts";
@@ -14,6 +15,8 @@ const DriverSchema = v.strictObject({
   vehicleType: v.nullable(VehicleTypeSchema),
   lastFix: v.nullable(v.strictObject({ lat: v.number(), lng: v.number(), recordedAt: IsoTimestampSchema })),
   suspect: v.boolean(),
+  /** Operators only: what counts against the driver. */
+  counters: v.optional(v.strictObject({ cancelsAfterAccept: v.pipe(v.number(), v.integer()), noShows: v.pipe(v.number(), v.integer()) })),
 });
 
 export const driverDoc = describeRoute({
@@ -23,7 +26,7 @@ export const driverDoc = describeRoute({
   tag: "Drivers",
   summary: "A driver's status, vehicle type and newest plausible fix",
   description:
-    "`suspect`: the driver's newest fix was implausible, so it is out of nearby search and matching until a plausible one arrives (`lastFix` stays the last plausible one). A driver sees itself; operators see anyone.",
+    "`suspect`: the driver's newest fix was implausible, so it is out of nearby search and matching until a plausible one arrives (`lastFix` stays the last plausible one). A driver sees itself; operators see anyone, with `counters`: bookings it cancelled after accepting, arrival deadlines it missed.",
   access: ["driver", "operator"],
   params: { driverId: DriverIdSchema },
   responses: { 200: { description: "The driver as the geo index knows it", schema: DriverSchema } },
@@ -34,8 +37,10 @@ export const driverDoc = describeRoute({
  * A driver's current status, vehicle type and newest plausible fix, as the geo index
  * knows them, and whether its newest fix was implausible (`suspect`: out of nearby
  * search and matching until a plausible fix arrives): for the driver itself and operators.
+ * Operators also see what counts against the driver (`counters`: bookings cancelled
+ * after accepting, arrival deadlines missed).
  */
-export function registerDriver(app: Hono, deps: Pick<GatewayDeps, "geo">): void {
+export function registerDriver(app: Hono, deps: Pick<GatewayDeps, "geo" | "trips">): void {
   app.get(driverDoc.path, allow("driver", "operator"), async (c) => {
     const driverId = readParam(c.req.param("driverId"), DriverIdSchema, "driverId");
     requireSelfOrOperator(c, driverId, "driverId");
@@ -48,6 +53,7 @@ export function registerDriver(app: Hono, deps: Pick<GatewayDeps, "geo">): void 
       vehicleType: state.vehicleType,
       lastFix: p ? { lat: p.lat, lng: p.lng, recordedAt: new Date(p.recordedAt).toISOString() } : null,
       suspect: state.suspect,
+      ...(principalOf(c).role === "operator" ? { counters: await deps.trips.driverCounters(driverId) } : {}),
     } satisfies v.InferOutput<typeof DriverSchema>);
   });
 }

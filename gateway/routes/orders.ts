@@ -1,7 +1,7 @@
 import type { Hono } from "hono";
 import * as v from "valibot";
 import { ValidationError } from "../../shared/errors/errors.ts";
-import { BookingIdSchema, CustomerIdSchema, PlaceSchema } from "../../shared/events/booking.ts";
+import { BookingIdSchema, CustomerIdSchema, PickupCodeSchema, PlaceSchema } from "../../shared/events/booking.ts";
 import { createEnvelope, envelopeHeaders } from "../../shared/events/envelope.ts";
 import { ORDER_CREATED, type OrderCreated, OrderIdSchema, TrucksSchema } from "../../shared/events/order.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
@@ -17,6 +17,7 @@ import { fingerprintOf } from "../idempotency/idempotency-store.ts";
 import { describeRoute } from "../openapi/route-doc.ts";
 import { idempotencyKeyHeader, REPLAYED_HEADER } from "../openapi/shared-docs.ts";
 import { deliver } from "../outbox/deliver.ts";
+import { newPickupCode } from "../pricing/pickup-code.ts";
 
 const MAX_BODY_BYTES = 16 * 1024;
 const OPERATION = "orders.create";
@@ -29,7 +30,12 @@ const OrderRequestSchema = v.strictObject({
   trucks: TrucksSchema,
 });
 
-const CreatedSchema = v.strictObject({ orderId: OrderIdSchema, bookingIds: v.array(BookingIdSchema) });
+const CreatedSchema = v.strictObject({
+  orderId: OrderIdSchema,
+  bookingIds: v.array(BookingIdSchema),
+  /** The code the customer gives every truck's driver at pickup. */
+  pickupCode: v.optional(PickupCodeSchema),
+});
 
 export const ordersDoc = describeRoute({
   method: "post",
@@ -68,7 +74,8 @@ export function registerOrders(app: Hono, deps: Pick<GatewayDeps, "publisher" | 
     // The same request with or without customerId is the same request (and fingerprint).
     const body = { customerId: principalOf(c).sub, ...request };
     const orderId = orderIdForRequest(body.customerId, key);
-    const data: OrderCreated = { orderId, ...body };
+    // One code for every truck of the order: the shipper gives it to each driver at loading.
+    const data: OrderCreated = { orderId, ...body, pickupCode: newPickupCode() };
     const event = createEnvelope({
       id: createdEventId(orderId),
       type: ORDER_CREATED,
@@ -85,6 +92,7 @@ export function registerOrders(app: Hono, deps: Pick<GatewayDeps, "publisher" | 
       response: {
         orderId,
         bookingIds: expandTrucks(orderId, body.trucks).map((t) => t.bookingId),
+        pickupCode: data.pickupCode,
       } satisfies v.InferOutput<typeof CreatedSchema>,
       event,
       record: { topic: TOPICS.orders, key: event.key, value: JSON.stringify(event), headers: envelopeHeaders(event) },

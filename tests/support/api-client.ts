@@ -37,3 +37,34 @@ export function apiClient(
 export const asDriverClient = (target: Hono | string, driverId: string) => apiClient(target, { role: "driver", sub: driverId });
 export const asCustomerClient = (target: Hono | string, customerId: string) => apiClient(target, { role: "customer", sub: customerId });
 export const asOperatorClient = (target: Hono | string, sub = "ops-test") => apiClient(target, { role: "operator", sub });
+
+export type Caller = { role: Role; sub: string };
+export const driver = (sub: string): Caller => ({ role: "driver", sub });
+export const customer = (sub: string): Caller => ({ role: "customer", sub });
+export const operator = (sub = "ops-test"): Caller => ({ role: "operator", sub });
+
+/** What a booking action may carry: accept a driverId, start the pickup code, cancel who and why. */
+export type ActionBody = { driverId?: string; pickupCode?: string; by?: "customer" | "driver"; reason?: string };
+
+/** A booking action as `who` through the typed client; expects 202 and resolves with the event id. */
+export async function bookingAction(
+  app: Hono,
+  bookingId: string,
+  action: "accept" | "arrive" | "start" | "complete" | "cancel",
+  who: Caller,
+  body: ActionBody = {},
+): Promise<string> {
+  const api = apiClient(app, who);
+  const params = { path: { bookingId } };
+  const res =
+    action === "accept"
+      ? await api.POST("/v1/bookings/{bookingId}/accept", { params, body: { driverId: body.driverId } })
+      : action === "start"
+        ? await api.POST("/v1/bookings/{bookingId}/start", { params, body: { pickupCode: body.pickupCode } })
+        : action === "cancel"
+          ? await api.POST("/v1/bookings/{bookingId}/cancel", { params, body: { by: body.by, reason: body.reason } })
+          : await api.POST(`/v1/bookings/{bookingId}/${action}`, { params });
+  if (res.response.status !== 202)
+    throw new Error(`${action} of ${bookingId} answered ${res.response.status}: ${JSON.stringify(res.error)}`);
+  return res.data!.eventId;
+}

@@ -1,6 +1,7 @@
 import { Registry } from "prom-client";
 import type { GatewayDeps } from "../../gateway/deps.ts";
 import { gatewayOverEmbeddedLog } from "../../gateway/testing.ts";
+import { createStraightLineEta } from "../../shared/eta/straight-line-eta.ts";
 import { silentLogger } from "../../shared/logging/logger.ts";
 import { createLogNotifier } from "../../shared/notify/log/log-notifier.ts";
 import { startBookingLoop } from "../../workers/booking/booking-loop.ts";
@@ -20,7 +21,15 @@ export async function startEmbeddedSystem(overrides: Partial<GatewayDeps> = {}, 
   const publisher = gw.log.publisher();
   const workers = await startWorkers(WORKERS, {
     log: gw.log,
-    deps: { db: gw.history, geo: gw.geo, publisher, logger, notifier: createLogNotifier(logger) },
+    deps: {
+      db: gw.history,
+      geo: gw.geo,
+      publisher,
+      logger,
+      notifier: createLogNotifier(logger),
+      eta: createStraightLineEta(),
+      surge: gw.surge,
+    },
     registry: new Registry(),
     logger,
     settings: DEFAULT_WORKER_SETTINGS,
