@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
+import { MAX_CORRELATION_ID_LENGTH } from "../shared/events/envelope.ts";
 import { authenticate } from "./auth/authenticate.ts";
 import { allow } from "./auth/authorize.ts";
 import type { GatewayDeps } from "./deps.ts";
@@ -47,7 +48,9 @@ export function createApp(deps: GatewayDeps): Hono {
       }),
     );
   }
-  app.use(requestId());
+  // A client's X-Request-Id becomes every event's correlation id: one the envelope cannot carry (longer, or
+  // other than letters, digits, _ - =) is replaced by a generated one, named in the answer's X-Request-Id.
+  app.use(requestId({ limitLength: MAX_CORRELATION_ID_LENGTH }));
   app.use(requestMetrics(deps.registry));
   app.use(limitBody(MAX_REQUEST_BODY_BYTES));
   const authenticated = authenticate(deps.auth);

@@ -10,6 +10,7 @@ import {
   CANCELLED_BY,
 } from "../../shared/events/booking.ts";
 import { DriverIdSchema } from "../../shared/events/driver.ts";
+import { FreeTextSchema } from "../../shared/events/free-text.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
 import { allow, requireSelf } from "../auth/authorize.ts";
 import { canSeeBooking } from "../auth/booking-access.ts";
@@ -26,7 +27,7 @@ const AcceptBodySchema = v.strictObject({ driverId: v.optional(DriverIdSchema) }
 /** `by` follows from the caller's role; an operator cancels on behalf of one side and must say which. */
 const CancelBodySchema = v.strictObject({
   by: v.optional(v.picklist(CANCELLED_BY)),
-  reason: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(200))),
+  reason: v.optional(FreeTextSchema(200)),
 });
 
 type Deps = Pick<GatewayDeps, "publisher" | "booking" | "idempotency">;
