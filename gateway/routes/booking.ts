@@ -1,4 +1,5 @@
 import type { Hono } from "hono";
+import { bookingAsSeenBy } from "../../shared/booking/booking-view.ts";
 import { BookingIdSchema } from "../../shared/events/booking.ts";
 import { canSeeBooking } from "../auth/booking-access.ts";
 import { principalOf } from "../auth/principal.ts";
@@ -9,7 +10,8 @@ import { readParam } from "../http/read-json.ts";
 /**
  * GET /v1/bookings/{bookingId}: its state and timeline, as the booking worker recorded
  * them in the history. Its customer, its assigned driver and operators see it; to anyone
- * else it is not found, exactly as an unknown id.
+ * else it is not found, exactly as an unknown id. Operators read every refusal in full;
+ * the others read the timeline shaped by bookingAsSeenBy (no other booking, no other driver).
  */
 export function registerBooking(app: Hono, deps: Pick<GatewayDeps, "booking">): void {
   app.get("/v1/bookings/:bookingId", async (c) => {
@@ -20,6 +22,6 @@ export function registerBooking(app: Hono, deps: Pick<GatewayDeps, "booking">): 
         title: "Booking not found",
         detail: `no booking ${bookingId} has been processed (a booking just requested appears within moments)`,
       });
-    return c.json(booking);
+    return c.json(bookingAsSeenBy(principalOf(c), booking));
   });
 }
