@@ -31,7 +31,7 @@ export const MAX_REQUEST_BODY_BYTES = 256 * 1024;
  * Builds the gateway from its dependencies. Web-standard only (no Bun APIs), so the
  * same app serves on Bun, Deno or an edge runtime; entry points own the I/O.
  *
- * Only /healthz and /readyz are public. Everything under /v1 needs a bearer token and
+ * Only /healthz and /readyz are public (/readyz details need an operator token). Everything under /v1 needs a bearer token and
  * counts against the caller's rate limit; each route then says which roles may call it
  * and as whom (gateway/auth/). /metrics is for operators.
  */
@@ -56,6 +56,8 @@ export function createApp(deps: GatewayDeps): Hono {
   const authenticated = authenticate(deps.auth);
   app.use("/v1/*", authenticated, rateLimit(deps.rateLimits, deps));
   app.use("/metrics", authenticated, allow("operator"));
+  // A load balancer probes /readyz without a token; a sent token is verified, and an operator's unlocks the details.
+  app.use("/readyz", (c, next) => (c.req.header("authorization") === undefined ? next() : authenticated(c, next)));
   registerHealth(app, deps);
   registerMetrics(app, deps);
   registerDriverLocations(app, deps);

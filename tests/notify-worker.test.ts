@@ -102,7 +102,15 @@ function runNotifyWorkerCases(kind: TestLogKind): void {
         expect(w.receiver.requests.filter((q) => q.notification.recipientId === r).map((q) => q.eventId)).toEqual(published);
       }
       for (const q of w.receiver.requests) {
-        expect(await verifyWebhookSignature({ secret: SECRET, body: q.body, timestamp: q.timestamp, signature: q.signature })).toBe(true);
+        expect(
+          await verifyWebhookSignature({
+            secret: SECRET,
+            eventId: q.eventId,
+            body: q.body,
+            timestamp: q.timestamp,
+            signature: q.signature,
+          }),
+        ).toBe(true);
         // The body is the event's data plus its id: a receiver can validate it with the event schema.
         const { eventId, ...data } = q.notification;
         expect(eventId).toBe(q.eventId!);
