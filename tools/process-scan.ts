@@ -44,3 +44,16 @@ export function processesWithEnv(name: string, value: string): ProcessInfo[] {
   }
   return found;
 }
+
+/**
+ * The processes still carrying `name=value` once `graceMs` passed (a process told to
+ * stop a moment ago may still be exiting): what a finished test run left behind.
+ */
+export async function leftoverProcesses(name: string, value: string, graceMs = 5_000): Promise<ProcessInfo[]> {
+  const deadline = Date.now() + graceMs;
+  for (;;) {
+    const left = processesWithEnv(name, value);
+    if (left.length === 0 || Date.now() >= deadline) return left;
+    await Bun.sleep(100);
+  }
+}
