@@ -1,5 +1,11 @@
 import { NonRetriableError } from "../../shared/errors/errors.ts";
-import { type ContractedType, checkEventData, describeIssues, type EventDataOf } from "../../shared/events/event-contracts.ts";
+import {
+  type ContractedType,
+  checkEventData,
+  describeIssues,
+  EVENT_CONTRACTS,
+  type EventDataOf,
+} from "../../shared/events/event-contracts.ts";
 import type { ConsumedEvent } from "../runtime/handler.ts";
 
 /**
@@ -11,7 +17,8 @@ import type { ConsumedEvent } from "../runtime/handler.ts";
  */
 export function eventData<K extends ContractedType>(e: ConsumedEvent, type: K): EventDataOf<K> {
   const where = `${e.record.topic}/${e.record.partition}@${e.record.offset}`;
-  if (e.type !== type) throw new NonRetriableError(`${where}: expected ${type}, got ${e.type} v${e.version}`);
+  if (e.type !== type)
+    throw new NonRetriableError(`${where}: expected ${type} v${EVENT_CONTRACTS[type].version}, got ${e.type} v${e.version}`);
   const checked = checkEventData(e);
   if (!checked.ok) throw new NonRetriableError(`${where}: invalid ${e.type} v${e.version}: ${describeIssues(checked.issues)}`);
   return checked.data as EventDataOf<K>;
