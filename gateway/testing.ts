@@ -12,8 +12,10 @@ import { createEmbeddedLog } from "../shared/log/embedded/embedded-log.ts";
 import type { DeliveredRecord, OutgoingRecord, Publisher } from "../shared/log/event-log.ts";
 import { createLogger } from "../shared/logging/logger.ts";
 import { readOrder } from "../shared/order/order-query.ts";
+import { createEmbeddedSurgeStore } from "../shared/surge/embedded/embedded-surge-store.ts";
 import { createApp } from "./app.ts";
 import { testSecurity } from "./auth/testing-auth.ts";
+import { tripDeps } from "./build-deps.ts";
 import type { GatewayDeps } from "./deps.ts";
 import { DEFAULT_PUBLISH_TIMEOUT_MS } from "./events/publish-event.ts";
 import { openIdempotencyStore } from "./idempotency/libsql-idempotency-store.ts";
@@ -45,6 +47,7 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
     },
     close: () => logPublisher.close(),
   };
+  const surge = createEmbeddedSurgeStore();
   const deps: GatewayDeps = {
     publisher,
     registry: new Registry(),
@@ -57,6 +60,7 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
     booking: (bookingId) => readBooking(history.db, bookingId),
     order: (orderId) => readOrder(history.db, orderId),
     ...testSecurity(),
+    trips: tripDeps(history.db, surge),
     ...overrides,
   };
   const app = createApp(deps);
@@ -82,6 +86,7 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
     history: history.db,
     deps,
     idempotency,
+    surge,
     published,
     sent,
     close: async () => {

@@ -12,7 +12,15 @@ import { asCustomer, asDriver, asOperator, gatewayOverEmbeddedLog } from "../tes
 
 const bookingId = bookingIdForRequest("cust-t", "k-timeline");
 const otherBooking = bookingIdForRequest("cust-other", "k-other");
-const offered: BookingSnapshot = { status: "offered", driverId: null, wave: 1, offeredDriverIds: ["drv-win", "drv-busy", "drv-late"] };
+const offered: BookingSnapshot = {
+  status: "offered",
+  driverId: null,
+  wave: 1,
+  round: 0,
+  offeredDriverIds: ["drv-win", "drv-busy", "drv-late"],
+  droppedDriverIds: [],
+  pickupCode: null,
+};
 const accepted: BookingSnapshot = { ...offered, status: "accepted", driverId: "drv-win" };
 const refusal = (s: BookingSnapshot, driverId: string, holds: string | null = null) => {
   const v = decide(s, { type: "booking.accepted", data: { bookingId, driverId } }, { driverHolds: holds });

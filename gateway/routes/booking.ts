@@ -9,9 +9,11 @@ import { readParam } from "../http/read-json.ts";
 
 /**
  * GET /v1/bookings/{bookingId}: its state and timeline, as the booking worker recorded
- * them in the history. Its customer, its assigned driver and operators see it; to anyone
- * else it is not found, exactly as an unknown id. Operators read every refusal in full;
- * the others read the timeline shaped by bookingAsSeenBy (no other booking, no other driver).
+ * them in the history, with the fare estimate and, once completed, the final fare beside
+ * it. Its customer, its assigned driver and operators see it; to anyone else it is not
+ * found, exactly as an unknown id. What each of them reads is bookingAsSeenBy's call
+ * (shared/booking/booking-view.ts): operators everything; the others no other booking and
+ * no other driver's claim; the driver not the pickup code, which is the customer's to give.
  */
 export function registerBooking(app: Hono, deps: Pick<GatewayDeps, "booking">): void {
   app.get("/v1/bookings/:bookingId", async (c) => {

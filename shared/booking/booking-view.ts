@@ -21,7 +21,8 @@ export interface Viewer {
  *   say who tried, which is nobody else's business; the assigned driver keeps its own;
  * - `driverId` on entries is operator detail (the booking's own `driverId` says who is assigned);
  * - a reason that still names an id (a UUID, or "driver <id>") is replaced by a neutral
- *   one, so a future refusal worded with ids cannot leak through.
+ *   one, so a future refusal worded with ids cannot leak through;
+ * - the pickup code is the customer's to give the driver at pickup: a driver never reads it.
  */
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
@@ -48,5 +49,10 @@ export function timelineEntryAsSeenBy(
 /** The booking as `viewer` may read it (see above); operators get it whole. */
 export function bookingAsSeenBy(viewer: Viewer, booking: BookingDetails): BookingDetails {
   if (viewer.role === "operator") return booking;
-  return { ...booking, timeline: booking.timeline.flatMap((e) => timelineEntryAsSeenBy(viewer, booking, e) ?? []) };
+  const { pickupCode, ...rest } = booking;
+  return {
+    ...rest,
+    ...(viewer.role === "customer" && pickupCode !== undefined ? { pickupCode } : {}),
+    timeline: booking.timeline.flatMap((e) => timelineEntryAsSeenBy(viewer, booking, e) ?? []),
+  };
 }
