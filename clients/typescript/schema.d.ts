@@ -386,7 +386,9 @@ export interface paths {
         };
         /**
          * Readiness: every dependency answers, the outbox backlog and every worker group's lag are within bounds
-         * @description Public: no token.
+         * @description Anyone gets `{status}`; with an operator's token, also `checks`: which dependency fails and why.
+         *
+         *     Public: no token.
          */
         get: operations["ready"];
         put?: never;
@@ -654,7 +656,7 @@ export interface components {
         Fix: {
             lat: number;
             lng: number;
-            /** Format: date-time */
+            /** @description must be an ISO-8601 time with seconds and Z or a ±HH:MM offset, e.g. 2024-05-01T09:39:35Z */
             recordedAt: string;
             speed?: number;
             heading?: number;
@@ -712,6 +714,7 @@ export interface components {
                 at: string;
                 applied: boolean;
                 reason?: string;
+                driverId?: components["schemas"]["DriverId"];
             }[];
         };
         OrderDetails: {
@@ -2191,7 +2194,7 @@ export interface operations {
                     "application/json": {
                         /** @enum {string} */
                         status: "ready" | "not ready";
-                        checks: {
+                        checks?: {
                             [key: string]: string;
                         };
                     };
@@ -2206,7 +2209,7 @@ export interface operations {
                     "application/json": {
                         /** @enum {string} */
                         status: "ready" | "not ready";
-                        checks: {
+                        checks?: {
                             [key: string]: string;
                         };
                     };

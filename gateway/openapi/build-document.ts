@@ -27,6 +27,9 @@ const CONVERSION: ConversionConfig = {
   ignoreActions: ["finite"],
   overrideAction: ({ valibotAction, jsonSchema }) => {
     if (valibotAction.type === "check") return { ...jsonSchema, description: (valibotAction as { message?: string }).message };
+    // JSON Schema patterns are Unicode-aware ECMA-262 regexes, so a `u` flag says nothing more (free text's \P{Cc}).
+    const regex = valibotAction.type === "regex" && (valibotAction as unknown as { requirement: RegExp }).requirement;
+    if (regex && regex.flags === "u") return { ...jsonSchema, pattern: regex.source };
     if (valibotAction.type !== "metadata") return undefined;
     return (valibotAction as v.MetadataAction<unknown, { documentedAs?: JsonSchema }>).metadata.documentedAs;
   },

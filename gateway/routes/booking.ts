@@ -1,5 +1,6 @@
 import type { Hono } from "hono";
 import * as v from "valibot";
+import { bookingAsSeenBy } from "../../shared/booking/booking-view.ts";
 import { BOOKING_STATUSES } from "../../shared/booking/state-machine.ts";
 import { BookingIdSchema, CustomerIdSchema, FareSchema, FinalFareSchema, PlaceSchema } from "../../shared/events/booking.ts";
 import { DriverIdSchema, VehicleTypeSchema } from "../../shared/events/driver.ts";
@@ -43,7 +44,10 @@ export const BookingDetailsSchema = v.strictObject({
       type: v.string(),
       at: IsoTimestampSchema,
       applied: v.boolean(),
+      /** Operators only: why the worker refused it. */
       reason: v.optional(v.string()),
+      /** Operators only: the driver a claim is about. */
+      driverId: v.optional(DriverIdSchema),
     }),
   ),
 });
@@ -66,8 +70,9 @@ export const bookingDoc = describeRoute({
  * GET /v1/bookings/{bookingId}: its state and timeline, as the booking worker recorded
  * them in the history, with the fare estimate and, once completed, the final fare beside
  * it. Its customer, its assigned driver and operators see it; to anyone else it is not
- * found, exactly as an unknown id. The pickup code is the customer's to give: the
- * driver's view leaves it out.
+ * found, exactly as an unknown id. What each of them reads is bookingAsSeenBy's call
+ * (shared/booking/booking-view.ts): operators everything; the others no other booking and
+ * no other driver's claim; the driver not the pickup code, which is the customer's to give.
  */
 export function registerBooking(app: Hono, deps: Pick<GatewayDeps, "booking">): void {
   app.get(bookingDoc.path, async (c) => {
@@ -78,10 +83,6 @@ export function registerBooking(app: Hono, deps: Pick<GatewayDeps, "booking">): 
         title: "Booking not found",
         detail: `no booking ${bookingId} has been processed (a booking just requested appears within moments)`,
       });
-    if (principalOf(c).role === "driver") {
-      const { pickupCode: _hidden, ...forDriver } = booking;
-      return c.json(forDriver satisfies v.InferOutput<typeof BookingDetailsSchema>);
-    }
-    return c.json(booking satisfies v.InferOutput<typeof BookingDetailsSchema>);
+    return c.json(bookingAsSeenBy(principalOf(c), booking) satisfies v.InferOutput<typeof BookingDetailsSchema>);
   });
 }

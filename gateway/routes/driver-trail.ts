@@ -1,6 +1,7 @@
 import type { Hono } from "hono";
 import * as v from "valibot";
 import { DriverIdSchema, FixFlagSchema } from "../../shared/events/driver.ts";
+import { parseTimestamp, TimestampSchema } from "../../shared/events/timestamp.ts";
 import { MAX_TRAIL_PAGE } from "../../shared/history/trail-query.ts";
 import { allow, requireSelfOrOperator } from "../auth/authorize.ts";
 import type { GatewayDeps } from "../deps.ts";
@@ -9,11 +10,8 @@ import { queryInteger, readQuery } from "../http/read-query.ts";
 import { describeRoute } from "../openapi/route-doc.ts";
 import { IsoTimestampSchema } from "../openapi/shared-docs.ts";
 
-const isoMs = v.pipe(
-  v.string(),
-  v.isoTimestamp("must be an ISO-8601 timestamp"),
-  v.transform((s) => Date.parse(s)),
-);
+/** The same format as every event's time, so a bound the gateway reads is one instant (never NaN). */
+const isoMs = v.pipe(TimestampSchema, v.transform(parseTimestamp));
 
 const QuerySchema = v.strictObject({
   from: v.optional(isoMs),

@@ -12,8 +12,8 @@ function withTimeout(p: Promise<void>, ms: number): Promise<void> {
 const HealthSchema = v.strictObject({ status: v.literal("ok") });
 const ReadySchema = v.strictObject({
   status: v.picklist(["ready", "not ready"]),
-  /** "ok", or "failing: <reason>", per dependency. */
-  checks: v.record(v.string(), v.string()),
+  /** Operators only: "ok", or "failing: <reason>", per dependency. */
+  checks: v.optional(v.record(v.string(), v.string())),
 });
 
 export const healthDocs = [
@@ -32,6 +32,7 @@ export const healthDocs = [
     operationId: "ready",
     tag: "Probes",
     summary: "Readiness: every dependency answers, the outbox backlog and every worker group's lag are within bounds",
+    description: "Anyone gets `{status}`; with an operator's token, also `checks`: which dependency fails and why.",
     access: "public",
     responses: {
       200: { description: "Ready for traffic", schema: ReadySchema },
@@ -40,7 +41,12 @@ export const healthDocs = [
   }),
 ];
 
-/** /healthz: the process serves. /readyz: every dependency answers, so a load balancer may route here. */
+/**
+ * /healthz: the process serves. /readyz: every dependency answers, so a load balancer may
+ * route here. Anonymous callers (load balancers) and non-operators get only
+ * `{status}`; the checks — which dependency fails and its error, with group names and
+ * lag — go to operators only (a token is verified when sent: gateway/app.ts).
+ */
 export function registerHealth(app: Hono, deps: Pick<GatewayDeps, "readiness">): void {
   app.get("/healthz", (c) => c.json({ status: "ok" } satisfies v.InferOutput<typeof HealthSchema>));
   app.get("/readyz", async (c) => {
@@ -53,7 +59,9 @@ export function registerHealth(app: Hono, deps: Pick<GatewayDeps, "readiness">):
       }),
     );
     const ready = results.every((r) => r.status === "fulfilled");
-    const body: v.InferOutput<typeof ReadySchema> = { status: ready ? "ready" : "not ready", checks };
+    const status = ready ? "ready" : "not ready";
+    const operator = c.get("principal")?.role === "operator";
+    const body: v.InferOutput<typeof ReadySchema> = operator ? { status, checks } : { status };
     return c.json(body, ready ? 200 : 503);
   });
 }
