@@ -6,7 +6,7 @@ import { eq } from "drizzle-orm";
 import { driverTrail } from "../shared/db/schema.ts";
 import { createStraightLineEta } from "../shared/eta/straight-line-eta.ts";
 import { DRIVER_LOCATION_REPORTED, DRIVER_STATUS_CHANGED, type DriverStatus } from "../shared/events/driver.ts";
-import { createEnvelope, envelopeHeaders } from "../shared/events/envelope.ts";
+import { createEnvelope, toRecord } from "../shared/events/envelope.ts";
 import { dlqTopicOf, TOPIC_CATALOGUE } from "../shared/events/topics.ts";
 import { createEmbeddedGeoIndex } from "../shared/geo/embedded/embedded-geo.ts";
 import type { GeoIndex } from "../shared/geo/geo-index.ts";
@@ -71,7 +71,7 @@ function runPipeline(name: string, open: () => Promise<PipelineEnv>): void {
       const topicOf = (worker: string) => env.specs.find((s) => s.name === worker)!.topics[0]!;
       const publish = async (topic: string, type: string, key: string, data: unknown) => {
         const e = createEnvelope({ type, key, data, source: "gateway" });
-        await env.log.publisher().publish([{ topic, key, value: JSON.stringify(e), headers: envelopeHeaders(e) }]);
+        await env.log.publisher().publish([toRecord(topic, e)]);
       };
       const setStatus = (driverId: string, status: DriverStatus) =>
         publish(topicOf("status"), DRIVER_STATUS_CHANGED, driverId, {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { createEnvelope, envelopeHeaders } from "../shared/events/envelope.ts";
+import { createEnvelope, toRecord } from "../shared/events/envelope.ts";
 import { TOPICS } from "../shared/events/topics.ts";
 import { silentLogger } from "../shared/logging/logger.ts";
 import { createRegistry } from "../shared/metrics/registry.ts";
@@ -88,7 +88,7 @@ function runIsolationCase(kind: TestLogKind): void {
           data: { bookingId: `bkg-${i}`, sentAt: Date.now() },
           source: "gateway",
         });
-        return env.log.publisher().publish([{ topic: bookingsTopic, key: e.key, value: JSON.stringify(e), headers: envelopeHeaders(e) }]);
+        return env.log.publisher().publish([toRecord(bookingsTopic, e)]);
       };
 
       // Both groups are up (Kafka joins take seconds): a first booking is handled.

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { requestedEventId } from "../shared/booking/ids.ts";
 import { openLibsql } from "../shared/db/open-libsql.ts";
-import { createEnvelope, envelopeHeaders, parseEnvelope } from "../shared/events/envelope.ts";
+import { createEnvelope, parseEnvelope, toRecord } from "../shared/events/envelope.ts";
 import { ORDER_CREATED, type OrderCreated } from "../shared/events/order.ts";
 import { dlqTopicOf, type TopicSpec } from "../shared/events/topics.ts";
 import { createKafkaLog } from "../shared/log/kafka/kafka-log.ts";
@@ -50,7 +50,7 @@ test("a 50-truck order yields exactly 50 bookings when the order worker is SIGKI
     ],
   };
   const order = createEnvelope({ id: createdEventId(orderId), type: ORDER_CREATED, key: orderId, data, source: "orders-sigkill-test" });
-  await log.publisher().publish([{ topic: topics.orders, key: orderId, value: JSON.stringify(order), headers: envelopeHeaders(order) }]);
+  await log.publisher().publish([toRecord(topics.orders, order)]);
 
   // Everything on the bookings topic, read by a probe group of our own.
   const seen: { bookingId: string; id: string }[] = [];

@@ -7,7 +7,7 @@ import { requestedEventId } from "../shared/booking/ids.ts";
 import { migrateDb } from "../shared/db/migrate.ts";
 import { openLibsql } from "../shared/db/open-libsql.ts";
 import { BOOKING_ACCEPTED, BOOKING_REQUESTED, type BookingRequested } from "../shared/events/booking.ts";
-import { createEnvelope, envelopeHeaders, parseEnvelope } from "../shared/events/envelope.ts";
+import { createEnvelope, parseEnvelope, toRecord } from "../shared/events/envelope.ts";
 import { dlqTopicOf, type TopicSpec } from "../shared/events/topics.ts";
 import { createRedisGeoIndex } from "../shared/geo/redis/redis-geo.ts";
 import { deletePrefixes, redisUrlFromEnv, uniquePrefix } from "../shared/geo/redis/redis-test-env.ts";
@@ -61,7 +61,7 @@ test("a booking worker SIGKILLed after the arrival deadline fired (before applyi
   const idsOf = (type: string) => new Set(seen.filter((e) => e.type === type).map((e) => e.id));
   const publish = async (type: string, key: string, data: unknown, id?: string) => {
     const e = createEnvelope({ id, type, key, data, source: "trip-sigkill-test" });
-    await log.publisher().publish([{ topic: topics.bookings, key, value: JSON.stringify(e), headers: envelopeHeaders(e) }]);
+    await log.publisher().publish([toRecord(topics.bookings, e)]);
   };
   const spawn = (hold: "apply" | "publish" | "none") =>
     Bun.spawn([process.execPath, WORKER], {

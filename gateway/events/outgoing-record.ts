@@ -1,5 +1,5 @@
 import { ValidationError } from "../../shared/errors/errors.ts";
-import { type Envelope, envelopeHeaders } from "../../shared/events/envelope.ts";
+import { type Envelope, toRecord } from "../../shared/events/envelope.ts";
 import { checkEnvelope, describeIssues } from "../../shared/events/event-contracts.ts";
 import type { OutgoingRecord } from "../../shared/log/event-log.ts";
 
@@ -26,5 +26,5 @@ export function outgoingRecord(topic: string, envelope: Envelope): OutgoingRecor
       );
     throw new Error(`the gateway built a ${envelope.type} envelope its consumer refuses: ${describeIssues(issues)}`);
   }
-  return { topic, key: envelope.key, value: JSON.stringify(envelope), headers: envelopeHeaders(envelope) };
+  return toRecord(topic, envelope);
 }

@@ -1,5 +1,6 @@
 import { v7 as uuidv7 } from "uuid";
 import * as v from "valibot";
+import type { OutgoingRecord } from "../log/event-log.ts";
 import { TimestampSchema } from "./timestamp.ts";
 
 /** The longest correlation id an envelope carries; the gateway replaces a longer X-Request-Id (gateway/app.ts). */
@@ -62,6 +63,11 @@ export function envelopeHeaders(e: Envelope): Record<string, string> {
     [HEADER_ID]: e.id,
     [HEADER_CORRELATION]: e.correlationId,
   };
+}
+
+/** The record that carries `envelope` on `topic`: keyed by the envelope's key, so every event of one aggregate lands in one partition. */
+export function toRecord(topic: string, envelope: Envelope): OutgoingRecord {
+  return { topic, key: envelope.key, value: JSON.stringify(envelope), headers: envelopeHeaders(envelope) };
 }
 
 /** Parses a record value; throws a NonRetriableError-worthy ValiError on anything malformed. */

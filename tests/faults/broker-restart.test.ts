@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { insertRows } from "../../shared/db/insert-rows.ts";
-import { createEnvelope, envelopeHeaders } from "../../shared/events/envelope.ts";
+import { createEnvelope, toRecord } from "../../shared/events/envelope.ts";
 import { dlqTopicOf } from "../../shared/events/topics.ts";
 import { openTempHistory } from "../../shared/history/testing.ts";
 import type { EventLog, OutgoingRecord } from "../../shared/log/event-log.ts";
@@ -64,7 +64,7 @@ test("c. broker restarted under load: every acked publish has exactly one effect
 
   const records: OutgoingRecord[] = Array.from({ length: N }, (_, i) => {
     const e = createEnvelope({ type: "faults.counted", key: `k-${i % 50}`, data: { n: i }, source: "faults" });
-    return { topic: TOPIC, key: e.key, value: JSON.stringify(e), headers: envelopeHeaders(e) };
+    return toRecord(TOPIC, e);
   });
   const ids = records.map((r) => JSON.parse(r.value).id as string);
   let rejections = 0;

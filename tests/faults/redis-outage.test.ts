@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { type RedisService, startRedis } from "../../redpanda/launcher/redis.ts";
 import { createStraightLineEta } from "../../shared/eta/straight-line-eta.ts";
 import { DRIVER_LOCATION_REPORTED } from "../../shared/events/driver.ts";
-import { createEnvelope, envelopeHeaders } from "../../shared/events/envelope.ts";
+import { createEnvelope, toRecord } from "../../shared/events/envelope.ts";
 import { dlqTopicOf, TOPIC_CATALOGUE, TOPICS } from "../../shared/events/topics.ts";
 import type { GeoIndex } from "../../shared/geo/geo-index.ts";
 import { createRedisGeoIndex } from "../../shared/geo/redis/redis-geo.ts";
@@ -77,9 +77,7 @@ test("e. Redis down ~12 s: nothing dead-lettered, lag drains, fixes sent after t
       data: { driverId, fixes: [{ lat: 12.97 + published * 1e-6, lng: 77.59, recordedAt: new Date(recordedAt).toISOString() }] },
       source: "gateway",
     });
-    await log
-      .publisher()
-      .publish([{ topic: TOPICS.driverLocations, key: driverId, value: JSON.stringify(e), headers: envelopeHeaders(e) }]);
+    await log.publisher().publish([toRecord(TOPICS.driverLocations, e)]);
     published++;
   };
   // Fixes keep arriving for 20 drivers through the whole outage, as driver apps keep posting.

@@ -3,7 +3,7 @@ import { prepareReplay } from "../../cli/replay-command.ts";
 import { type RedisService, startRedis } from "../../redpanda/launcher/redis.ts";
 import { createStraightLineEta } from "../../shared/eta/straight-line-eta.ts";
 import { DRIVER_LOCATION_REPORTED, DRIVER_STATUS_CHANGED } from "../../shared/events/driver.ts";
-import { createEnvelope, envelopeHeaders } from "../../shared/events/envelope.ts";
+import { createEnvelope, toRecord } from "../../shared/events/envelope.ts";
 import { TOPIC_CATALOGUE, TOPICS } from "../../shared/events/topics.ts";
 import type { GeoIndex } from "../../shared/geo/geo-index.ts";
 import { createRedisGeoIndex } from "../../shared/geo/redis/redis-geo.ts";
@@ -55,7 +55,7 @@ afterAll(async () => {
 function traffic(t0: number): OutgoingRecord[] {
   const record = (topic: string, type: string, key: string, data: unknown): OutgoingRecord => {
     const e = createEnvelope({ type, key, data, source: "faults" });
-    return { topic, key, value: JSON.stringify(e), headers: envelopeHeaders(e) };
+    return toRecord(topic, e);
   };
   const out: OutgoingRecord[] = [];
   for (let d = 0; d < DRIVERS; d++) {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Db, openLibsql } from "../../shared/db/open-libsql.ts";
-import { createEnvelope, envelopeHeaders } from "../../shared/events/envelope.ts";
+import { createEnvelope, toRecord } from "../../shared/events/envelope.ts";
 import { dlqTopicOf } from "../../shared/events/topics.ts";
 import { createKafkaLog } from "../../shared/log/kafka/kafka-log.ts";
 
@@ -69,9 +69,7 @@ test("a worker SIGKILLed mid-run and restarted applies every event exactly once,
       createEnvelope({ type: "driver.counted", key: `driver-${i % 40}`, source: "sigkill-test", data: { i } }),
     );
     for (let i = 0; i < EVENTS; i += 1000) {
-      await log
-        .publisher()
-        .publish(events.slice(i, i + 1000).map((e) => ({ topic, key: e.key, value: JSON.stringify(e), headers: envelopeHeaders(e) })));
+      await log.publisher().publish(events.slice(i, i + 1000).map((e) => toRecord(topic, e)));
     }
 
     const spawnWorker = (delays: { inTx: number; afterTx: number }) =>

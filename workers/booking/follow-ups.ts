@@ -12,7 +12,7 @@ import {
   type BookingOffered,
   type BookingReassigning,
 } from "../../shared/events/booking.ts";
-import { createEnvelope, envelopeHeaders } from "../../shared/events/envelope.ts";
+import { createEnvelope, toRecord } from "../../shared/events/envelope.ts";
 import { NOTIFICATION_REQUESTED, type NotificationRequested } from "../../shared/events/notification.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
 import type { OutgoingRecord } from "../../shared/log/event-log.ts";
@@ -44,7 +44,7 @@ function record<T>(topic: string, id: string, type: string, key: string, data: T
     correlationId: cause.correlationId,
     occurredAt: new Date(cause.now),
   });
-  return { topic, key, value: JSON.stringify(e), headers: envelopeHeaders(e) };
+  return toRecord(topic, e);
 }
 
 export function offeredRecord(data: BookingOffered, cause: Cause): OutgoingRecord {

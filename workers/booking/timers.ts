@@ -1,7 +1,7 @@
 import { and, asc, inArray, isNull, lte } from "drizzle-orm";
 import type { Db } from "../../shared/db/open-libsql.ts";
 import { bookingTimers } from "../../shared/db/schema.ts";
-import { createEnvelope, envelopeHeaders } from "../../shared/events/envelope.ts";
+import { createEnvelope, toRecord } from "../../shared/events/envelope.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
 import type { Publisher } from "../../shared/log/event-log.ts";
 
@@ -35,7 +35,7 @@ export async function fireDueTimers(db: Db, publisher: Pick<Publisher, "publish"
         correlationId: t.correlationId,
         occurredAt: new Date(t.dueAt),
       });
-      return { topic: TOPICS.bookings, key: t.bookingId, value: JSON.stringify(e), headers: envelopeHeaders(e) };
+      return toRecord(TOPICS.bookings, e);
     }),
   );
   await db.orm

@@ -1,7 +1,7 @@
 import type { ActiveTrip } from "../../shared/booking/active-trips.ts";
 import { geofenceArrivalEventId } from "../../shared/booking/ids.ts";
 import { BOOKING_DRIVER_ARRIVED, type BookingDriverArrived } from "../../shared/events/booking.ts";
-import { createEnvelope, envelopeHeaders } from "../../shared/events/envelope.ts";
+import { createEnvelope, toRecord } from "../../shared/events/envelope.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
 import { haversineM } from "../../shared/geo/haversine.ts";
 import type { TrailPoint } from "../../shared/history/downsample.ts";
@@ -42,7 +42,7 @@ export function geofenceArrivals(
       source: SOURCE,
       occurredAt: new Date(inside.recordedAt),
     });
-    out.push({ topic: TOPICS.bookings, key: trip.bookingId, value: JSON.stringify(e), headers: envelopeHeaders(e) });
+    out.push(toRecord(TOPICS.bookings, e));
   }
   return out;
 }

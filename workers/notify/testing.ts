@@ -1,4 +1,4 @@
-import { createEnvelope, envelopeHeaders } from "../../shared/events/envelope.ts";
+import { createEnvelope, toRecord } from "../../shared/events/envelope.ts";
 import { NOTIFICATION_REQUESTED, type NotificationRequested } from "../../shared/events/notification.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
 import type { DeliveredRecord, OutgoingRecord } from "../../shared/log/event-log.ts";
@@ -22,7 +22,7 @@ export function notificationData(recipientId: string, overrides: Partial<Notific
 /** A `notification.requested` record as the booking worker would publish it (key: recipientId). */
 export function notificationRecord(data: NotificationRequested, topic: string = TOPICS.notifications): OutgoingRecord {
   const e = createEnvelope({ type: NOTIFICATION_REQUESTED, key: data.recipientId, data, source: "booking-worker" });
-  return { topic, key: data.recipientId, value: JSON.stringify(e), headers: envelopeHeaders(e) };
+  return toRecord(topic, e);
 }
 
 /** The same record as consumed at `offset` of partition 0. */

@@ -3,7 +3,7 @@ import { decisionEventId } from "../../shared/booking/ids.ts";
 import { orderTrucks } from "../../shared/db/schema.ts";
 import type { Tx } from "../../shared/db/write-transaction.ts";
 import { BOOKING_CANCELLED, type BookingCancelled } from "../../shared/events/booking.ts";
-import { createEnvelope, envelopeHeaders } from "../../shared/events/envelope.ts";
+import { createEnvelope, toRecord } from "../../shared/events/envelope.ts";
 import type { OrderCancelRequested } from "../../shared/events/order.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
 import type { TruckStatus } from "../../shared/order/roll-up.ts";
@@ -43,7 +43,7 @@ export async function writeCancellation(tx: Tx, e: ConsumedEvent<OrderCancelRequ
         correlationId: e.correlationId,
         occurredAt: new Date(e.occurredAt),
       });
-      return { topic: TOPICS.bookings, key: bookingId, value: JSON.stringify(env), headers: envelopeHeaders(env) };
+      return toRecord(TOPICS.bookings, env);
     }),
     now,
   );

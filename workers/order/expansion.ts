@@ -3,7 +3,7 @@ import { requestedEventId } from "../../shared/booking/ids.ts";
 import { orders, orderTrucks } from "../../shared/db/schema.ts";
 import type { Tx } from "../../shared/db/write-transaction.ts";
 import { BOOKING_REQUESTED, type BookingRequested } from "../../shared/events/booking.ts";
-import { createEnvelope, envelopeHeaders } from "../../shared/events/envelope.ts";
+import { createEnvelope, toRecord } from "../../shared/events/envelope.ts";
 import type { OrderCreated } from "../../shared/events/order.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
 import type { OutgoingRecord } from "../../shared/log/event-log.ts";
@@ -41,7 +41,7 @@ export function bookingRequests(e: ConsumedEvent<OrderCreated>): OutgoingRecord[
       correlationId: e.correlationId,
       occurredAt: new Date(e.occurredAt),
     });
-    return { topic: TOPICS.bookings, key: t.bookingId, value: JSON.stringify(env), headers: envelopeHeaders(env) };
+    return toRecord(TOPICS.bookings, env);
   });
 }
 

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { BookingStatus } from "../../shared/booking/state-machine.ts";
 import { orders, orderTrucks } from "../../shared/db/schema.ts";
 import type { Tx } from "../../shared/db/write-transaction.ts";
-import { createEnvelope, envelopeHeaders } from "../../shared/events/envelope.ts";
+import { createEnvelope, toRecord } from "../../shared/events/envelope.ts";
 import {
   ORDER_CANCELLED,
   ORDER_EXPIRED,
@@ -85,5 +85,5 @@ function record(id: string, type: string, data: { orderId: string }, c: TruckCha
     correlationId: c.cause.correlationId,
     occurredAt: new Date(c.cause.occurredAt),
   });
-  return { topic: TOPICS.orders, key: data.orderId, value: JSON.stringify(e), headers: envelopeHeaders(e) };
+  return toRecord(TOPICS.orders, e);
 }

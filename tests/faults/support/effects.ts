@@ -1,5 +1,5 @@
 import type { Db } from "../../../shared/db/open-libsql.ts";
-import { createEnvelope, envelopeHeaders } from "../../../shared/events/envelope.ts";
+import { createEnvelope, toRecord } from "../../../shared/events/envelope.ts";
 import type { EventLog, OutgoingRecord } from "../../../shared/log/event-log.ts";
 
 /** N events with unique ids (UUIDv7) over `keys` keys, as records for `topic`. */
@@ -10,7 +10,7 @@ export function uniqueEvents(
 ): { ids: string[]; records: OutgoingRecord[] } {
   const records = Array.from({ length: n }, (_, i) => {
     const e = createEnvelope({ type: opts.type ?? "faults.counted", key: `k-${i % (opts.keys ?? 97)}`, data: { n: i }, source: "faults" });
-    return { topic, key: e.key, value: JSON.stringify(e), headers: envelopeHeaders(e) };
+    return toRecord(topic, e);
   });
   return { ids: records.map((r) => (JSON.parse(r.value) as { id: string }).id), records };
 }
