@@ -1,11 +1,14 @@
 import type { Registry } from "prom-client";
+import { type BackoffPolicy, backoffDelay, sleep } from "../../shared/async/backoff.ts";
 import { startPeriodic } from "../../shared/async/periodic.ts";
-import { redeliveryDelayMs, sleep } from "../../shared/log/embedded/backoff.ts";
 import type { Publisher } from "../../shared/log/event-log.ts";
 import { errorFields, type Logger } from "../../shared/logging/logger.ts";
 import { gauge } from "../../shared/metrics/registry.ts";
 import { DELIVERY_TIMING } from "./deliver.ts";
 import type { Outbox } from "./outbox.ts";
+
+/** Retries of a batch the broker refused: 25-50 ms, doubling up to 1-2 s. */
+const BROKER_DOWN_BACKOFF: BackoffPolicy = { baseMs: 50, capMs: 2_000 };
 
 export interface RelayOptions {
   outbox: Outbox;
@@ -82,7 +85,7 @@ export function startOutboxRelay(opts: RelayOptions): OutboxRelay {
         if ((await pass()) === "idle") await sleep(idleMs, stopping.signal);
       } catch (err) {
         failures++;
-        const delayMs = redeliveryDelayMs(failures);
+        const delayMs = Math.round(backoffDelay(failures - 1, BROKER_DOWN_BACKOFF));
         // Every attempt would repeat the same line while the broker is down: log the first and then every 20th.
         if (failures % 20 === 1) logger.warn("outbox relay cannot publish; retrying", { failures, delayMs, ...errorFields(err) });
         await sleep(delayMs, stopping.signal);

@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { migrate } from "drizzle-orm/libsql/migrator";
+import { backoffDelay } from "../async/backoff.ts";
 import { RetryableError } from "../errors/errors.ts";
 import type { Db } from "./open-libsql.ts";
 
@@ -33,7 +34,7 @@ export async function migrateDb(db: Db, deadlineMs = MIGRATE_DEADLINE_MS): Promi
       const lostRace = !busy && /already exists|duplicate column/i.test(messages(err)) && (await appliedCount(db).catch(() => -1)) > before;
       if (!(busy || lostRace) || Date.now() > deadline) throw err;
       // Jittered, so processes that collided do not collide again in step.
-      await Bun.sleep(Math.min(500, 20 * 2 ** attempt) * (0.5 + Math.random() / 2));
+      await Bun.sleep(backoffDelay(attempt, { baseMs: 20, capMs: 500 }));
     }
   }
 }

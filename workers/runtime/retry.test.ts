@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
+import { backoffDelay } from "../../shared/async/backoff.ts";
 import { NonRetriableError, RetryableError } from "../../shared/errors/errors.ts";
 import type { DeliveredRecord } from "../../shared/log/event-log.ts";
-import { backoffDelay } from "./backoff.ts";
 import { DLQ_HEADERS } from "./dead-letter.ts";
 import { parseEvents } from "./parse.ts";
 import {

@@ -1,8 +1,9 @@
+import { type BackoffPolicy, backoffDelay } from "../../shared/async/backoff.ts";
 import { NonRetriableError, RetryableError } from "../../shared/errors/errors.ts";
 import type { DeliveredRecord, Publisher, RecordBatch } from "../../shared/log/event-log.ts";
-import { type BackoffPolicy, backoffDelay, sleepWhileActive } from "./backoff.ts";
 import { deadLetterRecord } from "./dead-letter.ts";
 import type { BatchMiddleware } from "./handler.ts";
+import { sleepWhileActive } from "./sleep-while-active.ts";
 
 /**
  * The retry and dead-letter policy (docs/architecture.md, delivery guarantees), around one partition's batch:

@@ -1,8 +1,12 @@
+import { type BackoffPolicy, backoffDelay, sleep } from "../../async/backoff.ts";
 import { retryAfterMsOf } from "../../errors/errors.ts";
 import type { Logger } from "../../logging/logger.ts";
 import type { BatchHandler, DeliveredRecord } from "../event-log.ts";
-import { redeliveryDelayMs, sleep } from "./backoff.ts";
 import type { Doorbell } from "./doorbell.ts";
+
+/** Redelivery after the n-th consecutive failure: 25-50 ms, doubling up to 1-2 s. */
+const REDELIVERY_BACKOFF: BackoffPolicy = { baseMs: 50, capMs: 2_000 };
+
 import type { LogDb } from "./log-db.ts";
 import { commitStatement } from "./offsets.ts";
 
@@ -45,7 +49,7 @@ export async function consumePartition(p: PartitionLoop, position: number): Prom
       });
     } catch (err) {
       failures++;
-      const delay = retryAfterMsOf(err) ?? redeliveryDelayMs(failures);
+      const delay = retryAfterMsOf(err) ?? Math.round(backoffDelay(failures - 1, REDELIVERY_BACKOFF));
       p.logger.warn("batch handler failed; redelivering after backoff", {
         group: p.group,
         topic: p.topic,

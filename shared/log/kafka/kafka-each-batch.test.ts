@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import type { EachBatchPayload } from "kafkajs";
+import { backoffDelay } from "../../async/backoff.ts";
 import type { BatchHandler, RecordBatch } from "../event-log.ts";
-import { createEachBatch, retryDelayMs } from "./kafka-each-batch.ts";
+import { createEachBatch, REDELIVERY_BACKOFF } from "./kafka-each-batch.ts";
 
 /** Just enough of a kafkajs eachBatch payload, recording what the runner did with it. */
 function fakePayload(count: number, opts: { heartbeatFails?: boolean } = {}) {
@@ -116,6 +117,7 @@ describe("kafka eachBatch", () => {
   });
 
   test("retry delays grow exponentially with jitter from 25-50 ms to a 5 s cap", () => {
+    const retryDelayMs = (attempt: number, random: () => number) => backoffDelay(attempt - 1, REDELIVERY_BACKOFF, random);
     expect(retryDelayMs(1, () => 0)).toBe(25);
     expect(retryDelayMs(1, () => 1)).toBe(50);
     expect(retryDelayMs(4, () => 1)).toBe(400);

@@ -1,4 +1,5 @@
 import type { EachBatchPayload, KafkaMessage } from "kafkajs";
+import { type BackoffPolicy, backoffDelay } from "../../async/backoff.ts";
 import { retryAfterMsOf } from "../../errors/errors.ts";
 import type { BatchHandler, DeliveredRecord } from "../event-log.ts";
 import { errorText, type KafkaLogger } from "./kafka-logging.ts";
@@ -16,14 +17,8 @@ export interface EachBatchRunner {
   cancelRetries(): void;
 }
 
-const BACKOFF_BASE_MS = 50;
-const BACKOFF_CAP_MS = 5000;
-
-/** Exponential backoff with equal jitter: attempt 1 waits 25-50 ms, doubling up to 2.5-5 s. */
-export function retryDelayMs(attempt: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
-  return ceiling / 2 + random() * (ceiling / 2);
-}
+/** Attempt 1 waits 25-50 ms, doubling up to 2.5-5 s. */
+export const REDELIVERY_BACKOFF: BackoffPolicy = { baseMs: 50, capMs: 5000 };
 
 /**
  * The kafkajs eachBatch callback behind the port's BatchHandler.
@@ -45,7 +40,7 @@ export function createEachBatch(opts: EachBatchOptions): EachBatchRunner {
     const prev = attempts.get(key);
     const attempt = prev?.offset === firstOffset ? prev.attempt + 1 : 1;
     attempts.set(key, { offset: firstOffset, attempt });
-    const delayMs = Math.round(retryAfterMsOf(err) ?? retryDelayMs(attempt));
+    const delayMs = Math.round(retryAfterMsOf(err) ?? backoffDelay(attempt - 1, REDELIVERY_BACKOFF));
     opts.logger("warn", "batch handler failed; redelivering after backoff", {
       group: opts.group,
       topic,

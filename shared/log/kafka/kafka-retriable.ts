@@ -1,3 +1,5 @@
+import { backoffCeiling } from "../../async/backoff.ts";
+
 /**
  * Retries an admin read while kafkajs marks its error `retriable` (a leader election
  * right after topic creation or a broker restart: NOT_LEADER_FOR_PARTITION,
@@ -11,7 +13,7 @@ export async function whileRetriable<T>(op: () => Promise<T>, attempts = 10, bas
     } catch (err) {
       const retriable = (err as { retriable?: boolean }).retriable === true;
       if (!retriable || attempt >= attempts) throw err;
-      await Bun.sleep(Math.min(baseMs * 2 ** (attempt - 1), 2_000));
+      await Bun.sleep(backoffCeiling(attempt - 1, { baseMs, capMs: 2_000 }));
     }
   }
 }

@@ -1,22 +1,5 @@
 import type { RecordBatch } from "../../shared/log/event-log.ts";
 
-export interface BackoffPolicy {
-  /** First wait. */
-  baseMs: number;
-  /** No wait is longer than this. */
-  capMs: number;
-}
-
-/**
- * Exponential backoff with equal jitter: the ceiling doubles per attempt (0-based) up
- * to the cap; the wait is half the ceiling plus a random half, so waits still grow
- * while many partitions retrying at once spread out.
- */
-export function backoffDelay(attempt: number, policy: BackoffPolicy, random: () => number = Math.random): number {
-  const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** attempt);
-  return ceiling / 2 + (random() * ceiling) / 2;
-}
-
 const SLICE_MS = 50;
 const HEARTBEAT_EVERY_MS = 1000;
 

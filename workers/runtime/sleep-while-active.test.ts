@@ -1,18 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { backoffDelay, sleepWhileActive } from "./backoff.ts";
-
-describe("backoffDelay", () => {
-  const policy = { baseMs: 100, capMs: 1000 };
-  test("doubles per attempt up to the cap, jittered within the upper half", () => {
-    expect([0, 1, 2, 3, 4, 10].map((a) => backoffDelay(a, policy, () => 1))).toEqual([100, 200, 400, 800, 1000, 1000]);
-    expect([0, 1, 2, 3, 4, 10].map((a) => backoffDelay(a, policy, () => 0))).toEqual([50, 100, 200, 400, 500, 500]);
-    for (let i = 0; i < 100; i++) {
-      const d = backoffDelay(2, policy);
-      expect(d).toBeGreaterThanOrEqual(200);
-      expect(d).toBeLessThanOrEqual(400);
-    }
-  });
-});
+import { sleepWhileActive } from "./sleep-while-active.ts";
 
 describe("sleepWhileActive", () => {
   test("waits the full time while active, heartbeating on long waits", async () => {
