@@ -217,7 +217,7 @@ export async function openBookingEnv(mode: Mode, waves: WaveSettings, opts: Book
             ...common,
             group: groups.location,
             topics: [p.topics.locations],
-            handler: createLocationHandler(opts.location),
+            handler: createLocationHandler(deps, opts.location),
             maxBatchSize: 1000,
           }),
         );

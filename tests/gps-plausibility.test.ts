@@ -3,6 +3,7 @@ import { queryTrail } from "../shared/history/trail-query.ts";
 import { recordingPublisher } from "../workers/booking/testing.ts";
 import { createLocationHandler } from "../workers/location/location-handler.ts";
 import { HOME, locationEvent, statusEvent, type TestFix } from "../workers/location/testing.ts";
+import type { BoundHandler } from "../workers/runtime/handler.ts";
 import { statusHandler } from "../workers/status/status-handler.ts";
 import { type BookingEnv, type Mode, north, openBookingEnv, until } from "./bookings-env.ts";
 import { asCustomerClient, asOperatorClient } from "./support/api-client.ts";
@@ -21,14 +22,15 @@ const WAVES = { radiiM: [5_000], batchSize: 10, offerTtlMs: 60_000 };
 function runPlausibility(mode: Mode): void {
   describe(`GPS plausibility end to end: ${mode}`, () => {
     let env: BookingEnv;
+    let handler: BoundHandler;
     beforeAll(async () => {
       env = await openBookingEnv(mode, WAVES);
+      handler = createLocationHandler({ db: env.history, geo: env.geo, publisher: recordingPublisher() });
     });
     afterAll(() => env?.close());
 
     const run = crypto.randomUUID().slice(0, 8);
     const [teleporter, steady] = [`tele-${run}`, `steady-${run}`];
-    const handler = createLocationHandler();
     const book = async (customerId: string) => {
       const res = await asCustomerClient(env.app, customerId).POST("/v1/bookings", {
         params: { header: { "Idempotency-Key": `key-${customerId}` } },
@@ -52,8 +54,7 @@ function runPlausibility(mode: Mode): void {
     test("a teleporting driver (5,000 km/h between two fixes) is flagged and not offered a booking; a plausible fix makes it matchable again", async () => {
       // Fresh fixes: a driver silent for 60 s is not offered anything anyway.
       const t0 = Date.now() - 20_000;
-      const report = (driverId: string, fixes: TestFix[]) =>
-        handler([locationEvent(driverId, t0, fixes)], { db: env.history, geo: env.geo, publisher: recordingPublisher() });
+      const report = (driverId: string, fixes: TestFix[]) => handler([locationEvent(driverId, t0, fixes)]);
       await statusHandler([statusEvent(teleporter, "available", t0), statusEvent(steady, "available", t0)], { geo: env.geo });
       await report(teleporter, [
         { s: 0, north: 300 },

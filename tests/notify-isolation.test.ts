@@ -54,8 +54,8 @@ function runIsolationCase(kind: TestLogKind): void {
         log: env.log,
         group: notifyGroup,
         topics: [notifyTopic],
-        handler: createNotifyHandler(),
-        deps: { notifier, logger: silentLogger() },
+        handler: createNotifyHandler({ notifier, logger: silentLogger() }),
+        deps: {},
         // As workers/main.ts runs it: a dead receiver is retried for minutes, so nothing is dead-lettered
         // (and the lag stays whole) while this test watches, however slowly a loaded machine runs it.
         retry: spec.retry,

@@ -16,8 +16,11 @@ export interface WorkerSpec {
   name: string;
   group: string;
   topics: string[];
-  /** Called once per started worker: handlers that keep per-process memory get a fresh one each time. */
-  createHandler: (settings: WorkerSettings) => Handler<WorkerDeps>;
+  /**
+   * Called once per started worker with the process's deps: a handler that keeps memory
+   * of what it did through them (the trail, the speed rule, deliveries) is built with them.
+   */
+  createHandler: (settings: WorkerSettings, deps: WorkerDeps) => Handler<WorkerDeps>;
   maxBatchSize?: number;
   description: string;
   /** Overrides the runtime's default retry policy (5 attempts, 100 ms doubling to 5 s). */
@@ -41,7 +44,7 @@ export const WORKERS: readonly WorkerSpec[] = [
     group: "fleet-location",
     topics: [TOPICS.driverLocations],
     // Caches the trail's newest row and the speed rule's last fixes per driver, so a batch needs no lookup for known drivers.
-    createHandler: (s) => createLocationHandler({ maxSpeedKmh: s.maxSpeedKmh, arrivalRadiusM: s.arrivalRadiusM }),
+    createHandler: (s, deps) => createLocationHandler(deps, { maxSpeedKmh: s.maxSpeedKmh, arrivalRadiusM: s.arrivalRadiusM }),
     // Records carry up to a few fixes each: ~1000 records is one GEO call and a few INSERTs.
     maxBatchSize: 1000,
     rebuildsGeoIndex: true,
@@ -63,8 +66,8 @@ export const WORKERS: readonly WorkerSpec[] = [
     // partitions, never booking or location processing (tests/notify-isolation.test.ts).
     group: "fleet-notify",
     topics: [TOPICS.notifications],
-    // Remembers per Notifier what it delivered, so a retried batch re-sends nothing that arrived.
-    createHandler: () => createNotifyHandler(),
+    // Remembers what its Notifier delivered, so a retried batch re-sends nothing that arrived.
+    createHandler: (_, deps) => createNotifyHandler(deps),
     // One batch is at most one round of concurrent requests (the handler serves 32 recipients
     // at once), so a dead receiver costs one timeout per call, well inside Kafka's session timeout.
     maxBatchSize: 32,

@@ -25,7 +25,7 @@ export async function startWorkers(specs: readonly WorkerSpec[], opts: StartWork
           log: opts.log,
           group: spec.group,
           topics: spec.topics,
-          handler: spec.createHandler(opts.settings ?? DEFAULT_WORKER_SETTINGS),
+          handler: spec.createHandler(opts.settings ?? DEFAULT_WORKER_SETTINGS, opts.deps),
           deps: opts.deps,
           registry: opts.registry,
           logger: opts.logger.child({ worker: spec.name }),

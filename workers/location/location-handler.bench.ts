@@ -63,8 +63,7 @@ function record(i: number, round: number): ConsumedEvent {
   return { ...e, data: { driverId: driverId(i), fixes } };
 }
 
-const handler = createLocationHandler();
-const deps = { db: history.db, geo, publisher: recordingPublisher() };
+const handler = createLocationHandler({ db: history.db, geo, publisher: recordingPublisher() });
 let fixes = 0;
 let elapsed = 0;
 const perBatch: number[] = [];
@@ -72,7 +71,7 @@ for (let round = 0; round < ROUNDS; round++) {
   for (let first = 0; first < DRIVERS; first += BATCH) {
     const batch = Array.from({ length: BATCH }, (_, k) => record(first + k, round));
     const started = performance.now();
-    await handler(batch, deps);
+    await handler(batch);
     const ms = performance.now() - started;
     elapsed += ms;
     perBatch.push(ms);

@@ -51,18 +51,15 @@ export function runLocationHandlerCases(opts: { name: string; createGeo: () => P
 
     test("one upsertPositions per batch carrying each driver's newest fix, whatever order the fixes came in", async () => {
       const [a, b] = [driver(), driver()];
-      const handler = createLocationHandler();
-      await handler(
-        [
-          locationEvent(a, t0, [{ s: 5, north: 240 }, { s: 1 }, { s: 3, north: 120 }]),
-          locationEvent(b, t0, [{ s: 2, north: 20 }]),
-          locationEvent(a, t0, [
-            { s: 4, north: 180 },
-            { s: 2, north: 60 },
-          ]),
-        ],
-        { db, geo, publisher },
-      );
+      const handler = createLocationHandler({ db, geo, publisher });
+      await handler([
+        locationEvent(a, t0, [{ s: 5, north: 240 }, { s: 1 }, { s: 3, north: 120 }]),
+        locationEvent(b, t0, [{ s: 2, north: 20 }]),
+        locationEvent(a, t0, [
+          { s: 4, north: 180 },
+          { s: 2, north: 60 },
+        ]),
+      ]);
       expect(geo.positions.length).toBe(1);
       expect(geo.positions[0]!.map((u) => [u.driverId, (u.recordedAt - t0) / 1000])).toEqual([
         [a, 5],
@@ -74,10 +71,10 @@ export function runLocationHandlerCases(opts: { name: string; createGeo: () => P
 
     test("the newest fix wins across batches; an older one arriving later moves no one back and adds no trail point", async () => {
       const a = driver();
-      const handler = createLocationHandler();
-      await handler([locationEvent(a, t0, [{ s: 10 }])], { db, geo, publisher });
-      await handler([locationEvent(a, t0, [{ s: 40, north: 100 }])], { db, geo, publisher });
-      await handler([locationEvent(a, t0, [{ s: 25, north: 900 }])], { db, geo, publisher });
+      const handler = createLocationHandler({ db, geo, publisher });
+      await handler([locationEvent(a, t0, [{ s: 10 }])]);
+      await handler([locationEvent(a, t0, [{ s: 40, north: 100 }])]);
+      await handler([locationEvent(a, t0, [{ s: 25, north: 900 }])]);
       expect(await position(a)).toEqual({ s: 40, lat: expect.closeTo(latAt(100), 5) });
       expect(await trail(a)).toEqual([10, 40]);
     });
@@ -90,20 +87,20 @@ export function runLocationHandlerCases(opts: { name: string; createGeo: () => P
           { s: s + 5, north: s * 6 + 30 },
         ]),
       );
-      await createLocationHandler()(events, { db, geo, publisher });
+      await createLocationHandler({ db, geo, publisher })(events);
       const before = { trail: await trail(a), position: await position(a) };
       expect(before.trail).toEqual([0, 10, 20, 30]);
-      await createLocationHandler()(events, { db, geo, publisher });
-      const same = createLocationHandler();
-      await same(events.slice(1, 3), { db, geo, publisher });
-      await same(events, { db, geo, publisher });
+      await createLocationHandler({ db, geo, publisher })(events);
+      const same = createLocationHandler({ db, geo, publisher });
+      await same(events.slice(1, 3));
+      await same(events);
       expect(await trail(a)).toEqual(before.trail);
       expect(await position(a)).toEqual(before.position);
     });
 
     /** 5 minutes, a fix a second, sent 10 at a time (a phone flushing), delivered 6 records a batch. */
     async function drive(driverId: string, northAt: (s: number) => number) {
-      const handler = createLocationHandler();
+      const handler = createLocationHandler({ db, geo, publisher });
       const events = Array.from({ length: 30 }, (_, i) =>
         locationEvent(
           driverId,
@@ -111,7 +108,7 @@ export function runLocationHandlerCases(opts: { name: string; createGeo: () => P
           Array.from({ length: 10 }, (_, j): TestFix => ({ s: i * 10 + j, north: northAt(i * 10 + j) })),
         ),
       );
-      for (let i = 0; i < events.length; i += 6) await handler(events.slice(i, i + 6), { db, geo, publisher });
+      for (let i = 0; i < events.length; i += 6) await handler(events.slice(i, i + 6));
     }
 
     test("downsampling: standing still for 5 minutes stores one point per 30 s, 10 in all", async () => {
@@ -133,13 +130,21 @@ export function runLocationHandlerCases(opts: { name: string; createGeo: () => P
     test("a failing geo index is a RetryableError (cause kept); the trail is written, and the retry completes the batch", async () => {
       const a = driver();
       const events = [locationEvent(a, t0, [{ s: 0 }, { s: 31 }])];
-      const down = spyGeo(geo, () => Object.assign(new Error("Connection closed"), { code: "ERR_REDIS_CONNECTION_CLOSED" }));
-      const handler = createLocationHandler();
-      const err = await handler(events, { db, geo: down, publisher }).catch((e: unknown) => e);
+      let failing = true;
+      const down: GeoIndex = {
+        ...geo,
+        upsertPositions: async (u) =>
+          failing
+            ? Promise.reject(Object.assign(new Error("Connection closed"), { code: "ERR_REDIS_CONNECTION_CLOSED" }))
+            : geo.upsertPositions(u),
+      };
+      const handler = createLocationHandler({ db, geo: down, publisher });
+      const err = await handler(events).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(RetryableError);
       expect(((err as Error).cause as { code?: string }).code).toBe("ERR_REDIS_CONNECTION_CLOSED");
       expect(await trail(a)).toEqual([0, 31]);
-      await handler(events, { db, geo, publisher });
+      failing = false;
+      await handler(events);
       expect((await position(a))?.s).toBe(31);
       expect(await trail(a)).toEqual([0, 31]);
     });
@@ -157,17 +162,17 @@ export function runLocationHandlerCases(opts: { name: string; createGeo: () => P
 
     test("a teleport (5,000 km/h) is stored flagged 'speed' and holds the driver out of nearby at its last plausible position; a plausible fix brings it back", async () => {
       const a = driver();
-      const handler = createLocationHandler();
+      const handler = createLocationHandler({ db, geo, publisher });
       await geo.setStatus([{ driverId: a, status: "available", vehicleType: "sedan", changedAt: t0 }]);
-      await handler([locationEvent(a, t0, [{ s: 0 }, { s: 10, north: 100 }])], { db, geo, publisher });
+      await handler([locationEvent(a, t0, [{ s: 0 }, { s: 10, north: 100 }])]);
       expect(await nearbyIds(t0 + 10_000)).toContain(a);
 
-      await handler([locationEvent(a, t0, [{ s: 11, north: 1_500 }])], { db, geo, publisher });
+      await handler([locationEvent(a, t0, [{ s: 11, north: 1_500 }])]);
       expect(await nearbyIds(t0 + 11_000)).not.toContain(a);
       expect(await geo.get(a)).toMatchObject({ suspect: true, position: { recordedAt: t0 + 10_000 } });
 
       // Back where it plausibly is: too fast from the jump, but not from the last plausible fix.
-      await handler([locationEvent(a, t0, [{ s: 13, north: 110 }])], { db, geo, publisher });
+      await handler([locationEvent(a, t0, [{ s: 13, north: 110 }])]);
       expect(await nearbyIds(t0 + 13_000)).toContain(a);
       expect(await geo.get(a)).toMatchObject({ suspect: false, position: { recordedAt: t0 + 13_000 } });
       expect(await flagsOf(a)).toEqual([
@@ -180,20 +185,17 @@ export function runLocationHandlerCases(opts: { name: string; createGeo: () => P
 
     test("fixes the gateway flagged (accuracy, outside-area) are stored with their flags and make the driver suspect", async () => {
       const a = driver();
-      const handler = createLocationHandler();
+      const handler = createLocationHandler({ db, geo, publisher });
       await geo.setStatus([{ driverId: a, status: "available", vehicleType: "sedan", changedAt: t0 }]);
-      await handler([locationEvent(a, t0, [{ s: 0 }, { s: 30, north: 60, flags: ["accuracy"] }])], { db, geo, publisher });
+      await handler([locationEvent(a, t0, [{ s: 0 }, { s: 30, north: 60, flags: ["accuracy"] }])]);
       expect(await nearbyIds(t0 + 30_000)).toEqual([]);
       expect(await geo.get(a)).toMatchObject({ suspect: true, position: { recordedAt: t0 } });
-      await handler(
-        [
-          locationEvent(a, t0, [
-            { s: 60, north: 120, flags: ["outside-area"] },
-            { s: 90, north: 180 },
-          ]),
-        ],
-        { db, geo, publisher },
-      );
+      await handler([
+        locationEvent(a, t0, [
+          { s: 60, north: 120, flags: ["outside-area"] },
+          { s: 90, north: 180 },
+        ]),
+      ]);
       expect(await nearbyIds(t0 + 90_000)).toEqual([a]);
       expect(await flagsOf(a)).toEqual([
         [0, "ok"],
@@ -206,8 +208,8 @@ export function runLocationHandlerCases(opts: { name: string; createGeo: () => P
     test("a worker that did not see the driver before judges its first fix against the index's last plausible position", async () => {
       const a = driver();
       await geo.setStatus([{ driverId: a, status: "available", vehicleType: "sedan", changedAt: t0 }]);
-      await createLocationHandler()([locationEvent(a, t0, [{ s: 0 }])], { db, geo, publisher });
-      await createLocationHandler()([locationEvent(a, t0, [{ s: 1, north: 2_000 }])], { db, geo, publisher }); // a restarted worker
+      await createLocationHandler({ db, geo, publisher })([locationEvent(a, t0, [{ s: 0 }])]);
+      await createLocationHandler({ db, geo, publisher })([locationEvent(a, t0, [{ s: 1, north: 2_000 }])]); // a restarted worker
       expect(await geo.get(a)).toMatchObject({ suspect: true, position: { recordedAt: t0 } });
     });
 
@@ -218,14 +220,14 @@ export function runLocationHandlerCases(opts: { name: string; createGeo: () => P
         ...geo,
         upsertPositions: async (u) => (down ? Promise.reject(new Error("Connection closed")) : geo.upsertPositions(u)),
       };
-      const handler = createLocationHandler();
+      const handler = createLocationHandler({ db, geo: flaky, publisher });
       down = false;
-      await handler([locationEvent(a, t0, [{ s: 0 }])], { db, geo: flaky, publisher });
+      await handler([locationEvent(a, t0, [{ s: 0 }])]);
       down = true;
       const jump = [locationEvent(a, t0, [{ s: 1, north: 3_000 }])];
-      expect(await handler(jump, { db, geo: flaky, publisher }).catch((e: unknown) => e)).toBeInstanceOf(RetryableError);
+      expect(await handler(jump).catch((e: unknown) => e)).toBeInstanceOf(RetryableError);
       down = false;
-      await handler(jump, { db, geo: flaky, publisher });
+      await handler(jump);
       expect(await geo.get(a)).toMatchObject({ suspect: true });
       expect(await flagsOf(a)).toEqual([
         [0, "ok"],
@@ -237,7 +239,7 @@ export function runLocationHandlerCases(opts: { name: string; createGeo: () => P
       const a = driver();
       const status = statusEvent(a, "available", t0);
       const wrong = { ...status, record: { ...status.record, offset: 41 } };
-      const err = await createLocationHandler()([locationEvent(a, t0, [{ s: 0 }]), wrong], { db, geo, publisher }).catch((e: unknown) => e);
+      const err = await createLocationHandler({ db, geo, publisher })([locationEvent(a, t0, [{ s: 0 }]), wrong]).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(NonRetriableError);
       expect((err as Error).message).toContain("/0@41: expected driver.location.reported v1, got driver.status.changed v1");
       expect(geo.positions.length).toBe(0);

@@ -31,23 +31,22 @@ test("location handler over Redis: Redis going away is a RetryableError, and onc
   const geo = await createRedisGeoIndex({ url: redis.url, prefix: "outage:" });
   const t0 = Date.UTC(2026, 10, 1, 8, 0, 0);
   try {
-    const handler = createLocationHandler({ geoTimeoutMs: 1_000 });
-    const deps = { db: history.db, geo, publisher: recordingPublisher() };
-    await handler([locationEvent("out-1", t0, [{ s: 0 }])], deps);
+    const handler = createLocationHandler({ db: history.db, geo, publisher: recordingPublisher() }, { geoTimeoutMs: 1_000 });
+    await handler([locationEvent("out-1", t0, [{ s: 0 }])]);
     await redis.kill();
     const batch = [locationEvent("out-1", t0, [{ s: 40, north: 100 }])];
     // Depending on where its reconnect loop is, Bun's client fails a command at once or
     // holds it until it gives up (~30 s): either way each attempt must fail fast and retryable.
     for (let attempt = 0; attempt < 3; attempt++) {
       const started = Date.now();
-      const err = await handler(batch, deps).catch((e: unknown) => e);
+      const err = await handler(batch).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(RetryableError);
       expect(Date.now() - started).toBeLessThan(3_000);
     }
 
     await redis.restart(); // empty: Redis lost its memory, as after a crash without persistence
     for (let attempt = 1; ; attempt++) {
-      const outcome = await handler(batch, deps).then(
+      const outcome = await handler(batch).then(
         () => "landed",
         (e: unknown) => e,
       );

@@ -1,17 +1,16 @@
 import { activeTripsOf } from "../../shared/booking/active-trips.ts";
-import type { Db } from "../../shared/db/open-libsql.ts";
 import { RetryableError } from "../../shared/errors/errors.ts";
-import type { GeoIndex, PositionUpdate } from "../../shared/geo/geo-index.ts";
+import type { PositionUpdate } from "../../shared/geo/geo-index.ts";
 import { DEFAULT_MAX_SPEED_KMH } from "../../shared/geo/plausibility.ts";
 import type { TrailPoint } from "../../shared/history/downsample.ts";
-import { createTrailWriter, DEFAULT_TRAIL_WRITER, type TrailWriter, type TrailWriterSettings } from "../../shared/history/trail-writer.ts";
+import { createTrailWriter, DEFAULT_TRAIL_WRITER, type TrailWriterSettings } from "../../shared/history/trail-writer.ts";
 import type { WorkerDeps } from "../deps.ts";
-import type { Handler } from "../runtime/handler.ts";
+import type { BoundHandler } from "../runtime/handler.ts";
 import { errorPolicy } from "../runtime/retry.ts";
 import { DEFAULT_ARRIVAL_RADIUS_M, geofenceArrivals } from "./arrival-geofence.ts";
 import { collectFixes } from "./collect-fixes.ts";
 import { DEFAULT_GEO_TIMEOUT_MS, geoCall } from "./geo-call.ts";
-import { createSpeedMemory, type SpeedMemory } from "./speed-memory.ts";
+import { createSpeedMemory } from "./speed-memory.ts";
 
 export type LocationDeps = Pick<WorkerDeps, "db" | "geo" | "publisher">;
 
@@ -62,13 +61,12 @@ export interface LocationHandlerSettings extends TrailWriterSettings {
  * to `bookings` before the batch is done (a failed publish is RetryableError and the
  * batch is retried; the event's id is per trip, so a repeat applies once).
  *
- * The last stored points are kept per database (a WeakMap on the Db it is given), and
- * the speed memory per geo index, so one handler serves any deps, as the static worker
- * catalogue needs. Each memory changes only once what it remembers is durable: the
- * trail's after its commit, the speed memory after both writes succeeded (so a retried
- * batch is judged again from the same fixes).
+ * The handler is built with its deps: the last stored points it keeps belong to its
+ * database, the speed memory to its geo index. Each memory changes only once what it
+ * remembers is durable: the trail's after its commit, the speed memory after both writes
+ * succeeded (so a retried batch is judged again from the same fixes).
  */
-export function createLocationHandler(settings: Partial<LocationHandlerSettings> = {}): Handler<LocationDeps> {
+export function createLocationHandler(deps: LocationDeps, settings: Partial<LocationHandlerSettings> = {}): BoundHandler {
   const geoTimeoutMs = settings.geoTimeoutMs ?? DEFAULT_GEO_TIMEOUT_MS;
   const arrivalRadiusM = settings.arrivalRadiusM ?? DEFAULT_ARRIVAL_RADIUS_M;
   const speedSettings = {
@@ -76,25 +74,15 @@ export function createLocationHandler(settings: Partial<LocationHandlerSettings>
     maxTrackedDrivers: settings.maxTrackedDrivers ?? DEFAULT_TRAIL_WRITER.maxTrackedDrivers,
     geoTimeoutMs,
   };
-  const memories = new WeakMap<GeoIndex, SpeedMemory>();
-  const memoryFor = (geo: GeoIndex) => {
-    let memory = memories.get(geo);
-    if (!memory) memories.set(geo, (memory = createSpeedMemory(speedSettings)));
-    return memory;
-  };
-  const writers = new WeakMap<Db, TrailWriter>();
-  const writerFor = (db: Db) => {
-    let writer = writers.get(db);
-    if (!writer) writers.set(db, (writer = createTrailWriter(db, settings)));
-    return writer;
-  };
+  const memory = createSpeedMemory(speedSettings);
+  const writer = createTrailWriter(deps.db, settings);
 
-  return async (events, deps) => {
-    const { byDriver, commit } = await memoryFor(deps.geo).judge(collectFixes(events), deps.geo);
+  return async (events) => {
+    const { byDriver, commit } = await memory.judge(collectFixes(events), deps.geo);
     const updates = [...byDriver].flatMap(([driverId, fixes]) => positionUpdates(driverId, fixes));
     const results = await Promise.allSettled([
       geoCall("upsertPositions", () => deps.geo.upsertPositions(updates), geoTimeoutMs),
-      writerFor(deps.db).append(byDriver),
+      writer.append(byDriver),
     ]);
     const failures = results.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
     // While a dependency is down, wait for it before judging the records on anything else.

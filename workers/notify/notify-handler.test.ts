@@ -18,7 +18,7 @@ describe("notify handler", () => {
     const data = ["a", "b", "a", "c", "d", "a", "b", "e"].map((r) => notificationData(r));
     const events = data.map((d, i) => notificationEvent(d, i));
     const started = performance.now();
-    await createNotifyHandler()(events, { notifier, logger: silentLogger() });
+    await createNotifyHandler({ notifier, logger: silentLogger() })(events);
     const ms = performance.now() - started;
     expect(ids(notifier.delivered).sort()).toEqual(events.map((e) => e.id).sort());
     expect(notifier.delivered.filter((n) => n.recipientId === "a").map((n) => n.notificationId)).toEqual(
@@ -39,7 +39,7 @@ describe("notify handler", () => {
       inFlight--;
     });
     const events = Array.from({ length: 20 }, (_, i) => notificationEvent(notificationData(`r-${i}`), i));
-    await createNotifyHandler({ concurrency: 4 })(events, { notifier, logger: silentLogger() });
+    await createNotifyHandler({ notifier, logger: silentLogger() }, { concurrency: 4 })(events);
     expect(most).toBe(4);
     expect(notifier.delivered.length).toBe(20);
   });
@@ -50,9 +50,9 @@ describe("notify handler", () => {
     const notifier = scriptedNotifier();
     const expired = notificationEvent(notificationData("a", { expiresAt: new Date(Date.now() - 1).toISOString() }), 0);
     const live = notificationEvent(notificationData("a", { expiresAt: new Date(Date.now() + 60_000).toISOString() }), 1);
-    const handler = createNotifyHandler();
-    await handler([expired, live], { notifier, logger });
-    await handler([expired, live], { notifier, logger });
+    const handler = createNotifyHandler({ notifier, logger });
+    await handler([expired, live]);
+    await handler([expired, live]);
     expect(ids(notifier.sends)).toEqual([live.id]);
     expect(lines).toEqual([
       expect.objectContaining({
@@ -73,7 +73,7 @@ describe("notify handler", () => {
       throw new Error("webhook did not answer within 60 ms");
     });
     const event = notificationEvent(notificationData("a", { expiresAt: new Date(Date.now() + 30).toISOString() }), 0);
-    await createNotifyHandler()([event], { notifier, logger });
+    await createNotifyHandler({ notifier, logger })([event]);
     expect(notifier.sends.length).toBe(1);
     expect(lines).toEqual([expect.objectContaining({ msg: "notification expired; not delivered", eventId: event.id })]);
   });
@@ -89,7 +89,7 @@ describe("notify handler", () => {
       notificationData("b"),
       notificationData("c"),
     ].map((d, i) => notificationEvent(d, i));
-    const err = await createNotifyHandler()(events, { notifier, logger: silentLogger() }).catch((e: unknown) => e);
+    const err = await createNotifyHandler({ notifier, logger: silentLogger() })(events).catch((e: unknown) => e);
     expect(err).toBe(boom);
     expect(recipients(notifier.delivered).sort()).toEqual(["a", "c"]);
     expect(ids(notifier.sends)).not.toContain(events[2]!.id);
@@ -101,7 +101,7 @@ describe("notify handler", () => {
       throw new Error(`failed ${n.recipientId}`);
     });
     const events = [notificationEvent(notificationData("slow"), 3), notificationEvent(notificationData("fast"), 4)];
-    await expect(createNotifyHandler()(events, { notifier, logger: silentLogger() })).rejects.toThrow("failed slow");
+    await expect(createNotifyHandler({ notifier, logger: silentLogger() })(events)).rejects.toThrow("failed slow");
   });
 
   test("an event of another type or with invalid data is NonRetriableError before anything is sent", async () => {
@@ -110,27 +110,27 @@ describe("notify handler", () => {
     const wrongType = { ...notificationEvent(notificationData("b"), 1), type: "booking.requested" };
     const badData = notificationEvent({ ...notificationData("c"), recipientType: "robot" } as never, 2);
     for (const bad of [wrongType, badData]) {
-      const err = await createNotifyHandler()([good, bad], { notifier, logger: silentLogger() }).catch((e: unknown) => e);
+      const err = await createNotifyHandler({ notifier, logger: silentLogger() })([good, bad]).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(NonRetriableError);
       expect((err as Error).message).toContain(`notifications/0@${bad.record.offset}`);
     }
     expect(notifier.sends).toEqual([]);
   });
 
-  test("delivered events are remembered per notifier: a re-run sends only what did not arrive", async () => {
+  test("delivered events are remembered by the handler: a re-run sends only what did not arrive; another handler remembers nothing", async () => {
     let down = true;
     const notifier = scriptedNotifier((n) => {
       if (down && n.recipientId === "b") throw new Error("500");
     });
     const events = ["a", "b", "c", "b"].map((r, i) => notificationEvent(notificationData(r), i));
-    const handler = createNotifyHandler();
-    await handler(events, { notifier, logger: silentLogger() }).catch(() => {});
+    const handler = createNotifyHandler({ notifier, logger: silentLogger() });
+    await handler(events).catch(() => {});
     down = false;
-    await handler(events, { notifier, logger: silentLogger() });
+    await handler(events);
     expect(recipients(notifier.sends)).toEqual(["a", "b", "c", "b", "b"]);
     expect(ids(notifier.delivered).sort()).toEqual(events.map((e) => e.id).sort());
     const other = scriptedNotifier();
-    await handler(events, { notifier: other, logger: silentLogger() });
+    await createNotifyHandler({ notifier: other, logger: silentLogger() })(events);
     expect(other.sends.length).toBe(4);
   });
 });
@@ -146,7 +146,7 @@ describe("notify handler inside the runtime's retry policy", () => {
     const publisher = collectingPublisher();
     const maxAttempts = 4;
     const handler = withRetry({ group: "fleet-notify", publisher, policy: { maxAttempts, backoff: { baseMs: 1, capMs: 2 } } })(
-      parseEvents(createNotifyHandler(), { notifier, logger: silentLogger() }),
+      parseEvents(createNotifyHandler({ notifier, logger: silentLogger() }), {}),
     );
     await deliverUntilDone(handler, recordBatch(out.map(deliveredAt)));
 
@@ -172,7 +172,7 @@ describe("notify handler inside the runtime's retry policy", () => {
     const out = ["a", "gone", "b", "c", "d", "e", "f", "g"].map((r) => notificationRecord(notificationData(r)));
     const publisher = collectingPublisher();
     const handler = withRetry({ group: "fleet-notify", publisher, policy: { maxAttempts: 5, backoff: { baseMs: 1, capMs: 2 } } })(
-      parseEvents(createNotifyHandler(), { notifier, logger: silentLogger() }),
+      parseEvents(createNotifyHandler({ notifier, logger: silentLogger() }), {}),
     );
     await deliverUntilDone(handler, recordBatch(out.map(deliveredAt)));
     expect(recipients(notifier.sends).filter((r) => r === "gone").length).toBe(1);

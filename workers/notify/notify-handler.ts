@@ -1,9 +1,9 @@
 import { NOTIFICATION_REQUESTED } from "../../shared/events/notification.ts";
-import { isExpired, type Notification, type Notifier } from "../../shared/notify/notifier.ts";
+import { isExpired, type Notification } from "../../shared/notify/notifier.ts";
 import type { WorkerDeps } from "../deps.ts";
 import { eventData } from "../location/event-data.ts";
-import type { ConsumedEvent, Handler } from "../runtime/handler.ts";
-import { createDeliveryMemory, type DeliveryMemory, type DeliveryMemorySettings } from "./delivery-memory.ts";
+import type { BoundHandler, ConsumedEvent } from "../runtime/handler.ts";
+import { createDeliveryMemory, type DeliveryMemorySettings } from "./delivery-memory.ts";
 
 export type NotifyDeps = Pick<WorkerDeps, "notifier" | "logger">;
 
@@ -39,21 +39,15 @@ interface Pending {
  * Delivery is at-least-once: a timed-out request may have arrived, and after a restart
  * the memory is empty. Receivers dedupe on the event id (x-fleet-event-id).
  *
- * The memory is kept per Notifier (a WeakMap), so one handler serves any deps, as the
- * static worker catalogue needs.
+ * The handler is built with its deps: the delivery memory it keeps is of what went
+ * through its Notifier.
  */
-export function createNotifyHandler(settings: Partial<NotifyHandlerSettings> = {}): Handler<NotifyDeps> {
+export function createNotifyHandler(deps: NotifyDeps, settings: Partial<NotifyHandlerSettings> = {}): BoundHandler {
   const concurrency = settings.concurrency ?? 32;
   const now = settings.now ?? Date.now;
-  const memories = new WeakMap<Notifier, DeliveryMemory>();
-  const memoryFor = (notifier: Notifier) => {
-    let memory = memories.get(notifier);
-    if (!memory) memories.set(notifier, (memory = createDeliveryMemory(settings)));
-    return memory;
-  };
+  const memory = createDeliveryMemory(settings);
 
-  return async (events, deps) => {
-    const memory = memoryFor(deps.notifier);
+  return async (events) => {
     const byRecipient = new Map<string, Pending[]>();
     for (const event of events) {
       const n: Notification = { ...eventData(event, NOTIFICATION_REQUESTED), eventId: event.id };
