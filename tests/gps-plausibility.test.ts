@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import { queryTrail } from "../shared/history/trail-query.ts";
 import { recordingPublisher } from "../workers/booking/testing.ts";
 import { createLocationHandler } from "../workers/location/location-handler.ts";
-import { HOME, locationEvent, statusEvent, type TestFix } from "../workers/location/testing.ts";
 import type { BoundHandler } from "../workers/runtime/handler.ts";
+import { HOME, locationEvent, statusEvent, type TestFix } from "../workers/shared/testing.ts";
 import { statusHandler } from "../workers/status/status-handler.ts";
 import { type BookingEnv, type Mode, north, openBookingEnv, until } from "./bookings-env.ts";
 import { asCustomerClient, asOperatorClient } from "./support/api-client.ts";

@@ -10,7 +10,7 @@ import { TOPICS } from "./topics.ts";
  * What the consumer of each event type accepts, in one place: its topic, its version,
  * the schema of its data, and the data field the record key must equal. The workers
  * parse what they consume with checkEventData (workers/booking/booking-event.ts,
- * workers/order/order-event.ts, workers/location/event-data.ts), and the gateway runs
+ * workers/order/order-event.ts, workers/shared/event-data.ts), and the gateway runs
  * checkEnvelope on every record before it publishes it or puts it in its outbox
  * (gateway/events/outgoing-record.ts), so what the gateway answers 2xx for is what the
  * workers apply: the two cannot drift (docs/architecture.md, delivery guarantees).

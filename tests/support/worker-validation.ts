@@ -4,10 +4,10 @@ import { TOPICS } from "../../shared/events/topics.ts";
 import type { OutgoingRecord } from "../../shared/log/event-log.ts";
 import { parseBookingEvent } from "../../workers/booking/booking-event.ts";
 import { collectFixes } from "../../workers/location/collect-fixes.ts";
-import { eventData } from "../../workers/location/event-data.ts";
 import { parseOrderEvent } from "../../workers/order/order-event.ts";
 import type { ConsumedEvent } from "../../workers/runtime/handler.ts";
 import { toConsumedEvent } from "../../workers/runtime/parse.ts";
+import { eventData } from "../../workers/shared/event-data.ts";
 
 /**
  * What the consuming worker does with a record before it applies anything: the runtime's

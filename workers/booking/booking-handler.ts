@@ -4,11 +4,11 @@ import { checkWaveSettings, DEFAULT_WAVES, type WavePlan } from "../../shared/bo
 import type { Tx } from "../../shared/db/write-transaction.ts";
 import { RetryableError } from "../../shared/errors/errors.ts";
 import type { WorkerDeps } from "../deps.ts";
-import { DEFAULT_GEO_TIMEOUT_MS, geoCall } from "../location/geo-call.ts";
 import { rollUpOrder } from "../order/roll-up-store.ts";
 import { applyOnce } from "../runtime/apply-once.ts";
 import type { ConsumedEvent, Handler } from "../runtime/handler.ts";
 import { processedIds, unseen } from "../runtime/processed-events.ts";
+import { DEFAULT_GEO_TIMEOUT_MS, geoCall } from "../shared/geo-call.ts";
 import { type ParsedBookingEvent, parseBookingEvent } from "./booking-event.ts";
 import { advance, type DecidedOutcome, type LoadedBooking, loadBookings, openBookingsOf, writeOutcomes } from "./booking-store.ts";
 import { type MatchingSettings, planWave, type SearchFrom } from "./matching.ts";

@@ -2,7 +2,7 @@ import { pickDrivers, stepsAfter, type WavePlan, type WaveSettings } from "../..
 import type { Place } from "../../shared/events/booking.ts";
 import type { VehicleType } from "../../shared/events/driver.ts";
 import type { GeoIndex } from "../../shared/geo/geo-index.ts";
-import { geoCall } from "../location/geo-call.ts";
+import { geoCall } from "../shared/geo-call.ts";
 
 export interface MatchingSettings {
   waves: WaveSettings;

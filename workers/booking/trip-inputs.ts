@@ -4,7 +4,7 @@ import type { EtaRequest } from "../../shared/eta/eta-estimator.ts";
 import { createStraightLineEta } from "../../shared/eta/straight-line-eta.ts";
 import { M_PER_DEG_LAT } from "../../shared/geo/haversine.ts";
 import { type TrailWindow, trailWindows, windowKey } from "../../shared/history/trail-windows.ts";
-import { geoCall } from "../location/geo-call.ts";
+import { geoCall } from "../shared/geo-call.ts";
 import type { ParsedBookingEvent } from "./booking-event.ts";
 import type { BookingDeps, BookingHandlerSettings } from "./booking-handler.ts";
 import type { LoadedBooking } from "./booking-store.ts";

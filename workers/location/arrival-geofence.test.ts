@@ -4,8 +4,8 @@ import { geofenceArrivalEventId } from "../../shared/booking/ids.ts";
 import { parseEnvelope } from "../../shared/events/envelope.ts";
 import type { TrailPoint } from "../../shared/history/downsample.ts";
 import { pointAt } from "../../shared/history/testing.ts";
+import { HOME } from "../shared/testing.ts";
 import { geofenceArrivals } from "./arrival-geofence.ts";
-import { HOME } from "./testing.ts";
 
 const T0 = Date.UTC(2026, 10, 1, 8);
 const bookingId = "0f8fad5b-d9cb-469f-a165-70867728950e";

@@ -2,7 +2,7 @@ import { NonRetriableError } from "../../shared/errors/errors.ts";
 import { DRIVER_LOCATION_REPORTED } from "../../shared/events/driver.ts";
 import type { TrailPoint } from "../../shared/history/downsample.ts";
 import type { ConsumedEvent } from "../runtime/handler.ts";
-import { eventData } from "./event-data.ts";
+import { eventData } from "../shared/event-data.ts";
 
 /**
  * The fixes of a batch of `driver.location.reported` events, per driver, each driver's

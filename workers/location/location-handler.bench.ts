@@ -19,8 +19,8 @@ import { deletePrefixes, uniquePrefix } from "../../shared/geo/redis/redis-test-
 import { M_PER_DEG_LAT, openTempHistory } from "../../shared/history/testing.ts";
 import { recordingPublisher } from "../booking/testing.ts";
 import type { ConsumedEvent } from "../runtime/handler.ts";
+import { HOME, locationEvent } from "../shared/testing.ts";
 import { createLocationHandler } from "./location-handler.ts";
-import { HOME, locationEvent } from "./testing.ts";
 
 const DRIVERS = 20_000;
 const FIXES_PER_RECORD = Number(process.argv[3] ?? 10);

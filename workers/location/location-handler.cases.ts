@@ -6,8 +6,8 @@ import { NonRetriableError, RetryableError } from "../../shared/errors/errors.ts
 import type { GeoIndex } from "../../shared/geo/geo-index.ts";
 import { openTempHistory } from "../../shared/history/testing.ts";
 import { recordingPublisher } from "../booking/testing.ts";
+import { HOME, latAt, locationEvent, spyGeo, statusEvent, type TestFix } from "../shared/testing.ts";
 import { createLocationHandler } from "./location-handler.ts";
-import { HOME, latAt, locationEvent, spyGeo, statusEvent, type TestFix } from "./testing.ts";
 
 /**
  * The location handler against a real history database and a real GeoIndex: each

@@ -5,9 +5,9 @@ import { createRedisGeoIndex } from "../../shared/geo/redis/redis-geo.ts";
 import { deletePrefixes, redisUrlFromEnv, uniquePrefix } from "../../shared/geo/redis/redis-test-env.ts";
 import { openTempHistory } from "../../shared/history/testing.ts";
 import { recordingPublisher } from "../booking/testing.ts";
+import { locationEvent } from "../shared/testing.ts";
 import { runLocationHandlerCases } from "./location-handler.cases.ts";
 import { createLocationHandler } from "./location-handler.ts";
-import { locationEvent } from "./testing.ts";
 
 // Bun 1.4.5 ignores bunfig's [test] timeout; the outage test restarts a Redis.
 setDefaultTimeout(60_000);

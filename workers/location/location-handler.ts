@@ -7,9 +7,9 @@ import { createTrailWriter, DEFAULT_TRAIL_WRITER, type TrailWriterSettings } fro
 import type { WorkerDeps } from "../deps.ts";
 import type { BoundHandler } from "../runtime/handler.ts";
 import { errorPolicy } from "../runtime/retry.ts";
+import { DEFAULT_GEO_TIMEOUT_MS, geoCall } from "../shared/geo-call.ts";
 import { DEFAULT_ARRIVAL_RADIUS_M, geofenceArrivals } from "./arrival-geofence.ts";
 import { collectFixes } from "./collect-fixes.ts";
-import { DEFAULT_GEO_TIMEOUT_MS, geoCall } from "./geo-call.ts";
 import { createSpeedMemory } from "./speed-memory.ts";
 
 export type LocationDeps = Pick<WorkerDeps, "db" | "geo" | "publisher">;

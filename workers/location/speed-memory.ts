@@ -1,7 +1,7 @@
 import type { GeoIndex } from "../../shared/geo/geo-index.ts";
 import { judgeSpeed, type SpeedTrack } from "../../shared/geo/plausibility.ts";
 import type { TrailPoint } from "../../shared/history/downsample.ts";
-import { geoCall } from "./geo-call.ts";
+import { geoCall } from "../shared/geo-call.ts";
 
 export interface SpeedMemorySettings {
   /** A fix implying more since the driver's previous one is flagged "speed" (plausibility.ts). */

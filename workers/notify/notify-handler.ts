@@ -1,8 +1,8 @@
 import { NOTIFICATION_REQUESTED } from "../../shared/events/notification.ts";
 import { isExpired, type Notification } from "../../shared/notify/notifier.ts";
 import type { WorkerDeps } from "../deps.ts";
-import { eventData } from "../location/event-data.ts";
 import type { BoundHandler, ConsumedEvent } from "../runtime/handler.ts";
+import { eventData } from "../shared/event-data.ts";
 import { createDeliveryMemory, type DeliveryMemorySettings } from "./delivery-memory.ts";
 
 export type NotifyDeps = Pick<WorkerDeps, "notifier" | "logger">;

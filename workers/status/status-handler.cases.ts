@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { NonRetriableError, RetryableError } from "../../shared/errors/errors.ts";
 import type { GeoIndex } from "../../shared/geo/geo-index.ts";
-import { HOME, latAt, spyGeo, statusEvent } from "../location/testing.ts";
+import { HOME, latAt, spyGeo, statusEvent } from "../shared/testing.ts";
 import { statusHandler } from "./status-handler.ts";
 
 /**

@@ -2,9 +2,9 @@ import { NonRetriableError } from "../../shared/errors/errors.ts";
 import { DRIVER_STATUS_CHANGED } from "../../shared/events/driver.ts";
 import type { StatusUpdate } from "../../shared/geo/geo-index.ts";
 import type { WorkerDeps } from "../deps.ts";
-import { eventData } from "../location/event-data.ts";
-import { geoCall } from "../location/geo-call.ts";
 import type { ConsumedEvent } from "../runtime/handler.ts";
+import { eventData } from "../shared/event-data.ts";
+import { geoCall } from "../shared/geo-call.ts";
 
 /**
  * The status worker: `driver.status.changed` → the GeoIndex, which decides who shows up

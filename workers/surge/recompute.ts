@@ -1,7 +1,7 @@
 import type { GeoIndex } from "../../shared/geo/geo-index.ts";
 import { cellCircle, inCell, nextSurge, type SurgeSettings } from "../../shared/surge/surge-formula.ts";
 import type { SurgeStore, SurgeZone } from "../../shared/surge/surge-store.ts";
-import { geoCall } from "../location/geo-call.ts";
+import { geoCall } from "../shared/geo-call.ts";
 
 export interface RecomputeSettings {
   surge: SurgeSettings;

@@ -2,8 +2,8 @@ import { DEFAULT_SURGE, surgeZoneOf } from "../../shared/surge/surge-formula.ts"
 import { type DemandEntry, zoneName } from "../../shared/surge/surge-store.ts";
 import { parseBookingEvent } from "../booking/booking-event.ts";
 import type { WorkerDeps } from "../deps.ts";
-import { DEFAULT_GEO_TIMEOUT_MS, geoCall } from "../location/geo-call.ts";
 import type { Handler } from "../runtime/handler.ts";
+import { DEFAULT_GEO_TIMEOUT_MS, geoCall } from "../shared/geo-call.ts";
 import { type RecomputeSettings, recomputeSurge } from "./recompute.ts";
 
 export type SurgeDeps = Pick<WorkerDeps, "geo" | "surge">;

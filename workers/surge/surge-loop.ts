@@ -1,6 +1,6 @@
 import { type Periodic, startPeriodic } from "../../shared/async/periodic.ts";
 import type { Logger } from "../../shared/logging/logger.ts";
-import { DEFAULT_GEO_TIMEOUT_MS } from "../location/geo-call.ts";
+import { DEFAULT_GEO_TIMEOUT_MS } from "../shared/geo-call.ts";
 import { type RecomputeDeps, type RecomputeSettings, recomputeSurge } from "./recompute.ts";
 
 export interface SurgeLoopOptions {
