@@ -40,12 +40,6 @@ export interface SurgeSettings {
 export const DEFAULT_SURGE: SurgeSettings = { windowMs: 600_000, floor: 1, cap: 3, smoothingMs: 60_000 };
 export const SENSITIVITY = 0.5;
 
-export function checkSurgeSettings(s: SurgeSettings): SurgeSettings {
-  if (!(s.floor > 0 && s.floor <= s.cap && s.cap <= 10)) throw new Error(`surge needs 0 < floor ≤ cap ≤ 10 (got ${s.floor}, ${s.cap})`);
-  if (!(s.windowMs > 0 && s.smoothingMs > 0)) throw new Error("surge window and smoothing must be positive");
-  return s;
-}
-
 export function surgeZoneOf(lat: number, lng: number, vehicleType: VehicleType): SurgeZone {
   return { cell: latLngToCell(lat, lng, SURGE_RESOLUTION), vehicleType };
 }

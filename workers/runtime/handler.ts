@@ -29,8 +29,5 @@ export type Handler<D> = (events: ConsumedEvent[], deps: D) => Promise<void>;
 /** A handler built with its deps (it keeps memory of what it did through them): it serves as a Handler of any deps. */
 export type BoundHandler = (events: ConsumedEvent[]) => Promise<void>;
 
-/** Wraps a handler with cross-cutting behaviour (dedupe, ...). */
-export type Middleware<D> = (next: Handler<D>) => Handler<D>;
-
 /** Wraps a batch handler (retry, metrics, logging) below the parse step. */
 export type BatchMiddleware = (next: BatchHandler) => BatchHandler;

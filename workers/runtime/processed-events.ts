@@ -29,18 +29,17 @@ export async function processedIds(exec: SqlExecutor, group: string, ids: readon
   return found;
 }
 
-/** Records the events as applied by `group`. `ignoreExisting` tolerates ids marked meanwhile. */
+/** Records the events as applied by `group`. */
 export async function markProcessed(
   exec: SqlExecutor,
   group: string,
   events: readonly ProcessedRef[],
-  opts: { at: number; ignoreExisting?: boolean },
+  opts: { at: number },
 ): Promise<void> {
   await insertRows(exec, {
     table: "processed_events",
     columns: COLUMNS,
     rows: events.map((e) => [group, e.id, e.record.topic, e.record.partition, e.record.offset, opts.at]),
-    onConflict: opts.ignoreExisting ? "ignore" : undefined,
     chunk: CHUNK,
   });
 }
