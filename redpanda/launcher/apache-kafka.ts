@@ -2,10 +2,10 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { freePorts } from "./free-ports.ts";
-import type { KafkaService } from "./kafka.ts";
 import { log4jProperties, randomClusterId, serverProperties } from "./kafka-config.ts";
 import { ensureKafkaLibs } from "./kafka-libs.ts";
 import { kafkaAnswers } from "./kafka-probe.ts";
+import type { KafkaService } from "./kafka-service.ts";
 import { requireTool } from "./require-tool.ts";
 import { startService } from "./service-process.ts";
 

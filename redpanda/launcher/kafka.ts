@@ -1,12 +1,6 @@
 import { startApacheKafka } from "./apache-kafka.ts";
+import type { KafkaService } from "./kafka-service.ts";
 import { startRedpanda } from "./redpanda-broker.ts";
-import type { ServiceControl } from "./service-process.ts";
-
-export interface KafkaService extends ServiceControl {
-  /** Bootstrap address for clients, `127.0.0.1:<port>`. */
-  brokers: string;
-  engine: "redpanda" | "apache-kafka";
-}
 
 export interface StartKafkaOptions {
   /** Configs, logs and log segments go here; it must outlive the broker if restart() is used. */

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RedisClient } from "bun";
 import { Kafka, logLevel } from "kafkajs";
-import { type KafkaService, startKafka } from "./kafka.ts";
+import { startKafka } from "./kafka.ts";
+import type { KafkaService } from "./kafka-service.ts";
 import { type RedisService, startRedis } from "./redis.ts";
 
 // Real processes on fresh ports, independent of any KAFKA_BROKERS / REDIS_URL the run was given.

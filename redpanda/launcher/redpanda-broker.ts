@@ -1,8 +1,8 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { freePorts } from "./free-ports.ts";
-import type { KafkaService } from "./kafka.ts";
 import { kafkaAnswers } from "./kafka-probe.ts";
+import type { KafkaService } from "./kafka-service.ts";
 import { startService } from "./service-process.ts";
 
 /**

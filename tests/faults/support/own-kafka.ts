@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type KafkaService, startKafka } from "../../../redpanda/launcher/kafka.ts";
+import { startKafka } from "../../../redpanda/launcher/kafka.ts";
+import type { KafkaService } from "../../../redpanda/launcher/kafka-service.ts";
 
 /**
  * A broker of this test's own on free ports and a fresh temp data dir: fault tests stop,
