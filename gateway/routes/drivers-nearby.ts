@@ -1,7 +1,7 @@
 import type { Hono } from "hono";
 import * as v from "valibot";
 import { DriverIdSchema, VehicleTypeSchema } from "../../shared/events/driver.ts";
-import { MAX_INDEXABLE_LAT } from "../../shared/geo/shard-layout.ts";
+import { MAX_INDEXABLE_LAT } from "../../shared/geo/indexable-lat.ts";
 import { allow } from "../auth/authorize.ts";
 import type { GatewayDeps } from "../deps.ts";
 import { queryInteger, queryNumber, readQuery } from "../http/read-query.ts";

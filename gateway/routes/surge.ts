@@ -1,7 +1,7 @@
 import type { Hono } from "hono";
 import * as v from "valibot";
 import { VehicleTypeSchema } from "../../shared/events/driver.ts";
-import { MAX_INDEXABLE_LAT } from "../../shared/geo/shard-layout.ts";
+import { MAX_INDEXABLE_LAT } from "../../shared/geo/indexable-lat.ts";
 import type { GatewayDeps } from "../deps.ts";
 import { queryNumber, readQuery } from "../http/read-query.ts";
 import { describeRoute } from "../openapi/route-doc.ts";

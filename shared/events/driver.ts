@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { MAX_INDEXABLE_LAT } from "../geo/shard-layout.ts";
+import { MAX_INDEXABLE_LAT } from "../geo/indexable-lat.ts";
 import { TimestampSchema } from "./timestamp.ts";
 
 /** Vehicle classes served: ride-hailing cars and bikes, freight trucks. */

@@ -1,6 +1,7 @@
 import { latLngToCell } from "h3-js";
 import { NonRetriableError } from "../errors/errors.ts";
 import type { VehicleType } from "../events/driver.ts";
+import { MAX_INDEXABLE_LAT } from "./indexable-lat.ts";
 
 /**
  * How the available-driver index is cut into shards: one shard per vehicle type and
@@ -19,9 +20,6 @@ import type { VehicleType } from "../events/driver.ts";
  * Changing the resolution changes every shard key: it needs a re-index.
  */
 export const DEFAULT_SHARD_RESOLUTION = 6;
-
-/** Redis GEO (and so every adapter) can hold only latitudes inside the Web Mercator band. */
-export const MAX_INDEXABLE_LAT = 85.05112878;
 
 /** The coarse cell a position belongs to. */
 export function shardCell(lat: number, lng: number, resolution: number): string {
