@@ -1,15 +1,14 @@
 import { join } from "node:path";
+import { DevConfigSchema } from "./dev-config.ts";
 import { createApp, MAX_REQUEST_BODY_BYTES } from "./gateway/app.ts";
 import { DEV_TOKENS_FILE, type DevTokens, loadOrCreateDevSecret, writeDevTokens } from "./gateway/auth/dev-credentials.ts";
 import { authSettingsFrom } from "./gateway/auth/security-env.ts";
 import { buildGatewayDeps } from "./gateway/build-deps.ts";
-import { DevConfigSchema } from "./gateway/config.ts";
 import { openIdempotencyStore } from "./gateway/idempotency/libsql-idempotency-store.ts";
 import { startFlowSampler } from "./gateway/operator/flow-sampler.ts";
 import { startOutboxRelay } from "./gateway/outbox/relay.ts";
 import { openRateLimits } from "./gateway/ratelimit/open-rate-limits.ts";
 import { parseConfigOrExit } from "./shared/config/parse-config.ts";
-import { SurgeConfigSchema } from "./shared/config/trip-env.ts";
 import { createStraightLineEta } from "./shared/eta/straight-line-eta.ts";
 import { TOPIC_CATALOGUE } from "./shared/events/topics.ts";
 import { openEventLog } from "./shared/infra/open-event-log.ts";
@@ -22,7 +21,6 @@ import { openNotifier } from "./shared/notify/open-notifier.ts";
 import { startBookingLoop } from "./workers/booking/booking-loop.ts";
 import { busyWithOpenBookings } from "./workers/booking/booking-store.ts";
 import { WORKERS } from "./workers/catalogue.ts";
-import { LocationConfigSchema, MatchingConfigSchema, NotifyConfigSchema } from "./workers/config.ts";
 import { startMaintenance } from "./workers/maintenance.ts";
 import { runProcess } from "./workers/runtime/run-process.ts";
 import { workerSettings } from "./workers/settings.ts";
@@ -35,10 +33,6 @@ import { startSurgeLoop } from "./workers/surge/surge-loop.ts";
  * in-process geo index); KAFKA_BROKERS / REDIS_URL / LIBSQL_URL switch to real services.
  */
 const config = parseConfigOrExit(DevConfigSchema, process.env, "dev");
-const notifyConfig = parseConfigOrExit(NotifyConfigSchema, process.env, "dev");
-const matchingConfig = parseConfigOrExit(MatchingConfigSchema, process.env, "dev");
-const locationConfig = parseConfigOrExit(LocationConfigSchema, process.env, "dev");
-const surgeConfig = parseConfigOrExit(SurgeConfigSchema, process.env, "dev");
 const logger = createLogger({ level: config.LOG_LEVEL, base: { process: "dev" } });
 const registry = createRegistry({ processMetrics: true });
 
@@ -56,10 +50,10 @@ if (!config.REDIS_URL && !config.UPSTASH_REDIS_REST_URL) {
   await geo.setStatus(await busyWithOpenBookings(db.orm));
 }
 // Notifications are log lines unless NOTIFY_WEBHOOK_URL (+ NOTIFY_WEBHOOK_SECRET) points at a receiver.
-const notifier = openNotifier(notifyConfig, logger);
+const notifier = openNotifier(config, logger);
 // In process unless REDIS_URL / Upstash: the gateway's quotes and the surge worker share it.
 const surge = await openSurgeStore(config);
-const settings = workerSettings({ ...matchingConfig, ...locationConfig, ...surgeConfig, STALE_AFTER_S: config.STALE_AFTER_S });
+const settings = workerSettings(config);
 const workers = await startWorkers(WORKERS, {
   log,
   deps: { db, geo, publisher: log.publisher(), logger, notifier, eta: createStraightLineEta(), surge },

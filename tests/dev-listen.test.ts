@@ -4,7 +4,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as v from "valibot";
-import { DevConfigSchema, GatewayConfigSchema } from "../gateway/config.ts";
+import { DevConfigSchema } from "../dev-config.ts";
+import { GatewayConfigSchema } from "../gateway/config.ts";
 import { parseConfig } from "../shared/config/parse-config.ts";
 import { until } from "./support/until.ts";
 

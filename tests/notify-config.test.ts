@@ -1,12 +1,13 @@
 import { describe, expect, test } from "bun:test";
+import { DevConfigSchema } from "../dev-config.ts";
 import { ConfigError, parseConfig } from "../shared/config/parse-config.ts";
 import { createLogger, silentLogger } from "../shared/logging/logger.ts";
 import { openNotifier } from "../shared/notify/open-notifier.ts";
 import { testNotification } from "../shared/notify/testing.ts";
 import { startTestReceiver } from "../shared/notify/webhook/test-receiver.ts";
-import { NotifyConfigSchema, WorkersConfigSchema } from "../workers/config.ts";
+import { WorkersConfigSchema } from "../workers/config.ts";
 
-const parseError = (schema: typeof NotifyConfigSchema | typeof WorkersConfigSchema, env: Record<string, string>) => {
+const parseError = (schema: typeof DevConfigSchema | typeof WorkersConfigSchema, env: Record<string, string>) => {
   try {
     parseConfig(schema, env);
   } catch (err) {
@@ -18,7 +19,7 @@ const parseError = (schema: typeof NotifyConfigSchema | typeof WorkersConfigSche
 
 describe("notify settings (workers and dev)", () => {
   for (const [name, schema] of [
-    ["NotifyConfigSchema", NotifyConfigSchema],
+    ["DevConfigSchema", DevConfigSchema],
     ["WorkersConfigSchema", WorkersConfigSchema],
   ] as const) {
     test(`${name}: nothing set → no webhook, 5 s timeout`, () => {

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
+import { DevConfigSchema } from "../dev-config.ts";
 import { checkWaveSettings, DEFAULT_WAVES } from "../shared/booking/waves.ts";
 import { ConfigError, parseConfig } from "../shared/config/parse-config.ts";
-import { MatchingConfigSchema, WorkersConfigSchema } from "./config.ts";
+import { WorkersConfigSchema } from "./config.ts";
 import { DEFAULT_WORKER_SETTINGS, workerSettings } from "./settings.ts";
 
 describe("matching settings from the environment (workers and dev)", () => {
@@ -66,7 +67,7 @@ describe("matching settings from the environment (workers and dev)", () => {
     ["ARRIVAL_GRACE_S", "5m", "must be a whole number of seconds"],
   ] as const) {
     test(`${name}=${value} stops start-up naming it`, () => {
-      for (const schema of [WorkersConfigSchema, MatchingConfigSchema]) {
+      for (const schema of [WorkersConfigSchema, DevConfigSchema]) {
         expect(() => parseConfig(schema, { [name]: value })).toThrow(ConfigError);
         try {
           parseConfig(schema, { [name]: value });

@@ -1,9 +1,10 @@
 import { DEFAULT_TRIP, type TripSettings } from "../shared/booking/trip-settings.ts";
 import { DEFAULT_WAVES, type WaveSettings } from "../shared/booking/waves.ts";
-import { type SurgeConfig, surgeSettings, tripSettings } from "../shared/config/trip-env.ts";
+import { surgeSettings, tripSettings } from "../shared/config/trip-env.ts";
+import { DEFAULT_STALE_AFTER_MS } from "../shared/geo/geo-index.ts";
 import { DEFAULT_MAX_SPEED_KMH } from "../shared/geo/plausibility.ts";
 import { DEFAULT_SURGE, type SurgeSettings } from "../shared/surge/surge-formula.ts";
-import type { LocationConfig, MatchingConfig } from "./config.ts";
+import type { WorkerSettingsConfig } from "./config.ts";
 import { DEFAULT_ARRIVAL_RADIUS_M } from "./location/arrival-geofence.ts";
 
 /** What handlers take from the process's config; each spec in the catalogue picks its part. */
@@ -21,7 +22,7 @@ export interface WorkerSettings {
 }
 
 export const DEFAULT_WORKER_SETTINGS: WorkerSettings = {
-  staleAfterMs: 60_000,
+  staleAfterMs: DEFAULT_STALE_AFTER_MS,
   waves: DEFAULT_WAVES,
   trip: DEFAULT_TRIP,
   maxSpeedKmh: DEFAULT_MAX_SPEED_KMH,
@@ -29,7 +30,7 @@ export const DEFAULT_WORKER_SETTINGS: WorkerSettings = {
   surge: DEFAULT_SURGE,
 };
 
-export function workerSettings(c: MatchingConfig & LocationConfig & SurgeConfig & { STALE_AFTER_S: number }): WorkerSettings {
+export function workerSettings(c: WorkerSettingsConfig): WorkerSettings {
   return {
     staleAfterMs: c.STALE_AFTER_S * 1000,
     waves: { radiiM: c.BOOKING_WAVE_RADII_M, batchSize: c.BOOKING_WAVE_SIZE, offerTtlMs: c.BOOKING_OFFER_TTL_S * 1000 },

@@ -1,10 +1,7 @@
 import * as v from "valibot";
-import { url } from "../../shared/config/env-schema.ts";
+import { url, wholeNumber } from "../../shared/config/env-schema.ts";
 import { ConfigError } from "../../shared/config/parse-config.ts";
 import { type AuthSettings, DEFAULT_AUDIENCE, DEFAULT_ISSUER } from "./auth-settings.ts";
-
-const wholeNumber = (fallback: number, min = 1) =>
-  v.optional(v.pipe(v.string(), v.regex(/^\d+$/, "must be a whole number"), v.transform(Number), v.minValue(min)), String(fallback));
 
 /**
  * The gateway's security settings, spread into its config schema. At most one key: a
@@ -36,10 +33,10 @@ export const securityEnv = {
     "",
   ),
   /** Requests per window for each driver: fixes every few seconds plus status and booking actions, with room for retries. */
-  RATE_LIMIT_DRIVER: wholeNumber(60),
+  RATE_LIMIT_DRIVER: wholeNumber(60, 1, "requests"),
   /** Requests per window for each customer: bookings, orders and polling their status. */
-  RATE_LIMIT_CUSTOMER: wholeNumber(30),
-  RATE_LIMIT_WINDOW_S: wholeNumber(10),
+  RATE_LIMIT_CUSTOMER: wholeNumber(30, 1, "requests"),
+  RATE_LIMIT_WINDOW_S: wholeNumber(10, 1, "seconds"),
 };
 
 export interface SecurityConfig {

@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Hono } from "hono";
 import * as v from "valibot";
-import { publishTimeoutMs, readyMaxConsumerLag } from "../../shared/config/env-schema.ts";
 import { parseConfig } from "../../shared/config/parse-config.ts";
 import { createEmbeddedLog } from "../../shared/log/embedded/embedded-log.ts";
 import type { EventLog } from "../../shared/log/event-log.ts";
+import { publishTimeoutMs, readyMaxConsumerLag } from "../config.ts";
 import { registerHealth } from "../routes/health.ts";
 import { consumerLagReadiness } from "./lag-readiness.ts";
 

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { DEFAULT_STALE_AFTER_MS } from "../geo/geo-index.ts";
 
 /*
  * Building blocks shared by each process's config schema. Env values are strings;
@@ -65,15 +66,12 @@ export const commonEnv = {
   LOG_LEVEL: logLevel,
 };
 
-/** A whole number from the environment, at least `min`, with a default. */
-export const wholeNumber = (fallback: number, min: number, unit: string) =>
+/** A whole number of `unit` from the environment, at least `min` (and at most `max`), with a default. */
+export const wholeNumber = (fallback: number, min: number, unit: string, max = Number.MAX_SAFE_INTEGER) =>
   v.optional(
-    v.pipe(v.string(), v.regex(/^\d+$/, `must be a whole number of ${unit}`), v.transform(Number), v.minValue(min)),
+    v.pipe(v.string(), v.regex(/^\d+$/, `must be a whole number of ${unit}`), v.transform(Number), v.minValue(min), v.maxValue(max)),
     String(fallback),
   );
 
-/** Gateway: the longest a fix or status request waits for the broker's ack before 503 + Retry-After (gateway/events/publish-event.ts). */
-export const publishTimeoutMs = wholeNumber(2000, 100, "milliseconds");
-
-/** Gateway: /readyz fails while any worker group lags more records than this on its topics (gateway/events/lag-readiness.ts). */
-export const readyMaxConsumerLag = wholeNumber(50_000, 1, "records");
+/** Gateway and workers: drivers silent longer are not offered bookings nor counted as supply (the gateway's nearby search too). */
+export const staleAfterS = wholeNumber(DEFAULT_STALE_AFTER_MS / 1000, 1, "seconds");

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { DEFAULT_MAX_SPEED_KMH } from "../geo/plausibility.ts";
 import { wholeNumber } from "./env-schema.ts";
 
 /*
@@ -33,4 +34,4 @@ export const serviceArea = v.optional(
 );
 
 /** Location worker: a fix implying a faster move since the driver's previous one is flagged "speed". Default 250 km/h. */
-export const maxSpeedKmh = wholeNumber(250, 1, "km/h");
+export const maxSpeedKmh = wholeNumber(DEFAULT_MAX_SPEED_KMH, 1, "km/h");

@@ -50,6 +50,9 @@ export interface DriverState {
   suspect: boolean;
 }
 
+/** Drivers whose last fix is older than this are not found nearby (offered bookings, counted as supply) unless told otherwise. */
+export const DEFAULT_STALE_AFTER_MS = 60_000;
+
 export interface NearbyQuery {
   lat: number;
   lng: number;

@@ -3,6 +3,7 @@ import { DEFAULT_TRIP, type TripSettings } from "../../shared/booking/trip-setti
 import { checkWaveSettings, DEFAULT_WAVES, type WavePlan } from "../../shared/booking/waves.ts";
 import type { Tx } from "../../shared/db/write-transaction.ts";
 import { RetryableError } from "../../shared/errors/errors.ts";
+import { DEFAULT_STALE_AFTER_MS } from "../../shared/geo/geo-index.ts";
 import type { WorkerDeps } from "../deps.ts";
 import { rollUpOrder } from "../order/roll-up-store.ts";
 import { applyOnce } from "../runtime/apply-once.ts";
@@ -64,7 +65,7 @@ export interface BookingHandlerSettings extends MatchingSettings {
 export function createBookingHandler(settings: Partial<BookingHandlerSettings> = {}): Handler<BookingDeps> {
   const s: BookingHandlerSettings = {
     waves: checkWaveSettings(settings.waves ?? DEFAULT_WAVES),
-    staleAfterMs: settings.staleAfterMs ?? 60_000,
+    staleAfterMs: settings.staleAfterMs ?? DEFAULT_STALE_AFTER_MS,
     geoTimeoutMs: settings.geoTimeoutMs ?? DEFAULT_GEO_TIMEOUT_MS,
     trip: settings.trip ?? DEFAULT_TRIP,
     now: settings.now ?? Date.now,

@@ -1,3 +1,4 @@
+import { DEFAULT_STALE_AFTER_MS } from "../../shared/geo/geo-index.ts";
 import { DEFAULT_SURGE, surgeZoneOf } from "../../shared/surge/surge-formula.ts";
 import { type DemandEntry, zoneName } from "../../shared/surge/surge-store.ts";
 import { parseBookingEvent } from "../booking/booking-event.ts";
@@ -28,7 +29,7 @@ export interface SurgeHandlerSettings extends RecomputeSettings {
 export function createSurgeHandler(settings: Partial<SurgeHandlerSettings> = {}): Handler<SurgeDeps> {
   const s: SurgeHandlerSettings = {
     surge: settings.surge ?? DEFAULT_SURGE,
-    staleAfterMs: settings.staleAfterMs ?? 60_000,
+    staleAfterMs: settings.staleAfterMs ?? DEFAULT_STALE_AFTER_MS,
     geoTimeoutMs: settings.geoTimeoutMs ?? DEFAULT_GEO_TIMEOUT_MS,
     now: settings.now ?? Date.now,
   };

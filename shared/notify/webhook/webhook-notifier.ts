@@ -35,11 +35,11 @@ export interface WebhookNotifierOptions {
   now?: () => number;
 }
 
-const DEFAULT_TIMEOUT_MS = 5_000;
+export const DEFAULT_WEBHOOK_TIMEOUT_MS = 5_000;
 const EXCERPT_CHARS = 200;
 
 export function createWebhookNotifier(opts: WebhookNotifierOptions): Notifier {
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS;
   const maxWaitMs = opts.maxRetryAfterWaitMs ?? 1_000;
   const now = opts.now ?? Date.now;
   const key = importSigningKey(opts.secret);
