@@ -18,7 +18,7 @@ import type { Db } from "../shared/db/open-libsql.ts";
 import { createStraightLineEta } from "../shared/eta/straight-line-eta.ts";
 import { type Envelope, parseEnvelope } from "../shared/events/envelope.ts";
 import type { NotificationRequested } from "../shared/events/notification.ts";
-import { dlqTopicOf, TOPICS, type TopicSpec } from "../shared/events/topics.ts";
+import { TOPICS } from "../shared/events/topics.ts";
 import { createEmbeddedGeoIndex } from "../shared/geo/embedded/embedded-geo.ts";
 import type { GeoIndex } from "../shared/geo/geo-index.ts";
 import { createBunRedisRunner } from "../shared/geo/redis/bun-redis-runner.ts";
@@ -28,7 +28,7 @@ import { deletePrefixes, redisUrlFromEnv, uniquePrefix } from "../shared/geo/red
 import { M_PER_DEG_LAT, openTempHistory } from "../shared/history/testing.ts";
 import { queryTrail } from "../shared/history/trail-query.ts";
 import { createEmbeddedLog } from "../shared/log/embedded/embedded-log.ts";
-import type { EventLog, Publisher, Subscription } from "../shared/log/event-log.ts";
+import type { EventLog, Subscription } from "../shared/log/event-log.ts";
 import { createKafkaLog } from "../shared/log/kafka/kafka-log.ts";
 import { brokersFromEnv, uniqueName } from "../shared/log/kafka/kafka-test-env.ts";
 import { silentLogger } from "../shared/logging/logger.ts";
@@ -42,6 +42,7 @@ import { createLocationHandler } from "../workers/location/location-handler.ts";
 import { type RunningWorker, runWorker } from "../workers/runtime/run-worker.ts";
 import { createSurgeHandler, SURGE_GROUP } from "../workers/surge/surge-handler.ts";
 import { startSurgeLoop } from "../workers/surge/surge-loop.ts";
+import { renamed, withDeadLetters } from "./support/test-topics.ts";
 
 /*
  * The booking flow end to end for tests/bookings*.test.ts and tests/trip-*.test.ts: the
@@ -105,17 +106,9 @@ async function kafkaAndRedis(): Promise<Plumbing> {
   };
 }
 
-/** Publishes to this env's topics: the catalogue's names in, unique names out. */
-function renamed(publisher: Publisher, topics: Plumbing["topics"]): Publisher {
-  const map: Record<string, string> = {
-    [TOPICS.bookings]: topics.bookings,
-    [TOPICS.notifications]: topics.notifications,
-    [TOPICS.driverLocations]: topics.locations,
-  };
-  return {
-    publish: (records) => publisher.publish(records.map((r) => ({ ...r, topic: map[r.topic] ?? r.topic }))),
-    close: () => publisher.close(),
-  };
+/** The catalogue's names → this env's topics. */
+function topicNames(topics: Plumbing["topics"]): Record<string, string> {
+  return { [TOPICS.bookings]: topics.bookings, [TOPICS.notifications]: topics.notifications, [TOPICS.driverLocations]: topics.locations };
 }
 
 export interface BookingEnvOptions {
@@ -137,19 +130,11 @@ export async function openBookingEnv(mode: Mode, waves: WaveSettings, opts: Book
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
-  const spec = (name: string): TopicSpec[] =>
-    [name, dlqTopicOf(name)].map((n) => ({
-      name: n,
-      partitions: 3,
-      retentionMs: 3_600_000,
-      cleanupPolicy: "delete",
-      keyField: "bookingId",
-      description: "bookings e2e",
-    }));
+  const spec = (name: string) => withDeadLetters(name, { keyField: "bookingId", description: "bookings e2e" });
   await p.log.admin().ensureTopics([...spec(p.topics.bookings), ...spec(p.topics.notifications), ...spec(p.topics.locations)]);
   const history = await openTempHistory("fleet-bookings-e2e-history-");
   const idempotency = await openIdempotencyStore({ url: `file:${join(dir, "gateway.db")}` });
-  const publisher = renamed(p.log.publisher(), p.topics);
+  const publisher = renamed(p.log.publisher(), topicNames(p.topics));
   const logger = silentLogger();
 
   const booking = (bookingId: string) => readBooking(history.db, bookingId);

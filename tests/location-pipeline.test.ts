@@ -24,6 +24,7 @@ import { createLogNotifier } from "../shared/notify/log/log-notifier.ts";
 import { createEmbeddedSurgeStore } from "../shared/surge/embedded/embedded-surge-store.ts";
 import { selectWorkers, type WorkerSpec } from "../workers/catalogue.ts";
 import { startWorkers } from "../workers/start-workers.ts";
+import { withDeadLetters } from "./support/test-topics.ts";
 import { until } from "./support/until.ts";
 
 // Bun 1.4.5 ignores bunfig's [test] timeout; these wait for real consumers.
@@ -170,20 +171,13 @@ describe("location pipeline", () => {
       topics: s.topics.map((t) => uniqueName(t)),
     }));
     const log = await createKafkaLog({ brokers, clientId: uniqueName("location-pipeline"), logger: () => {} });
-    await log.admin().ensureTopics(
-      specs.flatMap((s) =>
-        s.topics.flatMap((name) =>
-          [name, dlqTopicOf(name)].map((n) => ({
-            name: n,
-            partitions: 3,
-            retentionMs: 3_600_000,
-            cleanupPolicy: "delete" as const,
-            keyField: "driverId",
-            description: "location pipeline test",
-          })),
+    await log
+      .admin()
+      .ensureTopics(
+        specs.flatMap((s) =>
+          s.topics.flatMap((name) => withDeadLetters(name, { keyField: "driverId", description: "location pipeline test" })),
         ),
-      ),
-    );
+      );
     const prefix = uniquePrefix("location-pipeline");
     return { log, geo: await createRedisGeoIndex({ url, prefix }), specs, dispose: () => deletePrefixes(url, [prefix]) };
   });

@@ -15,7 +15,7 @@ import type { WaveSettings } from "../shared/booking/waves.ts";
 import type { Db } from "../shared/db/open-libsql.ts";
 import { createStraightLineEta } from "../shared/eta/straight-line-eta.ts";
 import { type Envelope, parseEnvelope } from "../shared/events/envelope.ts";
-import { dlqTopicOf, TOPICS, type TopicSpec } from "../shared/events/topics.ts";
+import { TOPICS } from "../shared/events/topics.ts";
 import { createEmbeddedGeoIndex } from "../shared/geo/embedded/embedded-geo.ts";
 import type { GeoIndex } from "../shared/geo/geo-index.ts";
 import { createRedisGeoIndex } from "../shared/geo/redis/redis-geo.ts";
@@ -23,7 +23,7 @@ import { deletePrefixes, redisUrlFromEnv, uniquePrefix } from "../shared/geo/red
 import { openTempHistory } from "../shared/history/testing.ts";
 import { queryTrail } from "../shared/history/trail-query.ts";
 import { createEmbeddedLog } from "../shared/log/embedded/embedded-log.ts";
-import type { EventLog, Publisher, Subscription } from "../shared/log/event-log.ts";
+import type { EventLog, Subscription } from "../shared/log/event-log.ts";
 import { createKafkaLog } from "../shared/log/kafka/kafka-log.ts";
 import { brokersFromEnv, uniqueName } from "../shared/log/kafka/kafka-test-env.ts";
 import { silentLogger } from "../shared/logging/logger.ts";
@@ -33,6 +33,7 @@ import { BOOKING_GROUP, createBookingHandler } from "../workers/booking/booking-
 import { type BookingLoop, startBookingLoop } from "../workers/booking/booking-loop.ts";
 import { createOrderHandler, ORDER_GROUP } from "../workers/order/order-handler.ts";
 import { type RunningWorker, runWorker } from "../workers/runtime/run-worker.ts";
+import { renamed, withDeadLetters } from "./support/test-topics.ts";
 
 /*
  * The order flow end to end for tests/orders*.test.ts: the real gateway app (in
@@ -63,17 +64,9 @@ export interface OrderEnv {
   close(): Promise<void>;
 }
 
-/** Publishes to this env's topics: the catalogue's names in, unique names out. */
-function renamed(publisher: Publisher, topics: Topics): Publisher {
-  const map: Record<string, string> = {
-    [TOPICS.bookings]: topics.bookings,
-    [TOPICS.orders]: topics.orders,
-    [TOPICS.notifications]: topics.notifications,
-  };
-  return {
-    publish: (records) => publisher.publish(records.map((r) => ({ ...r, topic: map[r.topic] ?? r.topic }))),
-    close: () => publisher.close(),
-  };
+/** The catalogue's names → this env's topics. */
+function topicNames(topics: Topics): Record<string, string> {
+  return { [TOPICS.bookings]: topics.bookings, [TOPICS.orders]: topics.orders, [TOPICS.notifications]: topics.notifications };
 }
 
 export async function openOrderEnv(mode: Mode, waves: WaveSettings): Promise<OrderEnv> {
@@ -91,20 +84,12 @@ export async function openOrderEnv(mode: Mode, waves: WaveSettings): Promise<Ord
   const groups = kafka
     ? { order: uniqueName(ORDER_GROUP), booking: uniqueName(BOOKING_GROUP) }
     : { order: ORDER_GROUP, booking: BOOKING_GROUP };
-  const spec = (name: string): TopicSpec[] =>
-    [name, dlqTopicOf(name)].map((n) => ({
-      name: n,
-      partitions: 3,
-      retentionMs: 3_600_000,
-      cleanupPolicy: "delete",
-      keyField: "id",
-      description: "orders e2e",
-    }));
+  const spec = (name: string) => withDeadLetters(name, { keyField: "id", description: "orders e2e" });
   await log.admin().ensureTopics(Object.values(topics).flatMap(spec));
 
   const history = await openTempHistory("fleet-orders-e2e-history-");
   const idempotency = await openIdempotencyStore({ url: `file:${join(dir, "gateway.db")}` });
-  const publisher = renamed(log.publisher(), topics);
+  const publisher = renamed(log.publisher(), topicNames(topics));
   const logger = silentLogger();
   const app = createApp({
     publisher,

@@ -6,12 +6,12 @@ import { requestedEventId } from "../shared/booking/ids.ts";
 import { openLibsql } from "../shared/db/open-libsql.ts";
 import { createEnvelope, parseEnvelope, toRecord } from "../shared/events/envelope.ts";
 import { ORDER_CREATED, type OrderCreated } from "../shared/events/order.ts";
-import { dlqTopicOf, type TopicSpec } from "../shared/events/topics.ts";
 import { createKafkaLog } from "../shared/log/kafka/kafka-log.ts";
 import { brokersFromEnv, uniqueName } from "../shared/log/kafka/kafka-test-env.ts";
 import { createdEventId } from "../shared/order/ids.ts";
 import { expandTrucks } from "../shared/order/trucks.ts";
 import { until } from "./bookings-env.ts";
+import { withDeadLetters } from "./support/test-topics.ts";
 
 // Bun 1.4.5 ignores bunfig's [test] timeout; two worker lifetimes and a session expiry take a while.
 setDefaultTimeout(120_000);
@@ -26,15 +26,7 @@ test("a 50-truck order yields exactly 50 bookings when the order worker is SIGKI
   const group = uniqueName("fleet-order-sigkill");
   const url = `file:${join(dir, "history.db")}`;
   const log = await createKafkaLog({ brokers, clientId: uniqueName("orders-sigkill"), logger: () => {} });
-  const spec = (name: string): TopicSpec[] =>
-    [name, dlqTopicOf(name)].map((n) => ({
-      name: n,
-      partitions: 3,
-      retentionMs: 3_600_000,
-      cleanupPolicy: "delete",
-      keyField: "id",
-      description: "orders sigkill",
-    }));
+  const spec = (name: string) => withDeadLetters(name, { keyField: "id", description: "orders sigkill" });
   await log.admin().ensureTopics([...spec(topics.orders), ...spec(topics.bookings)]);
 
   const orderId = crypto.randomUUID();

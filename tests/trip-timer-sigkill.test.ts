@@ -8,12 +8,12 @@ import { migrateDb } from "../shared/db/migrate.ts";
 import { openLibsql } from "../shared/db/open-libsql.ts";
 import { BOOKING_ACCEPTED, BOOKING_REQUESTED, type BookingRequested } from "../shared/events/booking.ts";
 import { createEnvelope, parseEnvelope, toRecord } from "../shared/events/envelope.ts";
-import { dlqTopicOf, type TopicSpec } from "../shared/events/topics.ts";
 import { createRedisGeoIndex } from "../shared/geo/redis/redis-geo.ts";
 import { deletePrefixes, redisUrlFromEnv, uniquePrefix } from "../shared/geo/redis/redis-test-env.ts";
 import { createKafkaLog } from "../shared/log/kafka/kafka-log.ts";
 import { brokersFromEnv, uniqueName } from "../shared/log/kafka/kafka-test-env.ts";
 import { north, until } from "./bookings-env.ts";
+import { withDeadLetters } from "./support/test-topics.ts";
 
 // Bun 1.4.5 ignores bunfig's [test] timeout; three worker lifetimes and two session expiries take a while.
 setDefaultTimeout(180_000);
@@ -30,15 +30,7 @@ test("a booking worker SIGKILLed after the arrival deadline fired (before applyi
   const group = uniqueName("fleet-booking-trip-sigkill");
   const url = `file:${join(dir, "history.db")}`;
   const log = await createKafkaLog({ brokers, clientId: uniqueName("trip-sigkill"), logger: () => {} });
-  const spec = (name: string): TopicSpec[] =>
-    [name, dlqTopicOf(name)].map((n) => ({
-      name: n,
-      partitions: 3,
-      retentionMs: 3_600_000,
-      cleanupPolicy: "delete",
-      keyField: "id",
-      description: "trip sigkill",
-    }));
+  const spec = (name: string) => withDeadLetters(name, { keyField: "id", description: "trip sigkill" });
   await log.admin().ensureTopics([...spec(topics.bookings), ...spec(topics.notifications)]);
 
   // The slow driver waits at the pickup (ETA 0: the deadline is the grace alone); the other is 300 m off.

@@ -6,6 +6,7 @@ import { type Db, openLibsql } from "../../../shared/db/open-libsql.ts";
 import { dlqTopicOf } from "../../../shared/events/topics.ts";
 import type { EventLog } from "../../../shared/log/event-log.ts";
 import { createKafkaLog } from "../../../shared/log/kafka/kafka-log.ts";
+import { withDeadLetters } from "../../support/test-topics.ts";
 import { startOwnKafka } from "./own-kafka.ts";
 
 export interface CountingScenario {
@@ -40,16 +41,9 @@ export function countingScenario(name: string, opts: { partitions: number }): Co
   beforeAll(async () => {
     kafka = await startOwnKafka();
     log = await createKafkaLog({ brokers: [kafka.brokers], clientId: topic, logger: () => {} });
-    await log.admin().ensureTopics(
-      [topic, dlqTopicOf(topic)].map((t) => ({
-        name: t,
-        partitions: opts.partitions,
-        retentionMs: 3_600_000,
-        cleanupPolicy: "delete" as const,
-        keyField: "n",
-        description: `${name} fault test`,
-      })),
-    );
+    await log
+      .admin()
+      .ensureTopics(withDeadLetters(topic, { keyField: "n", description: `${name} fault test`, partitions: opts.partitions }));
     reader = await openLibsql({ url: `file:${join(dir, "effects.db")}` });
   });
   afterAll(async () => {
