@@ -55,3 +55,15 @@ export async function activeTripsOf(orm: Orm, driverIds: readonly string[]): Pro
 export function storedPlace(lat: number, lng: number, address: string | null): Place {
   return address === null ? { lat, lng } : { lat, lng, address };
 }
+
+/** The pickup and dropoff as the bookings and orders tables store them (storedPlace reads them back). */
+export function placeColumns(pickup: Place, dropoff: Place) {
+  return {
+    pickupLat: pickup.lat,
+    pickupLng: pickup.lng,
+    pickupAddress: pickup.address ?? null,
+    dropoffLat: dropoff.lat,
+    dropoffLng: dropoff.lng,
+    dropoffAddress: dropoff.address ?? null,
+  };
+}

@@ -1,3 +1,4 @@
+import { placeColumns } from "../../shared/booking/active-trips.ts";
 import { cancellationFee } from "../../shared/booking/fare.ts";
 import type { FarePoint } from "../../shared/booking/final-fare.ts";
 import { arrivalDueEventId, waitDueEventId, waveDueEventId } from "../../shared/booking/ids.ts";
@@ -206,12 +207,7 @@ function requested(out: Outcome, d: BookingRequested, input: ReactionInput, caus
     customerId: d.customerId,
     orderId: d.orderId ?? null,
     vehicleType: d.vehicleType,
-    pickupLat: d.pickup.lat,
-    pickupLng: d.pickup.lng,
-    pickupAddress: d.pickup.address ?? null,
-    dropoffLat: d.dropoff.lat,
-    dropoffLng: d.dropoff.lng,
-    dropoffAddress: d.dropoff.address ?? null,
+    ...placeColumns(d.pickup, d.dropoff),
     fareAmount: d.fareEstimate.amount,
     fareCurrency: d.fareEstimate.currency,
     surgeMultiplier: d.surge ?? 1,

@@ -1,3 +1,4 @@
+import { placeColumns } from "../../shared/booking/active-trips.ts";
 import { estimateFare } from "../../shared/booking/fare.ts";
 import { requestedEventId } from "../../shared/booking/ids.ts";
 import { orders, orderTrucks } from "../../shared/db/schema.ts";
@@ -58,12 +59,7 @@ export async function writeExpansion(tx: Tx, e: ConsumedEvent<OrderCreated>, now
   await tx.orm.insert(orders).values({
     orderId: d.orderId,
     customerId: d.customerId,
-    pickupLat: d.pickup.lat,
-    pickupLng: d.pickup.lng,
-    pickupAddress: d.pickup.address ?? null,
-    dropoffLat: d.dropoff.lat,
-    dropoffLng: d.dropoff.lng,
-    dropoffAddress: d.dropoff.address ?? null,
+    ...placeColumns(d.pickup, d.dropoff),
     status: "searching",
     truckCount: trucks.length,
     correlationId: e.correlationId,
