@@ -4,7 +4,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { driverTrail } from "../shared/db/schema.ts";
-import { createStraightLineEta } from "../shared/eta/straight-line-eta.ts";
 import { DRIVER_LOCATION_REPORTED, DRIVER_STATUS_CHANGED, type DriverStatus } from "../shared/events/driver.ts";
 import { createEnvelope, toRecord } from "../shared/events/envelope.ts";
 import { dlqTopicOf, TOPIC_CATALOGUE } from "../shared/events/topics.ts";
@@ -20,12 +19,11 @@ import { createKafkaLog } from "../shared/log/kafka/kafka-log.ts";
 import { brokersFromEnv, uniqueName } from "../shared/log/kafka/kafka-test-env.ts";
 import { silentLogger } from "../shared/logging/logger.ts";
 import { createRegistry } from "../shared/metrics/registry.ts";
-import { createLogNotifier } from "../shared/notify/log/log-notifier.ts";
-import { createEmbeddedSurgeStore } from "../shared/surge/embedded/embedded-surge-store.ts";
 import { selectWorkers, type WorkerSpec } from "../workers/catalogue.ts";
 import { startWorkers } from "../workers/start-workers.ts";
 import { withDeadLetters } from "./support/test-topics.ts";
 import { until } from "./support/until.ts";
+import { testWorkerDeps } from "./support/worker-deps.ts";
 
 // Bun 1.4.5 ignores bunfig's [test] timeout; these wait for real consumers.
 setDefaultTimeout(60_000);
@@ -56,15 +54,7 @@ function runPipeline(name: string, open: () => Promise<PipelineEnv>): void {
     const history = await openTempHistory("fleet-pipeline-history-");
     const workers = await startWorkers(env.specs, {
       log: env.log,
-      deps: {
-        db: history.db,
-        geo: env.geo,
-        publisher: env.log.publisher(),
-        logger: silentLogger(),
-        notifier: createLogNotifier(silentLogger()),
-        eta: createStraightLineEta(),
-        surge: createEmbeddedSurgeStore(),
-      },
+      deps: testWorkerDeps({ db: history.db, geo: env.geo, publisher: env.log.publisher() }),
       registry: createRegistry(),
       logger: silentLogger(),
     });

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { prepareReplay } from "../../cli/replay-command.ts";
 import { type RedisService, startRedis } from "../../redpanda/launcher/redis.ts";
-import { createStraightLineEta } from "../../shared/eta/straight-line-eta.ts";
 import { DRIVER_LOCATION_REPORTED, DRIVER_STATUS_CHANGED } from "../../shared/events/driver.ts";
 import { createEnvelope, toRecord } from "../../shared/events/envelope.ts";
 import { TOPIC_CATALOGUE, TOPICS } from "../../shared/events/topics.ts";
@@ -12,12 +11,11 @@ import type { EventLog, OutgoingRecord } from "../../shared/log/event-log.ts";
 import { createKafkaLog } from "../../shared/log/kafka/kafka-log.ts";
 import { silentLogger } from "../../shared/logging/logger.ts";
 import { createRegistry } from "../../shared/metrics/registry.ts";
-import { createLogNotifier } from "../../shared/notify/log/log-notifier.ts";
-import { createEmbeddedSurgeStore } from "../../shared/surge/embedded/embedded-surge-store.ts";
 import { selectWorkers, WORKERS } from "../../workers/catalogue.ts";
 import type { RunningWorker } from "../../workers/runtime/run-worker.ts";
 import { startWorkers } from "../../workers/start-workers.ts";
 import { until } from "../support/until.ts";
+import { testWorkerDeps } from "../support/worker-deps.ts";
 import { diff, libsqlDigest, redisDigest } from "./support/digest.ts";
 import { lagOf, publishAll } from "./support/effects.ts";
 import { startOwnKafka } from "./support/own-kafka.ts";
@@ -95,15 +93,7 @@ async function runUntilCaughtUp(): Promise<number> {
   const started = performance.now();
   const running: RunningWorker[] = await startWorkers(SPECS, {
     log,
-    deps: {
-      db: history.db,
-      geo,
-      publisher: log.publisher(),
-      logger: silentLogger(),
-      notifier: createLogNotifier(silentLogger()),
-      eta: createStraightLineEta(),
-      surge: createEmbeddedSurgeStore(),
-    },
+    deps: testWorkerDeps({ db: history.db, geo, publisher: log.publisher() }),
     registry: createRegistry(),
     logger: silentLogger(),
   });
