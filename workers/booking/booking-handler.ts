@@ -1,32 +1,25 @@
 import { decide, HOLDING } from "../../shared/booking/state-machine.ts";
-import { DEFAULT_TRIP, type TripSettings } from "../../shared/booking/trip-settings.ts";
+import { DEFAULT_TRIP } from "../../shared/booking/trip-settings.ts";
 import { checkWaveSettings, DEFAULT_WAVES, type WavePlan } from "../../shared/booking/waves.ts";
 import type { Tx } from "../../shared/db/write-transaction.ts";
 import { RetryableError } from "../../shared/errors/errors.ts";
 import { DEFAULT_STALE_AFTER_MS } from "../../shared/geo/geo-index.ts";
-import type { WorkerDeps } from "../deps.ts";
 import { rollUpOrder } from "../order/roll-up-store.ts";
 import { applyOnce } from "../runtime/apply-once.ts";
 import type { ConsumedEvent, Handler } from "../runtime/handler.ts";
 import { processedIds, unseen } from "../runtime/processed-events.ts";
 import { DEFAULT_GEO_TIMEOUT_MS, geoCall } from "../shared/geo-call.ts";
 import { type ParsedBookingEvent, parseBookingEvent } from "./booking-event.ts";
-import { advance, type DecidedOutcome, type LoadedBooking, loadBookings, openBookingsOf, writeOutcomes } from "./booking-store.ts";
-import { type MatchingSettings, planWave, type SearchFrom } from "./matching.ts";
+import type { LoadedBooking } from "./booking-model.ts";
+import type { BookingDeps, BookingHandlerSettings } from "./booking-settings.ts";
+import { advance, type DecidedOutcome, loadBookings, openBookingsOf, writeOutcomes } from "./booking-store.ts";
+import { planWave, type SearchFrom } from "./matching.ts";
 import { drainAfterCommit } from "./outbox.ts";
 import { react } from "./reactions.ts";
 import { type TripInputs, tripInputs } from "./trip-inputs.ts";
 
-export type BookingDeps = Pick<WorkerDeps, "db" | "geo" | "publisher" | "eta">;
-
 /** The name applyOnce records this worker's event ids under: the catalogue's consumer group. */
 export const BOOKING_GROUP = "fleet-booking";
-
-export interface BookingHandlerSettings extends MatchingSettings {
-  /** Arrival deadlines, the customer's wait limit, reassignment limits, the pickup code (shared/booking/trip-settings.ts). */
-  trip: TripSettings;
-  now: () => number;
-}
 
 /**
  * The booking worker: the events of a batch (one partition of `bookings`, in log order)

@@ -1,46 +1,13 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { storedPlace, TRIP_STATUSES } from "../../shared/booking/active-trips.ts";
-import type { BookingSnapshot } from "../../shared/booking/state-machine.ts";
 import { insertRows } from "../../shared/db/insert-rows.ts";
 import type { Orm } from "../../shared/db/open-libsql.ts";
 import { bookingOffers, bookings, bookingTimers } from "../../shared/db/schema.ts";
 import type { Tx } from "../../shared/db/write-transaction.ts";
 import { RetryableError } from "../../shared/errors/errors.ts";
-import type { Fare, Place } from "../../shared/events/booking.ts";
-import type { VehicleType } from "../../shared/events/driver.ts";
 import type { StatusUpdate } from "../../shared/geo/geo-index.ts";
+import type { BookingPatch, LoadedBooking, Outcome } from "./booking-model.ts";
 import { enqueueRecords } from "./outbox.ts";
-import type { Outcome } from "./reactions.ts";
-
-/** A booking as the worker decides on it: the state machine's snapshot plus what its follow-ups need. */
-export interface LoadedBooking extends BookingSnapshot {
-  bookingId: string;
-  customerId: string;
-  orderId: string | null;
-  vehicleType: VehicleType;
-  pickup: Place;
-  dropoff: Place;
-  fareEstimate: Fare;
-  /** The surge multiplier locked at request time. */
-  surge: number;
-  correlationId: string;
-  version: number;
-  /** ISO-8601 occurredAt of the request, and of the current driver's arrival and start (null until then). */
-  requestedAt: string;
-  arrivedAt: string | null;
-  startedAt: string | null;
-  /** Drivers offered the booking in the current search round: its later waves skip them. */
-  roundOfferedDriverIds: readonly string[];
-}
-
-/** The columns an applied event changes: always the status, driver and time; the rest when the event says so. */
-export type BookingPatch = Pick<typeof bookings.$inferInsert, "status" | "driverId" | "updatedAt"> &
-  Partial<
-    Pick<
-      typeof bookings.$inferInsert,
-      "wave" | "round" | "droppedDriverIds" | "arrivedAt" | "startedAt" | "endReason" | "cancelledBy" | "feeAmount" | "finalFare"
-    >
-  >;
 
 const CHUNK = 500;
 

@@ -16,7 +16,7 @@ import { createEnvelope, toRecord } from "../../shared/events/envelope.ts";
 import { NOTIFICATION_REQUESTED, type NotificationRequested } from "../../shared/events/notification.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
 import type { OutgoingRecord } from "../../shared/log/event-log.ts";
-import type { LoadedBooking } from "./booking-store.ts";
+import type { LoadedBooking } from "./booking-model.ts";
 
 /*
  * The records the booking worker emits, each with its deterministic id (shared/booking/

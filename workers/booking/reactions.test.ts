@@ -5,7 +5,7 @@ import { DEFAULT_TRIP } from "../../shared/booking/trip-settings.ts";
 import { DEFAULT_WAVES } from "../../shared/booking/waves.ts";
 import { parseEnvelope } from "../../shared/events/envelope.ts";
 import { parseBookingEvent } from "./booking-event.ts";
-import type { LoadedBooking } from "./booking-store.ts";
+import type { LoadedBooking } from "./booking-model.ts";
 import { react } from "./reactions.ts";
 import { consumed, PICKUP } from "./testing.ts";
 

@@ -1,11 +1,7 @@
 import { placeColumns } from "../../shared/booking/active-trips.ts";
 import { cancellationFee } from "../../shared/booking/fare.ts";
-import type { FarePoint } from "../../shared/booking/final-fare.ts";
 import { arrivalDueEventId, waitDueEventId, waveDueEventId } from "../../shared/booking/ids.ts";
-import type { RefusalCode, Verdict } from "../../shared/booking/state-machine.ts";
-import type { TripSettings } from "../../shared/booking/trip-settings.ts";
-import type { WavePlan, WaveSettings } from "../../shared/booking/waves.ts";
-import type { bookings, bookingTimers } from "../../shared/db/schema.ts";
+import type { RefusalCode } from "../../shared/booking/state-machine.ts";
 import {
   type AcceptRejectReason,
   BOOKING_ARRIVAL_DUE,
@@ -13,10 +9,7 @@ import {
   BOOKING_WAVE_DUE,
   type BookingRequested,
 } from "../../shared/events/booking.ts";
-import type { StatusUpdate } from "../../shared/geo/geo-index.ts";
-import type { OutgoingRecord } from "../../shared/log/event-log.ts";
-import type { ParsedBookingEvent } from "./booking-event.ts";
-import type { BookingPatch, LoadedBooking } from "./booking-store.ts";
+import type { LoadedBooking, Outcome, ReactionInput } from "./booking-model.ts";
 import {
   acceptRejectedNotification,
   acceptRejectedRecord,
@@ -27,37 +20,6 @@ import {
   statusNotification,
 } from "./follow-ups.ts";
 import { dropped, priceTrip, requiredEta, timer } from "./trip-reactions.ts";
-
-/** Everything one event changes; written in one transaction (booking-store.ts), except `geo`. */
-export interface Outcome {
-  audit: { eventId: string; bookingId: string; type: string; occurredAt: string; applied: boolean; reason: string | null; data: string };
-  insert?: typeof bookings.$inferInsert;
-  update?: BookingPatch;
-  offers?: { wave: number; round: number; driverIds: string[] };
-  timer?: typeof bookingTimers.$inferInsert;
-  cancelTimers: boolean;
-  /** What counts against a driver who dropped the booking (added to driver_counters). */
-  counter?: { driverId: string; cancelsAfterAccept: number; noShows: number };
-  /** Follow-up records, published after the commit (outbox.ts). */
-  outbox: OutgoingRecord[];
-  /** Driver availability, written before the transaction: idempotent (ordered by changedAt), so a retry repeats it harmlessly. */
-  geo: StatusUpdate[];
-}
-
-export interface ReactionInput {
-  before: LoadedBooking | null;
-  event: ParsedBookingEvent;
-  verdict: Verdict;
-  /** The next wave, planned when the verdict applies a `booking.requested`, `booking.wave-due` or `booking.reassigning`. */
-  plan?: WavePlan;
-  /** For an applied `booking.accepted`: the driver's ETA to the pickup (ms), which starts their arrival deadline. */
-  etaMs?: number;
-  /** For an applied `booking.completion-requested`: the driver's stored trail since the start. */
-  trail?: readonly FarePoint[];
-  waves: WaveSettings;
-  trip: TripSettings;
-  now: number;
-}
 
 const ACCEPT_REJECT_REASON: Partial<Record<RefusalCode, AcceptRejectReason>> = {
   taken: "taken",

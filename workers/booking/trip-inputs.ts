@@ -6,8 +6,8 @@ import { M_PER_DEG_LAT } from "../../shared/geo/haversine.ts";
 import { type TrailWindow, trailWindows, windowKey } from "../../shared/history/trail-windows.ts";
 import { geoCall } from "../shared/geo-call.ts";
 import type { ParsedBookingEvent } from "./booking-event.ts";
-import type { BookingDeps, BookingHandlerSettings } from "./booking-handler.ts";
-import type { LoadedBooking } from "./booking-store.ts";
+import type { LoadedBooking } from "./booking-model.ts";
+import type { BookingDeps, BookingHandlerSettings } from "./booking-settings.ts";
 
 /** What a trip's events need from outside the booking: an accepting driver's ETA, a completed trip's trail. */
 export interface TripInputs {

@@ -2,9 +2,8 @@ import { finalFare } from "../../shared/booking/final-fare.ts";
 import { afterDrop, type Drop } from "../../shared/booking/state-machine.ts";
 import type { bookingTimers } from "../../shared/db/schema.ts";
 import type { ParsedBookingEvent } from "./booking-event.ts";
-import type { LoadedBooking } from "./booking-store.ts";
+import type { LoadedBooking, Outcome, ReactionInput } from "./booking-model.ts";
 import { type Cause, completedRecord, expiredRecord, reassigningRecord, statusNotification } from "./follow-ups.ts";
-import type { Outcome, ReactionInput } from "./reactions.ts";
 
 /* The reactions of the trip after the accept (reactions.ts decides when they apply): timers, drops, pricing. Pure, like react(). */
 
