@@ -4,7 +4,7 @@ import { createEnvelope, type NewEvent } from "../../shared/events/envelope.ts";
 import type { GatewayDeps } from "../deps.ts";
 import { outgoingRecord } from "../events/outgoing-record.ts";
 import { IDEMPOTENCY_HEADER, readIdempotencyKey } from "../idempotency/idempotency-key.ts";
-import { fingerprintOf } from "../idempotency/idempotency-store.ts";
+import { fingerprintOf, type IdempotentRequest, type Remembered } from "../idempotency/idempotency-store.ts";
 import { deliver } from "./deliver.ts";
 
 export interface DurableAction<T> {
@@ -35,22 +35,41 @@ export async function publishDurably<T>(
   const env = createEnvelope({ ...a.event, source: "gateway", correlationId: c.get("requestId") });
   const record = outgoingRecord(a.topic, env);
   const key = c.req.header(IDEMPOTENCY_HEADER) === undefined ? env.id : readIdempotencyKey(c);
-  const remembered = await deps.idempotency.remember({
-    operation: a.operation,
-    scope: a.scope,
-    key,
-    fingerprint: await fingerprintOf({ path: c.req.path, data: a.event.data }),
-    response: { eventId: env.id },
-    event: env,
-    record,
-  });
+  const remembered = await rememberAndDeliver(
+    deps,
+    {
+      operation: a.operation,
+      scope: a.scope,
+      key,
+      fingerprint: await fingerprintOf({ path: c.req.path, data: a.event.data }),
+      response: { eventId: env.id },
+      event: env,
+      record,
+    },
+    { different: "request", usedFor: "by this caller for a different request" },
+  );
+  return { eventId: (remembered.response as { eventId: string }).eventId, replayed: remembered.kind === "replay" };
+}
+
+/**
+ * Stores the request with its record in the outbox under its Idempotency-Key (a retry
+ * finds the first one's), then delivers the outbox entry (deliver.ts). The key already
+ * used with another `different` (body, request) is a 422 naming the header: it was used
+ * `usedFor`.
+ */
+export async function rememberAndDeliver(
+  deps: Pick<GatewayDeps, "publisher" | "idempotency">,
+  request: IdempotentRequest,
+  conflict: { different: string; usedFor: string },
+): Promise<Exclude<Remembered, { kind: "conflict" }>> {
+  const remembered = await deps.idempotency.remember(request);
   if (remembered.kind === "conflict") {
     throw new ValidationError(
-      `${IDEMPOTENCY_HEADER} was already used with a different request`,
-      [{ field: IDEMPOTENCY_HEADER, message: "was already used by this caller for a different request; use a new key" }],
+      `${IDEMPOTENCY_HEADER} was already used with a different ${conflict.different}`,
+      [{ field: IDEMPOTENCY_HEADER, message: `was already used ${conflict.usedFor}; use a new key` }],
       422,
     );
   }
   await deliver(remembered.outbox, { publisher: deps.publisher, outbox: deps.idempotency.outbox });
-  return { eventId: (remembered.response as { eventId: string }).eventId, replayed: remembered.kind === "replay" };
+  return remembered;
 }

@@ -2,7 +2,6 @@ import type { Hono } from "hono";
 import * as v from "valibot";
 import { estimateFare } from "../../shared/booking/fare.ts";
 import { bookingIdForRequest, requestedEventId } from "../../shared/booking/ids.ts";
-import { ValidationError } from "../../shared/errors/errors.ts";
 import {
   BOOKING_REQUESTED,
   BookingIdSchema,
@@ -21,11 +20,11 @@ import type { GatewayDeps } from "../deps.ts";
 import { outgoingRecord } from "../events/outgoing-record.ts";
 import { limitBody } from "../http/body-limit.ts";
 import { readJson } from "../http/read-json.ts";
-import { IDEMPOTENCY_HEADER, readIdempotencyKey } from "../idempotency/idempotency-key.ts";
+import { readIdempotencyKey } from "../idempotency/idempotency-key.ts";
 import { fingerprintOf } from "../idempotency/idempotency-store.ts";
 import { describeRoute } from "../openapi/route-doc.ts";
 import { idempotencyKeyHeader, REPLAYED_HEADER } from "../openapi/shared-docs.ts";
-import { deliver } from "../outbox/deliver.ts";
+import { rememberAndDeliver } from "../outbox/publish-durably.ts";
 import { newPickupCode } from "../pricing/pickup-code.ts";
 import { quoteSurge } from "../pricing/surge-quote.ts";
 
@@ -108,23 +107,19 @@ export function registerBookings(app: Hono, deps: Pick<GatewayDeps, "publisher" 
       source: "gateway",
       correlationId: c.get("requestId"),
     });
-    const remembered = await deps.idempotency.remember({
-      operation: OPERATION,
-      scope: body.customerId,
-      key,
-      fingerprint: await fingerprintOf(body),
-      response: { bookingId, status: "searching", fareEstimate, surge, pickupCode } satisfies v.InferOutput<typeof CreatedSchema>,
-      event,
-      record: outgoingRecord(TOPICS.bookings, event),
-    });
-    if (remembered.kind === "conflict") {
-      throw new ValidationError(
-        `${IDEMPOTENCY_HEADER} was already used with a different body`,
-        [{ field: IDEMPOTENCY_HEADER, message: "was already used by this customer for a different booking request; use a new key" }],
-        422,
-      );
-    }
-    await deliver(remembered.outbox, { publisher: deps.publisher, outbox: deps.idempotency.outbox });
+    const remembered = await rememberAndDeliver(
+      deps,
+      {
+        operation: OPERATION,
+        scope: body.customerId,
+        key,
+        fingerprint: await fingerprintOf(body),
+        response: { bookingId, status: "searching", fareEstimate, surge, pickupCode } satisfies v.InferOutput<typeof CreatedSchema>,
+        event,
+        record: outgoingRecord(TOPICS.bookings, event),
+      },
+      { different: "body", usedFor: "by this customer for a different booking request" },
+    );
     if (remembered.kind === "replay") c.header("idempotent-replayed", "true");
     return c.json(remembered.response as object, 202);
   });

@@ -1,6 +1,5 @@
 import type { Hono } from "hono";
 import * as v from "valibot";
-import { ValidationError } from "../../shared/errors/errors.ts";
 import { BookingIdSchema, CustomerIdSchema, PickupCodeSchema, PlaceSchema } from "../../shared/events/booking.ts";
 import { createEnvelope } from "../../shared/events/envelope.ts";
 import { ORDER_CREATED, type OrderCreated, OrderIdSchema, TrucksSchema } from "../../shared/events/order.ts";
@@ -13,11 +12,11 @@ import type { GatewayDeps } from "../deps.ts";
 import { outgoingRecord } from "../events/outgoing-record.ts";
 import { limitBody } from "../http/body-limit.ts";
 import { readJson } from "../http/read-json.ts";
-import { IDEMPOTENCY_HEADER, readIdempotencyKey } from "../idempotency/idempotency-key.ts";
+import { readIdempotencyKey } from "../idempotency/idempotency-key.ts";
 import { fingerprintOf } from "../idempotency/idempotency-store.ts";
 import { describeRoute } from "../openapi/route-doc.ts";
 import { idempotencyKeyHeader, REPLAYED_HEADER } from "../openapi/shared-docs.ts";
-import { deliver } from "../outbox/deliver.ts";
+import { rememberAndDeliver } from "../outbox/publish-durably.ts";
 import { newPickupCode } from "../pricing/pickup-code.ts";
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -85,27 +84,23 @@ export function registerOrders(app: Hono, deps: Pick<GatewayDeps, "publisher" | 
       source: "gateway",
       correlationId: c.get("requestId"),
     });
-    const remembered = await deps.idempotency.remember({
-      operation: OPERATION,
-      scope: body.customerId,
-      key,
-      fingerprint: await fingerprintOf(body),
-      response: {
-        orderId,
-        bookingIds: expandTrucks(orderId, body.trucks).map((t) => t.bookingId),
-        pickupCode: data.pickupCode,
-      } satisfies v.InferOutput<typeof CreatedSchema>,
-      event,
-      record: outgoingRecord(TOPICS.orders, event),
-    });
-    if (remembered.kind === "conflict") {
-      throw new ValidationError(
-        `${IDEMPOTENCY_HEADER} was already used with a different body`,
-        [{ field: IDEMPOTENCY_HEADER, message: "was already used by this customer for a different order; use a new key" }],
-        422,
-      );
-    }
-    await deliver(remembered.outbox, { publisher: deps.publisher, outbox: deps.idempotency.outbox });
+    const remembered = await rememberAndDeliver(
+      deps,
+      {
+        operation: OPERATION,
+        scope: body.customerId,
+        key,
+        fingerprint: await fingerprintOf(body),
+        response: {
+          orderId,
+          bookingIds: expandTrucks(orderId, body.trucks).map((t) => t.bookingId),
+          pickupCode: data.pickupCode,
+        } satisfies v.InferOutput<typeof CreatedSchema>,
+        event,
+        record: outgoingRecord(TOPICS.orders, event),
+      },
+      { different: "body", usedFor: "by this customer for a different order" },
+    );
     if (remembered.kind === "replay") c.header("idempotent-replayed", "true");
     return c.json(remembered.response as object, 202);
   });
