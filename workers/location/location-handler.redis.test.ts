@@ -1,8 +1,9 @@
-import { afterAll, expect, setDefaultTimeout, test } from "bun:test";
+import { expect, setDefaultTimeout, test } from "bun:test";
 import { startRedis } from "../../redpanda/launcher/redis.ts";
 import { RetryableError } from "../../shared/errors/errors.ts";
 import { createRedisGeoIndex } from "../../shared/geo/redis/redis-geo.ts";
-import { deletePrefixes, redisUrlFromEnv, uniquePrefix } from "../../shared/geo/redis/redis-test-env.ts";
+import { redisUrlFromEnv } from "../../shared/geo/redis/redis-test-env.ts";
+import { prefixesDeletedAfterAll } from "../../shared/geo/redis/test-prefixes.ts";
 import { openTempHistory } from "../../shared/history/testing.ts";
 import { recordingPublisher } from "../booking/testing.ts";
 import { locationEvent } from "../shared/testing.ts";
@@ -13,16 +14,11 @@ import { createLocationHandler } from "./location-handler.ts";
 setDefaultTimeout(60_000);
 
 const url = redisUrlFromEnv();
-const prefixes: string[] = [];
-afterAll(() => deletePrefixes(url, prefixes));
+const prefixFor = prefixesDeletedAfterAll(url);
 
 runLocationHandlerCases({
   name: "Redis",
-  createGeo: () => {
-    const prefix = uniquePrefix("location-handler");
-    prefixes.push(prefix);
-    return createRedisGeoIndex({ url, prefix });
-  },
+  createGeo: () => createRedisGeoIndex({ url, prefix: prefixFor("location-handler") }),
 });
 
 test("location handler over Redis: Redis going away is a RetryableError, and once it is back the retried batch lands", async () => {

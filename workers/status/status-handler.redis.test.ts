@@ -1,17 +1,12 @@
-import { afterAll } from "bun:test";
 import { createRedisGeoIndex } from "../../shared/geo/redis/redis-geo.ts";
-import { deletePrefixes, redisUrlFromEnv, uniquePrefix } from "../../shared/geo/redis/redis-test-env.ts";
+import { redisUrlFromEnv } from "../../shared/geo/redis/redis-test-env.ts";
+import { prefixesDeletedAfterAll } from "../../shared/geo/redis/test-prefixes.ts";
 import { runStatusHandlerCases } from "./status-handler.cases.ts";
 
 const url = redisUrlFromEnv();
-const prefixes: string[] = [];
-afterAll(() => deletePrefixes(url, prefixes));
+const prefixFor = prefixesDeletedAfterAll(url);
 
 runStatusHandlerCases({
   name: "Redis",
-  createGeo: () => {
-    const prefix = uniquePrefix("status-handler");
-    prefixes.push(prefix);
-    return createRedisGeoIndex({ url, prefix });
-  },
+  createGeo: () => createRedisGeoIndex({ url, prefix: prefixFor("status-handler") }),
 });

@@ -1,11 +1,12 @@
-import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { RedisClient } from "bun";
 import { startRedis } from "../../../redpanda/launcher/redis.ts";
 import { runGeoIndexContract } from "../geo-index.contract.ts";
 import { redisKeys } from "../redis-layout/redis-keys.ts";
 import { shardCell, shardName } from "../shard-layout.ts";
 import { createRedisGeoIndex } from "./redis-geo.ts";
-import { deletePrefixes, redisUrlFromEnv, uniquePrefix } from "./redis-test-env.ts";
+import { redisUrlFromEnv } from "./redis-test-env.ts";
+import { prefixesDeletedAfterAll } from "./test-prefixes.ts";
 
 // Bun 1.4.5 ignores bunfig's [test] timeout; the random-metro scenario takes seconds.
 setDefaultTimeout(60_000);
@@ -14,13 +15,7 @@ const T0 = 1_800_000_000_000;
 
 describe("redis GeoIndex", () => {
   const url = redisUrlFromEnv();
-  const prefixes: string[] = [];
-  const prefixFor = (name: string) => {
-    const prefix = uniquePrefix(name);
-    prefixes.push(prefix);
-    return prefix;
-  };
-  afterAll(() => deletePrefixes(url, prefixes));
+  const prefixFor = prefixesDeletedAfterAll(url);
 
   runGeoIndexContract({ name: "redis", create: () => createRedisGeoIndex({ url, prefix: prefixFor("redis-contract") }) });
 

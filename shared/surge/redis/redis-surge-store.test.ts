@@ -1,23 +1,18 @@
-import { afterAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { Redis } from "@upstash/redis";
 import { RedisClient } from "bun";
 import { upstashBridgeForSuite } from "../../../tools/upstash-bridge/testing.ts";
 import { createBunRedisRunner } from "../../geo/redis/bun-redis-runner.ts";
 import { connectRedis } from "../../geo/redis/connect-redis.ts";
-import { deletePrefixes, redisUrlFromEnv, uniquePrefix } from "../../geo/redis/redis-test-env.ts";
+import { redisUrlFromEnv } from "../../geo/redis/redis-test-env.ts";
+import { prefixesDeletedAfterAll } from "../../geo/redis/test-prefixes.ts";
 import { createUpstashRunner } from "../../geo/upstash/upstash-runner.ts";
 import { runSurgeStoreContract } from "../surge-store.contract.ts";
 import { createRedisSurgeStore, surgeKeys } from "./redis-surge-store.ts";
 
 describe("redis SurgeStore", () => {
   const url = redisUrlFromEnv();
-  const prefixes: string[] = [];
-  const prefixFor = (name: string) => {
-    const prefix = uniquePrefix(name);
-    prefixes.push(prefix);
-    return prefix;
-  };
-  afterAll(() => deletePrefixes(url, prefixes));
+  const prefixFor = prefixesDeletedAfterAll(url);
   const open = async (prefix: string) => createRedisSurgeStore(createBunRedisRunner(await connectRedis(url)), { prefix });
 
   runSurgeStoreContract({ name: "redis (Bun client)", create: () => open(prefixFor("surge-contract")) });
