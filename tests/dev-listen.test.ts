@@ -1,11 +1,11 @@
 import { afterAll, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as v from "valibot";
 import { DevConfigSchema } from "../dev-config.ts";
 import { GatewayConfigSchema } from "../gateway/config.ts";
+import { freePorts } from "../redpanda/launcher/free-ports.ts";
 import { parseConfig } from "../shared/config/parse-config.ts";
 import { until } from "./support/until.ts";
 
@@ -20,13 +20,7 @@ setDefaultTimeout(90_000);
 const dataDir = mkdtempSync(join(tmpdir(), "fleet-dev-listen-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
+const freePort = async () => (await freePorts(1))[0]!;
 
 /** Local addresses (kernel hex) of the sockets listening on `port`, IPv4 and IPv6. */
 function listeningOn(port: number): string[] {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { readlinkSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePorts } from "../../redpanda/launcher/free-ports.ts";
 import { processesWhere } from "../../tools/process-scan.ts";
 import { asCustomer, asDriver } from "../auth/testing-auth.ts";
 
@@ -22,13 +22,7 @@ function denoServingOn(port: number): number[] {
   return processesWhere((argv) => basename(argv[0]!) === "deno" && argv.includes("serve") && argv.includes(String(port))).map((p) => p.pid);
 }
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
+const freePort = async () => (await freePorts(1))[0]!;
 
 /** The same createApp served by Deno (the `deno` npm package's binary): the portability promise of docs/architecture.md, processes. */
 describe("the gateway app on Deno", () => {
