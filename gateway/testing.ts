@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Registry } from "prom-client";
 import { readBooking } from "../shared/booking/booking-query.ts";
+import type { bookings } from "../shared/db/schema.ts";
 import { CONSUMER_GROUPS } from "../shared/events/consumer-groups.ts";
 import { TOPIC_CATALOGUE, TOPICS } from "../shared/events/topics.ts";
 import { createEmbeddedGeoIndex } from "../shared/geo/embedded/embedded-geo.ts";
@@ -115,6 +116,30 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
       idempotency.close();
       history.remove();
     },
+  };
+}
+
+/** A booking row as the booking worker writes it (accepted by drv-9, unless `over` says otherwise), so the routes that read the history find it. */
+export function storedBookingRow(bookingId: string, over: Partial<typeof bookings.$inferInsert> = {}): typeof bookings.$inferInsert {
+  return {
+    bookingId,
+    customerId: "cust-7",
+    orderId: null,
+    vehicleType: "sedan",
+    pickupLat: 12.9716,
+    pickupLng: 77.5946,
+    dropoffLat: 12.9352,
+    dropoffLng: 77.6245,
+    fareAmount: 127.1,
+    fareCurrency: "INR",
+    status: "accepted",
+    driverId: "drv-9",
+    wave: 1,
+    version: 4,
+    correlationId: "req-1",
+    requestedAt: "2026-11-01T08:00:00.000Z",
+    updatedAt: "2026-11-01T08:00:09.000Z",
+    ...over,
   };
 }
 

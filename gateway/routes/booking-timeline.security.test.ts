@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { bookingIdForRequest } from "../../shared/booking/ids.ts";
 import { type BookingSnapshot, decide } from "../../shared/booking/state-machine.ts";
 import { bookingEvents, bookings } from "../../shared/db/schema.ts";
-import { asCustomer, asDriver, asOperator, gatewayOverEmbeddedLog } from "../testing.ts";
+import { asCustomer, asDriver, asOperator, gatewayOverEmbeddedLog, storedBookingRow } from "../testing.ts";
 
 /*
  * Issue 10, item 2: a booking's timeline as its customer reads it names no other booking
@@ -32,27 +32,7 @@ describe("a booking's timeline, as each caller reads it", () => {
   let gw: Awaited<ReturnType<typeof gatewayOverEmbeddedLog>>;
   beforeAll(async () => {
     gw = await gatewayOverEmbeddedLog();
-    await gw.history.orm.insert(bookings).values({
-      bookingId,
-      customerId: "cust-t",
-      orderId: null,
-      vehicleType: "sedan",
-      pickupLat: 12.97,
-      pickupLng: 77.59,
-      pickupAddress: null,
-      dropoffLat: 12.93,
-      dropoffLng: 77.62,
-      dropoffAddress: null,
-      fareAmount: 100,
-      fareCurrency: "INR",
-      status: "accepted",
-      driverId: "drv-win",
-      wave: 1,
-      version: 5,
-      correlationId: "r",
-      requestedAt: "2026-11-01T08:00:00.000Z",
-      updatedAt: "2026-11-01T08:00:05.000Z",
-    });
+    await gw.history.orm.insert(bookings).values(storedBookingRow(bookingId, { customerId: "cust-t", driverId: "drv-win", version: 5 }));
     const row = (n: number, type: string, data: object, reason: string | null) => ({
       eventId: `00000000-0000-7000-8000-00000000000${n}`,
       bookingId,

@@ -6,7 +6,7 @@ import { BOOKING_REQUESTED } from "../../shared/events/booking.ts";
 import { parseEnvelope } from "../../shared/events/envelope.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
 import { partitionFor } from "../../shared/log/partition.ts";
-import { asCustomer, asDriver, asOperator, gatewayOverEmbeddedLog, json, postWithKey } from "../testing.ts";
+import { asCustomer, asDriver, asOperator, gatewayOverEmbeddedLog, json, postWithKey, storedBookingRow } from "../testing.ts";
 
 const body = {
   customerId: "cust-7",
@@ -16,28 +16,7 @@ const body = {
 };
 const post = (b: typeof body, key: string) => postWithKey(b, key, asCustomer(b.customerId));
 
-/** A booking row as the booking worker writes it, so the routes that read the history find it. */
-const bookingRow = (bookingId: string, driverId: string) => ({
-  bookingId,
-  customerId: "cust-7",
-  orderId: null,
-  vehicleType: "sedan" as const,
-  pickupLat: 12.9716,
-  pickupLng: 77.5946,
-  pickupAddress: "MG Road",
-  dropoffLat: 12.9352,
-  dropoffLng: 77.6245,
-  dropoffAddress: null,
-  fareAmount: 127.1,
-  fareCurrency: "INR",
-  status: "accepted" as const,
-  driverId,
-  wave: 1,
-  version: 4,
-  correlationId: "req-1",
-  requestedAt: "2026-11-01T08:00:00.000Z",
-  updatedAt: "2026-11-01T08:00:09.000Z",
-});
+const bookingRow = (bookingId: string, driverId: string) => storedBookingRow(bookingId, { driverId, pickupAddress: "MG Road" });
 
 describe("booking routes", () => {
   let gw: Awaited<ReturnType<typeof gatewayOverEmbeddedLog>>;

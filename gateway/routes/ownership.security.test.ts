@@ -3,7 +3,16 @@ import { bookingIdForRequest } from "../../shared/booking/ids.ts";
 import { bookings } from "../../shared/db/schema.ts";
 import { parseEnvelope } from "../../shared/events/envelope.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
-import { asCustomer, asDriver, asOperator, expectProblem, gatewayOverEmbeddedLog, json, postWithKey } from "../testing.ts";
+import {
+  asCustomer,
+  asDriver,
+  asOperator,
+  expectProblem,
+  gatewayOverEmbeddedLog,
+  json,
+  postWithKey,
+  storedBookingRow,
+} from "../testing.ts";
 
 /*
  * As whom: identity comes from the token's sub. A driver acts only as itself, a
@@ -20,27 +29,11 @@ describe("callers act only as themselves", () => {
   const bookingId = bookingIdForRequest("cust-a", "k-own");
   beforeAll(async () => {
     gw = await gatewayOverEmbeddedLog();
-    await gw.history.orm.insert(bookings).values({
-      bookingId,
-      customerId: "cust-a",
-      orderId: null,
-      vehicleType: "sedan",
-      pickupLat: 12.97,
-      pickupLng: 77.59,
-      pickupAddress: null,
-      dropoffLat: 12.93,
-      dropoffLng: 77.62,
-      dropoffAddress: null,
-      fareAmount: 100,
-      fareCurrency: "INR",
-      status: "accepted",
-      driverId: "drv-a",
-      wave: 1,
-      version: 3,
-      correlationId: "r",
-      requestedAt: "2026-11-01T08:00:00.000Z",
-      updatedAt: "2026-11-01T08:00:05.000Z",
-    });
+    await gw.history.orm
+      .insert(bookings)
+      .values(
+        storedBookingRow(bookingId, { customerId: "cust-a", driverId: "drv-a", pickupLat: place.lat, pickupLng: place.lng, version: 3 }),
+      );
     await gw.history.client.execute({
       sql: "INSERT INTO orders (order_id, customer_id, pickup_lat, pickup_lng, dropoff_lat, dropoff_lng, status, truck_count, correlation_id, created_at, updated_at) VALUES (?, 'cust-a', 1, 2, 3, 4, 'searching', 0, 'c', 't', 't')",
       args: [bookingId],

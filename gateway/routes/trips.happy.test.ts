@@ -5,30 +5,20 @@ import { parseEnvelope } from "../../shared/events/envelope.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
 import { surgeZoneOf } from "../../shared/surge/surge-formula.ts";
 import { tripDeps } from "../build-deps.ts";
-import { asCustomer, asDriver, asOperator, expectProblem, gatewayOverEmbeddedLog, json, postWithKey } from "../testing.ts";
+import {
+  asCustomer,
+  asDriver,
+  asOperator,
+  expectProblem,
+  gatewayOverEmbeddedLog,
+  json,
+  postWithKey,
+  storedBookingRow,
+} from "../testing.ts";
 
 const pickup = { lat: 12.9716, lng: 77.5946 };
-const bookingRow = (bookingId: string, over: Partial<typeof bookings.$inferInsert> = {}) => ({
-  bookingId,
-  customerId: "cust-7",
-  orderId: null,
-  vehicleType: "sedan" as const,
-  pickupLat: pickup.lat,
-  pickupLng: pickup.lng,
-  dropoffLat: 12.9352,
-  dropoffLng: 77.6245,
-  fareAmount: 127.1,
-  fareCurrency: "INR",
-  pickupCode: "4821",
-  status: "arrived" as const,
-  driverId: "drv-9",
-  wave: 1,
-  version: 4,
-  correlationId: "req-1",
-  requestedAt: "2026-11-01T08:00:00.000Z",
-  updatedAt: "2026-11-01T08:00:09.000Z",
-  ...over,
-});
+const bookingRow = (bookingId: string, over: Partial<typeof bookings.$inferInsert> = {}) =>
+  storedBookingRow(bookingId, { pickupLat: pickup.lat, pickupLng: pickup.lng, pickupCode: "4821", status: "arrived", ...over });
 
 describe("trip routes: surge, pickup code, arrival, counters", () => {
   let gw: Awaited<ReturnType<typeof gatewayOverEmbeddedLog>>;
