@@ -39,7 +39,6 @@ export async function publishDurably<T>(
     key,
     fingerprint: await fingerprintOf({ path: c.req.path, data: a.event.data }),
     response: { eventId: env.id },
-    event: env,
     record: { topic: a.topic, key: env.key, value: JSON.stringify(env), headers: envelopeHeaders(env) },
   });
   if (remembered.kind === "conflict") {
@@ -49,6 +48,6 @@ export async function publishDurably<T>(
       422,
     );
   }
-  await deliver(remembered.outbox, { publisher: deps.publisher, outbox: deps.idempotency.outbox });
+  await deliver(remembered, { publisher: deps.publisher, outbox: deps.idempotency.outbox });
   return { eventId: (remembered.response as { eventId: string }).eventId, replayed: remembered.kind === "replay" };
 }

@@ -64,7 +64,6 @@ export function registerBookings(app: Hono, deps: Pick<GatewayDeps, "publisher" 
       key,
       fingerprint: await fingerprintOf(body),
       response: { bookingId, status: "searching", fareEstimate },
-      event,
       record: { topic: TOPICS.bookings, key: event.key, value: JSON.stringify(event), headers: envelopeHeaders(event) },
     });
     if (remembered.kind === "conflict") {
@@ -74,7 +73,7 @@ export function registerBookings(app: Hono, deps: Pick<GatewayDeps, "publisher" 
         422,
       );
     }
-    await deliver(remembered.outbox, { publisher: deps.publisher, outbox: deps.idempotency.outbox });
+    await deliver(remembered, { publisher: deps.publisher, outbox: deps.idempotency.outbox });
     if (remembered.kind === "replay") c.header("idempotent-replayed", "true");
     return c.json(remembered.response as object, 202);
   });

@@ -60,7 +60,6 @@ export function registerOrders(app: Hono, deps: Pick<GatewayDeps, "publisher" | 
       key,
       fingerprint: await fingerprintOf(body),
       response: { orderId, bookingIds: expandTrucks(orderId, body.trucks).map((t) => t.bookingId) },
-      event,
       record: { topic: TOPICS.orders, key: event.key, value: JSON.stringify(event), headers: envelopeHeaders(event) },
     });
     if (remembered.kind === "conflict") {
@@ -70,7 +69,7 @@ export function registerOrders(app: Hono, deps: Pick<GatewayDeps, "publisher" | 
         422,
       );
     }
-    await deliver(remembered.outbox, { publisher: deps.publisher, outbox: deps.idempotency.outbox });
+    await deliver(remembered, { publisher: deps.publisher, outbox: deps.idempotency.outbox });
     if (remembered.kind === "replay") c.header("idempotent-replayed", "true");
     return c.json(remembered.response as object, 202);
   });
