@@ -1,8 +1,7 @@
-import { asc, inArray, lte } from "drizzle-orm";
 import { trailingRun } from "../../shared/async/trailing-run.ts";
+import { deferWrite } from "../../shared/db/deferred-writes.ts";
 import { insertRows } from "../../shared/db/insert-rows.ts";
 import type { Db } from "../../shared/db/open-libsql.ts";
-import { bookingOutbox } from "../../shared/db/schema.ts";
 import type { Tx } from "../../shared/db/write-transaction.ts";
 import { RetryableError } from "../../shared/errors/errors.ts";
 import type { OutgoingRecord, Publisher } from "../../shared/log/event-log.ts";
@@ -16,6 +15,12 @@ import type { OutgoingRecord, Publisher } from "../../shared/log/event-log.ts";
  * transaction and published after the commit, then deleted. A crash in between
  * publishes them again later: at-least-once, harmless because every record carries a
  * deterministic event id that consumers dedupe.
+ *
+ * The delete does not cost a commit of its own: this process remembers how far the log
+ * acked (`publishedThrough`) and defers "delete up to there" to the next write
+ * transaction on the database (shared/db/deferred-writes.ts; the booking loop commits it
+ * when no transaction comes along). A restart forgets the mark and publishes the acked
+ * but undeleted records once more.
  */
 
 export async function enqueueRecords(tx: Tx, records: readonly OutgoingRecord[], now: number): Promise<void> {
@@ -33,26 +38,55 @@ export interface DrainOptions {
   chunk?: number;
 }
 
+/** What this process published from a database's outbox: everything up to `publishedThrough` was acked. */
+interface DrainState {
+  publishedThrough: number;
+  /** Drains run one at a time, so two never publish the same records. */
+  tail: Promise<unknown>;
+}
+
+const drainStates = new WeakMap<Db, DrainState>();
+
+function drainStateOf(db: Db): DrainState {
+  let state = drainStates.get(db);
+  if (!state) drainStates.set(db, (state = { publishedThrough: 0, tail: Promise.resolve() }));
+  return state;
+}
+
 /**
- * Publishes pending records oldest first and deletes each chunk once the log acked it;
- * resolves with how many went out. Order within a key holds: a chunk is one publish
- * call, in outbox order. A publish failure is RetryableError (the state it announces
- * is already committed, so retrying can only help), cause kept.
+ * Publishes pending records oldest first and marks each chunk acked, deferring its
+ * delete; resolves with how many went out. Order within a key holds: a chunk is one
+ * publish call, in outbox order. A publish failure is RetryableError (the state it
+ * announces is already committed, so retrying can only help), cause kept.
  */
-export async function drainOutbox(db: Db, publisher: Pick<Publisher, "publish">, opts: DrainOptions = {}): Promise<number> {
+export function drainOutbox(db: Db, publisher: Pick<Publisher, "publish">, opts: DrainOptions = {}): Promise<number> {
+  const state = drainStateOf(db);
+  const run = state.tail.then(
+    () => drainChunks(db, publisher, state, opts),
+    () => drainChunks(db, publisher, state, opts),
+  );
+  state.tail = run.catch(() => {});
+  return run;
+}
+
+async function drainChunks(db: Db, publisher: Pick<Publisher, "publish">, state: DrainState, opts: DrainOptions): Promise<number> {
   const chunk = opts.chunk ?? 500;
   let published = 0;
   for (;;) {
-    const rows = await db.orm
-      .select()
-      .from(bookingOutbox)
-      .where(opts.writtenBy === undefined ? undefined : lte(bookingOutbox.createdAt, opts.writtenBy))
-      .orderBy(asc(bookingOutbox.seq))
-      .limit(chunk);
+    const rs = await db.client.execute({
+      sql: `SELECT seq, topic, key, value, headers FROM booking_outbox WHERE seq > ?${opts.writtenBy === undefined ? "" : " AND created_at <= ?"} ORDER BY seq LIMIT ?`,
+      args: opts.writtenBy === undefined ? [state.publishedThrough, chunk] : [state.publishedThrough, opts.writtenBy, chunk],
+    });
+    const rows = rs.rows;
     if (rows.length === 0) return published;
     try {
       await publisher.publish(
-        rows.map((r) => ({ topic: r.topic, key: r.key, value: r.value, headers: JSON.parse(r.headers) as Record<string, string> })),
+        rows.map((r) => ({
+          topic: String(r.topic),
+          key: String(r.key),
+          value: String(r.value),
+          headers: JSON.parse(String(r.headers)) as Record<string, string>,
+        })),
       );
     } catch (err) {
       // A full producer buffer says when to come back (BackpressureError.retryAfterMs).
@@ -63,12 +97,8 @@ export async function drainOutbox(db: Db, publisher: Pick<Publisher, "publish">,
         { cause: err },
       );
     }
-    await db.orm.delete(bookingOutbox).where(
-      inArray(
-        bookingOutbox.seq,
-        rows.map((r) => r.seq),
-      ),
-    );
+    state.publishedThrough = Number(rows.at(-1)!.seq);
+    deferWrite(db, "booking_outbox", { sql: "DELETE FROM booking_outbox WHERE seq <= ?", args: [state.publishedThrough] });
     published += rows.length;
     if (rows.length < chunk) return published;
   }
