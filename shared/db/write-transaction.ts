@@ -10,6 +10,10 @@ export interface Tx {
   execute(sql: string, args?: InValue[]): Promise<ResultSet>;
   /** drizzle bound to this transaction. It cannot open a nested transaction. */
   readonly orm: Orm;
+  /** The database the transaction writes to. */
+  readonly db: Db;
+  /** Runs `fn` once the transaction committed (not on a rollback): to act on what is now durable. */
+  onCommit(fn: () => void): void;
 }
 
 /**
@@ -22,8 +26,11 @@ export interface Tx {
 export async function writeTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const ltx = await db.client.transaction("write");
   const deferred = takeDeferred(db);
+  const committed: (() => void)[] = [];
   try {
     const tx: Tx = {
+      db,
+      onCommit: (fn) => void committed.push(fn),
       execute: (sql, args) => ltx.execute({ sql, args: args ?? [] }),
       // drizzle only calls execute/batch on its client, which a libSQL Transaction has; built on first use.
       get orm() {
@@ -34,6 +41,7 @@ export async function writeTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): P
     for (const { write } of deferred?.values() ?? []) await ltx.execute(write);
     const result = await fn(tx);
     await ltx.commit();
+    for (const f of committed) f();
     return result;
   } catch (err) {
     if (deferred) restoreDeferred(db, deferred);

@@ -1,6 +1,5 @@
 import { trailingRun } from "../../shared/async/trailing-run.ts";
 import { deferWrite } from "../../shared/db/deferred-writes.ts";
-import { insertRows } from "../../shared/db/insert-rows.ts";
 import type { Db } from "../../shared/db/open-libsql.ts";
 import type { Tx } from "../../shared/db/write-transaction.ts";
 import { RetryableError } from "../../shared/errors/errors.ts";
@@ -23,11 +22,38 @@ import type { OutgoingRecord, Publisher } from "../../shared/log/event-log.ts";
  * but undeleted records once more.
  */
 
+/** An outbox record as committed: its seq is its place in publish order. */
+interface Committed {
+  seq: number;
+  record: OutgoingRecord;
+}
+
+/** Records this process committed to a database's outbox and has not published yet, in seq order. */
+const committedRecords = new WeakMap<Db, Committed[]>();
+
+const OUTBOX_CHUNK = 500;
+
+/**
+ * Writes the records to the outbox in `tx`. Once it commits, this process also keeps them in
+ * memory, so the drain publishes them without reading back what it just wrote.
+ */
 export async function enqueueRecords(tx: Tx, records: readonly OutgoingRecord[], now: number): Promise<void> {
-  await insertRows(tx, {
-    table: "booking_outbox",
-    columns: ["topic", "key", "value", "headers", "created_at"],
-    rows: records.map((r) => [r.topic, r.key, r.value, JSON.stringify(r.headers ?? {}), now]),
+  const written: Committed[] = [];
+  for (let i = 0; i < records.length; i += OUTBOX_CHUNK) {
+    const part = records.slice(i, i + OUTBOX_CHUNK);
+    const rs = await tx.execute(
+      `INSERT INTO booking_outbox (topic, key, value, headers, created_at) VALUES ${part.map(() => "(?, ?, ?, ?, ?)").join(", ")}`,
+      part.flatMap((r) => [r.topic, r.key, r.value, JSON.stringify(r.headers ?? {}), now]),
+    );
+    // One multi-row INSERT under the write lock: its rows take consecutive seqs, the last one reported.
+    const last = Number(rs.lastInsertRowid);
+    for (const [k, record] of part.entries()) written.push({ seq: last - part.length + 1 + k, record });
+  }
+  if (written.length === 0) return;
+  tx.onCommit(() => {
+    const queue = committedRecords.get(tx.db);
+    if (queue) queue.push(...written);
+    else committedRecords.set(tx.db, written);
   });
 }
 
@@ -73,21 +99,12 @@ async function drainChunks(db: Db, publisher: Pick<Publisher, "publish">, state:
   const chunk = opts.chunk ?? 500;
   let published = 0;
   for (;;) {
-    const rs = await db.client.execute({
-      sql: `SELECT seq, topic, key, value, headers FROM booking_outbox WHERE seq > ?${opts.writtenBy === undefined ? "" : " AND created_at <= ?"} ORDER BY seq LIMIT ?`,
-      args: opts.writtenBy === undefined ? [state.publishedThrough, chunk] : [state.publishedThrough, opts.writtenBy, chunk],
-    });
-    const rows = rs.rows;
+    // A drain limited by age (the booking loop's, for what a crash left behind) reads the table.
+    const fromMemory = opts.writtenBy === undefined ? nextFromMemory(db, state.publishedThrough, chunk) : undefined;
+    const rows = fromMemory ?? (await nextFromTable(db, state.publishedThrough, chunk, opts));
     if (rows.length === 0) return published;
     try {
-      await publisher.publish(
-        rows.map((r) => ({
-          topic: String(r.topic),
-          key: String(r.key),
-          value: String(r.value),
-          headers: JSON.parse(String(r.headers)) as Record<string, string>,
-        })),
-      );
+      await publisher.publish(rows.map((r) => r.record));
     } catch (err) {
       // A full producer buffer says when to come back (BackpressureError.retryAfterMs).
       const retryAfterMs = (err as { retryAfterMs?: number } | null)?.retryAfterMs;
@@ -97,11 +114,44 @@ async function drainChunks(db: Db, publisher: Pick<Publisher, "publish">, state:
         { cause: err },
       );
     }
-    state.publishedThrough = Number(rows.at(-1)!.seq);
+    state.publishedThrough = rows.at(-1)!.seq;
     deferWrite(db, "booking_outbox", { sql: "DELETE FROM booking_outbox WHERE seq <= ?", args: [state.publishedThrough] });
     published += rows.length;
     if (rows.length < chunk) return published;
   }
+}
+
+/**
+ * The next records after `publishedThrough` as this process committed them, when they
+ * follow on without a gap; undefined when the table must be read instead (records left by
+ * an earlier process, or by another writer of the same database).
+ */
+function nextFromMemory(db: Db, publishedThrough: number, chunk: number): Committed[] | undefined {
+  const queue = committedRecords.get(db);
+  if (!queue) return undefined;
+  let from = 0;
+  while (from < queue.length && queue[from]!.seq <= publishedThrough) from++;
+  if (from > 0) queue.splice(0, from);
+  if (queue.length === 0 || queue[0]!.seq !== publishedThrough + 1) return undefined;
+  let n = 1;
+  while (n < queue.length && n < chunk && queue[n]!.seq === queue[n - 1]!.seq + 1) n++;
+  return queue.slice(0, n);
+}
+
+async function nextFromTable(db: Db, publishedThrough: number, chunk: number, opts: DrainOptions): Promise<Committed[]> {
+  const rs = await db.client.execute({
+    sql: `SELECT seq, topic, key, value, headers FROM booking_outbox WHERE seq > ?${opts.writtenBy === undefined ? "" : " AND created_at <= ?"} ORDER BY seq LIMIT ?`,
+    args: opts.writtenBy === undefined ? [publishedThrough, chunk] : [publishedThrough, opts.writtenBy, chunk],
+  });
+  return rs.rows.map((r) => ({
+    seq: Number(r.seq),
+    record: {
+      topic: String(r.topic),
+      key: String(r.key),
+      value: String(r.value),
+      headers: JSON.parse(String(r.headers)) as Record<string, string>,
+    },
+  }));
 }
 
 interface Drainer {
