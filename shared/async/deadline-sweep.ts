@@ -1,7 +1,7 @@
 interface Waiting {
   at: number;
-  expire: () => void;
-  settled: boolean;
+  /** Null once settled: a settled entry waits in the queue until its deadline, and must not keep the request alive that long. */
+  expire: (() => void) | null;
 }
 
 export interface DeadlineSweep {
@@ -25,7 +25,7 @@ export function createDeadlineSweep(timeoutMs: number, resolutionMs = Math.min(2
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const arm = () => {
-    while (head < queue.length && queue[head]!.settled) head++;
+    while (head < queue.length && queue[head]!.expire === null) head++;
     if (head === queue.length) {
       queue = [];
       head = 0;
@@ -43,10 +43,9 @@ export function createDeadlineSweep(timeoutMs: number, resolutionMs = Math.min(2
     const now = performance.now();
     while (head < queue.length && queue[head]!.at <= now) {
       const w = queue[head++]!;
-      if (!w.settled) {
-        w.settled = true;
-        w.expire();
-      }
+      const expire = w.expire;
+      w.expire = null;
+      expire?.();
     }
     arm();
   };
@@ -56,7 +55,6 @@ export function createDeadlineSweep(timeoutMs: number, resolutionMs = Math.min(2
       return new Promise<T>((resolve, reject) => {
         const w: Waiting = {
           at: performance.now() + timeoutMs,
-          settled: false,
           expire: () => {
             work.catch(() => {});
             try {
@@ -70,13 +68,13 @@ export function createDeadlineSweep(timeoutMs: number, resolutionMs = Math.min(2
         if (!timer) arm();
         work.then(
           (value) => {
-            if (w.settled) return;
-            w.settled = true;
+            if (w.expire === null) return;
+            w.expire = null;
             resolve(value);
           },
           (err: unknown) => {
-            if (w.settled) return;
-            w.settled = true;
+            if (w.expire === null) return;
+            w.expire = null;
             reject(err);
           },
         );
