@@ -5,6 +5,7 @@
  * a random pickup to a random dropoff in the metro. Prints one JSON line: the result.
  */
 import { jsonHeadersAs } from "../bench-auth.ts";
+import { openLoop } from "../open-loop.ts";
 import type { BookingLoadPlan, BookingLoadResult, SentBooking } from "./load-plan.ts";
 import { BOOKING_VEHICLES, pointInMetro, seededRandom } from "./metro.ts";
 import { epochMs, quantiles } from "./quantiles.ts";
@@ -58,7 +59,7 @@ export async function runBookingLoad(plan: BookingLoadPlan): Promise<BookingLoad
     }
   };
 
-  const drive = plan.mode === "open" ? openLoop : closedLoop;
+  const drive = plan.mode === "open" ? openLoopOf : closedLoop;
   await drive(plan, plan.warmupS, send);
   win = newWindow();
   const started = performance.now();
@@ -81,30 +82,8 @@ function newWindow(): Window {
   return { sent: 0, latencies: [], failures: {}, bookings: [] };
 }
 
-/**
- * Fires request k at start + k/rate whatever the answers do, so a slow server cannot slow
- * the arrivals down and hide its own latency. Waits for the stragglers before returning.
- */
-async function openLoop(plan: BookingLoadPlan, seconds: number, send: (since: number) => Promise<void>): Promise<void> {
-  const start = performance.now();
-  const total = Math.round(seconds * plan.rate);
-  const pending = new Set<Promise<void>>();
-  for (let k = 0; k < total; ) {
-    const due = start + (k * 1000) / plan.rate;
-    const now = performance.now();
-    if (due > now) {
-      await Bun.sleep(Math.min(due - now, 5));
-      continue;
-    }
-    if (pending.size >= plan.maxInFlight) {
-      await Promise.race(pending);
-      continue;
-    }
-    const p = send(due).finally(() => pending.delete(p));
-    pending.add(p);
-    k++;
-  }
-  await Promise.all(pending);
+async function openLoopOf(plan: BookingLoadPlan, seconds: number, send: (since: number) => Promise<void>): Promise<void> {
+  await openLoop({ rate: plan.rate, seconds, maxInFlight: plan.maxInFlight, send: (_n, due) => send(due) });
 }
 
 /** `connections` clients, each sending the next booking as soon as its last one answered. */
