@@ -3,7 +3,9 @@
  * server cannot slow the arrivals down and hide its own latency (no coordinated omission):
  * latency counts from the time a request was due, not from when it went out. At most
  * `maxInFlight` requests wait for answers; past that the schedule stalls and catches up,
- * and the wait counts as latency. Waits for the stragglers before returning.
+ * and the wait counts as latency. The window ends on time even for a server that cannot
+ * keep up: requests still due then are not sent, and counted (`unsent`). Waits for the
+ * stragglers before returning.
  */
 export async function openLoop(opts: {
   rate: number;
@@ -11,11 +13,13 @@ export async function openLoop(opts: {
   maxInFlight: number;
   /** Sends request `n`, due at `due` (performance.now()). */
   send: (n: number, due: number) => Promise<unknown>;
-}): Promise<void> {
+}): Promise<{ unsent: number }> {
   const start = performance.now();
+  const end = start + opts.seconds * 1000;
   const total = Math.round(opts.seconds * opts.rate);
   const pending = new Set<Promise<unknown>>();
-  for (let k = 0; k < total; ) {
+  let k = 0;
+  while (k < total && performance.now() < end) {
     const due = start + (k * 1000) / opts.rate;
     const now = performance.now();
     if (due > now) {
@@ -31,4 +35,5 @@ export async function openLoop(opts: {
     k++;
   }
   await Promise.all(pending);
+  return { unsent: total - k };
 }

@@ -60,10 +60,10 @@ export async function runBookingLoad(plan: BookingLoadPlan): Promise<BookingLoad
   };
 
   const drive = plan.mode === "open" ? openLoopOf : closedLoop;
-  await drive(plan, plan.warmupS, send);
+  await drive(plan, plan.warmupS, send, () => win);
   win = newWindow();
   const started = performance.now();
-  await drive(plan, plan.seconds, send);
+  await drive(plan, plan.seconds, send, () => win);
   const seconds = (performance.now() - started) / 1000;
   return {
     label: plan.label,
@@ -82,12 +82,14 @@ function newWindow(): Window {
   return { sent: 0, latencies: [], failures: {}, bookings: [] };
 }
 
-async function openLoopOf(plan: BookingLoadPlan, seconds: number, send: (since: number) => Promise<void>): Promise<void> {
-  await openLoop({ rate: plan.rate, seconds, maxInFlight: plan.maxInFlight, send: (_n, due) => send(due) });
+async function openLoopOf(plan: BookingLoadPlan, seconds: number, send: (since: number) => Promise<void>, w: () => Window): Promise<void> {
+  const { unsent } = await openLoop({ rate: plan.rate, seconds, maxInFlight: plan.maxInFlight, send: (_n, due) => send(due) });
+  // Due when the window ended and never sent: the server could not keep up.
+  if (unsent > 0) w().failures["not sent: behind schedule"] = unsent;
 }
 
 /** `connections` clients, each sending the next booking as soon as its last one answered. */
-async function closedLoop(plan: BookingLoadPlan, seconds: number, send: (since: number) => Promise<void>): Promise<void> {
+async function closedLoop(plan: BookingLoadPlan, seconds: number, send: (since: number) => Promise<void>, _w: () => Window): Promise<void> {
   const until = performance.now() + seconds * 1000;
   const client = async () => {
     while (performance.now() < until) await send(performance.now());

@@ -33,7 +33,7 @@ export async function runLoad(plan: LoadPlan, emit: (e: LoadEvent) => void): Pro
     const drive = (seconds: number) =>
       plan.rate === undefined
         ? closedLoop({ concurrency: plan.connections, seconds, request: () => sender.send() })
-        : openLoopResult(plan.rate, seconds, sender.send);
+        : openLoopResult(plan.rate, seconds, sender.send, (n) => sender.notSent(n));
     await drive(plan.warmupS);
 
     const probe = plan.visibility && geo ? createVisibilityProbe(geo, plan.visibility.timeoutMs) : undefined;
@@ -121,14 +121,29 @@ function createSender(plan: LoadPlan, fleet: Fleet) {
       sampleEvery = every;
     },
     window: () => counts,
+    /** Uploads an open loop had due when its window ended, never sent (the server could not keep up). */
+    notSent(n: number) {
+      if (n > 0) counts.failures["not sent: behind schedule"] = (counts.failures["not sent: behind schedule"] ?? 0) + n;
+    },
   };
 }
 
 /** An open loop at `rate` uploads/s, summarised like a closed loop's window: latency from each request's due time. */
-async function openLoopResult(rate: number, seconds: number, send: (due: number) => Promise<number>): Promise<LoopResult> {
+async function openLoopResult(
+  rate: number,
+  seconds: number,
+  send: (due: number) => Promise<number>,
+  notSent: (n: number) => void,
+): Promise<LoopResult> {
   const latencies: number[] = [];
   const started = performance.now();
-  await openLoop({ rate, seconds, maxInFlight: OPEN_LOOP_MAX_IN_FLIGHT, send: async (_n, due) => void latencies.push(await send(due)) });
+  const { unsent } = await openLoop({
+    rate,
+    seconds,
+    maxInFlight: OPEN_LOOP_MAX_IN_FLIGHT,
+    send: async (_n, due) => void latencies.push(await send(due)),
+  });
+  notSent(unsent);
   return summarize(latencies, (performance.now() - started) / 1000);
 }
 
