@@ -1,16 +1,14 @@
-import type { Row } from "@libsql/client";
-import { inArray } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { storedPlace, TRIP_STATUSES } from "../../shared/booking/active-trips.ts";
-import type { BookingSnapshot, BookingStatus } from "../../shared/booking/state-machine.ts";
+import type { BookingSnapshot } from "../../shared/booking/state-machine.ts";
 import { insertRows } from "../../shared/db/insert-rows.ts";
 import type { Orm } from "../../shared/db/open-libsql.ts";
-import { bookings } from "../../shared/db/schema.ts";
+import { bookingOffers, bookings, bookingTimers } from "../../shared/db/schema.ts";
 import type { Tx } from "../../shared/db/write-transaction.ts";
 import { RetryableError } from "../../shared/errors/errors.ts";
 import type { Fare, Place } from "../../shared/events/booking.ts";
 import type { VehicleType } from "../../shared/events/driver.ts";
 import type { StatusUpdate } from "../../shared/geo/geo-index.ts";
-import type { SqlExecutor } from "../runtime/processed-events.ts";
 import { enqueueRecords } from "./outbox.ts";
 import type { Outcome } from "./reactions.ts";
 
@@ -23,83 +21,93 @@ export interface LoadedBooking extends BookingSnapshot {
   pickup: Place;
   dropoff: Place;
   fareEstimate: Fare;
+  /** The surge multiplier locked at request time. */
+  surge: number;
   correlationId: string;
   version: number;
+  /** ISO-8601 occurredAt of the request, and of the current driver's arrival and start (null until then). */
+  requestedAt: string;
+  arrivedAt: string | null;
+  startedAt: string | null;
+  /** Drivers offered the booking in the current search round: its later waves skip them. */
+  roundOfferedDriverIds: readonly string[];
 }
+
+/** The columns an applied event changes: always the status, driver and time; the rest when the event says so. */
+export type BookingPatch = Pick<typeof bookings.$inferInsert, "status" | "driverId" | "updatedAt"> &
+  Partial<
+    Pick<
+      typeof bookings.$inferInsert,
+      "wave" | "round" | "droppedDriverIds" | "arrivedAt" | "startedAt" | "endReason" | "cancelledBy" | "feeAmount" | "finalFare"
+    >
+  >;
 
 const CHUNK = 500;
 
-/*
- * The queries of a batch are raw SQL, not drizzle's builder: building them was a tenth of
- * the worker's CPU per event (docs/architecture.md, figures). busyWithOpenBookings, run
- * once at start-up, stays on drizzle.
- */
-const BOOKING_COLUMNS =
-  "booking_id, customer_id, order_id, vehicle_type, pickup_lat, pickup_lng, pickup_address, dropoff_lat, dropoff_lng, dropoff_address, fare_amount, fare_currency, status, driver_id, wave, version, correlation_id";
-const marks = (n: number) => Array(n).fill("?").join(", ");
+type BookingRow = typeof bookings.$inferSelect;
+type Offer = { driverId: string; round: number };
 
-function loadedRow(r: Row, offeredDriverIds: string[]): LoadedBooking {
+function loaded(b: BookingRow, offers: readonly Offer[]): LoadedBooking {
   return {
-    bookingId: String(r.booking_id),
-    customerId: String(r.customer_id),
-    orderId: r.order_id === null ? null : String(r.order_id),
-    vehicleType: r.vehicle_type as VehicleType,
-    pickup: storedPlace(Number(r.pickup_lat), Number(r.pickup_lng), r.pickup_address === null ? null : String(r.pickup_address)),
-    dropoff: storedPlace(Number(r.dropoff_lat), Number(r.dropoff_lng), r.dropoff_address === null ? null : String(r.dropoff_address)),
-    fareEstimate: { amount: Number(r.fare_amount), currency: String(r.fare_currency) } as Fare,
-    correlationId: String(r.correlation_id),
-    status: r.status as BookingStatus,
-    driverId: r.driver_id === null ? null : String(r.driver_id),
-    wave: Number(r.wave),
-    offeredDriverIds,
-    version: Number(r.version),
+    bookingId: b.bookingId,
+    customerId: b.customerId,
+    orderId: b.orderId,
+    vehicleType: b.vehicleType,
+    pickup: storedPlace(b.pickupLat, b.pickupLng, b.pickupAddress),
+    dropoff: storedPlace(b.dropoffLat, b.dropoffLng, b.dropoffAddress),
+    fareEstimate: { amount: b.fareAmount, currency: b.fareCurrency },
+    surge: b.surgeMultiplier,
+    correlationId: b.correlationId,
+    status: b.status,
+    driverId: b.driverId,
+    wave: b.wave,
+    round: b.round,
+    offeredDriverIds: offers.map((o) => o.driverId),
+    roundOfferedDriverIds: offers.filter((o) => o.round === b.round).map((o) => o.driverId),
+    droppedDriverIds: JSON.parse(b.droppedDriverIds) as string[],
+    pickupCode: b.pickupCode,
+    version: b.version,
+    requestedAt: b.requestedAt,
+    arrivedAt: b.arrivedAt,
+    startedAt: b.startedAt,
   };
 }
 
 /** The bookings among `bookingIds` as stored (two queries, whatever the count); absent ids map to null. */
-export async function loadBookings(exec: SqlExecutor, bookingIds: readonly string[]): Promise<Map<string, LoadedBooking | null>> {
+export async function loadBookings(orm: Orm, bookingIds: readonly string[]): Promise<Map<string, LoadedBooking | null>> {
   const out = new Map<string, LoadedBooking | null>(bookingIds.map((id) => [id, null]));
   for (let i = 0; i < bookingIds.length; i += CHUNK) {
     const part = bookingIds.slice(i, i + CHUNK);
-    const { rows } = await exec.execute(`SELECT ${BOOKING_COLUMNS} FROM bookings WHERE booking_id IN (${marks(part.length)})`, part);
+    const rows = await orm.select().from(bookings).where(inArray(bookings.bookingId, part));
     if (rows.length === 0) continue;
-    // Only bookings past their first wave have offers.
-    const offered = rows.filter((r) => Number(r.wave) > 0).map((r) => String(r.booking_id));
-    const byBooking = new Map<string, string[]>();
-    if (offered.length > 0) {
-      const offers = await exec.execute(
-        `SELECT booking_id, driver_id FROM booking_offers WHERE booking_id IN (${marks(offered.length)})`,
-        offered,
+    const offers = await orm
+      .select({ bookingId: bookingOffers.bookingId, driverId: bookingOffers.driverId, round: bookingOffers.round })
+      .from(bookingOffers)
+      .where(
+        inArray(
+          bookingOffers.bookingId,
+          rows.map((r) => r.bookingId),
+        ),
       );
-      for (const o of offers.rows) {
-        const id = String(o.booking_id);
-        const list = byBooking.get(id);
-        if (list) list.push(String(o.driver_id));
-        else byBooking.set(id, [String(o.driver_id)]);
-      }
-    }
-    for (const r of rows) out.set(String(r.booking_id), loadedRow(r, byBooking.get(String(r.booking_id)) ?? []));
+    const offered = Map.groupBy(offers, (o) => o.bookingId);
+    for (const r of rows) out.set(r.bookingId, loaded(r, offered.get(r.bookingId) ?? []));
   }
   return out;
 }
 
-/** For each driver among `driverIds` holding an open (accepted or started) booking: that booking. */
-export async function openBookingsOf(exec: SqlExecutor, driverIds: readonly string[]): Promise<Map<string, string>> {
-  return new Map([...(await openBookingsByDriver(exec, driverIds))].map(([driverId, held]) => [driverId, held[0]!]));
+/** For each driver among `driverIds` holding an open (accepted, arrived or started) booking: that booking. */
+export async function openBookingsOf(orm: Orm, driverIds: readonly string[]): Promise<Map<string, string>> {
+  return new Map([...(await openBookingsByDriver(orm, driverIds))].map(([driverId, held]) => [driverId, held[0]!]));
 }
 
-async function openBookingsByDriver(exec: SqlExecutor, driverIds: readonly string[]): Promise<Map<string, string[]>> {
+async function openBookingsByDriver(orm: Orm | Tx["orm"], driverIds: readonly string[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   for (let i = 0; i < driverIds.length; i += CHUNK) {
-    const part = driverIds.slice(i, i + CHUNK);
-    const { rows } = await exec.execute(
-      `SELECT driver_id, booking_id FROM bookings WHERE driver_id IN (${marks(part.length)}) AND status IN (${marks(TRIP_STATUSES.length)})`,
-      [...part, ...TRIP_STATUSES],
-    );
-    for (const r of rows) {
-      const driverId = String(r.driver_id);
-      out.set(driverId, [...(out.get(driverId) ?? []), String(r.booking_id)]);
-    }
+    const rows = await orm
+      .select({ driverId: bookings.driverId, bookingId: bookings.bookingId })
+      .from(bookings)
+      .where(and(inArray(bookings.driverId, driverIds.slice(i, i + CHUNK)), inArray(bookings.status, [...TRIP_STATUSES])));
+    for (const r of rows) out.set(r.driverId!, [...(out.get(r.driverId!) ?? []), r.bookingId]);
   }
   return out;
 }
@@ -122,33 +130,44 @@ export async function busyWithOpenBookings(orm: Orm): Promise<StatusUpdate[]> {
 /** The booking after its outcome is written: what the next event of the same batch is decided on. */
 export function advance(before: LoadedBooking | null, o: Outcome): LoadedBooking | null {
   if (o.insert) {
-    const b = o.insert;
-    return {
-      bookingId: b.bookingId,
-      customerId: b.customerId,
-      orderId: b.orderId ?? null,
-      vehicleType: b.vehicleType,
-      pickup: storedPlace(b.pickupLat, b.pickupLng, b.pickupAddress ?? null),
-      dropoff: storedPlace(b.dropoffLat, b.dropoffLng, b.dropoffAddress ?? null),
-      fareEstimate: { amount: b.fareAmount, currency: b.fareCurrency } as Fare,
-      correlationId: b.correlationId,
-      status: b.status,
-      driverId: b.driverId ?? null,
-      wave: b.wave,
-      offeredDriverIds: [],
-      version: b.version,
-    };
+    const i = o.insert;
+    return loaded(
+      {
+        ...i,
+        driverId: i.driverId ?? null,
+        orderId: i.orderId ?? null,
+        pickupAddress: i.pickupAddress ?? null,
+        dropoffAddress: i.dropoffAddress ?? null,
+        surgeMultiplier: i.surgeMultiplier ?? 1,
+        pickupCode: i.pickupCode ?? null,
+        round: i.round ?? 0,
+        droppedDriverIds: i.droppedDriverIds ?? "[]",
+        arrivedAt: null,
+        startedAt: null,
+        endReason: null,
+        cancelledBy: null,
+        feeAmount: null,
+        finalFare: null,
+      },
+      [],
+    );
   }
   if (!before || !o.update) return before;
-  const offeredDriverIds = o.offers
-    ? [...before.offeredDriverIds, ...o.offers.driverIds.filter((d) => !before.offeredDriverIds.includes(d))]
-    : before.offeredDriverIds;
+  const u = o.update;
+  const round = u.round ?? before.round;
+  const fresh = (known: readonly string[]) => (o.offers ? o.offers.driverIds.filter((d) => !known.includes(d)) : []);
+  const roundOffered = round === before.round ? before.roundOfferedDriverIds : [];
   return {
     ...before,
-    status: o.update.status,
-    driverId: o.update.driverId,
-    wave: o.update.wave,
-    offeredDriverIds,
+    status: u.status,
+    driverId: u.driverId ?? null,
+    wave: u.wave ?? before.wave,
+    round,
+    offeredDriverIds: [...before.offeredDriverIds, ...fresh(before.offeredDriverIds)],
+    roundOfferedDriverIds: [...roundOffered, ...fresh(roundOffered)],
+    droppedDriverIds: u.droppedDriverIds === undefined ? before.droppedDriverIds : (JSON.parse(u.droppedDriverIds) as string[]),
+    arrivedAt: u.arrivedAt === undefined ? before.arrivedAt : u.arrivedAt,
+    startedAt: u.startedAt === undefined ? before.startedAt : u.startedAt,
     version: before.version + 1,
   };
 }
@@ -180,54 +199,37 @@ export async function writeOutcomes(tx: Tx, decided: readonly DecidedOutcome[], 
     rows: outcomes.map(({ audit: a }) => [a.eventId, a.bookingId, a.type, a.occurredAt, a.applied ? 1 : 0, a.reason, a.data, now]),
     onConflict: "ignore",
   });
-  await insertRows(tx, {
-    table: "bookings",
-    columns: INSERT_COLUMNS,
-    rows: outcomes.flatMap(({ insert: b }) =>
-      b
-        ? [
-            [
-              b.bookingId,
-              b.customerId,
-              b.orderId ?? null,
-              b.vehicleType,
-              b.pickupLat,
-              b.pickupLng,
-              b.pickupAddress ?? null,
-              b.dropoffLat,
-              b.dropoffLng,
-              b.dropoffAddress ?? null,
-              b.fareAmount,
-              b.fareCurrency,
-              b.status,
-              b.driverId ?? null,
-              b.wave,
-              b.version,
-              b.correlationId,
-              b.requestedAt,
-              b.updatedAt,
-            ],
-          ]
-        : [],
-    ),
-  });
-  await updateBookings(tx, finalUpdates(outcomes));
+  const inserts = outcomes.flatMap((o) => (o.insert ? [o.insert] : []));
+  if (inserts.length > 0) await tx.orm.insert(bookings).values(inserts);
+  for (const [bookingId, { update, count }] of finalUpdates(outcomes)) {
+    await tx.orm
+      .update(bookings)
+      .set({ ...update, version: sql`${bookings.version} + ${count}` })
+      .where(eq(bookings.bookingId, bookingId));
+  }
+  // A driver offered again in a later round keeps one row, moved to that round.
   await insertRows(tx, {
     table: "booking_offers",
-    columns: ["booking_id", "driver_id", "wave", "offered_at"],
-    rows: outcomes.flatMap((o) => (o.offers ? o.offers.driverIds.map((d) => [o.audit.bookingId, d, o.offers!.wave, now]) : [])),
-    onConflict: "ignore",
+    columns: ["booking_id", "driver_id", "wave", "round", "offered_at"],
+    rows: outcomes.flatMap((o) =>
+      o.offers ? o.offers.driverIds.map((d) => [o.audit.bookingId, d, o.offers!.wave, o.offers!.round, now]) : [],
+    ),
+    onConflict: { target: ["booking_id", "driver_id"], set: "replace", columns: ["wave", "round", "offered_at"] },
   });
   const timers = netTimers(outcomes);
-  for (let i = 0; i < timers.cancelled.length; i += CHUNK) {
-    const part = timers.cancelled.slice(i, i + CHUNK);
-    await tx.execute(`DELETE FROM booking_timers WHERE booking_id IN (${marks(part.length)}) AND fired_at IS NULL`, part);
-  }
+  if (timers.cancelled.length > 0)
+    await tx.orm.delete(bookingTimers).where(and(inArray(bookingTimers.bookingId, timers.cancelled), isNull(bookingTimers.firedAt)));
   await insertRows(tx, {
     table: "booking_timers",
-    columns: ["event_id", "booking_id", "type", "wave", "due_at", "correlation_id", "fired_at"],
-    rows: timers.added.map((t) => [t.eventId, t.bookingId, t.type, t.wave, t.dueAt, t.correlationId, t.firedAt ?? null]),
+    columns: ["event_id", "booking_id", "type", "wave", "data", "due_at", "correlation_id", "fired_at"],
+    rows: timers.added.map((t) => [t.eventId, t.bookingId, t.type, t.wave, t.data ?? null, t.dueAt, t.correlationId, t.firedAt ?? null]),
     onConflict: "ignore",
+  });
+  await insertRows(tx, {
+    table: "driver_counters",
+    columns: ["driver_id", "cancels_after_accept", "no_shows"],
+    rows: outcomes.flatMap((o) => (o.counter ? [[o.counter.driverId, o.counter.cancelsAfterAccept, o.counter.noShows]] : [])),
+    onConflict: { target: ["driver_id"], set: "add", columns: ["cancels_after_accept", "no_shows"] },
   });
   await enqueueRecords(
     tx,
@@ -237,50 +239,17 @@ export async function writeOutcomes(tx: Tx, decided: readonly DecidedOutcome[], 
   await checkHolds(tx, outcomes);
 }
 
-const INSERT_COLUMNS = [
-  "booking_id",
-  "customer_id",
-  "order_id",
-  "vehicle_type",
-  "pickup_lat",
-  "pickup_lng",
-  "pickup_address",
-  "dropoff_lat",
-  "dropoff_lng",
-  "dropoff_address",
-  "fare_amount",
-  "fare_currency",
-  "status",
-  "driver_id",
-  "wave",
-  "version",
-  "correlation_id",
-  "requested_at",
-  "updated_at",
-] as const;
-
-/** Each booking's final state after the batch, in one UPDATE … FROM (VALUES …) per chunk; the version moves by its update count. */
-async function updateBookings(tx: Tx, updates: Map<string, { update: NonNullable<Outcome["update"]>; count: number }>): Promise<void> {
-  const all = [...updates];
-  for (let i = 0; i < all.length; i += CHUNK) {
-    const part = all.slice(i, i + CHUNK);
-    await tx.execute(
-      `UPDATE bookings SET status = v.column2, driver_id = v.column3, wave = v.column4, updated_at = v.column5, version = version + v.column6
-       FROM (VALUES ${part.map(() => "(?, ?, ?, ?, ?, ?)").join(", ")}) AS v WHERE bookings.booking_id = v.column1`,
-      part.flatMap(([bookingId, { update, count }]) => [bookingId, update.status, update.driverId, update.wave, update.updatedAt, count]),
-    );
-  }
-}
-
 async function checkVersions(tx: Tx, decided: readonly DecidedOutcome[]): Promise<void> {
   const decidedOn = new Map<string, number | null>();
   for (const d of decided) if (!decidedOn.has(d.outcome.audit.bookingId)) decidedOn.set(d.outcome.audit.bookingId, d.decidedOnVersion);
   const current = new Map<string, number>();
   const ids = [...decidedOn.keys()];
   for (let i = 0; i < ids.length; i += CHUNK) {
-    const part = ids.slice(i, i + CHUNK);
-    const { rows } = await tx.execute(`SELECT booking_id, version FROM bookings WHERE booking_id IN (${marks(part.length)})`, part);
-    for (const r of rows) current.set(String(r.booking_id), Number(r.version));
+    const rows = await tx.orm
+      .select({ bookingId: bookings.bookingId, version: bookings.version })
+      .from(bookings)
+      .where(inArray(bookings.bookingId, ids.slice(i, i + CHUNK)));
+    for (const r of rows) current.set(r.bookingId, r.version);
   }
   for (const [bookingId, version] of decidedOn) {
     if ((current.get(bookingId) ?? null) !== version) {
@@ -291,13 +260,13 @@ async function checkVersions(tx: Tx, decided: readonly DecidedOutcome[]): Promis
   }
 }
 
-/** Each booking's last update in the batch, and how many updates it had (its version moves by that many). */
-function finalUpdates(outcomes: readonly Outcome[]): Map<string, { update: NonNullable<Outcome["update"]>; count: number }> {
-  const out = new Map<string, { update: NonNullable<Outcome["update"]>; count: number }>();
+/** Each booking's updates in the batch merged in order, and how many there were (its version moves by that many). */
+function finalUpdates(outcomes: readonly Outcome[]): Map<string, { update: BookingPatch; count: number }> {
+  const out = new Map<string, { update: BookingPatch; count: number }>();
   for (const o of outcomes) {
     if (!o.update) continue;
     const seen = out.get(o.audit.bookingId);
-    out.set(o.audit.bookingId, { update: o.update, count: (seen?.count ?? 0) + 1 });
+    out.set(o.audit.bookingId, { update: { ...seen?.update, ...o.update }, count: (seen?.count ?? 0) + 1 });
   }
   return out;
 }
@@ -321,7 +290,7 @@ async function checkHolds(tx: Tx, outcomes: readonly Outcome[]): Promise<void> {
     ...new Set(outcomes.flatMap((o) => (o.update?.status === "accepted" && o.update.driverId ? [o.update.driverId] : []))),
   ];
   if (accepting.length === 0) return;
-  const held = await openBookingsByDriver(tx, accepting);
+  const held = await openBookingsByDriver(tx.orm, accepting);
   for (const [driverId, bookingIds] of held) {
     if (bookingIds.length > 1)
       throw new RetryableError(
