@@ -55,7 +55,7 @@ export interface BookingDetails {
  * only: the gateway opens the workers' history database read-only by convention.
  */
 export async function readBooking(db: Db, bookingId: string): Promise<BookingDetails | null> {
-  // One batch is one read transaction: the state and the timeline come from the same commit of the worker.
+  // One batch is one transaction: the status and the timeline are read as of the same commit.
   const [[b], events] = await db.orm.batch([
     db.orm.select().from(bookings).where(eq(bookings.bookingId, bookingId)),
     db.orm
