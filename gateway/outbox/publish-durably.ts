@@ -43,7 +43,6 @@ export async function publishDurably<T>(
       key,
       fingerprint: await fingerprintOf({ path: c.req.path, data: a.event.data }),
       response: { eventId: env.id },
-      event: env,
       record,
     },
     { different: "request", usedFor: "by this caller for a different request" },
@@ -70,6 +69,6 @@ export async function rememberAndDeliver(
       422,
     );
   }
-  await deliver(remembered.outbox, { publisher: deps.publisher, outbox: deps.idempotency.outbox });
+  await deliver(remembered, { publisher: deps.publisher, outbox: deps.idempotency.outbox });
   return remembered;
 }

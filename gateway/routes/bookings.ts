@@ -115,7 +115,6 @@ export function registerBookings(app: Hono, deps: Pick<GatewayDeps, "publisher" 
         key,
         fingerprint: await fingerprintOf(body),
         response: { bookingId, status: "searching", fareEstimate, surge, pickupCode } satisfies v.InferOutput<typeof CreatedSchema>,
-        event,
         record: outgoingRecord(TOPICS.bookings, event),
       },
       { different: "body", usedFor: "by this customer for a different booking request" },

@@ -96,7 +96,6 @@ export function registerOrders(app: Hono, deps: Pick<GatewayDeps, "publisher" | 
           bookingIds: expandTrucks(orderId, body.trucks).map((t) => t.bookingId),
           pickupCode: data.pickupCode,
         } satisfies v.InferOutput<typeof CreatedSchema>,
-        event,
         record: outgoingRecord(TOPICS.orders, event),
       },
       { different: "body", usedFor: "by this customer for a different order" },
