@@ -1,17 +1,8 @@
-/**
- * `bun run bench:bookings` (issue "Bookings", item 7): POST /v1/bookings latency, booking →
- * first offer wave, and the 50-truck order against the targets in docs/architecture.md, with the ceilings (a Hono +
- * valibot echo of the route, Kafka's own producer perf) measured in the same run by the
- * same load client. Options: settings.ts (USAGE); `--quick` is a short smoke run. Starts
- * Kafka and Redis unless KAFKA_BROKERS / REDIS_URL are set, stops everything it started,
- * and prints the figures as Markdown for BENCHMARKS.md.
- */
-import { mkdtemp, rm } from "node:fs/promises";
-import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { freePorts } from "../../redpanda/launcher/free-ports.ts";
 import { TOPIC_CATALOGUE, type TopicSpec } from "../../shared/events/topics.ts";
 import { openEventLog } from "../../shared/infra/open-event-log.ts";
+import { startBenchRun } from "../bench-run.ts";
 import { runProducerPerformance } from "../ceilings/producer-perf.ts";
 import { answersOk, spawnChild } from "../locations/child-process.ts";
 import { startBenchServices } from "../locations/services.ts";
@@ -39,22 +30,9 @@ const MAX_IN_FLIGHT = 1_000;
 
 export async function runBenchmark(argv: string[]): Promise<string> {
   const s = parseSettings(argv);
-  const started = performance.now();
-  const progress = (msg: string) => console.error(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${msg}`);
-  const machine = `${cpus().length} cores shared by every process (brokers, Redis, gateway, workers, load client), ${Math.round(totalmem() / 2 ** 30)} GB RAM, Bun ${Bun.version}, load average before the run ${loadavg()
-    .map((l) => l.toFixed(2))
-    .join(" / ")}`;
-  progress(machine);
+  const run = await startBenchRun("bookings", "cores shared by every process (brokers, Redis, gateway, workers, load client)");
+  const { progress, machine, dataDir, cleanups } = run;
   const runId = Date.now().toString(36);
-
-  const dataDir = await mkdtemp(join(tmpdir(), "fleetstream-bench-bookings-"));
-  const cleanups: (() => Promise<unknown>)[] = [async () => rm(dataDir, { recursive: true, force: true })];
-  const cleanup = async () => {
-    while (cleanups.length > 0) await cleanups.pop()!().catch((err: unknown) => console.error("[bench] cleanup:", err));
-  };
-  const onSignal = () => void cleanup().finally(() => process.exit(130));
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
   try {
     progress("starting Kafka and Redis");
     const services = await startBenchServices(dataDir);
@@ -185,9 +163,7 @@ export async function runBenchmark(argv: string[]): Promise<string> {
     };
     return formatReport(`bun run bench:bookings${argv.length ? ` ${argv.join(" ")}` : ""}`, figures);
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-    await cleanup();
+    await run.finish();
   }
 }
 

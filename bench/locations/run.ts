@@ -5,11 +5,10 @@
  * Starts Kafka and Redis unless KAFKA_BROKERS / REDIS_URL are set; stops everything it
  * started, and prints the figures as Markdown for BENCHMARKS.md.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { cpus, loadavg, tmpdir, totalmem } from "node:os";
-import { join } from "node:path";
+
 import { TOPIC_CATALOGUE, type TopicSpec } from "../../shared/events/topics.ts";
 import { openEventLog } from "../../shared/infra/open-event-log.ts";
+import { startBenchRun } from "../bench-run.ts";
 import { measureCeilings } from "./measure-ceilings.ts";
 import { measurePipeline } from "./measure-pipeline.ts";
 import { formatReport } from "./report.ts";
@@ -28,21 +27,8 @@ const PERF_TOPIC: TopicSpec = {
 
 export async function runBenchmark(argv: string[]): Promise<string> {
   const settings = parseSettings(argv);
-  const started = performance.now();
-  const progress = (msg: string) => console.error(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${msg}`);
-  const machine = `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GB RAM, Bun ${Bun.version}, load average before the run ${loadavg()
-    .map((l) => l.toFixed(2))
-    .join(" / ")}`;
-  progress(machine);
-
-  const dataDir = await mkdtemp(join(tmpdir(), "fleetstream-bench-locations-"));
-  const cleanups: (() => Promise<void>)[] = [async () => rm(dataDir, { recursive: true, force: true })];
-  const cleanup = async () => {
-    while (cleanups.length > 0) await cleanups.pop()!().catch((err: unknown) => console.error("[bench] cleanup:", err));
-  };
-  const onSignal = () => void cleanup().finally(() => process.exit(130));
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  const run = await startBenchRun("locations");
+  const { progress, machine, dataDir, cleanups } = run;
   try {
     progress("starting services");
     const services = await startBenchServices(dataDir);
@@ -78,9 +64,7 @@ export async function runBenchmark(argv: string[]): Promise<string> {
       pipeline,
     });
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-    await cleanup();
+    await run.finish();
   }
 }
 
