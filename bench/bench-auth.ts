@@ -27,3 +27,10 @@ export function jsonHeadersAs(role: Role, sub: string): Record<string, string> {
   if (!headers) jsonHeaders.set(key, (headers = { "content-type": "application/json", ...authAs(role, sub) }));
   return headers;
 }
+
+/** The caller's environment without `drop` (variables that would point the bench's processes elsewhere), plus the bench's gateway settings and `vars`. */
+export function benchProcessEnv(vars: Record<string, string>, drop: readonly string[]): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = { ...process.env };
+  for (const name of drop) delete env[name];
+  return { ...env, ...BENCH_GATEWAY_ENV, ...vars };
+}

@@ -1,7 +1,7 @@
 import { join, resolve } from "node:path";
 import { freePorts } from "../../redpanda/launcher/free-ports.ts";
 import { WORKERS } from "../../workers/catalogue.ts";
-import { BENCH_GATEWAY_ENV } from "../bench-auth.ts";
+import { benchProcessEnv } from "../bench-auth.ts";
 import { answersOk, type Child, spawnChild } from "../locations/child-process.ts";
 
 const REPO = resolve(import.meta.dir, "../..");
@@ -101,16 +101,12 @@ export async function startBookingSystem(opts: {
 }
 
 /** The caller's environment without anything that would point the processes elsewhere (Upstash, another port), plus `vars`. */
-function cleanEnv(vars: Record<string, string>): Record<string, string | undefined> {
-  const env: Record<string, string | undefined> = { ...process.env };
-  for (const name of [
+const cleanEnv = (vars: Record<string, string>) =>
+  benchProcessEnv(vars, [
     "LIBSQL_AUTH_TOKEN",
     "GATEWAY_DB_AUTH_TOKEN",
     "UPSTASH_REDIS_REST_URL",
     "UPSTASH_REDIS_REST_TOKEN",
     "PORT",
     "METRICS_PORT",
-  ])
-    delete env[name];
-  return { ...env, ...BENCH_GATEWAY_ENV, ...vars };
-}
+  ]);

@@ -1,6 +1,6 @@
 import { join, resolve } from "node:path";
 import { freePorts } from "../../redpanda/launcher/free-ports.ts";
-import { BENCH_GATEWAY_ENV } from "../bench-auth.ts";
+import { benchProcessEnv } from "../bench-auth.ts";
 import { answersOk, type Child, spawnChild } from "./child-process.ts";
 
 const REPO = resolve(import.meta.dir, "../..");
@@ -64,9 +64,5 @@ export async function startPipeline(opts: { brokers: string; redisUrl: string; d
 }
 
 /** The caller's environment without anything that would point the processes elsewhere (another database, Upstash), plus `vars`. */
-function productionEnv(vars: Record<string, string>): Record<string, string | undefined> {
-  const env: Record<string, string | undefined> = { ...process.env };
-  for (const name of ["LIBSQL_URL", "LIBSQL_AUTH_TOKEN", "UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "PORT", "METRICS_PORT"])
-    delete env[name];
-  return { ...env, ...BENCH_GATEWAY_ENV, ...vars };
-}
+const productionEnv = (vars: Record<string, string>) =>
+  benchProcessEnv(vars, ["LIBSQL_URL", "LIBSQL_AUTH_TOKEN", "UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "PORT", "METRICS_PORT"]);
