@@ -20,6 +20,7 @@ import { createRegistry } from "./shared/metrics/registry.ts";
 import { openNotifier } from "./shared/notify/open-notifier.ts";
 import { startBookingLoop } from "./workers/booking/booking-loop.ts";
 import { busyWithOpenBookings } from "./workers/booking/booking-store.ts";
+import { createBookingOutbox } from "./workers/booking/outbox.ts";
 import { WORKERS } from "./workers/catalogue.ts";
 import { startMaintenance } from "./workers/maintenance.ts";
 import { runProcess } from "./workers/runtime/run-process.ts";
@@ -54,15 +55,17 @@ const notifier = openNotifier(config, logger);
 // In process unless REDIS_URL / Upstash: the gateway's quotes and the surge worker share it.
 const surge = await openSurgeStore(config);
 const settings = workerSettings(config);
+// One outbox per process: the booking and order workers write it, they and the booking loop drain it.
+const outbox = createBookingOutbox(db, log.publisher());
 const workers = await startWorkers(WORKERS, {
   log,
-  deps: { db, geo, publisher: log.publisher(), logger, notifier, eta: createStraightLineEta(), surge },
+  deps: { db, geo, publisher: log.publisher(), logger, notifier, eta: createStraightLineEta(), surge, outbox },
   registry,
   logger,
   settings,
 });
 const maintenance = startMaintenance({ db, geo, logger, staleAfterMs: config.STALE_AFTER_S * 1000 });
-const bookingLoop = startBookingLoop({ db, publisher: log.publisher(), logger });
+const bookingLoop = startBookingLoop({ db, publisher: log.publisher(), outbox, logger });
 const surgeLoop = startSurgeLoop({ deps: { geo, surge }, settings, logger });
 // The gateway's own database: never the workers' history file (one writer per file, docs/architecture.md, storage rules).
 const idempotency = await openIdempotencyStore({

@@ -38,6 +38,7 @@ import type { SurgeSettings } from "../shared/surge/surge-formula.ts";
 import type { SurgeStore } from "../shared/surge/surge-store.ts";
 import { BOOKING_GROUP, createBookingHandler } from "../workers/booking/booking-handler.ts";
 import { type BookingLoop, startBookingLoop } from "../workers/booking/booking-loop.ts";
+import { createBookingOutbox } from "../workers/booking/outbox.ts";
 import { createLocationHandler } from "../workers/location/location-handler.ts";
 import { type RunningWorker, runWorker } from "../workers/runtime/run-worker.ts";
 import { createSurgeHandler, SURGE_GROUP } from "../workers/surge/surge-handler.ts";
@@ -184,7 +185,8 @@ export async function openBookingEnv(mode: Mode, waves: WaveSettings, opts: Book
     booking,
     notifications: () => [...seen],
     async startWorker() {
-      const deps = { db: history.db, geo: p.geo, publisher, eta: createStraightLineEta(), surge: p.surge };
+      const outbox = createBookingOutbox(history.db, publisher);
+      const deps = { db: history.db, geo: p.geo, publisher, eta: createStraightLineEta(), surge: p.surge, outbox };
       const common = { log: p.log, deps, registry: new Registry(), logger };
       workers.push(
         await runWorker({
@@ -195,7 +197,7 @@ export async function openBookingEnv(mode: Mode, waves: WaveSettings, opts: Book
           maxBatchSize: 100,
         }),
       );
-      loops.push(startBookingLoop({ db: history.db, publisher, logger, intervalMs: 50 }));
+      loops.push(startBookingLoop({ db: history.db, publisher, outbox, logger, intervalMs: 50 }));
       if (opts.location)
         workers.push(
           await runWorker({

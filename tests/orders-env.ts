@@ -31,6 +31,7 @@ import { readOrder } from "../shared/order/order-query.ts";
 import { createEmbeddedSurgeStore } from "../shared/surge/embedded/embedded-surge-store.ts";
 import { BOOKING_GROUP, createBookingHandler } from "../workers/booking/booking-handler.ts";
 import { type BookingLoop, startBookingLoop } from "../workers/booking/booking-loop.ts";
+import { createBookingOutbox } from "../workers/booking/outbox.ts";
 import { createOrderHandler, ORDER_GROUP } from "../workers/order/order-handler.ts";
 import { type RunningWorker, runWorker } from "../workers/runtime/run-worker.ts";
 import { renamed, withDeadLetters } from "./support/test-topics.ts";
@@ -129,7 +130,8 @@ export async function openOrderEnv(mode: Mode, waves: WaveSettings): Promise<Ord
       return (await log.admin().lag(uniqueName("orders-e2e-count"), [topic])).reduce((n, p) => n + p.end, 0);
     },
     async startWorkers() {
-      const deps = { db: history.db, geo, publisher, eta: createStraightLineEta() };
+      const outbox = createBookingOutbox(history.db, publisher);
+      const deps = { db: history.db, geo, publisher, eta: createStraightLineEta(), outbox };
       const common = { log, deps, registry: new Registry(), logger };
       workers = [
         await runWorker({ ...common, group: groups.order, topics: [topics.orders], handler: createOrderHandler(), maxBatchSize: 20 }),
@@ -141,7 +143,7 @@ export async function openOrderEnv(mode: Mode, waves: WaveSettings): Promise<Ord
           maxBatchSize: 100,
         }),
       ];
-      loop = startBookingLoop({ db: history.db, publisher, logger, intervalMs: 50 });
+      loop = startBookingLoop({ db: history.db, publisher, outbox, logger, intervalMs: 50 });
     },
     async stopWorkers() {
       await loop?.stop();

@@ -14,6 +14,7 @@ import { createKafkaLog } from "../shared/log/kafka/kafka-log.ts";
 import { createLogger } from "../shared/logging/logger.ts";
 import { createRegistry } from "../shared/metrics/registry.ts";
 import { startBookingLoop } from "../workers/booking/booking-loop.ts";
+import { createBookingOutbox } from "../workers/booking/outbox.ts";
 import { createOrderHandler } from "../workers/order/order-handler.ts";
 import { runProcess } from "../workers/runtime/run-process.ts";
 import { runWorker } from "../workers/runtime/run-worker.ts";
@@ -51,17 +52,18 @@ const publisher: Publisher = {
   close: () => kafka.close(),
 };
 
+const outbox = createBookingOutbox(db, publisher);
 const worker = await runWorker({
   log,
   group: env.GROUP,
   topics: [env.ORDERS_TOPIC],
   handler: createOrderHandler(),
-  deps: { db, publisher },
+  deps: { db, outbox },
   registry: createRegistry(),
   logger,
   maxBatchSize: 20,
 });
-const loop = startBookingLoop({ db, publisher, logger, intervalMs: 100 });
+const loop = startBookingLoop({ db, publisher, outbox, logger, intervalMs: 100 });
 await runProcess([worker], {
   logger,
   cleanup: async () => {

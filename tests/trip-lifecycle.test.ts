@@ -9,8 +9,8 @@ import { haversineM, M_PER_DEG_LAT } from "../shared/geo/haversine.ts";
 import { openTempHistory } from "../shared/history/testing.ts";
 import { uniqueName } from "../shared/log/kafka/kafka-test-env.ts";
 import { silentLogger } from "../shared/logging/logger.ts";
-import { createEmbeddedSurgeStore } from "../shared/surge/embedded/embedded-surge-store.ts";
 import { createBookingHandler } from "../workers/booking/booking-handler.ts";
+import { createBookingOutbox } from "../workers/booking/outbox.ts";
 import { recordingPublisher } from "../workers/booking/testing.ts";
 import { runWorker } from "../workers/runtime/run-worker.ts";
 import { type BookingEnv, type Mode, north, openBookingEnv, seedDrivers, until } from "./bookings-env.ts";
@@ -290,13 +290,18 @@ function runTrips(mode: Mode): void {
       const replica = await openTempHistory("fleet-trip-replay-");
       const group = uniqueName("fleet-booking-replay");
       // Nobody around and nothing published: the replay must take every decision from the log.
-      const deps = { db: replica.db, geo: createEmbeddedGeoIndex(), publisher: recordingPublisher(), eta: createStraightLineEta() };
+      const deps = {
+        db: replica.db,
+        geo: createEmbeddedGeoIndex(),
+        eta: createStraightLineEta(),
+        outbox: createBookingOutbox(replica.db, recordingPublisher()),
+      };
       const worker = await runWorker({
         log: env.log,
         group,
         topics: [env.topics.bookings],
         handler: createBookingHandler({ waves: WAVES, trip: TRIP }),
-        deps: { ...deps, surge: createEmbeddedSurgeStore() },
+        deps,
         registry: new Registry(),
         logger: silentLogger(),
         maxBatchSize: 100,

@@ -18,9 +18,9 @@ import type { Publisher } from "../shared/log/event-log.ts";
 import { createKafkaLog } from "../shared/log/kafka/kafka-log.ts";
 import { createLogger } from "../shared/logging/logger.ts";
 import { createRegistry } from "../shared/metrics/registry.ts";
-import { createEmbeddedSurgeStore } from "../shared/surge/embedded/embedded-surge-store.ts";
 import { createBookingHandler } from "../workers/booking/booking-handler.ts";
 import { startBookingLoop } from "../workers/booking/booking-loop.ts";
+import { createBookingOutbox } from "../workers/booking/outbox.ts";
 import { runProcess } from "../workers/runtime/run-process.ts";
 import { runWorker } from "../workers/runtime/run-worker.ts";
 
@@ -59,6 +59,7 @@ const publisher: Publisher = {
   close: () => kafka.close(),
 };
 
+const outbox = createBookingOutbox(db, publisher);
 const handler = createBookingHandler({ trip: { ...DEFAULT_TRIP, arrivalGraceMs: env.ARRIVAL_GRACE_MS } });
 const worker = await runWorker({
   log,
@@ -68,12 +69,12 @@ const worker = await runWorker({
     if (env.HOLD === "apply" && events.some((e) => e.type === "booking.arrival-due")) return forever();
     return handler(events, deps);
   },
-  deps: { db, geo, publisher, eta: createStraightLineEta(), surge: createEmbeddedSurgeStore() },
+  deps: { db, geo, eta: createStraightLineEta(), outbox },
   registry: createRegistry(),
   logger,
   maxBatchSize: 100,
 });
-const loop = startBookingLoop({ db, publisher, logger, intervalMs: 100 });
+const loop = startBookingLoop({ db, publisher, outbox, logger, intervalMs: 100 });
 await runProcess([worker], {
   logger,
   cleanup: async () => {

@@ -5,6 +5,7 @@ import type { Publisher } from "../shared/log/event-log.ts";
 import type { Logger } from "../shared/logging/logger.ts";
 import type { Notifier } from "../shared/notify/notifier.ts";
 import type { SurgeStore } from "../shared/surge/surge-store.ts";
+import type { BookingOutbox } from "./booking/outbox.ts";
 
 /** Everything a worker handler may touch; built once per process by its entry point. */
 export interface WorkerDeps {
@@ -20,4 +21,6 @@ export interface WorkerDeps {
   eta: EtaEstimator;
   /** Demand and multipliers per zone (the surge worker writes, the gateway reads): Redis, or in process in dev. */
   surge: SurgeStore;
+  /** The booking and order workers' follow-ups, published after their commit (one per process: the booking loop drains it too). */
+  outbox: BookingOutbox;
 }

@@ -9,6 +9,7 @@ import { createLogger } from "../shared/logging/logger.ts";
 import { createRegistry } from "../shared/metrics/registry.ts";
 import { openNotifier } from "../shared/notify/open-notifier.ts";
 import { startBookingLoop } from "./booking/booking-loop.ts";
+import { createBookingOutbox } from "./booking/outbox.ts";
 import { selectWorkers } from "./catalogue.ts";
 import { WorkersConfigSchema } from "./config.ts";
 import { startMaintenance } from "./maintenance.ts";
@@ -40,9 +41,11 @@ const geo = await openGeoIndex(config);
 const notifier = openNotifier(config, logger);
 const surge = await openSurgeStore(config);
 const settings = workerSettings(config);
+// One outbox per process: the booking and order workers write it, they and the booking loop drain it.
+const outbox = createBookingOutbox(db, log.publisher());
 const running = await startWorkers(specs, {
   log,
-  deps: { db, geo, publisher: log.publisher(), logger, notifier, eta: createStraightLineEta(), surge },
+  deps: { db, geo, publisher: log.publisher(), logger, notifier, eta: createStraightLineEta(), surge, outbox },
   registry,
   logger,
   settings,
@@ -57,7 +60,7 @@ const maintenance = startMaintenance({
 });
 // Booking timers and follow-ups left in the outbox live in the history db: the process running the booking or the order worker (which shares the outbox) fires them.
 const bookingLoop = specs.some((s) => s.name === "booking" || s.name === "order")
-  ? startBookingLoop({ db, publisher: log.publisher(), logger })
+  ? startBookingLoop({ db, publisher: log.publisher(), outbox, logger })
   : undefined;
 // Multipliers fall back as demand leaves the window, booking or not: the process running the surge worker recomputes active zones.
 const surgeLoop = specs.some((s) => s.name === "surge") ? startSurgeLoop({ deps: { geo, surge }, settings, logger }) : undefined;

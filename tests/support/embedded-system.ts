@@ -5,6 +5,7 @@ import { createStraightLineEta } from "../../shared/eta/straight-line-eta.ts";
 import { silentLogger } from "../../shared/logging/logger.ts";
 import { createLogNotifier } from "../../shared/notify/log/log-notifier.ts";
 import { startBookingLoop } from "../../workers/booking/booking-loop.ts";
+import { createBookingOutbox } from "../../workers/booking/outbox.ts";
 import { WORKERS } from "../../workers/catalogue.ts";
 import { DEFAULT_WORKER_SETTINGS } from "../../workers/settings.ts";
 import { startWorkers } from "../../workers/start-workers.ts";
@@ -19,6 +20,7 @@ export async function startEmbeddedSystem(overrides: Partial<GatewayDeps> = {}, 
   const gw = await gatewayOverEmbeddedLog(overrides, opts);
   const logger = silentLogger();
   const publisher = gw.log.publisher();
+  const outbox = createBookingOutbox(gw.history, publisher);
   const workers = await startWorkers(WORKERS, {
     log: gw.log,
     deps: {
@@ -29,12 +31,13 @@ export async function startEmbeddedSystem(overrides: Partial<GatewayDeps> = {}, 
       notifier: createLogNotifier(logger),
       eta: createStraightLineEta(),
       surge: gw.surge,
+      outbox,
     },
     registry: new Registry(),
     logger,
     settings: DEFAULT_WORKER_SETTINGS,
   });
-  const loop = startBookingLoop({ db: gw.history, publisher, logger, intervalMs: 50 });
+  const loop = startBookingLoop({ db: gw.history, publisher, outbox, logger, intervalMs: 50 });
   return {
     ...gw,
     async close() {

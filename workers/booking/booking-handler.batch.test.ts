@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { readBooking } from "../../shared/booking/booking-query.ts";
 import type { Db } from "../../shared/db/open-libsql.ts";
-import { createStraightLineEta } from "../../shared/eta/straight-line-eta.ts";
 import type { BookingOffered } from "../../shared/events/booking.ts";
 import type { NotificationRequested } from "../../shared/events/notification.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
@@ -10,7 +9,17 @@ import type { GeoIndex } from "../../shared/geo/geo-index.ts";
 import { openTempHistory } from "../../shared/history/testing.ts";
 import { createBookingHandler } from "./booking-handler.ts";
 import { busyWithOpenBookings } from "./booking-store.ts";
-import { consumed, consumedRecord, dataOf, handledBy, loopback, recordingPublisher, requestedEvent, seedDrivers } from "./testing.ts";
+import {
+  bookingDeps,
+  consumed,
+  consumedRecord,
+  dataOf,
+  handledBy,
+  loopback,
+  recordingPublisher,
+  requestedEvent,
+  seedDrivers,
+} from "./testing.ts";
 
 const WAVES = { radiiM: [1_000, 3_000], batchSize: 2, offerTtlMs: 15_000 };
 
@@ -21,13 +30,15 @@ describe("booking handler, batches and driver holds (libSQL file + embedded geo)
   let geo: GeoIndex;
   let publisher: ReturnType<typeof recordingPublisher>;
   const handler = handledBy(createBookingHandler({ waves: WAVES }));
-  const deps = () => ({ db, geo, publisher, eta: createStraightLineEta() });
+  let current: ReturnType<typeof bookingDeps<ReturnType<typeof recordingPublisher>>>;
+  const deps = () => current;
 
   beforeEach(async () => {
     history = await openTempHistory("fleet-booking-batch-");
     db = history.db;
     geo = createEmbeddedGeoIndex();
     publisher = recordingPublisher();
+    current = bookingDeps(db, geo, publisher);
   });
   afterEach(() => history.remove());
 
@@ -41,7 +52,7 @@ describe("booking handler, batches and driver holds (libSQL file + embedded geo)
     const offered = consumedRecord(publisher.records.find((r) => r.topic === TOPICS.bookings)!);
 
     const other = await openTempHistory("fleet-booking-batch-one-");
-    const oneAtATime = { db: other.db, geo, publisher: recordingPublisher(), eta: createStraightLineEta() };
+    const oneAtATime = bookingDeps(other.db, geo, recordingPublisher());
     try {
       const accept = consumed("booking.accepted", { bookingId: req.key, driverId: "d-2" });
       await handler([req, offered, accept], deps());
@@ -133,12 +144,7 @@ describe("rebuilding an empty geo index (bun run dev after a restart)", () => {
         { id: "d-1", north: 100 },
         { id: "d-2", north: 200 },
       ]);
-      const log = loopback(createBookingHandler({ waves: WAVES }), {
-        db: history.db,
-        geo,
-        publisher: recordingPublisher(),
-        eta: createStraightLineEta(),
-      });
+      const log = loopback(createBookingHandler({ waves: WAVES }), bookingDeps(history.db, geo, recordingPublisher()));
       const [a, b] = ["k-a", "k-b"].map((k) => requestedEvent(`cust-${k}`, k));
       await log.deliver(a!, b!);
       await log.deliver(

@@ -6,7 +6,6 @@ import type { Db } from "../../shared/db/open-libsql.ts";
 import { bookingOutbox, bookingTimers } from "../../shared/db/schema.ts";
 import { flushDeferred } from "../../shared/db/write-transaction.ts";
 import { NonRetriableError, RetryableError } from "../../shared/errors/errors.ts";
-import { createStraightLineEta } from "../../shared/eta/straight-line-eta.ts";
 import type { BookingOffered } from "../../shared/events/booking.ts";
 import { parseEnvelope } from "../../shared/events/envelope.ts";
 import type { NotificationRequested } from "../../shared/events/notification.ts";
@@ -15,8 +14,8 @@ import { createEmbeddedGeoIndex } from "../../shared/geo/embedded/embedded-geo.t
 import type { GeoIndex } from "../../shared/geo/geo-index.ts";
 import { openTempHistory } from "../../shared/history/testing.ts";
 import { createBookingHandler } from "./booking-handler.ts";
-import { outboxPublished } from "./outbox.ts";
 import {
+  bookingDeps,
   consumed,
   consumedRecord,
   dataOf,
@@ -38,13 +37,15 @@ describe("booking handler (libSQL file + embedded geo)", () => {
   let publisher: ReturnType<typeof recordingPublisher>;
   let now: number;
   const handler = handledBy(createBookingHandler({ waves: WAVES, now: () => now }));
-  const deps = () => ({ db, geo, publisher, eta: createStraightLineEta() });
+  let current: ReturnType<typeof bookingDeps<ReturnType<typeof recordingPublisher>>>;
+  const deps = () => current;
 
   beforeEach(async () => {
     history = await openTempHistory("fleet-booking-handler-");
     db = history.db;
     geo = createEmbeddedGeoIndex();
     publisher = recordingPublisher();
+    current = bookingDeps(db, geo, publisher);
     now = Date.now();
   });
   afterEach(() => history.remove());
@@ -264,7 +265,7 @@ describe("booking handler (libSQL file + embedded geo)", () => {
       try {
         const moved = createEmbeddedGeoIndex();
         await seedDrivers(moved, drivers);
-        const again = { db: replica.db, geo: moved, publisher: recordingPublisher(), eta: createStraightLineEta() };
+        const again = bookingDeps(replica.db, moved, recordingPublisher());
         await handler(log.delivered, again);
         // What the replay decided anew lands after the log's end, under the ids of the original decisions.
         await handler(again.publisher.records.filter((r) => r.topic === TOPICS.bookings).map(consumedRecord), again);
@@ -282,7 +283,7 @@ describe("booking handler (libSQL file + embedded geo)", () => {
     publisher.failing = true;
     // The commit does not wait for the log: the handler succeeds, its background drain fails.
     await bare([req], deps());
-    await expect(outboxPublished(db, publisher)).rejects.toBeInstanceOf(RetryableError);
+    await expect(deps().outbox.published()).rejects.toBeInstanceOf(RetryableError);
     expect((await booking(req.key))?.status).toBe("requested");
     expect((await db.orm.select().from(bookingOutbox)).length).toBe(1);
     const next = requestedEvent("cust-2", "k-10");

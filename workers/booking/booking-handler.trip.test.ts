@@ -15,7 +15,18 @@ import { createEmbeddedGeoIndex } from "../../shared/geo/embedded/embedded-geo.t
 import type { GeoIndex } from "../../shared/geo/geo-index.ts";
 import { openTempHistory } from "../../shared/history/testing.ts";
 import { createBookingHandler } from "./booking-handler.ts";
-import { consumed, dataOf, handledBy, loopback, northOf, PICKUP, recordingPublisher, requestedEvent, seedDrivers } from "./testing.ts";
+import {
+  bookingDeps,
+  consumed,
+  dataOf,
+  handledBy,
+  loopback,
+  northOf,
+  PICKUP,
+  recordingPublisher,
+  requestedEvent,
+  seedDrivers,
+} from "./testing.ts";
 
 const WAVES = { radiiM: [1_000, 3_000], batchSize: 2, offerTtlMs: 15_000 };
 const TRIP = { ...DEFAULT_TRIP, reassign: { maxReassignments: 2, windowMs: 1_800_000 } };
@@ -27,7 +38,8 @@ describe("booking handler, the trip (libSQL file + embedded geo)", () => {
   let geo: GeoIndex;
   let publisher: ReturnType<typeof recordingPublisher>;
   const handler = handledBy(createBookingHandler({ waves: WAVES, trip: TRIP }));
-  const deps = () => ({ db, geo, publisher, eta: createStraightLineEta() });
+  let current: ReturnType<typeof bookingDeps<ReturnType<typeof recordingPublisher>>>;
+  const deps = () => current;
   const booking = (id: string) => readBooking(db, id);
   const at = (t0: number, s: number) => ({ occurredAt: new Date(t0 + s * 1000) });
 
@@ -36,6 +48,7 @@ describe("booking handler, the trip (libSQL file + embedded geo)", () => {
     db = history.db;
     geo = createEmbeddedGeoIndex();
     publisher = recordingPublisher();
+    current = bookingDeps(db, geo, publisher);
   });
   afterEach(() => history.remove());
 
@@ -209,7 +222,7 @@ describe("booking handler, the trip (libSQL file + embedded geo)", () => {
     const replica = await openTempHistory("fleet-booking-trip-replay-");
     try {
       // No trail and nobody around: the replay must take the fare and the decisions from the log.
-      const again = { db: replica.db, geo: createEmbeddedGeoIndex(), publisher: recordingPublisher(), eta: createStraightLineEta() };
+      const again = bookingDeps(replica.db, createEmbeddedGeoIndex(), recordingPublisher());
       await handler(log.delivered, again);
       expect(await readBooking(replica.db, bookingId)).toEqual(original);
       expect(await readDriverCounters(replica.db, "d-1")).toEqual(await readDriverCounters(db, "d-1"));

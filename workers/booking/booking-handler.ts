@@ -14,7 +14,6 @@ import type { LoadedBooking } from "./booking-model.ts";
 import type { BookingDeps, BookingHandlerSettings } from "./booking-settings.ts";
 import { advance, type DecidedOutcome, loadBookings, openBookingsOf, writeOutcomes } from "./booking-store.ts";
 import { planWave, type SearchFrom } from "./matching.ts";
-import { drainAfterCommit } from "./outbox.ts";
 import { react } from "./reactions.ts";
 import { type TripInputs, tripInputs } from "./trip-inputs.ts";
 
@@ -75,7 +74,7 @@ export function createBookingHandler(settings: Partial<BookingHandlerSettings> =
       ),
     );
     if (fresh.length > 0) await applyBatch(fresh, deps, s);
-    await drainAfterCommit(deps.db, deps.publisher);
+    await deps.outbox.drainAfterCommit();
   };
 }
 
@@ -121,15 +120,20 @@ async function applyBatch(fresh: ConsumedEvent[], deps: BookingDeps, s: BookingH
     async (tx, applying) => {
       if (applying.length !== fresh.length)
         throw new RetryableError("another consumer applied part of this batch meanwhile; deciding again");
-      await writeOutcomes(tx, decided, now);
-      for (const d of decided) await rollUp(tx, d, now);
+      await writeOutcomes(tx, decided, now, deps.outbox);
+      for (const d of decided) await rollUp(tx, d, now, deps.outbox);
     },
     s.now,
   );
 }
 
 /** A truck of an order: the order rolls up in the batch's transaction (workers/order/roll-up-store.ts). */
-async function rollUp(tx: Tx, { consumed, before, outcome: { update } }: Decided, now: number): Promise<void> {
+async function rollUp(
+  tx: Tx,
+  { consumed, before, outcome: { update } }: Decided,
+  now: number,
+  outbox: BookingDeps["outbox"],
+): Promise<void> {
   const driverId = update?.driverId ?? null;
   if (before?.orderId && update && (update.status !== before.status || driverId !== before.driverId)) {
     const cause = { eventId: consumed.id, correlationId: consumed.correlationId, occurredAt: consumed.occurredAt };
@@ -137,6 +141,7 @@ async function rollUp(tx: Tx, { consumed, before, outcome: { update } }: Decided
       tx,
       { orderId: before.orderId, bookingId: before.bookingId, status: update.status, driverId, previousDriverId: before.driverId, cause },
       now,
+      outbox,
     );
   }
 }

@@ -7,7 +7,7 @@ import { TOPICS } from "../../shared/events/topics.ts";
 import { openTempHistory } from "../../shared/history/testing.ts";
 import { silentLogger } from "../../shared/logging/logger.ts";
 import { startBookingLoop } from "./booking-loop.ts";
-import { drainOutbox, enqueueRecords } from "./outbox.ts";
+import { createBookingOutbox } from "./outbox.ts";
 import { recordingPublisher } from "./testing.ts";
 import { fireDueTimers } from "./timers.ts";
 
@@ -71,9 +71,12 @@ describe("booking timers and outbox", () => {
   test("the loop fires timers a stopped process left pending, and publishes outbox records only once past the grace period", async () => {
     await schedule(1, Date.now() - 5_000);
     const record = { topic: TOPICS.notifications, key: "d-1", value: '{"n":1}', headers: { type: "notification.requested" } };
-    await writeTransaction(history.db, (tx) => enqueueRecords(tx, [record], Date.now() - 10_000));
-    await writeTransaction(history.db, (tx) => enqueueRecords(tx, [{ ...record, value: '{"n":2}' }], Date.now() + 60_000));
-    const loop = startBookingLoop({ db: history.db, publisher, logger: silentLogger(), intervalMs: 10, outboxGraceMs: 2_000 });
+    // Written by a process that stopped: this one's outbox has no memory of them.
+    const stopped = createBookingOutbox(history.db, publisher);
+    await writeTransaction(history.db, (tx) => stopped.enqueue(tx, [record], Date.now() - 10_000));
+    await writeTransaction(history.db, (tx) => stopped.enqueue(tx, [{ ...record, value: '{"n":2}' }], Date.now() + 60_000));
+    const outbox = createBookingOutbox(history.db, publisher);
+    const loop = startBookingLoop({ db: history.db, publisher, outbox, logger: silentLogger(), intervalMs: 10, outboxGraceMs: 2_000 });
     try {
       const deadline = Date.now() + 5_000;
       while (publisher.records.length < 2 && Date.now() < deadline) await Bun.sleep(10);
@@ -88,8 +91,8 @@ describe("booking timers and outbox", () => {
     // Deletes of acked records wait for the next write transaction (deferred-writes.ts).
     await flushDeferred(history.db);
     expect((await history.db.orm.select({ value: bookingOutbox.value }).from(bookingOutbox)).map((r) => r.value)).toEqual(['{"n":2}']);
-    expect(await drainOutbox(history.db, publisher)).toBe(1);
-    expect(await drainOutbox(history.db, publisher)).toBe(0);
+    expect(await outbox.drain()).toBe(1);
+    expect(await outbox.drain()).toBe(0);
     expect((await history.db.orm.select({ value: bookingOutbox.value }).from(bookingOutbox)).map((r) => r.value)).toEqual(['{"n":2}']);
     await writeTransaction(history.db, async () => {});
     expect(await history.db.orm.select().from(bookingOutbox)).toEqual([]);

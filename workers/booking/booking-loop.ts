@@ -3,13 +3,16 @@ import type { Db } from "../../shared/db/open-libsql.ts";
 import { flushDeferred } from "../../shared/db/write-transaction.ts";
 import type { Publisher } from "../../shared/log/event-log.ts";
 import type { Logger } from "../../shared/logging/logger.ts";
-import { drainOutbox } from "./outbox.ts";
+import type { BookingOutbox } from "./outbox.ts";
 import { fireDueTimers } from "./timers.ts";
 
 export interface BookingLoopOptions {
   /** The workers' history database, where the booking worker keeps its timers and outbox. */
   db: Db;
+  /** Publishes the due timers. */
   publisher: Pick<Publisher, "publish">;
+  /** The process's outbox on `db` (the one its handlers write to), drained of what they left behind. */
+  outbox: Pick<BookingOutbox, "drain">;
   logger: Logger;
   /** How often due timers are looked for: a timer fires up to this late. Default 250 ms. */
   intervalMs?: number;
@@ -48,7 +51,7 @@ export function startBookingLoop(opts: BookingLoopOptions): BookingLoop {
     try {
       const fired = await fireDueTimers(opts.db, opts.publisher, now());
       if (fired > 0) logger.debug("booking timers fired", { fired });
-      const leftovers = await drainOutbox(opts.db, opts.publisher, { writtenBy: now() - graceMs });
+      const leftovers = await opts.outbox.drain({ writtenBy: now() - graceMs });
       if (leftovers > 0) logger.info("published booking follow-ups left in the outbox", { records: leftovers });
       // Deletes of acked outbox records ride the handlers' transactions; on a quiet database they are committed here.
       if (deferredForMs(opts.db) >= intervalMs) await flushDeferred(opts.db);

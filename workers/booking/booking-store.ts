@@ -9,7 +9,7 @@ import { RetryableError } from "../../shared/errors/errors.ts";
 import type { StatusUpdate } from "../../shared/geo/geo-index.ts";
 import type { SqlExecutor } from "../runtime/processed-events.ts";
 import type { BookingPatch, LoadedBooking, Outcome } from "./booking-model.ts";
-import { enqueueRecords } from "./outbox.ts";
+import type { BookingOutbox } from "./outbox.ts";
 
 const CHUNK = 500;
 
@@ -170,7 +170,12 @@ export interface DecidedOutcome {
  * no accepting driver now holds two open bookings (another partition's batch could
  * have given them one since the decision: only this transaction sees it for sure).
  */
-export async function writeOutcomes(tx: Tx, decided: readonly DecidedOutcome[], now: number): Promise<void> {
+export async function writeOutcomes(
+  tx: Tx,
+  decided: readonly DecidedOutcome[],
+  now: number,
+  outbox: Pick<BookingOutbox, "enqueue">,
+): Promise<void> {
   if (decided.length === 0) return;
   await checkVersions(tx, decided);
   const outcomes = decided.map((d) => d.outcome);
@@ -212,7 +217,7 @@ export async function writeOutcomes(tx: Tx, decided: readonly DecidedOutcome[], 
     rows: outcomes.flatMap((o) => (o.counter ? [[o.counter.driverId, o.counter.cancelsAfterAccept, o.counter.noShows]] : [])),
     onConflict: { target: ["driver_id"], set: "add", columns: ["cancels_after_accept", "no_shows"] },
   });
-  await enqueueRecords(
+  await outbox.enqueue(
     tx,
     outcomes.flatMap((o) => o.outbox),
     now,

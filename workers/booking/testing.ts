@@ -1,6 +1,7 @@
 import { estimateFare } from "../../shared/booking/fare.ts";
 import { bookingIdForRequest, requestedEventId } from "../../shared/booking/ids.ts";
 import type { Db } from "../../shared/db/open-libsql.ts";
+import { createStraightLineEta } from "../../shared/eta/straight-line-eta.ts";
 import { BOOKING_REQUESTED, type BookingRequested } from "../../shared/events/booking.ts";
 import type { VehicleType } from "../../shared/events/driver.ts";
 import { createEnvelope, parseEnvelope } from "../../shared/events/envelope.ts";
@@ -9,7 +10,7 @@ import type { GeoIndex } from "../../shared/geo/geo-index.ts";
 import { M_PER_DEG_LAT } from "../../shared/history/testing.ts";
 import type { OutgoingRecord, Publisher } from "../../shared/log/event-log.ts";
 import type { ConsumedEvent, Handler } from "../runtime/handler.ts";
-import { outboxPublished } from "./outbox.ts";
+import { type BookingOutbox, createBookingOutbox } from "./outbox.ts";
 
 /* Events, drivers and an in-process log for the booking worker's tests. Not a test file. */
 
@@ -60,11 +61,16 @@ export async function seedDrivers(
  * Runs the handler, then waits until its outbox records are published: handlers publish
  * them in the background (drainAfterCommit), and tests look at what was published.
  */
-export function handledBy<D extends { db: Db; publisher: Pick<Publisher, "publish"> }>(handler: Handler<D>) {
+export function handledBy<D extends { outbox: Pick<BookingOutbox, "published"> }>(handler: Handler<D>) {
   return async (events: ConsumedEvent[], deps: D): Promise<void> => {
     await handler(events, deps);
-    await outboxPublished(deps.db, deps.publisher);
+    await deps.outbox.published();
   };
+}
+
+/** The booking and order handlers' deps over `db`: the outbox publishes through `publisher`, kept here for tests to read. */
+export function bookingDeps<P extends Pick<Publisher, "publish">>(db: Db, geo: GeoIndex, publisher: P) {
+  return { db, geo, publisher, eta: createStraightLineEta(), outbox: createBookingOutbox(db, publisher) };
 }
 
 /** A publisher that keeps what it was given; `failing` makes publish() throw while true. */
@@ -86,7 +92,10 @@ export function recordingPublisher(): Publisher & { records: OutgoingRecord[]; f
  * published on `bookings` back to it (the worker's own decisions come back through the
  * log), until nothing new was published. Notifications are kept in `published`.
  */
-export function loopback<D extends { db: Db; publisher: ReturnType<typeof recordingPublisher> }>(handler: Handler<D>, deps: D) {
+export function loopback<D extends { publisher: ReturnType<typeof recordingPublisher>; outbox: Pick<BookingOutbox, "published"> }>(
+  handler: Handler<D>,
+  deps: D,
+) {
   const handle = handledBy(handler);
   let seen = 0;
   const delivered: ConsumedEvent[] = [];

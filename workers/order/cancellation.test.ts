@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { readBooking } from "../../shared/booking/booking-query.ts";
 import type { Db } from "../../shared/db/open-libsql.ts";
-import { createStraightLineEta } from "../../shared/eta/straight-line-eta.ts";
 import { createEnvelope, parseEnvelope } from "../../shared/events/envelope.ts";
 import { ORDER_CANCEL_REQUESTED, ORDER_CREATED, type OrderCreated } from "../../shared/events/order.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
@@ -11,7 +10,17 @@ import { openTempHistory } from "../../shared/history/testing.ts";
 import { createdEventId, orderIdForRequest } from "../../shared/order/ids.ts";
 import { readOrder } from "../../shared/order/order-query.ts";
 import { createBookingHandler } from "../booking/booking-handler.ts";
-import { consumed, consumedRecord, handledBy, loopback, northOf, PICKUP, recordingPublisher, seedDrivers } from "../booking/testing.ts";
+import {
+  bookingDeps,
+  consumed,
+  consumedRecord,
+  handledBy,
+  loopback,
+  northOf,
+  PICKUP,
+  recordingPublisher,
+  seedDrivers,
+} from "../booking/testing.ts";
 import type { ConsumedEvent } from "../runtime/handler.ts";
 import { createOrderHandler } from "./order-handler.ts";
 
@@ -28,12 +37,14 @@ describe("order cancellation (order worker + booking worker, libSQL file + embed
   let db: Db;
   let geo: GeoIndex;
   let publisher: ReturnType<typeof recordingPublisher>;
+  let deps: ReturnType<typeof bookingDeps<ReturnType<typeof recordingPublisher>>>;
 
   beforeEach(async () => {
     history = await openTempHistory("fleet-order-cancel-");
     db = history.db;
     geo = createEmbeddedGeoIndex();
     publisher = recordingPublisher();
+    deps = bookingDeps(db, geo, publisher);
   });
   afterEach(() => history.remove());
 
@@ -48,8 +59,7 @@ describe("order cancellation (order worker + booking worker, libSQL file + embed
       "tipper",
     );
     const orders = handledBy(createOrderHandler());
-    const bookings = loopback(createBookingHandler({ waves: WAVES }), { db, geo, publisher, eta: createStraightLineEta() });
-    const deps = { db, publisher };
+    const bookings = loopback(createBookingHandler({ waves: WAVES }), deps);
     const toBookings = async (from: number) => {
       const back = publisher.records
         .slice(from)
@@ -110,7 +120,7 @@ describe("order cancellation (order worker + booking worker, libSQL file + embed
 
   test("an order with every truck still searching is cancelled as a whole", async () => {
     const orders = handledBy(createOrderHandler());
-    const bookings = loopback(createBookingHandler({ waves: WAVES }), { db, geo, publisher, eta: createStraightLineEta() });
+    const bookings = loopback(createBookingHandler({ waves: WAVES }), deps);
     const orderId = orderIdForRequest("cust-2", "order-2");
     await orders(
       [
@@ -120,18 +130,15 @@ describe("order cancellation (order worker + booking worker, libSQL file + embed
           createdEventId(orderId),
         ),
       ],
-      { db, publisher },
+      deps,
     );
-    await orders([orderEvent(ORDER_CANCEL_REQUESTED, { orderId })], { db, publisher });
+    await orders([orderEvent(ORDER_CANCEL_REQUESTED, { orderId })], deps);
     await bookings.deliver(...publisher.records.filter((r) => r.topic === TOPICS.bookings).map(consumedRecord));
     expect(await readOrder(db, orderId)).toMatchObject({ status: "cancelled", counts: { total: 2, cancelled: 2 } });
   });
 
   test("a cancel for an order the worker never stored changes nothing", async () => {
-    await handledBy(createOrderHandler())([orderEvent(ORDER_CANCEL_REQUESTED, { orderId: orderIdForRequest("nobody", "k") })], {
-      db,
-      publisher,
-    });
+    await handledBy(createOrderHandler())([orderEvent(ORDER_CANCEL_REQUESTED, { orderId: orderIdForRequest("nobody", "k") })], deps);
     expect(publisher.records).toEqual([]);
   });
 });

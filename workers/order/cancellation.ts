@@ -7,7 +7,7 @@ import { createEnvelope, toRecord } from "../../shared/events/envelope.ts";
 import type { OrderCancelRequested } from "../../shared/events/order.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
 import type { TruckStatus } from "../../shared/order/roll-up.ts";
-import { enqueueRecords } from "../booking/outbox.ts";
+import type { BookingOutbox } from "../booking/outbox.ts";
 import type { ConsumedEvent } from "../runtime/handler.ts";
 
 const SOURCE = "order-worker";
@@ -23,14 +23,19 @@ const OPEN: TruckStatus[] = ["searching", "assigned", "in-progress"];
  * completes meanwhile refuses its cancel; its truck stays completed. An order not
  * stored (yet) has no trucks: nothing to cancel.
  */
-export async function writeCancellation(tx: Tx, e: ConsumedEvent<OrderCancelRequested>, now: number): Promise<number> {
+export async function writeCancellation(
+  tx: Tx,
+  e: ConsumedEvent<OrderCancelRequested>,
+  now: number,
+  outbox: Pick<BookingOutbox, "enqueue">,
+): Promise<number> {
   const trucks = await tx.orm
     .select({ bookingId: orderTrucks.bookingId })
     .from(orderTrucks)
     .where(and(eq(orderTrucks.orderId, e.data.orderId), inArray(orderTrucks.status, OPEN)))
     .orderBy(orderTrucks.truckIndex);
   if (trucks.length === 0) return 0;
-  await enqueueRecords(
+  await outbox.enqueue(
     tx,
     trucks.map(({ bookingId }) => {
       const data: BookingCancelled = { bookingId, by: "customer", reason: "order cancelled" };

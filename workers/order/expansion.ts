@@ -9,7 +9,7 @@ import type { OrderCreated } from "../../shared/events/order.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
 import type { OutgoingRecord } from "../../shared/log/event-log.ts";
 import { expandTrucks } from "../../shared/order/trucks.ts";
-import { enqueueRecords } from "../booking/outbox.ts";
+import type { BookingOutbox } from "../booking/outbox.ts";
 import type { ConsumedEvent } from "../runtime/handler.ts";
 
 const SOURCE = "order-worker";
@@ -53,7 +53,12 @@ export function bookingRequests(e: ConsumedEvent<OrderCreated>): OutgoingRecord[
  * nothing and the redelivered order starts over; after it, the outbox still holds
  * whatever was not yet acked.
  */
-export async function writeExpansion(tx: Tx, e: ConsumedEvent<OrderCreated>, now: number): Promise<void> {
+export async function writeExpansion(
+  tx: Tx,
+  e: ConsumedEvent<OrderCreated>,
+  now: number,
+  outbox: Pick<BookingOutbox, "enqueue">,
+): Promise<void> {
   const d = e.data;
   const trucks = expandTrucks(d.orderId, d.trucks);
   await tx.orm.insert(orders).values({
@@ -76,5 +81,5 @@ export async function writeExpansion(tx: Tx, e: ConsumedEvent<OrderCreated>, now
       driverId: null,
     })),
   );
-  await enqueueRecords(tx, bookingRequests(e), now);
+  await outbox.enqueue(tx, bookingRequests(e), now);
 }

@@ -1,4 +1,3 @@
-import { drainAfterCommit } from "../booking/outbox.ts";
 import type { WorkerDeps } from "../deps.ts";
 import { applyOnce } from "../runtime/apply-once.ts";
 import type { Handler } from "../runtime/handler.ts";
@@ -6,7 +5,7 @@ import { writeCancellation } from "./cancellation.ts";
 import { writeExpansion } from "./expansion.ts";
 import { isOrderCancelRequested, isOrderCreated, parseOrderEvent } from "./order-event.ts";
 
-export type OrderDeps = Pick<WorkerDeps, "db" | "publisher">;
+export type OrderDeps = Pick<WorkerDeps, "db" | "outbox">;
 
 /** The name applyOnce records this worker's event ids under: the catalogue's consumer group. */
 export const ORDER_GROUP = "fleet-order";
@@ -46,12 +45,12 @@ export function createOrderHandler(settings: Partial<OrderHandlerSettings> = {})
       parsed,
       async (tx, fresh) => {
         for (const e of fresh) {
-          if (isOrderCreated(e)) await writeExpansion(tx, e, now());
-          else if (isOrderCancelRequested(e)) await writeCancellation(tx, e, now());
+          if (isOrderCreated(e)) await writeExpansion(tx, e, now(), deps.outbox);
+          else if (isOrderCancelRequested(e)) await writeCancellation(tx, e, now(), deps.outbox);
         }
       },
       now,
     );
-    await drainAfterCommit(deps.db, deps.publisher);
+    await deps.outbox.drainAfterCommit();
   };
 }

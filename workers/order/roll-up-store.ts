@@ -15,7 +15,7 @@ import { TOPICS } from "../../shared/events/topics.ts";
 import type { OutgoingRecord } from "../../shared/log/event-log.ts";
 import { settledEventId, truckAssignedEventId } from "../../shared/order/ids.ts";
 import { countTrucks, type OrderStatus, orderStatusOf, truckStatusOf } from "../../shared/order/roll-up.ts";
-import { enqueueRecords } from "../booking/outbox.ts";
+import type { BookingOutbox } from "../booking/outbox.ts";
 
 /** A booking of an order changed: what the booking worker just applied. */
 export interface TruckChange {
@@ -48,7 +48,7 @@ const SETTLED: Partial<Record<OrderStatus, string>> = { fulfilled: ORDER_FULFILL
  * serialized, so each roll-up counts what the previous ones committed.
  * A booking whose order this database does not hold is left alone.
  */
-export async function rollUpOrder(tx: Tx, c: TruckChange, now: number): Promise<void> {
+export async function rollUpOrder(tx: Tx, c: TruckChange, now: number, outbox: Pick<BookingOutbox, "enqueue">): Promise<void> {
   const truck = truckStatusOf(c.status);
   const [row] = await tx.orm
     .update(orderTrucks)
@@ -72,7 +72,7 @@ export async function rollUpOrder(tx: Tx, c: TruckChange, now: number): Promise<
     const data: OrderSettled = { orderId: c.orderId, assigned: counts.assigned, expired: counts.expired, cancelled: counts.cancelled };
     out.push(record(settledEventId(c.orderId, settled, c.cause.eventId), settled, data, c));
   }
-  if (out.length > 0) await enqueueRecords(tx, out, now);
+  if (out.length > 0) await outbox.enqueue(tx, out, now);
 }
 
 function record(id: string, type: string, data: { orderId: string }, c: TruckChange): OutgoingRecord {
