@@ -1,5 +1,4 @@
 import type { InValue } from "@libsql/client";
-import type { Db } from "./open-libsql.ts";
 
 /** A statement that may wait for the database's next write transaction. */
 export interface DeferredWrite {
@@ -13,40 +12,44 @@ interface Slot {
   since: number;
 }
 
-const pending = new WeakMap<Db, Map<string, Slot>>();
-
 /**
  * Bookkeeping that need not be durable at once (deleting outbox rows the log already
- * acked) rides the next write transaction on `db` instead of costing a commit (an fsync)
- * of its own: writeTransaction runs what is deferred right after its BEGIN. A newer write
- * under the same `slot` replaces the older (e.g. "delete up to seq N" supersedes "up to M <
- * N"). Lost on a crash, which must be harmless: the caller re-derives it (a republished
- * record is deduped by its event id).
+ * acked) rides the next write transaction on its database instead of costing a commit
+ * (an fsync) of its own: writeTransaction runs what is deferred right after its BEGIN. A
+ * newer write under the same `slot` replaces the older (e.g. "delete up to seq N"
+ * supersedes "up to M < N"). Lost on a crash, which must be harmless: the caller
+ * re-derives it (a republished record is deduped by its event id). Each Db holds its own
+ * (open-libsql.ts).
  */
-export function deferWrite(db: Db, slot: string, write: DeferredWrite): void {
-  let slots = pending.get(db);
-  if (!slots) pending.set(db, (slots = new Map()));
-  slots.set(slot, { write, since: slots.get(slot)?.since ?? performance.now() });
+export interface DeferredWrites {
+  defer(slot: string, write: DeferredWrite): void;
+  /** Takes everything deferred (for the transaction starting now). */
+  take(): Map<string, Slot> | undefined;
+  /** Puts back what a failed transaction took, unless a newer write took its slot meanwhile. */
+  restore(taken: Map<string, Slot>): void;
+  /** How long the oldest deferred write has waited, ms; 0 when none. */
+  waitingMs(): number;
 }
 
-/** Takes everything deferred on `db` (for the transaction starting now). */
-export function takeDeferred(db: Db): Map<string, Slot> | undefined {
-  const slots = pending.get(db);
-  if (!slots || slots.size === 0) return undefined;
-  pending.delete(db);
-  return slots;
-}
-
-/** Puts back what a failed transaction took, unless a newer write took its slot meanwhile. */
-export function restoreDeferred(db: Db, taken: Map<string, Slot>): void {
-  let slots = pending.get(db);
-  if (!slots) pending.set(db, (slots = new Map()));
-  for (const [slot, s] of taken) if (!slots.has(slot)) slots.set(slot, s);
-}
-
-/** How long the oldest deferred write on `db` has waited, ms; 0 when none. */
-export function deferredForMs(db: Db): number {
-  let oldest = Infinity;
-  for (const s of pending.get(db)?.values() ?? []) oldest = Math.min(oldest, s.since);
-  return oldest === Infinity ? 0 : performance.now() - oldest;
+export function createDeferredWrites(): DeferredWrites {
+  let slots = new Map<string, Slot>();
+  return {
+    defer(slot, write) {
+      slots.set(slot, { write, since: slots.get(slot)?.since ?? performance.now() });
+    },
+    take() {
+      if (slots.size === 0) return undefined;
+      const taken = slots;
+      slots = new Map();
+      return taken;
+    },
+    restore(taken) {
+      for (const [slot, s] of taken) if (!slots.has(slot)) slots.set(slot, s);
+    },
+    waitingMs() {
+      let oldest = Infinity;
+      for (const s of slots.values()) oldest = Math.min(oldest, s.since);
+      return oldest === Infinity ? 0 : performance.now() - oldest;
+    },
+  };
 }

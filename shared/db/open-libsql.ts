@@ -1,5 +1,6 @@
 import { type Client, createClient } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
+import { createDeferredWrites, type DeferredWrites } from "./deferred-writes.ts";
 import { guardedClient } from "./guarded-client.ts";
 import { ensurePrivateDatabaseFile } from "./private-file.ts";
 import * as schema from "./schema.ts";
@@ -10,6 +11,8 @@ export type Orm = LibSQLDatabase<typeof schema>;
 export interface Db {
   readonly client: Client;
   readonly orm: Orm;
+  /** Writes waiting for this database's next write transaction (write-transaction.ts). */
+  readonly deferred: DeferredWrites;
   readonly url: string;
   close(): void;
 }
@@ -52,5 +55,5 @@ export async function openLibsql(opts: LibsqlOptions): Promise<Db> {
     client.close();
     throw err;
   }
-  return { client, orm: drizzle({ client, schema }), url: opts.url, close: () => client.close() };
+  return { client, orm: drizzle({ client, schema }), url: opts.url, deferred: createDeferredWrites(), close: () => client.close() };
 }

@@ -1,6 +1,5 @@
 import type { Client, InValue, ResultSet } from "@libsql/client";
 import { drizzle } from "drizzle-orm/libsql";
-import { restoreDeferred, takeDeferred } from "./deferred-writes.ts";
 import type { Db, Orm } from "./open-libsql.ts";
 import * as schema from "./schema.ts";
 
@@ -21,11 +20,11 @@ export interface Tx {
  * front, so a conflict surfaces at BEGIN after the busy timeout rather than as an
  * unretryable lock upgrade halfway through). Commits when `fn` resolves; rolls back
  * when it throws. While it runs, `db` itself waits: use `tx` inside. Writes deferred on
- * `db` (deferred-writes.ts) run first, in the same transaction.
+ * `db` (db.deferred, deferred-writes.ts) run first, in the same transaction.
  */
 export async function writeTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const ltx = await db.client.transaction("write");
-  const deferred = takeDeferred(db);
+  const deferred = db.deferred.take();
   const committed: (() => void)[] = [];
   try {
     const tx: Tx = {
@@ -44,7 +43,7 @@ export async function writeTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): P
     for (const f of committed) f();
     return result;
   } catch (err) {
-    if (deferred) restoreDeferred(db, deferred);
+    if (deferred) db.deferred.restore(deferred);
     throw err;
   } finally {
     ltx.close();

@@ -1,4 +1,3 @@
-import { deferredForMs } from "../../shared/db/deferred-writes.ts";
 import type { Db } from "../../shared/db/open-libsql.ts";
 import { flushDeferred } from "../../shared/db/write-transaction.ts";
 import type { Publisher } from "../../shared/log/event-log.ts";
@@ -54,7 +53,7 @@ export function startBookingLoop(opts: BookingLoopOptions): BookingLoop {
       const leftovers = await opts.outbox.drain({ writtenBy: now() - graceMs });
       if (leftovers > 0) logger.info("published booking follow-ups left in the outbox", { records: leftovers });
       // Deletes of acked outbox records ride the handlers' transactions; on a quiet database they are committed here.
-      if (deferredForMs(opts.db) >= intervalMs) await flushDeferred(opts.db);
+      if (opts.db.deferred.waitingMs() >= intervalMs) await flushDeferred(opts.db);
     } catch (err) {
       logger.warn("booking timer tick failed; retrying next tick", { err });
     }

@@ -1,5 +1,4 @@
 import { trailingRun } from "../../shared/async/trailing-run.ts";
-import { deferWrite } from "../../shared/db/deferred-writes.ts";
 import type { Db } from "../../shared/db/open-libsql.ts";
 import type { Tx } from "../../shared/db/write-transaction.ts";
 import { RetryableError } from "../../shared/errors/errors.ts";
@@ -115,7 +114,7 @@ export function createBookingOutbox(db: Db, publisher: Pick<Publisher, "publish"
         );
       }
       publishedThrough = rows.at(-1)!.seq;
-      deferWrite(db, "booking_outbox", { sql: "DELETE FROM booking_outbox WHERE seq <= ?", args: [publishedThrough] });
+      db.deferred.defer("booking_outbox", { sql: "DELETE FROM booking_outbox WHERE seq <= ?", args: [publishedThrough] });
       published += rows.length;
       if (rows.length < chunk) return published;
     }
