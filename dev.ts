@@ -75,12 +75,8 @@ const tokens =
   auth.key.kind === "secret"
     ? writeDevTokens(config.DATA_DIR, { secret: auth.key.secret, issuer: auth.issuer, audience: auth.audience })
     : undefined;
-const gatewayDeps = buildGatewayDeps(
-  config,
-  { log, geo, history: db, idempotency, auth, rateLimits: openRateLimits(config) },
-  logger,
-  registry,
-);
+const rateLimits = openRateLimits(config);
+const gatewayDeps = buildGatewayDeps(config, { log, geo, history: db, idempotency, auth, rateLimits }, logger, registry);
 // Publishes what requests left in the outbox while the broker was down or slow.
 const relay = startOutboxRelay({ outbox: idempotency.outbox, publisher: gatewayDeps.publisher, logger, registry });
 const app = createApp(gatewayDeps);
@@ -130,6 +126,7 @@ await runProcess(workers, {
     await notifier.close();
     await log.close();
     await geo.close();
+    rateLimits.close();
     db.close();
     idempotency.close();
   },

@@ -1,4 +1,4 @@
-import { startApacheKafka } from "./apache-kafka.ts";
+import { startApacheKafka, startApacheKafkaCluster } from "./apache-kafka.ts";
 import { startRedpanda } from "./redpanda-broker.ts";
 import type { ServiceControl } from "./service-process.ts";
 
@@ -6,6 +6,22 @@ export interface KafkaService extends ServiceControl {
   /** Bootstrap address for clients, `127.0.0.1:<port>`. */
   brokers: string;
   engine: "redpanda" | "apache-kafka";
+}
+
+/** One node of a cluster, killed and restarted on its own by fault tests. */
+export interface KafkaNode extends ServiceControl {
+  /** The broker's node id, as metadata names partition leaders. */
+  nodeId: number;
+  /** `127.0.0.1:<port>` of this broker. */
+  address: string;
+}
+
+export interface KafkaClusterService {
+  /** Every broker, comma-separated: what KAFKA_BROKERS takes. */
+  brokers: string;
+  engine: "apache-kafka";
+  nodes: KafkaNode[];
+  stop(): Promise<void>;
 }
 
 export interface StartKafkaOptions {
@@ -24,4 +40,14 @@ export interface StartKafkaOptions {
 export function startKafka(opts: StartKafkaOptions): Promise<KafkaService> {
   const redpanda = Bun.which("redpanda");
   return redpanda ? startRedpanda(redpanda, opts.dataDir) : startApacheKafka(opts);
+}
+
+/**
+ * A `size`-broker cluster: always Apache Kafka in KRaft mode (combined broker +
+ * controller nodes), the engine whose multi-node start this launcher knows; a Redpanda
+ * cluster speaks the same Kafka API and takes the same topic settings from the catalogue.
+ */
+export function startKafkaCluster(opts: StartKafkaOptions & { size: number }): Promise<KafkaClusterService> {
+  if (opts.size < 2) throw new RangeError(`a cluster needs at least 2 brokers, got ${opts.size}`);
+  return startApacheKafkaCluster(opts, opts.size);
 }

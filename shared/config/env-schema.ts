@@ -38,12 +38,34 @@ export const url = (...protocols: string[]) =>
     ),
   );
 
+/** Comma-separated `redis://` / `rediss://` URLs: the seed nodes of a Redis Cluster (any one finds the rest). */
+export const redisClusterUrls = v.optional(
+  v.pipe(
+    v.string(),
+    v.transform((s) =>
+      s
+        .split(",")
+        .map((u) => u.trim())
+        .filter(Boolean),
+    ),
+    v.minLength(1, "must list at least one redis:// URL"),
+    v.everyItem((u) => /^rediss?:\/\/[^\s/]+:\d+\/?$/.test(u), "each node must be redis://host:port (or rediss://)"),
+  ),
+);
+
+/** Partitions of the Redis geo index (shared/geo/redis-layout/redis-keys.ts); unset → the adapter's default. */
+export const geoPartitions = v.optional(
+  v.pipe(v.string(), v.regex(/^\d+$/, "must be a whole number of partitions"), v.transform(Number), v.minValue(1), v.maxValue(1024)),
+);
+
 export const logLevel = v.optional(v.picklist(["debug", "info", "warn", "error"]), "info");
 
 export const commonEnv = {
   DATA_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), ".data"),
   KAFKA_BROKERS: brokers,
   REDIS_URL: url("redis://", "rediss://"),
+  REDIS_CLUSTER_URLS: redisClusterUrls,
+  GEO_PARTITIONS: geoPartitions,
   UPSTASH_REDIS_REST_URL: url("http://", "https://"),
   UPSTASH_REDIS_REST_TOKEN: optionalString,
   LIBSQL_URL: url("file:", "libsql://", "http://", "https://", "ws://", "wss://"),

@@ -1,5 +1,5 @@
 import type { Admin, ITopicConfig, Kafka } from "kafkajs";
-import type { TopicSpec } from "../../events/topics.ts";
+import { replicationFor, type TopicSpec } from "../../events/topics.ts";
 import type { LogAdmin, PartitionLag, ResetTarget } from "../event-log.ts";
 import { commitIdleGroupOffsets, type PartitionOffset } from "./kafka-group-offsets.ts";
 import { whileRetriable } from "./kafka-retriable.ts";
@@ -10,8 +10,9 @@ export function createKafkaAdmin(kafka: Kafka, admin: Admin): LogAdmin {
       const existing = new Set(await admin.listTopics());
       const missing = specs.filter((s) => !existing.has(s.name));
       if (missing.length === 0) return;
+      const replication = replicationFor((await admin.describeCluster()).brokers.length);
       // kafkajs returns false instead of throwing when every failure is "already exists" (a concurrent creator won).
-      await admin.createTopics({ waitForLeaders: true, topics: missing.map(topicConfig) });
+      await admin.createTopics({ waitForLeaders: true, topics: missing.map((s) => topicConfig(s, replication)) });
     },
 
     async lag(group, topics) {
@@ -52,13 +53,14 @@ export async function countPartitions(admin: Admin, topics: string[]): Promise<n
   return metadata.reduce((n, t) => n + t.partitions.length, 0);
 }
 
-function topicConfig(spec: TopicSpec): ITopicConfig {
+/** The catalogue's settings; replication from the brokers registered now (shared/events/topics.ts, replicationFor). */
+function topicConfig(spec: TopicSpec, replication: ReturnType<typeof replicationFor>): ITopicConfig {
   return {
     topic: spec.name,
     numPartitions: spec.partitions,
-    // -1: the broker's default.replication.factor, so one config serves a dev broker and a cluster.
-    replicationFactor: -1,
+    replicationFactor: replication.factor,
     configEntries: [
+      { name: "min.insync.replicas", value: String(replication.minInsync) },
       { name: "retention.ms", value: String(spec.retentionMs) },
       { name: "cleanup.policy", value: spec.cleanupPolicy },
       // The port's DeliveredRecord.timestamp is the broker's append time, and timestamp resets should follow it.
