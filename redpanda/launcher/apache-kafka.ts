@@ -109,7 +109,8 @@ async function startNode(n: NodeSpec): Promise<KafkaNode> {
     // The JVM default heap (1/4 of RAM) is far more than tests and benchmarks on a small box need.
     cmd: [n.java, `-Xmx${n.heap}`, `-Xms${n.heap}`, ...jvmArgs, "kafka.Kafka", configFile],
     ready: () => kafkaAnswers(address),
-    readyTimeoutMs: 90_000,
+    // Generous: three JVMs starting at once on a busy 2-core box take a while.
+    readyTimeoutMs: 180_000,
     logFile,
   });
   return { nodeId: n.place?.nodeId ?? 1, address, ...control };

@@ -12,7 +12,15 @@ export function createKafkaAdmin(kafka: Kafka, admin: Admin): LogAdmin {
       if (missing.length === 0) return;
       const replication = replicationFor((await admin.describeCluster()).brokers.length);
       // kafkajs returns false instead of throwing when every failure is "already exists" (a concurrent creator won).
-      await admin.createTopics({ waitForLeaders: true, topics: missing.map((s) => topicConfig(s, replication)) });
+      // Its waitForLeaders retries only LEADER_NOT_AVAILABLE, but on a cluster the broker it asks may not know a new
+      // topic yet (UNKNOWN_TOPIC_OR_PARTITION, retriable): so the wait for leaders is ours.
+      await admin.createTopics({ waitForLeaders: false, topics: missing.map((s) => topicConfig(s, replication)) });
+      const names = missing.map((s) => s.name);
+      await whileRetriable(async () => {
+        const { topics } = await admin.fetchTopicMetadata({ topics: names });
+        const leaderless = topics.flatMap((t) => t.partitions.filter((p) => p.leader < 0).map((p) => `${t.name}/${p.partitionId}`));
+        if (leaderless.length > 0) throw Object.assign(new Error(`no leader yet for ${leaderless.join(", ")}`), { retriable: true });
+      }, 30);
     },
 
     async lag(group, topics) {
