@@ -159,14 +159,13 @@ test("two gateways on one gateway database (sqld) and the booking worker over tw
       ),
     ),
   );
-  const decided = (p: (typeof pairs)[number]) =>
-    rowCount(
-      history,
-      `SELECT count(*) FROM booking_events WHERE type IN ('booking.accepted', 'booking.accept-rejected') AND booking_id IN ('${p.bookings[0]!.bookingId}','${p.bookings[1]!.bookingId}')`,
-    );
+  // Each accept is judged where its booking's partition is: applied, or refused with its reason.
+  const pairIds = (p: (typeof pairs)[number]) => `'${p.bookings[0]!.bookingId}','${p.bookings[1]!.bookingId}'`;
+  const judged = (p: (typeof pairs)[number]) =>
+    rowCount(history, `SELECT count(*) FROM booking_events WHERE type = 'booking.accepted' AND booking_id IN (${pairIds(p)})`);
   for (const p of pairs)
     await until(
-      () => decided(p),
+      () => judged(p),
       (n) => n >= 2,
       `both accepts of ${p.driverId} judged`,
       90_000,
@@ -176,9 +175,14 @@ test("two gateways on one gateway database (sqld) and the booking worker over tw
       rowCount(history, `SELECT count(*) FROM bookings WHERE driver_id = '${p.driverId}' AND status IN ('accepted', 'started')`),
     ),
   );
-  const busyRejections = await rowCount(
+  const applied = await rowCount(
     history,
-    `SELECT count(*) FROM booking_events WHERE type = 'booking.accept-rejected' AND booking_id IN (${pairs.flatMap((p) => p.bookings.map((b) => `'${b.bookingId}'`)).join(",")})`,
+    `SELECT count(*) FROM booking_events WHERE type = 'booking.accepted' AND applied = 1 AND booking_id IN (${pairs.map(pairIds).join(",")})`,
+  );
+  // Refused driver-busy: the reason names the booking the driver already holds (shared/booking/state-machine.ts).
+  const busyRefusals = await rowCount(
+    history,
+    `SELECT count(*) FROM booking_events WHERE type = 'booking.accepted' AND applied = 0 AND reason LIKE '%already holds booking%' AND booking_id IN (${pairs.map(pairIds).join(",")})`,
   );
   // Still split as chosen (no rebalance moved a partition meanwhile).
   const after = await assignments(kafka.brokers, "fleet-booking", TOPICS.bookings);
@@ -204,7 +208,7 @@ test("two gateways on one gateway database (sqld) and the booking worker over tw
   console.log(
     `[faults many-processes] 2 gateways on one sqld gateway db, booking worker in 2 processes (partitions ${[...members.values()].map((p) => p.join(",")).join(" | ")}), history on sqld; ` +
       `same key to both gateways ×${KEYS}: both 202 ${bothAccepted}, same booking id ${sameAnswer}, keys stored ${gatewayKeys}, booking rows ${keyed.rows}, requested once ${keyed.requestedOnce}, twice ${keyed.requestedTwice}, audited ${keyed.audited}; ` +
-      `${PAIRS} drivers each accepting 2 bookings at once via different gateways (${split}/${PAIRS} pairs' bookings on partitions of different booking processes): accepts 202 ${accepts.filter((a) => a.status === 202).length}/${accepts.length}, holds per driver ${holds.join(",")}, rejected accepts ${busyRejections}; ` +
+      `${PAIRS} drivers each accepting 2 bookings at once via different gateways (${split}/${PAIRS} pairs' bookings on partitions of different booking processes): accepts 202 ${accepts.filter((a) => a.status === 202).length}/${accepts.length}, holds per driver ${holds.join(",")}, accepts applied ${applied}, refused driver-busy ${busyRefusals}; ` +
       `answers ${answers.summary()}, dlq ${dlq}, lag ${lag}; total ${Math.round(performance.now() - started)} ms`,
   );
   expect({ bothAccepted, sameAnswer, gatewayKeys, ...keyed }).toEqual({
@@ -217,7 +221,7 @@ test("two gateways on one gateway database (sqld) and the booking worker over tw
     audited: KEYS,
   });
   expect(holds).toEqual(drivers.map(() => 1));
-  expect(busyRejections).toBe(PAIRS);
+  expect({ applied, busyRefusals }).toEqual({ applied: PAIRS, busyRefusals: PAIRS });
   expect(split).toBe(PAIRS);
   expect(answers.otherServerErrors()).toBe(0);
   expect({ dlq, lag }).toEqual({ dlq: 0, lag: 0 });
