@@ -14,19 +14,23 @@ export const port = (fallback: number) =>
     String(fallback),
   );
 
-export const brokers = v.optional(
-  v.pipe(
-    v.string(),
-    v.transform((s) =>
-      s
-        .split(",")
-        .map((b) => b.trim())
-        .filter(Boolean),
+/** A comma-separated list (spaces around items ignored), at least one item, each passing `itemOk`. */
+const commaList = (itemOk: (item: string) => boolean, emptyMessage: string, itemMessage: string) =>
+  v.optional(
+    v.pipe(
+      v.string(),
+      v.transform((s) =>
+        s
+          .split(",")
+          .map((item) => item.trim())
+          .filter(Boolean),
+      ),
+      v.minLength(1, emptyMessage),
+      v.everyItem(itemOk, itemMessage),
     ),
-    v.minLength(1, "must list at least one host:port"),
-    v.everyItem((b) => /^[^\s:]+:\d+$/.test(b), "each broker must be host:port"),
-  ),
-);
+  );
+
+export const brokers = commaList((b) => /^[^\s:]+:\d+$/.test(b), "must list at least one host:port", "each broker must be host:port");
 
 export const url = (...protocols: string[]) =>
   v.optional(
@@ -39,18 +43,10 @@ export const url = (...protocols: string[]) =>
   );
 
 /** Comma-separated `redis://` / `rediss://` URLs: the seed nodes of a Redis Cluster (any one finds the rest). */
-export const redisClusterUrls = v.optional(
-  v.pipe(
-    v.string(),
-    v.transform((s) =>
-      s
-        .split(",")
-        .map((u) => u.trim())
-        .filter(Boolean),
-    ),
-    v.minLength(1, "must list at least one redis:// URL"),
-    v.everyItem((u) => /^rediss?:\/\/[^\s/]+:\d+\/?$/.test(u), "each node must be redis://host:port (or rediss://)"),
-  ),
+export const redisClusterUrls = commaList(
+  (u) => /^rediss?:\/\/[^\s/]+:\d+\/?$/.test(u),
+  "must list at least one redis:// URL",
+  "each node must be redis://host:port (or rediss://)",
 );
 
 /** Partitions of the Redis geo index (shared/geo/redis-layout/redis-keys.ts); unset → the adapter's default. */
