@@ -11,16 +11,23 @@ export function createKafkaAdmin(kafka: Kafka, admin: Admin): LogAdmin {
       const missing = specs.filter((s) => !existing.has(s.name));
       if (missing.length === 0) return;
       const replication = replicationFor((await admin.describeCluster()).brokers.length);
-      // kafkajs returns false instead of throwing when every failure is "already exists" (a concurrent creator won).
-      // Its waitForLeaders retries only LEADER_NOT_AVAILABLE, but on a cluster the broker it asks may not know a new
-      // topic yet (UNKNOWN_TOPIC_OR_PARTITION, retriable): so the wait for leaders is ours.
-      await admin.createTopics({ waitForLeaders: false, topics: missing.map((s) => topicConfig(s, replication)) });
-      const names = missing.map((s) => s.name);
-      await whileRetriable(async () => {
-        const { topics } = await admin.fetchTopicMetadata({ topics: names });
-        const leaderless = topics.flatMap((t) => t.partitions.filter((p) => p.leader < 0).map((p) => `${t.name}/${p.partitionId}`));
-        if (leaderless.length > 0) throw Object.assign(new Error(`no leader yet for ${leaderless.join(", ")}`), { retriable: true });
-      }, 30);
+      const topics = missing.map((s) => topicConfig(s, replication));
+      try {
+        // kafkajs returns false instead of throwing when every failure is "already exists" (a concurrent creator won).
+        await admin.createTopics({ waitForLeaders: true, topics });
+      } catch (err) {
+        // Its wait for leaders retries only LEADER_NOT_AVAILABLE; on a cluster the broker it asks may not know a
+        // new topic yet (UNKNOWN_TOPIC_OR_PARTITION, retriable): then the wait is ours.
+        if ((err as { retriable?: boolean }).retriable !== true) throw err;
+        await whileRetriable(
+          () =>
+            leadersElected(
+              admin,
+              missing.map((s) => s.name),
+            ),
+          30,
+        );
+      }
     },
 
     async lag(group, topics) {
@@ -53,6 +60,15 @@ export function createKafkaAdmin(kafka: Kafka, admin: Admin): LogAdmin {
 
     close: () => admin.disconnect(),
   };
+}
+
+/** Resolves once every partition of the topics has a leader; throws a retriable error until then. */
+async function leadersElected(admin: Admin, names: string[]): Promise<void> {
+  const { topics } = await admin.fetchTopicMetadata({ topics: names });
+  const waiting = topics.flatMap((t) =>
+    t.partitions.filter((p) => p.leader < 0 || p.partitionErrorCode !== 0).map((p) => `${t.name}/${p.partitionId}`),
+  );
+  if (waiting.length > 0) throw Object.assign(new Error(`no leader yet for ${waiting.join(", ")}`), { retriable: true });
 }
 
 /** Total partitions of the topics; kafkajs throws for a topic that does not exist. */
