@@ -16,6 +16,7 @@ import { bookingCounts, dlqTotal, orderCounts, trailCounts, workerLag } from "./
 import { type GatewayProcess, type Supervised, spawnGateway, superviseWorkers } from "./support/fleet-processes.ts";
 import { AnswerTally, bookingRequest, call, PICKUP, untilAccepted } from "./support/fleet-traffic.ts";
 import { leaderCounts, topicReplication, underReplicated } from "./support/kafka-leaders.ts";
+import { startAll } from "./support/start-all.ts";
 
 // Part of `bun run test:cluster`: three broker JVMs next to the gateway and workers. Bun 1.4.5 ignores bunfig's [test] timeout.
 setDefaultTimeout(600_000);
@@ -43,7 +44,10 @@ let gateway: GatewayProcess | undefined;
 let workers: Supervised | undefined;
 
 beforeAll(async () => {
-  [kafka, redis] = await Promise.all([startKafkaCluster({ dataDir: join(dir, "kafka"), size: 3 }), startRedis()]);
+  await startAll([
+    startKafkaCluster({ dataDir: join(dir, "kafka"), size: 3 }).then((k) => (kafka = k)),
+    startRedis().then((r) => (redis = r)),
+  ]);
   log = await createKafkaLog({ brokers: kafka.brokers.split(","), clientId: "faults-failover", logger: () => {} });
   await log.admin().ensureTopics(TOPIC_CATALOGUE);
   geo = await createRedisGeoIndex({ url: redis.url });

@@ -18,6 +18,7 @@ import { type GatewayProcess, type Supervised, spawnGateway, superviseWorkers } 
 import { AnswerTally, bookingRequest, call, PICKUP, untilAccepted } from "./support/fleet-traffic.ts";
 import { assignments } from "./support/group-members.ts";
 import { startOwnKafka } from "./support/own-kafka.ts";
+import { startAll } from "./support/start-all.ts";
 
 // Part of `bun run test:cluster`. Bun 1.4.5 ignores bunfig's [test] timeout.
 setDefaultTimeout(300_000);
@@ -35,11 +36,11 @@ const gateways: GatewayProcess[] = [];
 const workers: Supervised[] = [];
 
 beforeAll(async () => {
-  [kafka, redis, gatewayDb, historyDb] = await Promise.all([
-    startOwnKafka(),
-    startRedis(),
-    startSqld(join(dir, "gateway-sqld")),
-    startSqld(join(dir, "history-sqld")),
+  await startAll([
+    startOwnKafka().then((k) => (kafka = k)),
+    startRedis().then((r) => (redis = r)),
+    startSqld(join(dir, "gateway-sqld")).then((s) => (gatewayDb = s)),
+    startSqld(join(dir, "history-sqld")).then((s) => (historyDb = s)),
   ]);
   log = await createKafkaLog({ brokers: [kafka.brokers], clientId: "faults-many", logger: () => {} });
   await log.admin().ensureTopics(TOPIC_CATALOGUE);

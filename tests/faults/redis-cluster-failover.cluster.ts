@@ -16,6 +16,7 @@ import { until } from "../support/until.ts";
 import { dlqTotal, workerLag } from "./support/fleet-counts.ts";
 import { type Supervised, superviseWorkers } from "./support/fleet-processes.ts";
 import { startOwnKafka } from "./support/own-kafka.ts";
+import { startAll } from "./support/start-all.ts";
 
 // Part of `bun run test:cluster`. Bun 1.4.5 ignores bunfig's [test] timeout.
 setDefaultTimeout(300_000);
@@ -29,9 +30,9 @@ let geo: GeoIndex;
 let workers: Supervised | undefined;
 
 beforeAll(async () => {
-  [kafka, cluster] = await Promise.all([
-    startOwnKafka(),
-    startRedisCluster({ dataDir: join(dir, "redis"), replicas: 1, nodeTimeoutMs: 2_000 }),
+  await startAll([
+    startOwnKafka().then((k) => (kafka = k)),
+    startRedisCluster({ dataDir: join(dir, "redis"), replicas: 1, nodeTimeoutMs: 2_000 }).then((c) => (cluster = c)),
   ]);
   log = await createKafkaLog({ brokers: [kafka.brokers], clientId: "faults-redis-cluster", logger: () => {} });
   await log.admin().ensureTopics(TOPIC_CATALOGUE);
