@@ -22,6 +22,7 @@ import { registerMetrics } from "./routes/metrics.ts";
 import { registerOrder } from "./routes/order.ts";
 import { registerOrderCancel } from "./routes/order-cancel.ts";
 import { registerOrders } from "./routes/orders.ts";
+import { registerSurge } from "./routes/surge.ts";
 
 /** The largest body any route takes (a batch of fixes); every request is cut off there. */
 export const MAX_REQUEST_BODY_BYTES = 256 * 1024;
@@ -63,6 +64,7 @@ export function createApp(deps: GatewayDeps): Hono {
   registerBookings(app, deps);
   registerBookingActions(app, deps);
   registerBooking(app, deps);
+  registerSurge(app, deps);
   registerOrders(app, deps);
   registerOrder(app, deps);
   registerOrderCancel(app, deps);

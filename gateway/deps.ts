@@ -1,5 +1,6 @@
 import type { Registry } from "prom-client";
 import type { BookingDetails } from "../shared/booking/booking-query.ts";
+import type { DriverCounters } from "../shared/booking/driver-counters.ts";
 import type { GeoIndex } from "../shared/geo/geo-index.ts";
 import type { FixCheckSettings } from "../shared/geo/plausibility.ts";
 import type { TrailPage, TrailQuery } from "../shared/history/trail-query.ts";
@@ -8,6 +9,7 @@ import type { Logger } from "../shared/logging/logger.ts";
 import type { OrderDetails } from "../shared/order/order-query.ts";
 import type { AuthSettings } from "./auth/auth-settings.ts";
 import type { IdempotencyStore } from "./idempotency/idempotency-store.ts";
+import type { SurgeQuotes } from "./pricing/surge-quote.ts";
 import type { RateLimits } from "./ratelimit/rate-limiter.ts";
 
 /** A dependency the gateway needs to serve: rejects (with a reason) when it is not ready. */
@@ -36,6 +38,16 @@ export interface GatewayDeps {
   rateLimits: RateLimits;
   /** Browser origins allowed by CORS; empty → no CORS headers at all. */
   corsOrigins: string[];
+  /** Surge quotes, the pickup-code rule and drivers' counters (the trip after the accept). */
+  trips: TripDeps;
+}
+
+export interface TripDeps {
+  surge: SurgeQuotes;
+  /** PICKUP_CODE_REQUIRED: `start` must carry the customer's pickup code. */
+  pickupCodeRequired: boolean;
+  /** What counts against a driver (history database): for operators on GET /v1/drivers/{id}. */
+  driverCounters: (driverId: string) => Promise<DriverCounters>;
 }
 
 export interface GatewayLimits {

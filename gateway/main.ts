@@ -4,6 +4,7 @@ import { openLibsql } from "../shared/db/open-libsql.ts";
 import { TOPIC_CATALOGUE } from "../shared/events/topics.ts";
 import { openEventLog } from "../shared/infra/open-event-log.ts";
 import { openGeoIndex } from "../shared/infra/open-geo-index.ts";
+import { openSurgeStore } from "../shared/infra/open-surge-store.ts";
 import { createLogger } from "../shared/logging/logger.ts";
 import { createRegistry } from "../shared/metrics/registry.ts";
 import { createApp, MAX_REQUEST_BODY_BYTES } from "./app.ts";
@@ -44,6 +45,8 @@ const logger = createLogger({ level: config.LOG_LEVEL, base: { process: "gateway
 const log = await openEventLog({ ...config, clientId: "fleet-gateway" });
 await log.admin().ensureTopics(TOPIC_CATALOGUE);
 const geo = await openGeoIndex(config);
+// The surge worker's zone states, beside the geo index (Redis or Upstash): read to quote fares.
+const surge = await openSurgeStore(config);
 // Read-only use: the workers own the schema and its migrations.
 const history = await openLibsql({
   url: config.LIBSQL_URL ?? `file:${join(config.DATA_DIR, "history.db")}`,
@@ -59,7 +62,7 @@ if (!rateLimits.shared) {
 }
 const deps = buildGatewayDeps(
   config,
-  { log, geo, history, idempotency, auth, rateLimits },
+  { log, geo, history, idempotency, auth, rateLimits, surge },
   logger,
   createRegistry({ processMetrics: true }),
 );
@@ -78,6 +81,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     await log.close();
     await geo.close();
     rateLimits.close();
+    await surge.close();
     history.close();
     idempotency.close();
     process.exit(0);

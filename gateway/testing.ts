@@ -12,8 +12,10 @@ import { createEmbeddedLog } from "../shared/log/embedded/embedded-log.ts";
 import type { DeliveredRecord } from "../shared/log/event-log.ts";
 import { createLogger } from "../shared/logging/logger.ts";
 import { readOrder } from "../shared/order/order-query.ts";
+import { createEmbeddedSurgeStore } from "../shared/surge/embedded/embedded-surge-store.ts";
 import { createApp } from "./app.ts";
 import { testSecurity } from "./auth/testing-auth.ts";
+import { tripDeps } from "./build-deps.ts";
 import type { GatewayDeps } from "./deps.ts";
 import { DEFAULT_PUBLISH_TIMEOUT_MS } from "./events/publish-event.ts";
 import { openIdempotencyStore } from "./idempotency/libsql-idempotency-store.ts";
@@ -35,6 +37,7 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
   const history = await openTempHistory("fleet-gw-history-");
   // The gateway's own database, apart from the workers' history (docs/architecture.md, storage rules).
   const idempotency = await openIdempotencyStore({ url: `file:${join(dir, "gateway.db")}` });
+  const surge = createEmbeddedSurgeStore();
   const deps: GatewayDeps = {
     publisher: log.publisher(),
     registry: new Registry(),
@@ -47,6 +50,7 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
     booking: (bookingId) => readBooking(history.db, bookingId),
     order: (orderId) => readOrder(history.db, orderId),
     ...testSecurity(),
+    trips: tripDeps(history.db, surge),
     ...overrides,
   };
   const app = createApp(deps);
@@ -72,6 +76,7 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
     history: history.db,
     deps,
     idempotency,
+    surge,
     published,
     close: async () => {
       await log.close();

@@ -5,11 +5,13 @@ import type { Hono } from "hono";
 import { Registry } from "prom-client";
 import { createApp } from "../gateway/app.ts";
 import { testSecurity } from "../gateway/auth/testing-auth.ts";
+import { tripDeps } from "../gateway/build-deps.ts";
 import { DEFAULT_PUBLISH_TIMEOUT_MS } from "../gateway/events/publish-event.ts";
 import { openIdempotencyStore } from "../gateway/idempotency/libsql-idempotency-store.ts";
 import { readBooking } from "../shared/booking/booking-query.ts";
 import type { WaveSettings } from "../shared/booking/waves.ts";
 import type { Db } from "../shared/db/open-libsql.ts";
+import { createStraightLineEta } from "../shared/eta/straight-line-eta.ts";
 import { type Envelope, parseEnvelope } from "../shared/events/envelope.ts";
 import { dlqTopicOf, TOPICS, type TopicSpec } from "../shared/events/topics.ts";
 import { createEmbeddedGeoIndex } from "../shared/geo/embedded/embedded-geo.ts";
@@ -24,6 +26,7 @@ import { createKafkaLog } from "../shared/log/kafka/kafka-log.ts";
 import { brokersFromEnv, uniqueName } from "../shared/log/kafka/kafka-test-env.ts";
 import { silentLogger } from "../shared/logging/logger.ts";
 import { readOrder } from "../shared/order/order-query.ts";
+import { createEmbeddedSurgeStore } from "../shared/surge/embedded/embedded-surge-store.ts";
 import { BOOKING_GROUP, createBookingHandler } from "../workers/booking/booking-handler.ts";
 import { type BookingLoop, startBookingLoop } from "../workers/booking/booking-loop.ts";
 import { createOrderHandler, ORDER_GROUP } from "../workers/order/order-handler.ts";
@@ -113,6 +116,7 @@ export async function openOrderEnv(mode: Mode, waves: WaveSettings): Promise<Ord
     booking: (id) => readBooking(history.db, id),
     order: (id) => readOrder(history.db, id),
     ...testSecurity(),
+    trips: tripDeps(history.db, createEmbeddedSurgeStore()),
   });
 
   const seen: Envelope[] = [];
@@ -136,7 +140,7 @@ export async function openOrderEnv(mode: Mode, waves: WaveSettings): Promise<Ord
       return (await log.admin().lag(uniqueName("orders-e2e-count"), [topic])).reduce((n, p) => n + p.end, 0);
     },
     async startWorkers() {
-      const deps = { db: history.db, geo, publisher };
+      const deps = { db: history.db, geo, publisher, eta: createStraightLineEta() };
       const common = { log, deps, registry: new Registry(), logger };
       workers = [
         await runWorker({ ...common, group: groups.order, topics: [topics.orders], handler: createOrderHandler(), maxBatchSize: 20 }),

@@ -1,8 +1,10 @@
 import type { Db } from "../shared/db/open-libsql.ts";
+import type { EtaEstimator } from "../shared/eta/eta-estimator.ts";
 import type { GeoIndex } from "../shared/geo/geo-index.ts";
 import type { Publisher } from "../shared/log/event-log.ts";
 import type { Logger } from "../shared/logging/logger.ts";
 import type { Notifier } from "../shared/notify/notifier.ts";
+import type { SurgeStore } from "../shared/surge/surge-store.ts";
 
 /** Everything a worker handler may touch; built once per process by its entry point. */
 export interface WorkerDeps {
@@ -14,4 +16,8 @@ export interface WorkerDeps {
   logger: Logger;
   /** Where the notify worker delivers notifications: a webhook, or the log in dev. */
   notifier: Notifier;
+  /** Driver → pickup times: the booking worker's arrival deadlines (createStraightLineEta unless a routing engine is plugged in). */
+  eta: EtaEstimator;
+  /** Demand and multipliers per zone (the surge worker writes, the gateway reads): Redis, or in process in dev. */
+  surge: SurgeStore;
 }

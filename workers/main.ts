@@ -1,8 +1,10 @@
 import { parseConfigOrExit } from "../shared/config/parse-config.ts";
+import { createStraightLineEta } from "../shared/eta/straight-line-eta.ts";
 import { TOPIC_CATALOGUE } from "../shared/events/topics.ts";
 import { openEventLog } from "../shared/infra/open-event-log.ts";
 import { openGeoIndex } from "../shared/infra/open-geo-index.ts";
 import { openHistory } from "../shared/infra/open-history.ts";
+import { openSurgeStore } from "../shared/infra/open-surge-store.ts";
 import { createLogger } from "../shared/logging/logger.ts";
 import { createRegistry } from "../shared/metrics/registry.ts";
 import { openNotifier } from "../shared/notify/open-notifier.ts";
@@ -13,6 +15,7 @@ import { startMaintenance } from "./maintenance.ts";
 import { runProcess } from "./runtime/run-process.ts";
 import { workerSettings } from "./settings.ts";
 import { startWorkers } from "./start-workers.ts";
+import { startSurgeLoop } from "./surge/surge-loop.ts";
 
 /** `bun workers/main.ts [name…]`: runs the named workers (all when none) in this process. */
 const config = parseConfigOrExit(WorkersConfigSchema, process.env, "workers");
@@ -35,12 +38,14 @@ await log.admin().ensureTopics(TOPIC_CATALOGUE);
 const db = await openHistory(config);
 const geo = await openGeoIndex(config);
 const notifier = openNotifier(config, logger);
+const surge = await openSurgeStore(config);
+const settings = workerSettings(config);
 const running = await startWorkers(specs, {
   log,
-  deps: { db, geo, publisher: log.publisher(), logger, notifier },
+  deps: { db, geo, publisher: log.publisher(), logger, notifier, eta: createStraightLineEta(), surge },
   registry,
   logger,
-  settings: workerSettings(config),
+  settings,
 });
 // The trail has one writer: the process running the location worker also prunes it (maintenance.ts).
 const maintenance = startMaintenance({
@@ -54,6 +59,8 @@ const maintenance = startMaintenance({
 const bookingLoop = specs.some((s) => s.name === "booking" || s.name === "order")
   ? startBookingLoop({ db, publisher: log.publisher(), logger })
   : undefined;
+// Multipliers fall back as demand leaves the window, booking or not: the process running the surge worker recomputes active zones.
+const surgeLoop = specs.some((s) => s.name === "surge") ? startSurgeLoop({ deps: { geo, surge }, settings, logger }) : undefined;
 const server = Bun.serve({
   port: config.METRICS_PORT,
   fetch: async (req) => {
@@ -70,10 +77,12 @@ await runProcess(running, {
   cleanup: async () => {
     await maintenance.stop();
     await bookingLoop?.stop();
+    await surgeLoop?.stop();
     await server.stop();
     await notifier.close();
     await log.close();
     await geo.close();
+    await surge.close();
     db.close();
   },
 });

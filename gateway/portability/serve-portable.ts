@@ -2,6 +2,7 @@ import { Registry } from "prom-client";
 import { createEmbeddedGeoIndex } from "../../shared/geo/embedded/embedded-geo.ts";
 import type { OutgoingRecord } from "../../shared/log/event-log.ts";
 import { createLogger } from "../../shared/logging/logger.ts";
+import { createEmbeddedSurgeStore } from "../../shared/surge/embedded/embedded-surge-store.ts";
 import { createApp } from "../app.ts";
 import { testSecurity } from "../auth/testing-auth.ts";
 import { DEFAULT_PUBLISH_TIMEOUT_MS } from "../events/publish-event.ts";
@@ -32,6 +33,11 @@ const app = createApp({
   booking: async () => null,
   order: async () => null,
   ...testSecurity(),
+  trips: {
+    surge: { store: createEmbeddedSurgeStore(), floor: 1, windowS: 600 },
+    pickupCodeRequired: false,
+    driverCounters: async () => ({ cancelsAfterAccept: 0, noShows: 0 }),
+  },
 });
 app.get("/__published", (c) => c.json(published.map((r) => ({ topic: r.topic, key: r.key }))));
 

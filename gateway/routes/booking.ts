@@ -8,8 +8,10 @@ import { readParam } from "../http/read-json.ts";
 
 /**
  * GET /v1/bookings/{bookingId}: its state and timeline, as the booking worker recorded
- * them in the history. Its customer, its assigned driver and operators see it; to anyone
- * else it is not found, exactly as an unknown id.
+ * them in the history, with the fare estimate and, once completed, the final fare beside
+ * it. Its customer, its assigned driver and operators see it; to anyone else it is not
+ * found, exactly as an unknown id. The pickup code is the customer's to give: the
+ * driver's view leaves it out.
  */
 export function registerBooking(app: Hono, deps: Pick<GatewayDeps, "booking">): void {
   app.get("/v1/bookings/:bookingId", async (c) => {
@@ -20,6 +22,10 @@ export function registerBooking(app: Hono, deps: Pick<GatewayDeps, "booking">): 
         title: "Booking not found",
         detail: `no booking ${bookingId} has been processed (a booking just requested appears within moments)`,
       });
+    if (principalOf(c).role === "driver") {
+      const { pickupCode: _hidden, ...forDriver } = booking;
+      return c.json(forDriver);
+    }
     return c.json(booking);
   });
 }

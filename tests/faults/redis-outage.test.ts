@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { type RedisService, startRedis } from "../../redpanda/launcher/redis.ts";
+import { createStraightLineEta } from "../../shared/eta/straight-line-eta.ts";
 import { DRIVER_LOCATION_REPORTED } from "../../shared/events/driver.ts";
 import { createEnvelope, envelopeHeaders } from "../../shared/events/envelope.ts";
 import { dlqTopicOf, TOPIC_CATALOGUE, TOPICS } from "../../shared/events/topics.ts";
@@ -11,6 +12,7 @@ import { createKafkaLog } from "../../shared/log/kafka/kafka-log.ts";
 import { silentLogger } from "../../shared/logging/logger.ts";
 import { createRegistry } from "../../shared/metrics/registry.ts";
 import { createLogNotifier } from "../../shared/notify/log/log-notifier.ts";
+import { createEmbeddedSurgeStore } from "../../shared/surge/embedded/embedded-surge-store.ts";
 import { selectWorkers } from "../../workers/catalogue.ts";
 import { startWorkers } from "../../workers/start-workers.ts";
 import { until } from "../support/until.ts";
@@ -48,7 +50,15 @@ test("e. Redis down ~12 s: nothing dead-lettered, lag drains, fixes after the re
   const started = performance.now();
   const workers = await startWorkers(selectWorkers(["location"]), {
     log,
-    deps: { db: history.db, geo, publisher: log.publisher(), logger: silentLogger(), notifier: createLogNotifier(silentLogger()) },
+    deps: {
+      db: history.db,
+      geo,
+      publisher: log.publisher(),
+      logger: silentLogger(),
+      notifier: createLogNotifier(silentLogger()),
+      eta: createStraightLineEta(),
+      surge: createEmbeddedSurgeStore(),
+    },
     registry: createRegistry(),
     logger: silentLogger(),
   });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { prepareReplay } from "../../cli/replay-command.ts";
 import { type RedisService, startRedis } from "../../redpanda/launcher/redis.ts";
+import { createStraightLineEta } from "../../shared/eta/straight-line-eta.ts";
 import { DRIVER_LOCATION_REPORTED, DRIVER_STATUS_CHANGED } from "../../shared/events/driver.ts";
 import { createEnvelope, envelopeHeaders } from "../../shared/events/envelope.ts";
 import { TOPIC_CATALOGUE, TOPICS } from "../../shared/events/topics.ts";
@@ -12,6 +13,7 @@ import { createKafkaLog } from "../../shared/log/kafka/kafka-log.ts";
 import { silentLogger } from "../../shared/logging/logger.ts";
 import { createRegistry } from "../../shared/metrics/registry.ts";
 import { createLogNotifier } from "../../shared/notify/log/log-notifier.ts";
+import { createEmbeddedSurgeStore } from "../../shared/surge/embedded/embedded-surge-store.ts";
 import { selectWorkers, WORKERS } from "../../workers/catalogue.ts";
 import type { RunningWorker } from "../../workers/runtime/run-worker.ts";
 import { startWorkers } from "../../workers/start-workers.ts";
@@ -93,7 +95,15 @@ async function runUntilCaughtUp(): Promise<number> {
   const started = performance.now();
   const running: RunningWorker[] = await startWorkers(SPECS, {
     log,
-    deps: { db: history.db, geo, publisher: log.publisher(), logger: silentLogger(), notifier: createLogNotifier(silentLogger()) },
+    deps: {
+      db: history.db,
+      geo,
+      publisher: log.publisher(),
+      logger: silentLogger(),
+      notifier: createLogNotifier(silentLogger()),
+      eta: createStraightLineEta(),
+      surge: createEmbeddedSurgeStore(),
+    },
     registry: createRegistry(),
     logger: silentLogger(),
   });

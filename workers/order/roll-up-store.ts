@@ -23,6 +23,8 @@ export interface TruckChange {
   bookingId: string;
   status: BookingStatus;
   driverId: string | null;
+  /** The driver before the change: a truck is assigned when its driver changes to someone. */
+  previousDriverId: string | null;
   /** The booking event applied, its correlation id and occurredAt (ISO-8601). */
   cause: { eventId: string; correlationId: string; occurredAt: string };
 }
@@ -40,7 +42,8 @@ const SETTLED: Partial<Record<OrderStatus, string>> = { fulfilled: ORDER_FULFILL
  *
  * Updates the truck, recomputes the order from all its trucks (shared/order/roll-up.ts)
  * and queues, in the same outbox, `order.truck-assigned` when a driver took the truck
- * and the end state's event when the order first reaches it. Bookings of one order sit
+ * and the end state's event each time the order reaches it (an order fulfilled, whose
+ * truck's driver then dropped out, is fulfilled again once another driver accepts). Bookings of one order sit
  * on different partitions and are applied side by side, but write transactions are
  * serialized, so each roll-up counts what the previous ones committed.
  * A booking whose order this database does not hold is left alone.
@@ -60,14 +63,14 @@ export async function rollUpOrder(tx: Tx, c: TruckChange, now: number): Promise<
   await tx.orm.update(orders).set({ status, updatedAt: c.cause.occurredAt }).where(eq(orders.orderId, c.orderId));
 
   const out: OutgoingRecord[] = [];
-  if (truck === "assigned" && c.driverId) {
+  if (truck === "assigned" && c.driverId && c.driverId !== c.previousDriverId) {
     const data: OrderTruckAssigned = { orderId: c.orderId, index: row.index, bookingId: c.bookingId, driverId: c.driverId };
     out.push(record(truckAssignedEventId(c.orderId, c.cause.eventId), ORDER_TRUCK_ASSIGNED, data, c));
   }
   const settled = SETTLED[status];
   if (settled && order?.status !== status) {
     const data: OrderSettled = { orderId: c.orderId, assigned: counts.assigned, expired: counts.expired, cancelled: counts.cancelled };
-    out.push(record(settledEventId(c.orderId, settled), settled, data, c));
+    out.push(record(settledEventId(c.orderId, settled, c.cause.eventId), settled, data, c));
   }
   if (out.length > 0) await enqueueRecords(tx, out, now);
 }
