@@ -1,4 +1,5 @@
 import type { Hono } from "hono";
+import { bookingAsSeenBy } from "../../shared/booking/booking-view.ts";
 import { BookingIdSchema } from "../../shared/events/booking.ts";
 import { canSeeBooking } from "../auth/booking-access.ts";
 import { principalOf } from "../auth/principal.ts";
@@ -10,8 +11,9 @@ import { readParam } from "../http/read-json.ts";
  * GET /v1/bookings/{bookingId}: its state and timeline, as the booking worker recorded
  * them in the history, with the fare estimate and, once completed, the final fare beside
  * it. Its customer, its assigned driver and operators see it; to anyone else it is not
- * found, exactly as an unknown id. The pickup code is the customer's to give: the
- * driver's view leaves it out.
+ * found, exactly as an unknown id. What each of them reads is bookingAsSeenBy's call
+ * (shared/booking/booking-view.ts): operators everything; the others no other booking and
+ * no other driver's claim; the driver not the pickup code, which is the customer's to give.
  */
 export function registerBooking(app: Hono, deps: Pick<GatewayDeps, "booking">): void {
   app.get("/v1/bookings/:bookingId", async (c) => {
@@ -22,10 +24,6 @@ export function registerBooking(app: Hono, deps: Pick<GatewayDeps, "booking">): 
         title: "Booking not found",
         detail: `no booking ${bookingId} has been processed (a booking just requested appears within moments)`,
       });
-    if (principalOf(c).role === "driver") {
-      const { pickupCode: _hidden, ...forDriver } = booking;
-      return c.json(forDriver);
-    }
-    return c.json(booking);
+    return c.json(bookingAsSeenBy(principalOf(c), booking));
   });
 }
