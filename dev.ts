@@ -5,6 +5,7 @@ import { authSettingsFrom } from "./gateway/auth/security-env.ts";
 import { buildGatewayDeps } from "./gateway/build-deps.ts";
 import { DevConfigSchema } from "./gateway/config.ts";
 import { openIdempotencyStore } from "./gateway/idempotency/libsql-idempotency-store.ts";
+import { startFlowSampler } from "./gateway/operator/flow-sampler.ts";
 import { startOutboxRelay } from "./gateway/outbox/relay.ts";
 import { openRateLimits } from "./gateway/ratelimit/open-rate-limits.ts";
 import { parseConfigOrExit } from "./shared/config/parse-config.ts";
@@ -85,7 +86,13 @@ const tokens =
     ? writeDevTokens(config.DATA_DIR, { secret: auth.key.secret, issuer: auth.issuer, audience: auth.audience })
     : undefined;
 const rateLimits = openRateLimits(config);
-const gatewayDeps = buildGatewayDeps(config, { log, geo, history: db, idempotency, auth, rateLimits, surge }, logger, registry);
+const flow = startFlowSampler(log.admin(), logger);
+const gatewayDeps = buildGatewayDeps(
+  config,
+  { log, geo, history: db, idempotency, auth, rateLimits, surge, flow: flow.window },
+  logger,
+  registry,
+);
 // Publishes what requests left in the outbox while the broker was down or slow.
 const relay = startOutboxRelay({ outbox: idempotency.outbox, publisher: gatewayDeps.publisher, logger, registry });
 const app = createApp(gatewayDeps);
@@ -127,6 +134,8 @@ Try:
   curl ${as("OPERATOR")} ${base}/metrics
   curl ${base}/healthz
 
+API document ${base}/openapi.json, interactive docs ${base}/docs, operator console ${base}/console (paste $OPERATOR)
+
 `);
 
 await runProcess(workers, {
@@ -137,6 +146,7 @@ await runProcess(workers, {
     await surgeLoop.stop();
     await server.stop();
     await relay.stop();
+    await flow.stop();
     await notifier.close();
     await log.close();
     await geo.close();

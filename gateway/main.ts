@@ -12,6 +12,7 @@ import { authSettingsFrom } from "./auth/security-env.ts";
 import { buildGatewayDeps } from "./build-deps.ts";
 import { GatewayConfigSchema } from "./config.ts";
 import { openIdempotencyStore } from "./idempotency/libsql-idempotency-store.ts";
+import { startFlowSampler } from "./operator/flow-sampler.ts";
 import { startOutboxRelay } from "./outbox/relay.ts";
 import { openRateLimits } from "./ratelimit/open-rate-limits.ts";
 
@@ -60,9 +61,11 @@ const rateLimits = openRateLimits(config);
 if (!rateLimits.shared) {
   logger.warn("rate limits counted per gateway process: set REDIS_CLUSTER_URLS or UPSTASH_REDIS_REST_URL to share them across gateways");
 }
+// Offsets only, every few seconds: the operator console's charts.
+const flow = startFlowSampler(log.admin(), logger);
 const deps = buildGatewayDeps(
   config,
-  { log, geo, history, idempotency, auth, rateLimits, surge },
+  { log, geo, history, idempotency, auth, rateLimits, surge, flow: flow.window },
   logger,
   createRegistry({ processMetrics: true }),
 );
@@ -78,6 +81,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     logger.info("shutting down", { signal });
     await server.stop();
     await relay.stop();
+    await flow.stop();
     await log.close();
     await geo.close();
     rateLimits.close();

@@ -4,12 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Registry } from "prom-client";
 import { readBooking } from "../shared/booking/booking-query.ts";
-import { TOPIC_CATALOGUE } from "../shared/events/topics.ts";
+import { CONSUMER_GROUPS } from "../shared/events/consumer-groups.ts";
+import { TOPIC_CATALOGUE, TOPICS } from "../shared/events/topics.ts";
 import { createEmbeddedGeoIndex } from "../shared/geo/embedded/embedded-geo.ts";
 import { openTempHistory } from "../shared/history/testing.ts";
 import { queryTrail } from "../shared/history/trail-query.ts";
 import { createEmbeddedLog } from "../shared/log/embedded/embedded-log.ts";
-import type { DeliveredRecord, OutgoingRecord, Publisher } from "../shared/log/event-log.ts";
+import type { DeliveredRecord, EventLog, OutgoingRecord, Publisher } from "../shared/log/event-log.ts";
 import { createLogger } from "../shared/logging/logger.ts";
 import { readOrder } from "../shared/order/order-query.ts";
 import { createEmbeddedSurgeStore } from "../shared/surge/embedded/embedded-surge-store.ts";
@@ -19,6 +20,9 @@ import { tripDeps } from "./build-deps.ts";
 import type { GatewayDeps } from "./deps.ts";
 import { DEFAULT_PUBLISH_TIMEOUT_MS } from "./events/publish-event.ts";
 import { openIdempotencyStore } from "./idempotency/libsql-idempotency-store.ts";
+import { createFlowSampler, type FlowSampler } from "./operator/flow-sampler.ts";
+import { operatorViews } from "./operator/operator-views.ts";
+import { fileAssets } from "./static/file-assets.ts";
 
 export { asCustomer, asDriver, asOperator, bearer, TEST_AUTH, tokenFor } from "./auth/testing-auth.ts";
 
@@ -30,7 +34,19 @@ export { asCustomer, asDriver, asOperator, bearer, TEST_AUTH, tokenFor } from ".
  * Tokens are verified against TEST_AUTH: send `asDriver(id)`, `asCustomer(id)` or
  * `asOperator()` as headers.
  */
-export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {}) {
+/** A flow sampler over the catalogue that samples only when the test calls `sample()`. */
+export function testFlowSampler(log: EventLog, now: () => number = Date.now): FlowSampler {
+  const topics = Object.values(TOPICS);
+  return createFlowSampler({ admin: log.admin(), topics, groups: CONSUMER_GROUPS, intervalMs: 1000, windowMs: 3_600_000, now });
+}
+
+/** The operator views of a test gateway over `log`, with a flow sampler of its own (`flow.sample()` to take a sample). */
+export function testOperatorViews(log: EventLog, flowClock?: () => number) {
+  const flow = testFlowSampler(log, flowClock);
+  return { flow, operator: operatorViews(log, flow.window) };
+}
+
+export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {}, opts: { flowClock?: () => number } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "fleet-gw-"));
   const log = await createEmbeddedLog({ url: `file:${join(dir, "log.db")}` });
   await log.admin().ensureTopics(TOPIC_CATALOGUE);
@@ -38,6 +54,7 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
   const history = await openTempHistory("fleet-gw-history-");
   // The gateway's own database, apart from the workers' history (docs/architecture.md, storage rules).
   const idempotency = await openIdempotencyStore({ url: `file:${join(dir, "gateway.db")}` });
+  const { flow, operator } = testOperatorViews(log, opts.flowClock);
   const sent: OutgoingRecord[] = [];
   const logPublisher = log.publisher();
   const publisher: Publisher = {
@@ -59,6 +76,8 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
     idempotency,
     booking: (bookingId) => readBooking(history.db, bookingId),
     order: (orderId) => readOrder(history.db, orderId),
+    assets: fileAssets(),
+    operator,
     ...testSecurity(),
     trips: tripDeps(history.db, surge),
     ...overrides,
@@ -86,6 +105,7 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
     history: history.db,
     deps,
     idempotency,
+    flow,
     surge,
     published,
     sent,

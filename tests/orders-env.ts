@@ -8,6 +8,8 @@ import { testSecurity } from "../gateway/auth/testing-auth.ts";
 import { tripDeps } from "../gateway/build-deps.ts";
 import { DEFAULT_PUBLISH_TIMEOUT_MS } from "../gateway/events/publish-event.ts";
 import { openIdempotencyStore } from "../gateway/idempotency/libsql-idempotency-store.ts";
+import { fileAssets } from "../gateway/static/file-assets.ts";
+import { testOperatorViews } from "../gateway/testing.ts";
 import { readBooking } from "../shared/booking/booking-query.ts";
 import type { WaveSettings } from "../shared/booking/waves.ts";
 import type { Db } from "../shared/db/open-libsql.ts";
@@ -115,6 +117,8 @@ export async function openOrderEnv(mode: Mode, waves: WaveSettings): Promise<Ord
     idempotency,
     booking: (id) => readBooking(history.db, id),
     order: (id) => readOrder(history.db, id),
+    assets: fileAssets(),
+    operator: testOperatorViews(log).operator,
     ...testSecurity(),
     trips: tripDeps(history.db, createEmbeddedSurgeStore()),
   });

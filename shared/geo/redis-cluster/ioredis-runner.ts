@@ -1,6 +1,7 @@
 import type { Cluster } from "ioredis";
 import type { RedisRunner } from "../redis-layout/redis-runner.ts";
 import { createScriptPipeline, settleAll } from "../redis-layout/script-pipeline.ts";
+import { clusterScan } from "./cluster-scan.ts";
 
 /**
  * RedisRunner over an ioredis Cluster. A keyed command goes to the master of its key's
@@ -8,7 +9,7 @@ import { createScriptPipeline, settleAll } from "../redis-layout/script-pipeline
  * EVALSHAs of a pipeline are sent at once and ioredis auto-pipelines those bound for one
  * node into one write. SCRIPT LOAD goes to every master: a script cached on one node is
  * unknown to the others, and the shared script pipeline reloads it on NOSCRIPT (a
- * replica promoted after a failover may not have it).
+ * replica promoted after a failover may not have it). SCAN walks every master (cluster-scan.ts).
  */
 export function createIoredisRunner(cluster: Cluster): RedisRunner {
   const call = async (cmd: string, args: string[]): Promise<unknown> => {
@@ -16,6 +17,7 @@ export function createIoredisRunner(cluster: Cluster): RedisRunner {
       const shas = await Promise.all(cluster.nodes("master").map((node) => node.call("SCRIPT", ...args)));
       return shas[0];
     }
+    if (cmd === "SCAN") return clusterScan(cluster, args);
     return cluster.call(cmd, ...args);
   };
   const pipeline = createScriptPipeline({

@@ -7,7 +7,8 @@ import { assertIndexable, DEFAULT_SHARD_RESOLUTION, shardCell, shardName } from 
 import { DROP_STALE } from "./drop-stale-script.ts";
 import type { ScriptRun } from "./lua-script.ts";
 import { NEARBY_SHARD } from "./nearby-shard-script.ts";
-import { partitionOf, partitionPrefix, type RedisKeys, redisKeys } from "./redis-keys.ts";
+import { READ_DRIVERS } from "./read-drivers-script.ts";
+import { driverKeyParts, driverKeyPattern, partitionOf, partitionPrefix, type RedisKeys, redisKeys } from "./redis-keys.ts";
 import type { RedisRunner } from "./redis-runner.ts";
 import { SET_STATUS } from "./status-script.ts";
 import { UPSERT_POSITIONS } from "./upsert-script.ts";
@@ -49,6 +50,7 @@ export function createRedisLayoutGeoIndex(runner: RedisRunner, opts: RedisLayout
   });
   const partOf = (driverId: string) => parts[partitionOf(driverId, partitions)]!;
   const cellAreaM2 = String(getHexagonAreaAvg(resolution, "m2"));
+  const driverPattern = driverKeyPattern(prefix);
   const bounds = createCellBounds();
 
   /** Cells of the type per partition, in partition order. */
@@ -112,23 +114,30 @@ export function createRedisLayoutGeoIndex(runner: RedisRunner, opts: RedisLayout
     nearby: (q) => searchNearby(q, reader, { resolution, bounds }),
 
     async get(driverId): Promise<DriverState | null> {
-      const [status, type, lat, lng, at, sus] = (await runner.call("HMGET", [
-        partOf(driverId).keys.driver(driverId),
-        "status",
-        "type",
-        "lat",
-        "lng",
-        "at",
-        "sus",
-      ])) as (string | null)[];
-      if (status == null && lat == null && sus == null) return null;
-      return {
-        driverId,
-        status: (status ?? null) as DriverStatus | null,
-        vehicleType: (type ?? null) as VehicleType | null,
-        position: lat == null ? null : { lat: Number(lat), lng: Number(lng), recordedAt: Number(at) },
-        suspect: sus != null,
-      };
+      const fields = await runner.call("HMGET", [partOf(driverId).keys.driver(driverId), ...STATE_FIELDS]);
+      return parseState(driverId, fields as (string | null)[]);
+    },
+
+    async listDrivers(cursor, count) {
+      // SCAN walks the whole keyspace (other indexes' keys too), so a page may hold fewer than `count` drivers.
+      const [next, found] = (await runner.call("SCAN", [cursor ?? "0", "MATCH", driverPattern, "COUNT", String(count)])) as [
+        string,
+        string[],
+      ];
+      // One read per partition: its keys share a slot, while one SCAN page may span several.
+      const byPart = new Map<number, { keys: string[]; ids: string[] }>();
+      for (const key of found) {
+        const parsed = driverKeyParts(prefix, key);
+        if (!parsed || parsed.partition >= partitions) continue;
+        const batch = byPart.get(parsed.partition) ?? { keys: [], ids: [] };
+        batch.keys.push(key);
+        batch.ids.push(parsed.driverId);
+        byPart.set(parsed.partition, batch);
+      }
+      const batches = [...byPart.values()];
+      const replies = await runner.pipeline(batches.map((b): ScriptRun => ({ script: READ_DRIVERS, keys: b.keys, args: [] })));
+      const drivers = batches.flatMap((b, i) => b.ids.flatMap((id, k) => parseState(id, (replies[i] as (string | null)[][])[k]!) ?? []));
+      return { drivers, cursor: next === "0" ? null : next };
     },
 
     async dropStale(before) {
@@ -149,6 +158,20 @@ export function createRedisLayoutGeoIndex(runner: RedisRunner, opts: RedisLayout
     },
 
     close: () => runner.close(),
+  };
+}
+
+const STATE_FIELDS = ["status", "type", "lat", "lng", "at", "sus"];
+
+/** A driver hash's STATE_FIELDS; null when it holds none of them (an unknown driver). */
+function parseState(driverId: string, [status, type, lat, lng, at, sus]: (string | null)[]): DriverState | null {
+  if (status == null && lat == null && sus == null) return null;
+  return {
+    driverId,
+    status: (status ?? null) as DriverStatus | null,
+    vehicleType: (type ?? null) as VehicleType | null,
+    position: lat == null ? null : { lat: Number(lat), lng: Number(lng), recordedAt: Number(at) },
+    suspect: sus != null,
   };
 }
 

@@ -50,6 +50,18 @@ export function redisKeys(partitionPrefix: string): RedisKeys {
   };
 }
 
+/** A SCAN pattern matching the driver keys of every partition under `prefix` (and perhaps a few others: check with driverKeyParts). */
+export function driverKeyPattern(prefix: string): string {
+  return `${prefix.replace(/[*?[\]\\]/g, "\\$&")}{p*}:drv:*`;
+}
+
+/** The partition and driverId of a driver key under `prefix`; null for any other key. */
+export function driverKeyParts(prefix: string, key: string): { partition: number; driverId: string } | null {
+  if (!key.startsWith(prefix)) return null;
+  const m = /^\{p(\d+)\}:drv:/.exec(key.slice(prefix.length));
+  return m ? { partition: Number(m[1]), driverId: key.slice(prefix.length + m[0].length) } : null;
+}
+
 /**
  * The partition a driver belongs to: FNV-1a (32 bit) of its id modulo `partitions`.
  * Written here, not taken from a library, because it must be the same on every runtime
