@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { asOperator } from "../../gateway/auth/testing-auth.ts";
 import { type RedisClusterService, startRedisCluster } from "../../redpanda/launcher/redis-cluster.ts";
 import { DRIVER_LOCATION_REPORTED, DRIVER_STATUS_CHANGED } from "../../shared/events/driver.ts";
 import { createEnvelope, envelopeHeaders } from "../../shared/events/envelope.ts";
@@ -14,7 +15,7 @@ import type { EventLog, OutgoingRecord } from "../../shared/log/event-log.ts";
 import { createKafkaLog } from "../../shared/log/kafka/kafka-log.ts";
 import { until } from "../support/until.ts";
 import { dlqTotal, workerLag } from "./support/fleet-counts.ts";
-import { type Supervised, superviseWorkers } from "./support/fleet-processes.ts";
+import { type GatewayProcess, type Supervised, spawnGateway, superviseWorkers } from "./support/fleet-processes.ts";
 import { startOwnKafka } from "./support/own-kafka.ts";
 import { startAll } from "./support/start-all.ts";
 
@@ -28,6 +29,7 @@ let cluster: RedisClusterService;
 let log: EventLog;
 let geo: GeoIndex;
 let workers: Supervised | undefined;
+let gateway: GatewayProcess | undefined;
 
 beforeAll(async () => {
   await startAll([
@@ -40,6 +42,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await workers?.stop();
+  await gateway?.process.kill("SIGTERM");
   await geo?.close();
   await log?.close();
   await cluster?.stop();
@@ -48,6 +51,7 @@ afterAll(async () => {
 });
 
 const driverId = (i: number) => `rc-drv-${i}`;
+const driverIds = Array.from({ length: DRIVERS }, (_, i) => driverId(i));
 // About a metre per round (100 ms apart): a plausible speed, so no fix is flagged.
 const at = (i: number, n: number) => ({ lat: 12.97 + n * 0.00001, lng: 77.59 + i * 0.001 });
 
@@ -75,12 +79,15 @@ function availableRecord(i: number): OutgoingRecord {
 
 test("Redis Cluster: a master SIGKILLed during fix ingest fails over to its replica; the workers pause and recover, nothing dead-lettered", async () => {
   const started = performance.now();
-  workers = superviseWorkers(["location", "status"], {
+  const env = {
     KAFKA_BROKERS: kafka.brokers,
     REDIS_CLUSTER_URLS: cluster.urls.join(","),
     LIBSQL_URL: `file:${join(dir, "history.db")}`,
     DATA_DIR: dir,
-  });
+  };
+  workers = superviseWorkers(["location", "status"], env);
+  // The operator console's driver list, read through a gateway on the same cluster.
+  gateway = await spawnGateway({ ...env, GATEWAY_DB_URL: `file:${join(dir, "gateway.db")}` });
   await log.publisher().publish(Array.from({ length: DRIVERS }, (_, i) => availableRecord(i)));
 
   let published = 0;
@@ -148,6 +155,8 @@ test("Redis Cluster: a master SIGKILLed during fix ingest fails over to its repl
       now: lastAt,
       staleAfterMs: 60_000,
     });
+    const listed = await listedByConsole(gateway.url);
+    const listedNewest = driverIds.filter((id) => listed.get(id) === new Date(lastAt).toISOString()).length;
     const lag = await until(
       () => workerLag(log, ["location", "status"]),
       (l) => l === 0,
@@ -162,9 +171,15 @@ test("Redis Cluster: a master SIGKILLed during fix ingest fails over to its repl
     console.log(
       `[faults redis-cluster-failover] 3 masters + 3 replicas, ${CLUSTER_DEFAULT_PARTITIONS} partitions; killed master :${victim.port} (${victimPartitions} partitions), replica :${promoted.port} promoted ${failoverMs} ms later; ` +
         `${published} fix events published (${duringFailover} from the kill to 3 s after the failover), worker retries (pauses) ${pauses}, dlq ${dlq}, lag ${lag}; ` +
-        `newest fix of ${visible}/${DRIVERS} drivers in the index ${recoveredMs} ms after the kill, nearby finds ${found.length}/${DRIVERS}; worker restarts ${workers.processes.length - 1}; total ${Math.round(performance.now() - started)} ms`,
+        `newest fix of ${visible}/${DRIVERS} drivers in the index ${recoveredMs} ms after the kill, nearby finds ${found.length}/${DRIVERS}, the console's driver list (GET /v1/operator/drivers, pages of 7) shows ${listedNewest}/${DRIVERS} at their newest fix; worker restarts ${workers.processes.length - 1}; total ${Math.round(performance.now() - started)} ms`,
     );
-    expect({ dlq, lag, visible, found: found.length }).toEqual({ dlq: 0, lag: 0, visible: DRIVERS, found: DRIVERS });
+    expect({ dlq, lag, visible, found: found.length, listedNewest }).toEqual({
+      dlq: 0,
+      lag: 0,
+      visible: DRIVERS,
+      found: DRIVERS,
+      listedNewest: DRIVERS,
+    });
     expect(promoted.port).not.toBe(victim.port);
     expect(pauses).toBeGreaterThan(0);
   } finally {
@@ -172,6 +187,22 @@ test("Redis Cluster: a master SIGKILLed during fix ingest fails over to its repl
     await traffic;
   }
 });
+
+/** driverId → recordedAt of every driver the operator route lists, walking every page (small ones, so the walk crosses masters). */
+async function listedByConsole(gw: string): Promise<Map<string, string | null>> {
+  const listed = new Map<string, string | null>();
+  let cursor: string | null = null;
+  do {
+    const res = await fetch(`${gw}/v1/operator/drivers?limit=7${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, {
+      headers: asOperator(),
+    });
+    if (res.status !== 200) throw new Error(`GET /v1/operator/drivers answered ${res.status}: ${await res.text()}`);
+    const page = (await res.json()) as { drivers: { driverId: string; recordedAt: string | null }[]; nextCursor: string | null };
+    for (const d of page.drivers) listed.set(d.driverId, d.recordedAt);
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  return listed;
+}
 
 /** Worker log lines saying a batch is being retried (the runtime's pause on a dependency outage). */
 function retryLines(w: Supervised): number {
