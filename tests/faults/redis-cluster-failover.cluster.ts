@@ -182,6 +182,8 @@ test("Redis Cluster: a master SIGKILLed during fix ingest fails over to its repl
     });
     expect(promoted.port).not.toBe(victim.port);
     expect(pauses).toBeGreaterThan(0);
+    // Paused and recovered in place: no worker process died on the way.
+    expect(workers.processes.length).toBe(1);
   } finally {
     sending = false;
     await traffic;

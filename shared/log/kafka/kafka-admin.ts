@@ -32,7 +32,7 @@ export function createKafkaAdmin(kafka: Kafka, admin: Admin): LogAdmin {
 
     async lag(group, topics) {
       const [committed, ends] = await whileRetriable(() =>
-        Promise.all([admin.fetchOffsets({ groupId: group, topics }), Promise.all(topics.map((t) => admin.fetchTopicOffsets(t)))]),
+        Promise.all([admin.fetchOffsets({ groupId: group, topics }), Promise.all(topics.map((t) => topicEnds(kafka, admin, t)))]),
       );
       return topics.flatMap((topic, i) => {
         const groupOffsets = committed.find((c) => c.topic === topic)?.partitions ?? [];
@@ -91,6 +91,32 @@ function topicConfig(spec: TopicSpec, replication: ReturnType<typeof replication
       { name: "message.timestamp.type", value: "LogAppendTime" },
     ],
   };
+}
+
+/**
+ * A topic's offsets. kafkajs's fetchTopicOffsets throws a bare TypeError (tulios/kafkajs#461)
+ * when its cached metadata holds no partition of the topic, which a broker failover can
+ * leave behind until the cache ages out (metadataMaxAge, 5 min); the admin cannot be told
+ * to refresh, so the read is repeated on a fresh client, and marked retriable should that
+ * one see the same gap mid-election.
+ */
+async function topicEnds(kafka: Kafka, admin: Admin, topic: string) {
+  try {
+    return await admin.fetchTopicOffsets(topic);
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err;
+  }
+  const fresh = kafka.admin();
+  try {
+    await fresh.connect();
+    return await fresh.fetchTopicOffsets(topic);
+  } catch (err) {
+    throw err instanceof TypeError
+      ? Object.assign(new Error(`no partition metadata for "${topic}" yet`, { cause: err }), { retriable: true })
+      : err;
+  } finally {
+    await fresh.disconnect();
+  }
 }
 
 /**
