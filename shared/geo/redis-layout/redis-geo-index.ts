@@ -1,7 +1,7 @@
 import { getHexagonAreaAvg } from "h3-js";
 import { type DriverStatus, VEHICLE_TYPES, type VehicleType } from "../../events/driver.ts";
 import { createCellBounds } from "../cell-bounds.ts";
-import type { DriverState, GeoIndex, NearbyDriver } from "../geo-index.ts";
+import { type DriverState, type GeoIndex, invalidListCursor, type NearbyDriver } from "../geo-index.ts";
 import { type ShardReader, searchNearby } from "../ring-search.ts";
 import { assertIndexable, DEFAULT_SHARD_RESOLUTION, shardCell, shardName } from "../shard-layout.ts";
 import { DROP_STALE } from "./drop-stale-script.ts";
@@ -120,10 +120,12 @@ export function createRedisLayoutGeoIndex(runner: RedisRunner, opts: RedisLayout
 
     async listDrivers(cursor, count) {
       // SCAN walks the whole keyspace (other indexes' keys too), so a page may hold fewer than `count` drivers.
-      const [next, found] = (await runner.call("SCAN", [cursor ?? "0", "MATCH", driverPattern, "COUNT", String(count)])) as [
-        string,
-        string[],
-      ];
+      const [next, found] = (await runner
+        .call("SCAN", [cursor ?? "0", "MATCH", driverPattern, "COUNT", String(count)])
+        .catch((err: Error) => {
+          // Redis answers "ERR invalid cursor" (and the Cluster walk likewise) for a cursor no listing gave: the caller's mistake.
+          throw /invalid cursor/i.test(err.message) ? invalidListCursor(cursor ?? "0", err) : err;
+        })) as [string, string[]];
       // One read per partition: its keys share a slot, while one SCAN page may span several.
       const byPart = new Map<number, { keys: string[]; ids: string[] }>();
       for (const key of found) {
