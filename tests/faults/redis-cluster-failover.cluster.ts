@@ -155,7 +155,7 @@ test("Redis Cluster: a master SIGKILLed during fix ingest fails over to its repl
       now: lastAt,
       staleAfterMs: 60_000,
     });
-    const listed = await listedByConsole(gateway.url);
+    const listed = await listedByConsole(gateway);
     const listedNewest = driverIds.filter((id) => listed.get(id) === new Date(lastAt).toISOString()).length;
     const lag = await until(
       () => workerLag(log, ["location", "status"]),
@@ -191,14 +191,16 @@ test("Redis Cluster: a master SIGKILLed during fix ingest fails over to its repl
 });
 
 /** driverId → recordedAt of every driver the operator route lists, walking every page (small ones, so the walk crosses masters). */
-async function listedByConsole(gw: string): Promise<Map<string, string | null>> {
+async function listedByConsole(gw: GatewayProcess): Promise<Map<string, string | null>> {
   const listed = new Map<string, string | null>();
   let cursor: string | null = null;
   do {
-    const res = await fetch(`${gw}/v1/operator/drivers?limit=7${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, {
+    const res = await fetch(`${gw.url}/v1/operator/drivers?limit=7${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, {
       headers: asOperator(),
     });
-    if (res.status !== 200) throw new Error(`GET /v1/operator/drivers answered ${res.status}: ${await res.text()}`);
+    if (res.status !== 200) {
+      throw new Error(`GET /v1/operator/drivers answered ${res.status}: ${await res.text()}\ngateway log:\n${gw.process.tail()}`);
+    }
     const page = (await res.json()) as { drivers: { driverId: string; recordedAt: string | null }[]; nextCursor: string | null };
     for (const d of page.drivers) listed.set(d.driverId, d.recordedAt);
     cursor = page.nextCursor;

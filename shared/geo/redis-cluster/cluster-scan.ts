@@ -11,13 +11,31 @@ export async function clusterScan(cluster: Cluster, args: string[]): Promise<[st
   const [cursor = "0", ...options] = args;
   const m = cursor === "0" ? ["", "0", "0"] : /^(\d+):(\d+)$/.exec(cursor);
   if (!m) throw new Error(`invalid cursor ${cursor}`);
-  const masters = mastersInSlotOrder(cluster);
   const at = Number(m[1]);
-  const node = masters[at];
-  if (!node) return ["0", []];
-  const [next, keys] = (await node.call("SCAN", m[2]!, ...options)) as [string, string[]];
+  const { masters, reply } = await withFreshSlots(cluster, async () => {
+    const masters = mastersInSlotOrder(cluster);
+    const node = masters[at];
+    if (!node) return { masters: masters.length, reply: ["0", []] as [string, string[]] };
+    return { masters: masters.length, reply: (await node.call("SCAN", m[2]!, ...options)) as [string, string[]] };
+  });
+  const [next, keys] = reply;
   if (next !== "0") return [`${at}:${next}`, keys];
-  return [at + 1 < masters.length ? `${at + 1}:0` : "0", keys];
+  return [at + 1 < masters ? `${at + 1}:0` : "0", keys];
+}
+
+/**
+ * Runs a call addressed to nodes rather than keys (SCAN, SCRIPT LOAD on every master), and
+ * once more after refreshing the slot map if it fails: ioredis follows no redirection for
+ * those, so right after a failover they may reach the dead master the map still names until
+ * its next periodic refresh. A second failure is a real outage and goes to the caller.
+ */
+export async function withFreshSlots<T>(cluster: Cluster, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch {
+    await new Promise<void>((resolve, reject) => cluster.refreshSlotsCache((err) => (err ? reject(err) : resolve())));
+    return call();
+  }
 }
 
 function mastersInSlotOrder(cluster: Cluster): Redis[] {

@@ -1,7 +1,7 @@
 import type { Cluster } from "ioredis";
 import type { RedisRunner } from "../redis-layout/redis-runner.ts";
 import { createScriptPipeline, settleAll } from "../redis-layout/script-pipeline.ts";
-import { clusterScan } from "./cluster-scan.ts";
+import { clusterScan, withFreshSlots } from "./cluster-scan.ts";
 
 /**
  * RedisRunner over an ioredis Cluster. A keyed command goes to the master of its key's
@@ -14,7 +14,7 @@ import { clusterScan } from "./cluster-scan.ts";
 export function createIoredisRunner(cluster: Cluster): RedisRunner {
   const call = async (cmd: string, args: string[]): Promise<unknown> => {
     if (cmd === "SCRIPT" && args[0] === "LOAD") {
-      const shas = await Promise.all(cluster.nodes("master").map((node) => node.call("SCRIPT", ...args)));
+      const shas = await withFreshSlots(cluster, () => Promise.all(cluster.nodes("master").map((node) => node.call("SCRIPT", ...args))));
       return shas[0];
     }
     if (cmd === "SCAN") return clusterScan(cluster, args);
