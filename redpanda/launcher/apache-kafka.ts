@@ -37,7 +37,11 @@ export async function startApacheKafkaCluster(opts: ApacheKafkaOptions, size: nu
   const stop = async () => void (await Promise.all(nodes.map((n) => n.stop())));
   try {
     const deadline = Date.now() + 60_000;
-    while (!(await clusterHasBrokers(brokers, size).catch(() => false))) {
+    // Every node must know them all: each broker's metadata cache fills on its own, and a client
+    // creating topics (replication from the brokers registered) may ask any of them.
+    const everyNodeSeesAll = async () =>
+      (await Promise.all(nodes.map((n) => clusterHasBrokers(n.address, size).catch(() => false)))).every(Boolean);
+    while (!(await everyNodeSeesAll())) {
       if (Date.now() > deadline) throw new Error(`Kafka cluster at ${brokers} did not register ${size} brokers within 60 s`);
       await Bun.sleep(200);
     }
