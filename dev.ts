@@ -82,10 +82,11 @@ const tokens =
   auth.key.kind === "secret"
     ? writeDevTokens(config.DATA_DIR, { secret: auth.key.secret, issuer: auth.issuer, audience: auth.audience })
     : undefined;
+const rateLimits = openRateLimits(config);
 const flow = startFlowSampler(log.admin(), logger);
 const gatewayDeps = buildGatewayDeps(
   config,
-  { log, geo, history: db, idempotency, auth, rateLimits: openRateLimits(config), surge, flow: flow.window },
+  { log, geo, history: db, idempotency, auth, rateLimits, surge, flow: flow.window },
   logger,
   registry,
 );
@@ -146,6 +147,7 @@ await runProcess(workers, {
     await notifier.close();
     await log.close();
     await geo.close();
+    rateLimits.close();
     await surge.close();
     db.close();
     idempotency.close();

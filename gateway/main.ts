@@ -22,9 +22,9 @@ import { openRateLimits } from "./ratelimit/open-rate-limits.ts";
  * one process; for everything in one process on embedded defaults use `bun run dev`.
  */
 const config = parseConfigOrExit(GatewayConfigSchema, process.env, "gateway");
-if (!config.KAFKA_BROKERS || !(config.REDIS_URL || config.UPSTASH_REDIS_REST_URL)) {
+if (!config.KAFKA_BROKERS || !(config.REDIS_URL || config.REDIS_CLUSTER_URLS || config.UPSTASH_REDIS_REST_URL)) {
   process.stderr.write(
-    "gateway: KAFKA_BROKERS and REDIS_URL (or UPSTASH_REDIS_REST_URL) must be set; to run everything embedded in one process use `bun run dev`\n",
+    "gateway: KAFKA_BROKERS and REDIS_URL (or REDIS_CLUSTER_URLS, or UPSTASH_REDIS_REST_URL) must be set; to run everything embedded in one process use `bun run dev`\n",
   );
   process.exit(2);
 }
@@ -58,7 +58,9 @@ const idempotency = await openIdempotencyStore({
   authToken: config.GATEWAY_DB_AUTH_TOKEN,
 });
 const rateLimits = openRateLimits(config);
-if (!rateLimits.shared) logger.warn("rate limits counted per gateway process: set UPSTASH_REDIS_REST_URL to share them across gateways");
+if (!rateLimits.shared) {
+  logger.warn("rate limits counted per gateway process: set REDIS_CLUSTER_URLS or UPSTASH_REDIS_REST_URL to share them across gateways");
+}
 // Offsets only, every few seconds: the operator console's charts.
 const flow = startFlowSampler(log.admin(), logger);
 const deps = buildGatewayDeps(
@@ -82,6 +84,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     await flow.stop();
     await log.close();
     await geo.close();
+    rateLimits.close();
     await surge.close();
     history.close();
     idempotency.close();

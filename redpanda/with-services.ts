@@ -3,14 +3,18 @@ import { constants, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { leftoverProcesses } from "../tools/process-scan.ts";
-import { startKafka } from "./launcher/kafka.ts";
+import { startKafka, startKafkaCluster } from "./launcher/kafka.ts";
 import { startRedis } from "./launcher/redis.ts";
+import { startRedisCluster } from "./launcher/redis-cluster.ts";
 
 /**
- * `bun run redpanda/with-services.ts -- <cmd…>`: runs <cmd> with KAFKA_BROKERS and
- * REDIS_URL pointing at a throwaway broker and Redis (in a fresh temp dir), then stops them
- * and exits with the command's code. A variable that is already set is passed through and
- * its service is not started, so the same command runs against shared or CI-provided services.
+ * `bun run redpanda/with-services.ts [--brokers N] [--redis-cluster] -- <cmd…>`: runs
+ * <cmd> with KAFKA_BROKERS and REDIS_URL pointing at a throwaway broker and Redis (in a
+ * fresh temp dir), then stops them and exits with the command's code. `--brokers 3`
+ * starts a 3-broker KRaft cluster instead of one broker (KAFKA_BROKERS lists all three);
+ * `--redis-cluster` adds a 3-master Redis Cluster (REDIS_CLUSTER_URLS). A variable that is
+ * already set is passed through and its service is not started, so the same command runs
+ * against shared or CI-provided services.
  * The command must leave no process behind: every process it started carries RUN_MARKER
  * in its environment, and any still alive after it (and a short grace) is listed, killed,
  * and turns the exit code into a failure — so `bun run test` and CI fail on a leak.
@@ -18,12 +22,18 @@ import { startRedis } from "./launcher/redis.ts";
  * Ctrl-C.
  */
 
+export interface ServiceOptions {
+  /** Kafka brokers to start: 1 (the default) or a cluster of 2 or more. */
+  brokers: number;
+  redisCluster: boolean;
+}
+
 interface Services {
   env: Record<string, string>;
   stop: () => Promise<void>;
 }
 
-async function startServices(dataDir: string): Promise<Services> {
+async function startServices(dataDir: string, opts: ServiceOptions): Promise<Services> {
   const env: Record<string, string> = {};
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -41,10 +51,21 @@ async function startServices(dataDir: string): Promise<Services> {
         }),
     process.env.KAFKA_BROKERS
       ? undefined
-      : timed(() => startKafka({ dataDir: join(dataDir, "kafka") })).then(([kafka, seconds]) => {
+      : timed<{ brokers: string; engine: string; stop(): Promise<void> }>(() =>
+          opts.brokers > 1
+            ? startKafkaCluster({ dataDir: join(dataDir, "kafka"), size: opts.brokers })
+            : startKafka({ dataDir: join(dataDir, "kafka") }),
+        ).then(([kafka, seconds]) => {
           stops.push(kafka.stop);
           env.KAFKA_BROKERS = kafka.brokers;
-          console.error(`[services] kafka ${kafka.brokers} (${kafka.engine}) ready in ${seconds} s`);
+          console.error(`[services] kafka ${kafka.brokers} (${kafka.engine}, ${opts.brokers} broker(s)) ready in ${seconds} s`);
+        }),
+    !opts.redisCluster || process.env.REDIS_CLUSTER_URLS
+      ? undefined
+      : timed(() => startRedisCluster({ dataDir: join(dataDir, "redis-cluster") })).then(([cluster, seconds]) => {
+          stops.push(cluster.stop);
+          env.REDIS_CLUSTER_URLS = cluster.urls.join(",");
+          console.error(`[services] redis cluster ${env.REDIS_CLUSTER_URLS} ready in ${seconds} s`);
         }),
   ]);
   // Every failure is reported, so a machine missing both redis-server and java hears about both at once.
@@ -86,7 +107,7 @@ function signalNumber(signal: NodeJS.Signals | number): number {
   return typeof signal === "number" ? signal : constants.signals[signal];
 }
 
-export async function withServices(cmd: string[]): Promise<number> {
+export async function withServices(cmd: string[], opts: ServiceOptions = { brokers: 1, redisCluster: false }): Promise<number> {
   // Handled from the first moment, so a Ctrl-C or `kill` during start-up still stops what started.
   const signalled = Promise.withResolvers<NodeJS.Signals>();
   let received: NodeJS.Signals | undefined;
@@ -103,7 +124,7 @@ export async function withServices(cmd: string[]): Promise<number> {
 
   const dataDir = await mkdtemp(join(tmpdir(), "fleetstream-services-"));
   try {
-    const services = await startServices(dataDir);
+    const services = await startServices(dataDir, opts);
     try {
       if (received) return 128 + signalNumber(received);
       if (cmd.length === 0) {
@@ -128,11 +149,32 @@ export async function withServices(cmd: string[]): Promise<number> {
   }
 }
 
+/** Leading options, then the command (after an optional "--": `bun run x.ts -- cmd` strips it, `bun x.ts -- cmd` keeps it). */
+export function parseArgs(args: string[]): { opts: ServiceOptions; cmd: string[] } {
+  const opts: ServiceOptions = { brokers: 1, redisCluster: false };
+  let i = 0;
+  for (; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--") {
+      i++;
+      break;
+    }
+    if (arg === "--redis-cluster") opts.redisCluster = true;
+    else if (arg === "--brokers") {
+      const n = Number(args[++i]);
+      if (!Number.isInteger(n) || n < 1)
+        throw new Error(`--brokers takes a whole number of brokers (1 or 3), got ${JSON.stringify(args[i])}`);
+      opts.brokers = n;
+    } else if (arg.startsWith("--")) throw new Error(`unknown option ${arg}: expected --brokers N, --redis-cluster or -- <command>`);
+    else break;
+  }
+  return { opts, cmd: args.slice(i) };
+}
+
 if (import.meta.main) {
-  // `bun run x.ts -- cmd` strips the "--"; `bun x.ts -- cmd` keeps it.
-  const args = process.argv.slice(2);
   try {
-    process.exit(await withServices(args[0] === "--" ? args.slice(1) : args));
+    const { opts, cmd } = parseArgs(process.argv.slice(2));
+    process.exit(await withServices(cmd, opts));
   } catch (error) {
     console.error(`[services] ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);

@@ -1,7 +1,7 @@
 import { estimateFare } from "../../shared/booking/fare.ts";
 import { bookingIdForRequest, requestedEventId } from "../../shared/booking/ids.ts";
 import { BOOKING_REQUESTED } from "../../shared/events/booking.ts";
-import { createEnvelope, envelopeHeaders } from "../../shared/events/envelope.ts";
+import { createEnvelope, toRecord } from "../../shared/events/envelope.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
 import type { OutgoingRecord, Publisher } from "../../shared/log/event-log.ts";
 import { cpuSeconds } from "../locations/process-stats.ts";
@@ -59,7 +59,7 @@ export async function measureBacklogDrain(opts: {
       source: "gateway",
       correlationId: `backlog-${i}`,
     });
-    return { topic: TOPICS.bookings, key: bookingId, value: JSON.stringify(e), headers: envelopeHeaders(e) };
+    return toRecord(TOPICS.bookings, e);
   });
   for (let i = 0; i < records.length; i += 1000) await opts.publisher.publish(records.slice(i, i + 1000));
   const ids = records.map((r) => r.key);

@@ -11,7 +11,8 @@ const MAX_PAGE = 5_000;
 
 const QuerySchema = v.strictObject({
   limit: v.optional(queryInteger(1, MAX_PAGE), "1000"),
-  cursor: v.optional(v.pipe(v.string(), v.regex(/^[0-9]{1,20}$/, "must be a cursor this route gave"))),
+  // A Redis SCAN cursor; on Redis Cluster prefixed by the master it walks ("<master>:<cursor>").
+  cursor: v.optional(v.pipe(v.string(), v.regex(/^(?:[0-9]{1,5}:)?[0-9]{1,20}$/, "must be a cursor this route gave"))),
 });
 
 const DriversSchema = v.strictObject({

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { replicationFor } from "../../shared/events/topics.ts";
 
 export interface KafkaPorts {
   /** Clients connect here (PLAINTEXT). */
@@ -7,17 +8,27 @@ export interface KafkaPorts {
   controller: number;
 }
 
+/** This node's place in a KRaft cluster of `size` nodes, each broker and controller in one JVM. */
+export interface KafkaClusterPlace {
+  nodeId: number;
+  /** `id@host:controllerPort` of every node, comma-separated. */
+  voters: string;
+  size: number;
+}
+
 /**
- * server.properties for a one-node KRaft cluster (broker and controller in one JVM) tuned
- * for tests: every internal topic at replication 1 and few partitions so it is up in
+ * server.properties for a KRaft node (broker and controller in one JVM; alone unless
+ * `place` says otherwise) tuned for tests: internal topics replicated as the catalogue's
+ * (shared/events/topics.ts: 3 copies, min ISR 2 from three nodes up) and few partitions so it is up in
  * seconds, a short broker session so it comes back quickly after a kill, no rebalance delay so consumer groups form at once, and no auto-created topics
  * so a typo in a topic name fails instead of silently creating a topic with default settings.
  */
-export function serverProperties(ports: KafkaPorts, logDir: string): string {
+export function serverProperties(ports: KafkaPorts, logDir: string, place?: KafkaClusterPlace): string {
+  const { factor: replicas, minInsync: minIsr } = replicationFor(place?.size ?? 1);
   const settings: Record<string, string | number> = {
     "process.roles": "broker,controller",
-    "node.id": 1,
-    "controller.quorum.voters": `1@127.0.0.1:${ports.controller}`,
+    "node.id": place?.nodeId ?? 1,
+    "controller.quorum.voters": place?.voters ?? `1@127.0.0.1:${ports.controller}`,
     listeners: `PLAINTEXT://127.0.0.1:${ports.broker},CONTROLLER://127.0.0.1:${ports.controller}`,
     "advertised.listeners": `PLAINTEXT://127.0.0.1:${ports.broker}`,
     "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
@@ -26,12 +37,12 @@ export function serverProperties(ports: KafkaPorts, logDir: string): string {
     "log.dirs": logDir,
     "num.partitions": 1,
     "auto.create.topics.enable": "false",
-    "offsets.topic.replication.factor": 1,
+    "offsets.topic.replication.factor": replicas,
     "offsets.topic.num.partitions": 6,
-    "transaction.state.log.replication.factor": 1,
-    "transaction.state.log.min.isr": 1,
+    "transaction.state.log.replication.factor": replicas,
+    "transaction.state.log.min.isr": minIsr,
     "transaction.state.log.num.partitions": 6,
-    "min.insync.replicas": 1,
+    "min.insync.replicas": minIsr,
     "group.initial.rebalance.delay.ms": 0,
     // After a kill() the controller keeps the dead broker's registration until its session
     // expires, and refuses the restarted broker until then (DUPLICATE_BROKER_REGISTRATION):

@@ -1,5 +1,5 @@
-import { startApacheKafka } from "./apache-kafka.ts";
-import type { KafkaService } from "./kafka-service.ts";
+import { startApacheKafka, startApacheKafkaCluster } from "./apache-kafka.ts";
+import type { KafkaClusterService, KafkaService } from "./kafka-service.ts";
 import { startRedpanda } from "./redpanda-broker.ts";
 
 export interface StartKafkaOptions {
@@ -18,4 +18,14 @@ export interface StartKafkaOptions {
 export function startKafka(opts: StartKafkaOptions): Promise<KafkaService> {
   const redpanda = Bun.which("redpanda");
   return redpanda ? startRedpanda(redpanda, opts.dataDir) : startApacheKafka(opts);
+}
+
+/**
+ * A `size`-broker cluster: always Apache Kafka in KRaft mode (combined broker +
+ * controller nodes), the engine whose multi-node start this launcher knows; a Redpanda
+ * cluster speaks the same Kafka API and takes the same topic settings from the catalogue.
+ */
+export function startKafkaCluster(opts: StartKafkaOptions & { size: number }): Promise<KafkaClusterService> {
+  if (opts.size < 2) throw new RangeError(`a cluster needs at least 2 brokers, got ${opts.size}`);
+  return startApacheKafkaCluster(opts, opts.size);
 }

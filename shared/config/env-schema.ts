@@ -15,19 +15,23 @@ export const port = (fallback: number) =>
     String(fallback),
   );
 
-export const brokers = v.optional(
-  v.pipe(
-    v.string(),
-    v.transform((s) =>
-      s
-        .split(",")
-        .map((b) => b.trim())
-        .filter(Boolean),
+/** A comma-separated list (spaces around items ignored), at least one item, each passing `itemOk`. */
+const commaList = (itemOk: (item: string) => boolean, emptyMessage: string, itemMessage: string) =>
+  v.optional(
+    v.pipe(
+      v.string(),
+      v.transform((s) =>
+        s
+          .split(",")
+          .map((item) => item.trim())
+          .filter(Boolean),
+      ),
+      v.minLength(1, emptyMessage),
+      v.everyItem(itemOk, itemMessage),
     ),
-    v.minLength(1, "must list at least one host:port"),
-    v.everyItem((b) => /^[^\s:]+:\d+$/.test(b), "each broker must be host:port"),
-  ),
-);
+  );
+
+export const brokers = commaList((b) => /^[^\s:]+:\d+$/.test(b), "must list at least one host:port", "each broker must be host:port");
 
 /** A listen address: an IPv4 or IPv6 address or a host name. */
 export const listenHost = (fallback: string) =>
@@ -53,12 +57,26 @@ export const url = (...protocols: string[]) =>
     ),
   );
 
+/** Comma-separated `redis://` / `rediss://` URLs: the seed nodes of a Redis Cluster (any one finds the rest). */
+export const redisClusterUrls = commaList(
+  (u) => /^rediss?:\/\/[^\s/]+:\d+\/?$/.test(u),
+  "must list at least one redis:// URL",
+  "each node must be redis://host:port (or rediss://)",
+);
+
+/** Partitions of the Redis geo index (shared/geo/redis-layout/redis-keys.ts); unset → the adapter's default. */
+export const geoPartitions = v.optional(
+  v.pipe(v.string(), v.regex(/^\d+$/, "must be a whole number of partitions"), v.transform(Number), v.minValue(1), v.maxValue(1024)),
+);
+
 export const logLevel = v.optional(v.picklist(["debug", "info", "warn", "error"]), "info");
 
 export const commonEnv = {
   DATA_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), ".data"),
   KAFKA_BROKERS: brokers,
   REDIS_URL: url("redis://", "rediss://"),
+  REDIS_CLUSTER_URLS: redisClusterUrls,
+  GEO_PARTITIONS: geoPartitions,
   UPSTASH_REDIS_REST_URL: url("http://", "https://"),
   UPSTASH_REDIS_REST_TOKEN: optionalString,
   LIBSQL_URL: url("file:", "libsql://", "http://", "https://", "ws://", "wss://"),

@@ -31,4 +31,14 @@ describe("parseConfig", () => {
     const msg = (err as Error).message;
     for (const name of ["PORT", "KAFKA_BROKERS", "REDIS_URL", "LOG_LEVEL"]) expect(msg).toContain(name);
   });
+
+  test("Redis Cluster seed nodes and geo partitions: typed, and refused naming the variable", () => {
+    const c = parseConfig(Schema, { REDIS_CLUSTER_URLS: "redis://10.0.0.1:7000, redis://10.0.0.2:7001", GEO_PARTITIONS: "12" });
+    expect(c.REDIS_CLUSTER_URLS).toEqual(["redis://10.0.0.1:7000", "redis://10.0.0.2:7001"]);
+    expect(c.GEO_PARTITIONS).toBe(12);
+    expect(() => parseConfig(Schema, { REDIS_CLUSTER_URLS: "10.0.0.1:7000" })).toThrow(
+      "REDIS_CLUSTER_URLS: each node must be redis://host:port",
+    );
+    expect(() => parseConfig(Schema, { GEO_PARTITIONS: "0" })).toThrow("GEO_PARTITIONS");
+  });
 });

@@ -69,6 +69,20 @@ const PRIMARY: TopicSpec[] = [
   },
 ];
 
+/**
+ * Replication of every catalogue topic on a cluster: three copies, and a write acked
+ * (acks=all) only once two of them hold it, so one broker can die or restart without
+ * losing an acked record or stopping writes. A smaller cluster gets what it can hold
+ * (replicationFor); the log adapters create topics with it, reading the broker count.
+ */
+export const REPLICATION = { factor: 3, minInsync: 2 } as const;
+
+/** REPLICATION capped to `brokers`: 1 broker → 1 copy, min ISR 1; 2 → 2 and 1 (writes survive one down); 3 or more → 3 and 2. */
+export function replicationFor(brokers: number): { factor: number; minInsync: number } {
+  const factor = Math.max(1, Math.min(REPLICATION.factor, brokers));
+  return { factor, minInsync: Math.min(REPLICATION.minInsync, Math.max(1, factor - 1)) };
+}
+
 export const DLQ_SUFFIX = ".dlq";
 
 export function dlqTopicOf(topic: string): string {

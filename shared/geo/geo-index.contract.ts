@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { NonRetriableError } from "../errors/errors.ts";
+import { NonRetriableError, ValidationError } from "../errors/errors.ts";
 import type { VehicleType } from "../events/driver.ts";
 import { straddleEdge } from "./contract/cell-edges.ts";
 import { checkNearby } from "./contract/check-nearby.ts";
@@ -143,6 +143,14 @@ export function runGeoIndexContract(opts: GeoIndexContractOptions): void {
         cursor = page.cursor;
       } while (cursor !== null);
       expect(seen).toEqual([]);
+    });
+
+    test("listDrivers refuses a cursor no listing gave, naming it", async () => {
+      const f = await fixture();
+      await f.status([available("d")]);
+      const refused = await f.geo.listDrivers("not-a-cursor", 10).catch((err: unknown) => err);
+      expect(refused).toBeInstanceOf(ValidationError);
+      expect((refused as ValidationError).issues.map((i) => i.field)).toEqual(["cursor"]);
     });
 
     test("an older fix is ignored and a repeated fix changes nothing", async () => {

@@ -1,3 +1,4 @@
+import { ValidationError } from "../errors/errors.ts";
 import type { DriverStatus, VehicleType } from "../events/driver.ts";
 
 /**
@@ -73,6 +74,18 @@ export interface NearbyDriver {
   lastSeenAt: number;
 }
 
+/** What listDrivers throws for a cursor no listing of the index gave. */
+export function invalidListCursor(cursor: string, cause?: Error): ValidationError {
+  return new ValidationError(
+    `cursor ${JSON.stringify(cursor)} is not one this listing gave`,
+    [{ field: "cursor", message: "must be a cursor this listing gave" }],
+    422,
+    {
+      cause,
+    },
+  );
+}
+
 /** One page of every driver the index knows (listDrivers). */
 export interface DriverPage {
   drivers: DriverState[];
@@ -91,6 +104,7 @@ export interface GeoIndex {
    * smaller, even empty, before the end), in no particular order. A driver known for the
    * whole listing appears on at least one page (on Redis possibly on two: SCAN's promise);
    * callers de-duplicate by driverId. For the operator console, not for request paths.
+   * A cursor no listing gave is refused with invalidListCursor's ValidationError.
    */
   listDrivers(cursor: string | null, count: number): Promise<DriverPage>;
   /** Removes drivers whose newest fix is older than `before` from the search index; resolves with how many. */

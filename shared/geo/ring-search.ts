@@ -7,8 +7,9 @@ import { assertIndexable, shardCell } from "./shard-layout.ts";
 /** What the search needs from a store; both the embedded and the Redis adapters provide it. */
 export interface ShardReader {
   /**
-   * For each cell, the `q.limit` fresh available drivers of `q.vehicleType` in that
-   * cell's shard nearest to the query point and within `radiusM`.
+   * The `q.limit` fresh available drivers of `q.vehicleType` nearest to the query point
+   * and within `radiusM` in each cell's shard, as lists the caller flattens: one per cell,
+   * or one per store partition already merged over the cells.
    */
   searchCells(q: NearbyQuery, cells: string[], radiusM: number): Promise<NearbyDriver[][]>;
   /** Every cell whose shard of this type may hold drivers: a superset is fine, a missing cell loses drivers. */

@@ -1,6 +1,6 @@
 import type { DriverStatus, VehicleType } from "../../events/driver.ts";
 import { createCellBounds } from "../cell-bounds.ts";
-import type { DriverState, GeoIndex, PositionUpdate, StatusUpdate } from "../geo-index.ts";
+import { type DriverState, type GeoIndex, invalidListCursor, type PositionUpdate, type StatusUpdate } from "../geo-index.ts";
 import { searchNearby } from "../ring-search.ts";
 import { assertIndexable, DEFAULT_SHARD_RESOLUTION, shardCell } from "../shard-layout.ts";
 import { MemoryShards, type ShardRef } from "./memory-shards.ts";
@@ -102,6 +102,9 @@ export function createEmbeddedGeoIndex(opts: EmbeddedGeoOptions = {}): GeoIndex 
 
     async listDrivers(cursor, count) {
       // Drivers are never removed from the map and new ones are appended, so an offset into it is a stable cursor.
+      if (cursor !== null && !/^[0-9]+$/.test(cursor)) {
+        throw invalidListCursor(cursor);
+      }
       const from = cursor === null ? 0 : Number(cursor);
       const page: DriverState[] = [];
       let i = 0;

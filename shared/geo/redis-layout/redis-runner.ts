@@ -2,8 +2,8 @@ import type { LuaScript, ScriptRun } from "./lua-script.ts";
 
 /**
  * The little a GeoIndex needs from a Redis client, implemented once per client (Bun's
- * RedisClient, @upstash/redis). A Cluster-capable client can implement it too; the
- * scripts' key use is described in redis-geo-index.ts.
+ * RedisClient, @upstash/redis, an ioredis Cluster). Every script run names its keys,
+ * all of one hash slot (redis-keys.ts), so a Cluster client routes it by its first key.
  */
 export interface RedisRunner {
   /** One command; replies in RESP2 shapes (arrays, strings, integers, null). */

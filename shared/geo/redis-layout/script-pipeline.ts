@@ -14,6 +14,17 @@ export interface ScriptTransport {
   evalshaAll(runs: ShaRun[]): Promise<Settled[]>;
 }
 
+/** Every reply, failed or not, in order: what evalshaAll resolves with. */
+export const settleAll = (replies: Promise<unknown>[]): Promise<Settled[]> =>
+  Promise.all(
+    replies.map((p) =>
+      p.then(
+        (value): Settled => ({ ok: true, value }),
+        (error: Error): Settled => ({ ok: false, error }),
+      ),
+    ),
+  );
+
 const isNoScript = (r: Settled) => !r.ok && r.error.message.includes("NOSCRIPT");
 
 /**

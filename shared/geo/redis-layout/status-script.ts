@@ -3,7 +3,8 @@ import { PLACEMENT_LUA } from "./placement-lua.ts";
 
 /**
  * Applies a batch of status changes atomically, each only if newer than the stored one.
- * ARGV: prefix, then per change: driverId, status, vehicleType, changedAt.
+ * ARGV: the partition's prefix, then per change: driverId, status, vehicleType, changedAt;
+ * every driver is of that partition, and KEYS names their state hashes (for routing).
  *
  * Available → the driver enters its type's shard at its last position (if it has one);
  * busy or offline → it leaves the shard; a new type moves it to that type's shard. A

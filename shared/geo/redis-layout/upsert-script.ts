@@ -3,8 +3,9 @@ import { PLACEMENT_LUA } from "./placement-lua.ts";
 
 /**
  * Applies a batch of fixes atomically; replies with how many were newer than the
- * driver's newest. ARGV: prefix, then per fix: driverId, lat, lng, recordedAt, cell,
- * suspect ('1' or '0'; a suspect fix's cell is unused and may be empty).
+ * driver's newest. ARGV: the partition's prefix, then per fix: driverId, lat, lng,
+ * recordedAt, cell, suspect ('1' or '0'; a suspect fix's cell is unused and may be
+ * empty). Every driver is of that partition; KEYS names their state hashes (for routing).
  *
  * Each fix counts only if newer than the driver's newest so far (stored or earlier in
  * this batch; a suspect fix's time is in `sus`), the port's idempotency rule. Reads each

@@ -1,17 +1,7 @@
 import type { RedisClient } from "bun";
 import type { RedisRunner } from "../redis-layout/redis-runner.ts";
-import { createScriptPipeline, type Settled } from "../redis-layout/script-pipeline.ts";
+import { createScriptPipeline, settleAll } from "../redis-layout/script-pipeline.ts";
 import { reconnectingSend } from "./connect-redis.ts";
-
-const settle = (replies: Promise<unknown>[]): Promise<Settled[]> =>
-  Promise.all(
-    replies.map((p) =>
-      p.then(
-        (value): Settled => ({ ok: true, value }),
-        (error: Error): Settled => ({ ok: false, error }),
-      ),
-    ),
-  );
 
 /**
  * RedisRunner over Bun's RedisClient. Commands issued in one tick leave in one write
@@ -23,7 +13,7 @@ export function createBunRedisRunner(client: RedisClient): RedisRunner {
   const call = reconnectingSend(client);
   const pipeline = createScriptPipeline({
     call,
-    evalshaAll: (runs) => settle(runs.map((r) => call("EVALSHA", [r.sha, String(r.keys.length), ...r.keys, ...r.args]))),
+    evalshaAll: (runs) => settleAll(runs.map((r) => call("EVALSHA", [r.sha, String(r.keys.length), ...r.keys, ...r.args]))),
   });
   return {
     call,

@@ -2,7 +2,7 @@ import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { RedisClient } from "bun";
 import { startRedis } from "../../../redpanda/launcher/redis.ts";
 import { runGeoIndexContract } from "../geo-index.contract.ts";
-import { redisKeys } from "../redis-layout/redis-keys.ts";
+import { partitionOf, partitionPrefix, redisKeys } from "../redis-layout/redis-keys.ts";
 import { shardCell, shardName } from "../shard-layout.ts";
 import { createRedisGeoIndex } from "./redis-geo.ts";
 import { redisUrlFromEnv } from "./redis-test-env.ts";
@@ -18,18 +18,25 @@ describe("redis GeoIndex", () => {
   const prefixFor = prefixesDeletedAfterAll(url);
 
   runGeoIndexContract({ name: "redis", create: () => createRedisGeoIndex({ url, prefix: prefixFor("redis-contract") }) });
+  // The layout a Redis Cluster uses, on one Redis: the merge across partitions must be exact too.
+  runGeoIndexContract({
+    name: "redis, 5 partitions",
+    create: () => createRedisGeoIndex({ url, prefix: prefixFor("redis-contract-p5"), partitions: 5 }),
+  });
 
-  test("keys follow the documented layout, one hash tag per shard", async () => {
+  test("keys follow the documented layout: every key of a driver's partition carries the partition's hash tag", async () => {
     const prefix = prefixFor("layout");
-    const geo = await createRedisGeoIndex({ url, prefix });
+    const geo = await createRedisGeoIndex({ url, prefix, partitions: 4 });
     const client = new RedisClient(url);
     try {
       await geo.setStatus([{ driverId: "k1", status: "available", vehicleType: "van", changedAt: T0 }]);
       await geo.upsertPositions([{ driverId: "k1", lat: 12.97, lng: 77.59, recordedAt: T0 }]);
-      const keys = redisKeys(prefix);
+      const partition = partitionOf("k1", 4);
+      const keys = redisKeys(partitionPrefix(prefix, partition));
       const cell = shardCell(12.97, 77.59, 6);
       const shard = shardName("van", cell);
-      expect(keys.geo(shard)).toBe(`${prefix}geo:{van:${cell}}`);
+      expect(keys.geo(shard)).toBe(`${prefix}{p${partition}}:geo:van:${cell}`);
+      expect(keys.driver("k1")).toBe(`${prefix}{p${partition}}:drv:k1`);
       expect(await client.send("HGET", [keys.driver("k1"), "shard"])).toBe(shard);
       expect(await client.send("ZSCORE", [keys.seen(shard), "k1"])).toBe(T0);
       expect(await client.send("GEOPOS", [keys.geo(shard), "k1"])).toHaveLength(1);

@@ -9,8 +9,8 @@ import { connectRedis } from "./connect-redis.ts";
  * - positions come back rounded to Redis's 52-bit geohash (≈ 0.6 m); distances are
  *   Redis's haversine on those (EARTH_RADIUS_M in haversine.ts);
  * - Bun's client has no Cluster support: one standalone Redis (or a primary with
- *   replicas). The upsert and status scripts touch keys they do not declare; what a
- *   Cluster deployment needs is in redis-layout/redis-geo-index.ts;
+ *   replicas). On Redis Cluster use redis-cluster/ (REDIS_CLUSTER_URLS): same keys
+ *   and scripts, and every script already stays in one hash slot (redis-layout/redis-keys.ts);
  * - a dropped connection fails the calls in flight and, while Redis is down, every
  *   call at once (connect-redis.ts); the next call reconnects. The worker's geo-call
  *   turns the failure into a retry, and every write is conditional on newer device

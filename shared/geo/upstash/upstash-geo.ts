@@ -13,8 +13,9 @@ import { createUpstashRunner } from "./upstash-runner.ts";
  * - the client retries failed fetches itself (5 tries, exponential backoff) before a
  *   call rejects; upserts and status changes are conditional on newer device time,
  *   so a request that ran before its response was lost changes nothing on retry;
- * - the scripts touch keys they do not declare (see redis-layout/redis-geo-index.ts):
- *   fine on a single Upstash database, not on a sharded keyspace;
+ * - every script touches the keys of one hash slot (redis-layout/redis-keys.ts), so a
+ *   sharded keyspace serves it as well as a single database; GEO_PARTITIONS must match
+ *   the workers' if they write the same index through another adapter;
  * - close() has nothing to release.
  */
 export interface UpstashGeoOptions extends RedisLayoutOptions {
