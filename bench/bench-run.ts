@@ -45,3 +45,13 @@ export async function startBenchRun(name: string, cores = "cores"): Promise<Benc
     },
   };
 }
+
+/** A bench's entry point: prints the report `run` makes from the command line, or the error and exits 1. */
+export async function printBenchReport(run: (argv: string[]) => Promise<string>): Promise<void> {
+  try {
+    console.log(await run(process.argv.slice(2)));
+  } catch (err) {
+    console.error(`[bench] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    process.exit(1);
+  }
+}

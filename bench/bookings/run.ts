@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { freePorts } from "../../redpanda/launcher/free-ports.ts";
 import { TOPIC_CATALOGUE, type TopicSpec } from "../../shared/events/topics.ts";
 import { openEventLog } from "../../shared/infra/open-event-log.ts";
-import { startBenchRun } from "../bench-run.ts";
+import { printBenchReport, startBenchRun } from "../bench-run.ts";
 import { runProducerPerformance } from "../ceilings/producer-perf.ts";
 import { answersOk, spawnChild } from "../locations/child-process.ts";
 import { startBenchServices } from "../locations/services.ts";
@@ -167,11 +167,4 @@ export async function runBenchmark(argv: string[]): Promise<string> {
   }
 }
 
-if (import.meta.main) {
-  try {
-    console.log(await runBenchmark(process.argv.slice(2)));
-  } catch (err) {
-    console.error(`[bench] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    process.exit(1);
-  }
-}
+if (import.meta.main) await printBenchReport(runBenchmark);

@@ -8,7 +8,7 @@
 
 import { TOPIC_CATALOGUE, type TopicSpec } from "../../shared/events/topics.ts";
 import { openEventLog } from "../../shared/infra/open-event-log.ts";
-import { startBenchRun } from "../bench-run.ts";
+import { printBenchReport, startBenchRun } from "../bench-run.ts";
 import { measureCeilings } from "./measure-ceilings.ts";
 import { measurePipeline } from "./measure-pipeline.ts";
 import { formatReport } from "./report.ts";
@@ -68,11 +68,4 @@ export async function runBenchmark(argv: string[]): Promise<string> {
   }
 }
 
-if (import.meta.main) {
-  try {
-    console.log(await runBenchmark(process.argv.slice(2)));
-  } catch (err) {
-    console.error(`[bench] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    process.exit(1);
-  }
-}
+if (import.meta.main) await printBenchReport(runBenchmark);
