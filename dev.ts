@@ -8,10 +8,12 @@ import { openIdempotencyStore } from "./gateway/idempotency/libsql-idempotency-s
 import { startOutboxRelay } from "./gateway/outbox/relay.ts";
 import { openRateLimits } from "./gateway/ratelimit/open-rate-limits.ts";
 import { parseConfigOrExit } from "./shared/config/parse-config.ts";
+import { createStraightLineEta } from "./shared/eta/straight-line-eta.ts";
 import { TOPIC_CATALOGUE } from "./shared/events/topics.ts";
 import { openEventLog } from "./shared/infra/open-event-log.ts";
 import { openGeoIndex } from "./shared/infra/open-geo-index.ts";
 import { openHistory } from "./shared/infra/open-history.ts";
+import { openTripStream } from "./shared/infra/open-trip-stream.ts";
 import { createLogger } from "./shared/logging/logger.ts";
 import { createRegistry } from "./shared/metrics/registry.ts";
 import { openNotifier } from "./shared/notify/open-notifier.ts";
@@ -51,9 +53,12 @@ if (!config.REDIS_URL && !config.UPSTASH_REDIS_REST_URL) {
 }
 // Notifications are log lines unless NOTIFY_WEBHOOK_URL (+ NOTIFY_WEBHOOK_SECRET) points at a receiver.
 const notifier = openNotifier(notifyConfig, logger);
+// In process unless REDIS_URL: the workers append, the gateway below reads and watches.
+const tripStream = await openTripStream(config);
+const eta = createStraightLineEta();
 const workers = await startWorkers(WORKERS, {
   log,
-  deps: { db, geo, publisher: log.publisher(), logger, notifier },
+  deps: { db, geo, publisher: log.publisher(), logger, notifier, tripStream, eta },
   registry,
   logger,
   settings: workerSettings({ ...matchingConfig, ...locationConfig, STALE_AFTER_S: config.STALE_AFTER_S }),
@@ -130,6 +135,7 @@ await runProcess(workers, {
     await notifier.close();
     await log.close();
     await geo.close();
+    await tripStream.close();
     db.close();
     idempotency.close();
   },

@@ -22,6 +22,7 @@ import { createRegistry } from "../shared/metrics/registry.ts";
 import { createLogNotifier } from "../shared/notify/log/log-notifier.ts";
 import { selectWorkers, type WorkerSpec } from "../workers/catalogue.ts";
 import { startWorkers } from "../workers/start-workers.ts";
+import { streamingDeps } from "../workers/testing-deps.ts";
 import { until } from "./support/until.ts";
 
 // Bun 1.4.5 ignores bunfig's [test] timeout; these wait for real consumers.
@@ -59,6 +60,7 @@ function runPipeline(name: string, open: () => Promise<PipelineEnv>): void {
         publisher: env.log.publisher(),
         logger: silentLogger(),
         notifier: createLogNotifier(silentLogger()),
+        ...streamingDeps(),
       },
       registry: createRegistry(),
       logger: silentLogger(),

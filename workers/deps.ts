@@ -1,8 +1,10 @@
 import type { Db } from "../shared/db/open-libsql.ts";
+import type { EtaEstimator } from "../shared/eta/eta-estimator.ts";
 import type { GeoIndex } from "../shared/geo/geo-index.ts";
 import type { Publisher } from "../shared/log/event-log.ts";
 import type { Logger } from "../shared/logging/logger.ts";
 import type { Notifier } from "../shared/notify/notifier.ts";
+import type { TripStream } from "../shared/trip-stream/trip-stream.ts";
 
 /** Everything a worker handler may touch; built once per process by its entry point. */
 export interface WorkerDeps {
@@ -14,4 +16,8 @@ export interface WorkerDeps {
   logger: Logger;
   /** Where the notify worker delivers notifications: a webhook, or the log in dev. */
   notifier: Notifier;
+  /** Bookings' live streams: the booking worker appends statuses, the location worker positions and ETAs. */
+  tripStream: TripStream;
+  /** ETAs to pickup and drop-off (offers, the trip stream); the default is straight-line (shared/eta/). */
+  eta: EtaEstimator;
 }

@@ -1,8 +1,10 @@
 import { parseConfigOrExit } from "../shared/config/parse-config.ts";
+import { createStraightLineEta } from "../shared/eta/straight-line-eta.ts";
 import { TOPIC_CATALOGUE } from "../shared/events/topics.ts";
 import { openEventLog } from "../shared/infra/open-event-log.ts";
 import { openGeoIndex } from "../shared/infra/open-geo-index.ts";
 import { openHistory } from "../shared/infra/open-history.ts";
+import { openTripStream } from "../shared/infra/open-trip-stream.ts";
 import { createLogger } from "../shared/logging/logger.ts";
 import { createRegistry } from "../shared/metrics/registry.ts";
 import { openNotifier } from "../shared/notify/open-notifier.ts";
@@ -35,9 +37,11 @@ await log.admin().ensureTopics(TOPIC_CATALOGUE);
 const db = await openHistory(config);
 const geo = await openGeoIndex(config);
 const notifier = openNotifier(config, logger);
+if (!config.REDIS_URL) logger.warn("trip streams are kept in this process only: set REDIS_URL so that gateways can serve them");
+const tripStream = await openTripStream(config);
 const running = await startWorkers(specs, {
   log,
-  deps: { db, geo, publisher: log.publisher(), logger, notifier },
+  deps: { db, geo, publisher: log.publisher(), logger, notifier, tripStream, eta: createStraightLineEta() },
   registry,
   logger,
   settings: workerSettings(config),
@@ -74,6 +78,7 @@ await runProcess(running, {
     await notifier.close();
     await log.close();
     await geo.close();
+    await tripStream.close();
     db.close();
   },
 });

@@ -16,7 +16,7 @@ export interface TripStreamContractOptions {
   };
 }
 
-const status = (type: string, key = crypto.randomUUID()): TripBatch => ({
+const status = (type: string, key: string = crypto.randomUUID()): TripBatch => ({
   key,
   entries: [{ kind: "status", data: JSON.stringify({ type }) }],
 });

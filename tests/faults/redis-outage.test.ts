@@ -13,6 +13,7 @@ import { createRegistry } from "../../shared/metrics/registry.ts";
 import { createLogNotifier } from "../../shared/notify/log/log-notifier.ts";
 import { selectWorkers } from "../../workers/catalogue.ts";
 import { startWorkers } from "../../workers/start-workers.ts";
+import { streamingDeps } from "../../workers/testing-deps.ts";
 import { until } from "../support/until.ts";
 import { startOwnKafka } from "./support/own-kafka.ts";
 
@@ -48,7 +49,14 @@ test("e. Redis down ~12 s: nothing dead-lettered, lag drains, fixes after the re
   const started = performance.now();
   const workers = await startWorkers(selectWorkers(["location"]), {
     log,
-    deps: { db: history.db, geo, publisher: log.publisher(), logger: silentLogger(), notifier: createLogNotifier(silentLogger()) },
+    deps: {
+      db: history.db,
+      geo,
+      publisher: log.publisher(),
+      logger: silentLogger(),
+      notifier: createLogNotifier(silentLogger()),
+      ...streamingDeps(),
+    },
     registry: createRegistry(),
     logger: silentLogger(),
   });

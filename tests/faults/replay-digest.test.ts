@@ -15,6 +15,7 @@ import { createLogNotifier } from "../../shared/notify/log/log-notifier.ts";
 import { selectWorkers, WORKERS } from "../../workers/catalogue.ts";
 import type { RunningWorker } from "../../workers/runtime/run-worker.ts";
 import { startWorkers } from "../../workers/start-workers.ts";
+import { streamingDeps } from "../../workers/testing-deps.ts";
 import { until } from "../support/until.ts";
 import { diff, libsqlDigest, redisDigest } from "./support/digest.ts";
 import { lagOf, publishAll } from "./support/effects.ts";
@@ -93,7 +94,14 @@ async function runUntilCaughtUp(): Promise<number> {
   const started = performance.now();
   const running: RunningWorker[] = await startWorkers(SPECS, {
     log,
-    deps: { db: history.db, geo, publisher: log.publisher(), logger: silentLogger(), notifier: createLogNotifier(silentLogger()) },
+    deps: {
+      db: history.db,
+      geo,
+      publisher: log.publisher(),
+      logger: silentLogger(),
+      notifier: createLogNotifier(silentLogger()),
+      ...streamingDeps(),
+    },
     registry: createRegistry(),
     logger: silentLogger(),
   });

@@ -2,6 +2,7 @@ import { decide } from "../../shared/booking/state-machine.ts";
 import { checkWaveSettings, DEFAULT_WAVES, type WavePlan } from "../../shared/booking/waves.ts";
 import type { Tx } from "../../shared/db/write-transaction.ts";
 import { RetryableError } from "../../shared/errors/errors.ts";
+import { DEFAULT_TRIP_STREAM } from "../../shared/trip-stream/trip-stream.ts";
 import type { WorkerDeps } from "../deps.ts";
 import { DEFAULT_GEO_TIMEOUT_MS, geoCall } from "../location/geo-call.ts";
 import { rollUpOrder } from "../order/roll-up-store.ts";
@@ -11,16 +12,21 @@ import { processedIds, unseen } from "../runtime/processed-events.ts";
 import { type ParsedBookingEvent, parseBookingEvent } from "./booking-event.ts";
 import { advance, type DecidedOutcome, type LoadedBooking, loadBookings, openBookingsOf, writeOutcomes } from "./booking-store.ts";
 import { type MatchingSettings, planWave, type SearchFrom } from "./matching.ts";
+import { offeredPositions, pickupEtas } from "./offer-etas.ts";
 import { drainAfterCommit } from "./outbox.ts";
 import { react } from "./reactions.ts";
+import { freshStatuses, redeliveredStatuses, type StatusToStream, streamStatuses } from "./trip-status.ts";
 
-export type BookingDeps = Pick<WorkerDeps, "db" | "geo" | "publisher">;
+/** Without a trip stream nothing is streamed; without an ETA estimator offers carry no ETA. */
+export type BookingDeps = Pick<WorkerDeps, "db" | "geo" | "publisher"> & Partial<Pick<WorkerDeps, "tripStream" | "eta">>;
 
 /** The name applyOnce records this worker's event ids under: the catalogue's consumer group. */
 export const BOOKING_GROUP = "fleet-booking";
 
 export interface BookingHandlerSettings extends MatchingSettings {
   now: () => number;
+  /** A redelivered event applied this recently is streamed again (trip-status.ts); older ones are a replay. */
+  restreamWithinMs: number;
 }
 
 /**
@@ -50,9 +56,15 @@ export interface BookingHandlerSettings extends MatchingSettings {
  * a crash repeats them, which the index ignores (ordered by changedAt, the event's
  * occurredAt).
  *
+ * Live trip streams (shared/trip-stream/): after the commit, every applied event is
+ * appended to its booking's stream as its timeline entry, keyed by its event id, with
+ * the ETA an accept or a start calls for (trip-status.ts); a final status ends the
+ * stream. Offers carry each driver's ETA to the pickup (offer-etas.ts).
+ *
  * Settings, with defaults: waves of 1, 3, 6, 10 km, 10 drivers each, offers lasting
  * 15 s (shared/booking/waves.ts); drivers silent for 60 s are not offered anything; a
- * geo call pending for 5 s is an outage.
+ * geo call pending for 5 s is an outage; redelivered events applied within the last hour
+ * are streamed again.
  */
 export function createBookingHandler(settings: Partial<BookingHandlerSettings> = {}): Handler<BookingDeps> {
   const s: BookingHandlerSettings = {
@@ -60,20 +72,24 @@ export function createBookingHandler(settings: Partial<BookingHandlerSettings> =
     staleAfterMs: settings.staleAfterMs ?? 60_000,
     geoTimeoutMs: settings.geoTimeoutMs ?? DEFAULT_GEO_TIMEOUT_MS,
     now: settings.now ?? Date.now,
+    restreamWithinMs: settings.restreamWithinMs ?? DEFAULT_TRIP_STREAM.endedTtlMs,
   };
 
   return async (events, deps) => {
-    // Redeliveries would be skipped by applyOnce anyway; skipping them here also spares their geo calls.
-    const fresh = unseen(
-      events,
-      await processedIds(
-        deps.db.client,
-        BOOKING_GROUP,
-        events.map((e) => e.id),
-      ),
+    const seen = await processedIds(
+      deps.db.client,
+      BOOKING_GROUP,
+      events.map((e) => e.id),
     );
-    if (fresh.length > 0) await applyBatch(fresh, deps, s);
+    // Redeliveries would be skipped by applyOnce anyway; skipping them here also spares their geo calls.
+    const fresh = unseen(events, seen);
+    const streamed: StatusToStream[] = [];
+    if (deps.tripStream && seen.size > 0) streamed.push(...(await redeliveredStatuses(deps.db, [...seen], s.now() - s.restreamWithinMs)));
+    if (fresh.length > 0) streamed.push(...(await applyBatch(fresh, deps, s)));
     await drainAfterCommit(deps.db, deps.publisher);
+    // After the commit, so the stream never shows a decision that rolled back; a crash
+    // before it is made up when the batch comes back (redeliveredStatuses above).
+    if (deps.tripStream) await streamStatuses({ ...deps, tripStream: deps.tripStream }, streamed, s.geoTimeoutMs, s.now());
   };
 }
 
@@ -82,7 +98,8 @@ interface Decided extends DecidedOutcome {
   before: LoadedBooking | null;
 }
 
-async function applyBatch(fresh: ConsumedEvent[], deps: BookingDeps, s: BookingHandlerSettings): Promise<void> {
+/** Decides and commits a batch of fresh events; resolves with what the trip streams show of it. */
+async function applyBatch(fresh: ConsumedEvent[], deps: BookingDeps, s: BookingHandlerSettings): Promise<StatusToStream[]> {
   const events = fresh.map(parseBookingEvent);
   const now = s.now();
   const state = await loadBookings(deps.db.orm, [...new Set(events.map((e) => e.data.bookingId))]);
@@ -90,6 +107,7 @@ async function applyBatch(fresh: ConsumedEvent[], deps: BookingDeps, s: BookingH
     ...new Set(events.flatMap((e) => (e.type === "booking.accepted" ? [e.data.driverId] : []))),
   ]);
   const searches = events.map((e) => startSearch(e, state.get(e.data.bookingId) ?? null, deps, s, now));
+  const positions = await offeredPositions(events, deps, s);
   // Unawaited searches must not reject unhandled when an earlier one throws first.
   for (const p of searches) p?.promise.catch(() => {});
 
@@ -100,7 +118,9 @@ async function applyBatch(fresh: ConsumedEvent[], deps: BookingDeps, s: BookingH
       driverHolds: event.type === "booking.accepted" ? heldElsewhere(holds, event.data.driverId, event.data.bookingId) : null,
     });
     const plan = verdict.ok ? await planFor(event, before, searches[i], deps, s, now) : undefined;
-    const outcome = react({ before, event, verdict, plan, waves: s.waves, now });
+    const offerEtas =
+      verdict.ok && event.type === "booking.offered" ? await pickupEtas(deps.eta, before!, event.data.driverIds, positions) : undefined;
+    const outcome = react({ before, event, verdict, plan, waves: s.waves, now, offerEtas });
     const after = advance(before, outcome);
     state.set(event.data.bookingId, after);
     trackHolds(holds, before, after);
@@ -121,6 +141,7 @@ async function applyBatch(fresh: ConsumedEvent[], deps: BookingDeps, s: BookingH
     },
     s.now,
   );
+  return freshStatuses(decided);
 }
 
 /** A truck of an order: the order rolls up in the batch's transaction (workers/order/roll-up-store.ts). */

@@ -2,6 +2,7 @@ import { waveDueEventId } from "../../shared/booking/ids.ts";
 import type { RefusalCode, Verdict } from "../../shared/booking/state-machine.ts";
 import type { WavePlan, WaveSettings } from "../../shared/booking/waves.ts";
 import type { bookings, bookingTimers } from "../../shared/db/schema.ts";
+import type { Eta } from "../../shared/eta/eta-estimator.ts";
 import { type AcceptRejectReason, BOOKING_WAVE_DUE, type BookingRequested } from "../../shared/events/booking.ts";
 import type { StatusUpdate } from "../../shared/geo/geo-index.ts";
 import type { OutgoingRecord } from "../../shared/log/event-log.ts";
@@ -15,6 +16,7 @@ import {
   offeredRecord,
   offerNotifications,
   statusNotification,
+  withdrawnNotifications,
 } from "./follow-ups.ts";
 
 /** Everything one event changes; written in one transaction (booking-store.ts), except `geo`. */
@@ -39,6 +41,8 @@ export interface ReactionInput {
   plan?: WavePlan;
   waves: WaveSettings;
   now: number;
+  /** For an applied `booking.offered`: each offered driver's ETA to the pickup, where known. */
+  offerEtas?: ReadonlyMap<string, Eta>;
 }
 
 const ACCEPT_REJECT_REASON: Partial<Record<RefusalCode, AcceptRejectReason>> = {
@@ -92,6 +96,13 @@ export function react(input: ReactionInput): Outcome {
   const b = input.before!;
   out.update = { status: verdict.status, driverId: verdict.driverId, wave: b.wave, updatedAt: e.occurredAt };
   const changedAt = Date.parse(e.occurredAt);
+  // Leaving the search ends every offer still standing: the drivers who were offered it and did not win are told.
+  const searching = b.status === "requested" || b.status === "offered";
+  if (searching && verdict.status !== "offered" && verdict.status !== "requested") {
+    const others = b.offeredDriverIds.filter((d) => d !== verdict.driverId);
+    const why = verdict.status === "accepted" ? "taken" : verdict.status === "expired" ? "expired" : "cancelled";
+    out.outbox.push(...withdrawnNotifications(b, others, why, cause));
+  }
   const tellCustomer = () =>
     out.outbox.push(
       statusNotification(b, { recipientId: b.customerId, recipientType: "customer" }, verdict.status, verdict.driverId, cause),
@@ -113,7 +124,7 @@ export function react(input: ReactionInput): Outcome {
         correlationId: e.correlationId,
         firedAt: null,
       };
-      out.outbox.push(...offerNotifications(b, e.data, cause));
+      out.outbox.push(...offerNotifications(b, e.data, cause, input.offerEtas));
       break;
     case "booking.accepted":
       out.cancelTimers = true;

@@ -1,5 +1,4 @@
-import { RetryableError } from "../../shared/errors/errors.ts";
-import { errorPolicy } from "../runtime/retry.ts";
+import { dependencyCall } from "../shared/dependency-call.ts";
 
 /** How long a worker's geo call may take before it counts as an outage. Batches take milliseconds. */
 export const DEFAULT_GEO_TIMEOUT_MS = 5_000;
@@ -24,17 +23,6 @@ export const DEFAULT_GEO_TIMEOUT_MS = 5_000;
  *   that silent would miss its Kafka heartbeats. The abandoned call may still land
  *   later: harmless, since the index applies only what is newer than what it holds.
  */
-export async function geoCall<T>(what: string, call: () => Promise<T>, timeoutMs = DEFAULT_GEO_TIMEOUT_MS): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RetryableError(`geo index ${what} took longer than ${timeoutMs} ms, retrying`)), timeoutMs);
-  });
-  try {
-    return await Promise.race([call(), deadline]);
-  } catch (err) {
-    if (errorPolicy(err).kind !== "failed") throw err;
-    throw new RetryableError(`geo index ${what} failed, retrying: ${(err as Error)?.message ?? String(err)}`, undefined, { cause: err });
-  } finally {
-    clearTimeout(timer);
-  }
+export function geoCall<T>(what: string, call: () => Promise<T>, timeoutMs = DEFAULT_GEO_TIMEOUT_MS): Promise<T> {
+  return dependencyCall("geo index", what, call, timeoutMs);
 }

@@ -9,14 +9,19 @@ import { errorPolicy } from "../runtime/retry.ts";
 import { collectFixes } from "./collect-fixes.ts";
 import { DEFAULT_GEO_TIMEOUT_MS, geoCall } from "./geo-call.ts";
 import { createSpeedMemory, type SpeedMemory } from "./speed-memory.ts";
+import { streamPositions } from "./trip-positions.ts";
 
-export type LocationDeps = Pick<WorkerDeps, "db" | "geo">;
+/** Without a trip stream, positions are not streamed to trips; without an ETA estimator, no ETAs. */
+export type LocationDeps = Pick<WorkerDeps, "db" | "geo"> & Partial<Pick<WorkerDeps, "tripStream" | "eta">>;
 
 export interface LocationHandlerSettings extends TrailWriterSettings {
   /** A geo call pending longer is an outage (geo-call.ts). Default 5 s. */
   geoTimeoutMs: number;
   /** A fix implying more km/h since the driver's previous one is flagged "speed" (plausibility.ts). Default 250. */
   maxSpeedKmh: number;
+  /** A fix older than this is not streamed to its driver's trip (trip-positions.ts). Default 5 minutes. */
+  maxLiveAgeMs: number;
+  now: () => number;
 }
 
 /**
@@ -46,10 +51,13 @@ export interface LocationHandlerSettings extends TrailWriterSettings {
  * more than 250 km/h is flagged (`maxSpeedKmh`), and the speed memory keeps as many
  * drivers as the trail's (`maxTrackedDrivers`).
  *
- * The two writes run side by side and the handler settles only after both did, so a
- * retry never overlaps an unfinished trail write. Both are idempotent, so a retry after
+ * Drivers on a trip also have their newest plausible fix (and an ETA) appended to their
+ * booking's live stream (trip-positions.ts).
+ *
+ * The three writes run side by side and the handler settles only after all did, so a
+ * retry never overlaps an unfinished trail write. Each is idempotent, so a retry after
  * one of them succeeded repeats it harmlessly, and so does a timed-out geo call that
- * lands late. A geo failure is RetryableError (geo-call.ts).
+ * lands late. A geo or trip stream failure is RetryableError (geo-call.ts).
  *
  * The last stored points are kept per database (a WeakMap on the Db it is given), and
  * the speed memory per geo index, so one handler serves any deps, as the static worker
@@ -70,6 +78,11 @@ export function createLocationHandler(settings: Partial<LocationHandlerSettings>
     if (!memory) memories.set(geo, (memory = createSpeedMemory(speedSettings)));
     return memory;
   };
+  const trips = {
+    timeoutMs: geoTimeoutMs,
+    maxLiveAgeMs: settings.maxLiveAgeMs ?? 5 * 60_000,
+    now: settings.now ?? Date.now,
+  };
   const writers = new WeakMap<Db, TrailWriter>();
   const writerFor = (db: Db) => {
     let writer = writers.get(db);
@@ -83,6 +96,7 @@ export function createLocationHandler(settings: Partial<LocationHandlerSettings>
     const results = await Promise.allSettled([
       geoCall("upsertPositions", () => deps.geo.upsertPositions(updates), geoTimeoutMs),
       writerFor(deps.db).append(byDriver),
+      streamPositions(deps, byDriver, trips),
     ]);
     const failures = results.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
     // While a dependency is down, wait for it before judging the records on anything else.

@@ -41,16 +41,18 @@ export function createChannelWatcher(url: string): ChannelWatcher {
 
   async function reconnect(): Promise<void> {
     if (closed || client || connecting) return;
+    let c: RedisClient | undefined;
     try {
-      const c = await connect();
+      c = await connect();
       const channels = [...listeners.keys()];
       if (channels.length > 0) await c.subscribe(channels, dispatch);
       retryMs = RETRY_MIN_MS;
       for (const set of listeners.values()) for (const l of set) l();
     } catch {
       retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
-      client?.close();
-      if (!closed && !client) setTimeout(reconnect, retryMs).unref?.();
+      // Its onclose schedules the next attempt; a connect that failed outright has none.
+      if (c) c.close();
+      else if (!closed) setTimeout(reconnect, retryMs).unref?.();
     }
   }
 
