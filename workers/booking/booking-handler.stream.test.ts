@@ -36,7 +36,8 @@ describe("booking handler → trip streams and offers (libSQL file + embedded ge
 
   const streamOf = async (bookingId: string) => {
     const page = await tripStream.read(bookingId, { limit: 100 });
-    return { ...page, events: page.entries.map((e) => ({ kind: e.kind, ...(JSON.parse(e.data) as Record<string, unknown>) })) };
+    const events = page.entries.map((e): Record<string, unknown> => ({ kind: e.kind, ...(JSON.parse(e.data) as Record<string, unknown>) }));
+    return { ...page, events };
   };
 
   test("every applied event is streamed as its timeline entry, with ETAs after accept and start; completion ends the stream", async () => {
