@@ -82,7 +82,7 @@ const tokens =
     : undefined;
 const gatewayDeps = buildGatewayDeps(
   config,
-  { log, geo, history: db, idempotency, auth, rateLimits: openRateLimits(config) },
+  { log, geo, history: db, idempotency, auth, rateLimits: openRateLimits(config), tripStream, eta },
   logger,
   registry,
 );

@@ -1,18 +1,18 @@
 import type { Registry } from "prom-client";
-import { readBooking } from "../shared/booking/booking-query.ts";
 import type { Db } from "../shared/db/open-libsql.ts";
+import type { EtaEstimator } from "../shared/eta/eta-estimator.ts";
 import { CONSUMER_GROUPS } from "../shared/events/consumer-groups.ts";
 import { TOPICS } from "../shared/events/topics.ts";
 import type { GeoIndex } from "../shared/geo/geo-index.ts";
-import { queryTrail } from "../shared/history/trail-query.ts";
 import type { EventLog } from "../shared/log/event-log.ts";
 import type { Logger } from "../shared/logging/logger.ts";
-import { readOrder } from "../shared/order/order-query.ts";
+import type { TripStream } from "../shared/trip-stream/trip-stream.ts";
 import type { AuthSettings } from "./auth/auth-settings.ts";
 import type { GatewayConfig } from "./config.ts";
 import type { GatewayDeps } from "./deps.ts";
 import { consumerLagReadiness } from "./events/lag-readiness.ts";
 import { timedPublisher } from "./events/timed-publisher.ts";
+import { historyReads } from "./history-reads.ts";
 import type { IdempotencyStore } from "./idempotency/idempotency-store.ts";
 import { outboxReadiness } from "./outbox/outbox-readiness.ts";
 import type { RateLimits } from "./ratelimit/rate-limiter.ts";
@@ -27,6 +27,9 @@ export interface GatewayResources {
   /** The entry point's choice: configured keys (gateway/main.ts) or a generated dev secret (dev.ts). */
   auth: AuthSettings;
   rateLimits: RateLimits;
+  /** Bookings' live streams (Redis, or the workers' own in `bun run dev`); absent without a shared store. */
+  tripStream?: TripStream;
+  eta: EtaEstimator;
 }
 
 /** Wires the gateway's dependencies from opened resources; shared by gateway/main.ts and dev.ts. */
@@ -36,10 +39,10 @@ export function buildGatewayDeps(config: GatewayConfig, r: GatewayResources, log
     registry,
     logger,
     geo: r.geo,
-    trail: (q) => queryTrail(r.history, q),
+    ...historyReads(r.history),
     idempotency: r.idempotency,
-    booking: (bookingId) => readBooking(r.history, bookingId),
-    order: (orderId) => readOrder(r.history, orderId),
+    tripStream: r.tripStream,
+    eta: r.eta,
     readiness: {
       eventLog: async () => void (await r.log.admin().lag("gateway-readiness", [TOPICS.driverLocations])),
       geoIndex: async () => void (await r.geo.get("readiness-probe")),

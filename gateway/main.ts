@@ -1,11 +1,13 @@
 import { join } from "node:path";
 import { parseConfigOrExit } from "../shared/config/parse-config.ts";
 import { openLibsql } from "../shared/db/open-libsql.ts";
+import { createStraightLineEta } from "../shared/eta/straight-line-eta.ts";
 import { TOPIC_CATALOGUE } from "../shared/events/topics.ts";
 import { openEventLog } from "../shared/infra/open-event-log.ts";
 import { openGeoIndex } from "../shared/infra/open-geo-index.ts";
 import { createLogger } from "../shared/logging/logger.ts";
 import { createRegistry } from "../shared/metrics/registry.ts";
+import { createRedisTripStream } from "../shared/trip-stream/redis/redis-trip-stream.ts";
 import { createApp, MAX_REQUEST_BODY_BYTES } from "./app.ts";
 import { authSettingsFrom } from "./auth/security-env.ts";
 import { buildGatewayDeps } from "./build-deps.ts";
@@ -54,10 +56,13 @@ const idempotency = await openIdempotencyStore({
   authToken: config.GATEWAY_DB_AUTH_TOKEN,
 });
 const rateLimits = openRateLimits(config);
+// Live trip streams need the workers' Redis: Upstash's REST API has no pub/sub to wake a stream.
+const tripStream = config.REDIS_URL ? await createRedisTripStream({ url: config.REDIS_URL }) : undefined;
+if (!tripStream) logger.warn("GET /v1/bookings/{id}/stream answers 503: set REDIS_URL for live trip streams");
 if (!rateLimits.shared) logger.warn("rate limits counted per gateway process: set UPSTASH_REDIS_REST_URL to share them across gateways");
 const deps = buildGatewayDeps(
   config,
-  { log, geo, history, idempotency, auth, rateLimits },
+  { log, geo, history, idempotency, auth, rateLimits, tripStream, eta: createStraightLineEta() },
   logger,
   createRegistry({ processMetrics: true }),
 );
@@ -75,6 +80,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     await relay.stop();
     await log.close();
     await geo.close();
+    await tripStream?.close();
     history.close();
     idempotency.close();
     process.exit(0);

@@ -3,19 +3,19 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Registry } from "prom-client";
-import { readBooking } from "../shared/booking/booking-query.ts";
+import { createStraightLineEta } from "../shared/eta/straight-line-eta.ts";
 import { TOPIC_CATALOGUE } from "../shared/events/topics.ts";
 import { createEmbeddedGeoIndex } from "../shared/geo/embedded/embedded-geo.ts";
 import { openTempHistory } from "../shared/history/testing.ts";
-import { queryTrail } from "../shared/history/trail-query.ts";
 import { createEmbeddedLog } from "../shared/log/embedded/embedded-log.ts";
 import type { DeliveredRecord } from "../shared/log/event-log.ts";
 import { createLogger } from "../shared/logging/logger.ts";
-import { readOrder } from "../shared/order/order-query.ts";
+import { createEmbeddedTripStream } from "../shared/trip-stream/embedded/embedded-trip-stream.ts";
 import { createApp } from "./app.ts";
 import { testSecurity } from "./auth/testing-auth.ts";
 import type { GatewayDeps } from "./deps.ts";
 import { DEFAULT_PUBLISH_TIMEOUT_MS } from "./events/publish-event.ts";
+import { historyReads } from "./history-reads.ts";
 import { openIdempotencyStore } from "./idempotency/libsql-idempotency-store.ts";
 
 export { asCustomer, asDriver, asOperator, bearer, TEST_AUTH, tokenFor } from "./auth/testing-auth.ts";
@@ -35,6 +35,7 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
   const history = await openTempHistory("fleet-gw-history-");
   // The gateway's own database, apart from the workers' history (docs/architecture.md, storage rules).
   const idempotency = await openIdempotencyStore({ url: `file:${join(dir, "gateway.db")}` });
+  const tripStream = createEmbeddedTripStream();
   const deps: GatewayDeps = {
     publisher: log.publisher(),
     registry: new Registry(),
@@ -42,10 +43,10 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
     readiness: {},
     limits: { maxFixAgeMs: 6 * 3_600_000, staleAfterMs: 60_000, publishTimeoutMs: DEFAULT_PUBLISH_TIMEOUT_MS },
     geo,
-    trail: (q) => queryTrail(history.db, q),
+    ...historyReads(history.db),
     idempotency,
-    booking: (bookingId) => readBooking(history.db, bookingId),
-    order: (orderId) => readOrder(history.db, orderId),
+    tripStream,
+    eta: createStraightLineEta(),
     ...testSecurity(),
     ...overrides,
   };
@@ -70,12 +71,14 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
     log,
     geo,
     history: history.db,
+    tripStream,
     deps,
     idempotency,
     published,
     close: async () => {
       await log.close();
       await geo.close();
+      await tripStream.close();
       idempotency.close();
       history.remove();
     },

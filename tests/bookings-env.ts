@@ -6,10 +6,12 @@ import { Registry } from "prom-client";
 import { createApp } from "../gateway/app.ts";
 import { testSecurity } from "../gateway/auth/testing-auth.ts";
 import { DEFAULT_PUBLISH_TIMEOUT_MS } from "../gateway/events/publish-event.ts";
+import { historyReads } from "../gateway/history-reads.ts";
 import { openIdempotencyStore } from "../gateway/idempotency/libsql-idempotency-store.ts";
 import { type BookingDetails, readBooking } from "../shared/booking/booking-query.ts";
 import type { WaveSettings } from "../shared/booking/waves.ts";
 import type { Db } from "../shared/db/open-libsql.ts";
+import { createStraightLineEta } from "../shared/eta/straight-line-eta.ts";
 import { type Envelope, parseEnvelope } from "../shared/events/envelope.ts";
 import type { NotificationRequested } from "../shared/events/notification.ts";
 import { dlqTopicOf, TOPICS, type TopicSpec } from "../shared/events/topics.ts";
@@ -18,14 +20,17 @@ import type { GeoIndex } from "../shared/geo/geo-index.ts";
 import { createRedisGeoIndex } from "../shared/geo/redis/redis-geo.ts";
 import { deletePrefixes, redisUrlFromEnv, uniquePrefix } from "../shared/geo/redis/redis-test-env.ts";
 import { M_PER_DEG_LAT, openTempHistory } from "../shared/history/testing.ts";
-import { queryTrail } from "../shared/history/trail-query.ts";
 import { createEmbeddedLog } from "../shared/log/embedded/embedded-log.ts";
 import type { EventLog, Publisher, Subscription } from "../shared/log/event-log.ts";
 import { createKafkaLog } from "../shared/log/kafka/kafka-log.ts";
 import { brokersFromEnv, uniqueName } from "../shared/log/kafka/kafka-test-env.ts";
 import { silentLogger } from "../shared/logging/logger.ts";
+import { createEmbeddedTripStream } from "../shared/trip-stream/embedded/embedded-trip-stream.ts";
+import { createRedisTripStream } from "../shared/trip-stream/redis/redis-trip-stream.ts";
+import type { TripStream } from "../shared/trip-stream/trip-stream.ts";
 import { BOOKING_GROUP, createBookingHandler } from "../workers/booking/booking-handler.ts";
 import { type BookingLoop, startBookingLoop } from "../workers/booking/booking-loop.ts";
+import { createLocationHandler } from "../workers/location/location-handler.ts";
 import { type RunningWorker, runWorker } from "../workers/runtime/run-worker.ts";
 
 /*
@@ -43,6 +48,11 @@ export type Mode = "embedded log + embedded geo" | "Kafka + Redis";
 
 export interface BookingEnv {
   app: Hono;
+  /** Another gateway over the same history and stream store (its own connections): a second gateway process. */
+  secondGateway(): Promise<Hono>;
+  tripStream: TripStream;
+  /** Publishes drivers' fixes to this env's driver.locations, which the env's location worker consumes. */
+  publisher: Publisher;
   geo: GeoIndex;
   history: Db;
   /** Starts the booking worker and its timer loop (again, after stopWorker: a new process, the same databases and log). */
@@ -58,15 +68,28 @@ export interface BookingEnv {
 interface Plumbing {
   log: EventLog;
   geo: GeoIndex;
-  topics: { bookings: string; notifications: string };
+  topics: { bookings: string; notifications: string; driverLocations: string };
   group: string;
+  locationGroup: string;
+  /** A connection to the env's trip streams; each call is a new one (another process), over the same store. */
+  tripStream(): Promise<TripStream>;
   dispose(): Promise<void>;
 }
 
 async function embedded(dir: string): Promise<Plumbing> {
   const log = await createEmbeddedLog({ url: `file:${join(dir, "log.db")}`, logger: { warn: () => {}, error: console.error } });
-  const topics = { bookings: TOPICS.bookings, notifications: TOPICS.notifications };
-  return { log, geo: createEmbeddedGeoIndex(), topics, group: BOOKING_GROUP, dispose: async () => {} };
+  const topics = { bookings: TOPICS.bookings, notifications: TOPICS.notifications, driverLocations: TOPICS.driverLocations };
+  // In process: every "process" of the env shares the one store, as in `bun run dev`.
+  const stream = createEmbeddedTripStream();
+  return {
+    log,
+    geo: createEmbeddedGeoIndex(),
+    topics,
+    group: BOOKING_GROUP,
+    locationGroup: "fleet-location",
+    tripStream: async () => stream,
+    dispose: () => stream.close(),
+  };
 }
 
 async function kafkaAndRedis(): Promise<Plumbing> {
@@ -74,19 +97,33 @@ async function kafkaAndRedis(): Promise<Plumbing> {
   const url = redisUrlFromEnv();
   const log = await createKafkaLog({ brokers, clientId: uniqueName("bookings-e2e"), logger: () => {} });
   const prefix = uniquePrefix("bookings-e2e");
-  const topics = { bookings: uniqueName("bookings"), notifications: uniqueName("notifications") };
+  const topics = { bookings: uniqueName("bookings"), notifications: uniqueName("notifications"), driverLocations: uniqueName("locations") };
+  const streams: TripStream[] = [];
   return {
     log,
     geo: await createRedisGeoIndex({ url, prefix }),
     topics,
     group: uniqueName(BOOKING_GROUP),
-    dispose: () => deletePrefixes(url, [prefix]),
+    locationGroup: uniqueName("fleet-location"),
+    async tripStream() {
+      const s = await createRedisTripStream({ url, prefix });
+      streams.push(s);
+      return s;
+    },
+    async dispose() {
+      await Promise.allSettled(streams.map((s) => s.close()));
+      await deletePrefixes(url, [prefix]);
+    },
   };
 }
 
 /** Publishes to this env's topics: the catalogue's names in, unique names out. */
 function renamed(publisher: Publisher, topics: Plumbing["topics"]): Publisher {
-  const map: Record<string, string> = { [TOPICS.bookings]: topics.bookings, [TOPICS.notifications]: topics.notifications };
+  const map: Record<string, string> = {
+    [TOPICS.bookings]: topics.bookings,
+    [TOPICS.notifications]: topics.notifications,
+    [TOPICS.driverLocations]: topics.driverLocations,
+  };
   return {
     publish: (records) => publisher.publish(records.map((r) => ({ ...r, topic: map[r.topic] ?? r.topic }))),
     close: () => publisher.close(),
@@ -111,26 +148,35 @@ export async function openBookingEnv(mode: Mode, waves: WaveSettings): Promise<B
       keyField: "bookingId",
       description: "bookings e2e",
     }));
-  await p.log.admin().ensureTopics([...spec(p.topics.bookings), ...spec(p.topics.notifications)]);
+  await p.log.admin().ensureTopics([...spec(p.topics.bookings), ...spec(p.topics.notifications), ...spec(p.topics.driverLocations)]);
   const history = await openTempHistory("fleet-bookings-e2e-history-");
   const idempotency = await openIdempotencyStore({ url: `file:${join(dir, "gateway.db")}` });
   const publisher = renamed(p.log.publisher(), p.topics);
   const logger = silentLogger();
 
   const booking = (bookingId: string) => readBooking(history.db, bookingId);
-  const app = createApp({
-    publisher,
-    registry: new Registry(),
-    logger,
-    readiness: {},
-    limits: { maxFixAgeMs: 3_600_000, staleAfterMs: 60_000, publishTimeoutMs: DEFAULT_PUBLISH_TIMEOUT_MS },
-    geo: p.geo,
-    trail: (q) => queryTrail(history.db, q),
-    idempotency,
-    booking,
-    order: async () => null,
-    ...testSecurity(),
-  });
+  const eta = createStraightLineEta();
+  const gateway = async (tripStream: TripStream) =>
+    createApp({
+      publisher,
+      registry: new Registry(),
+      logger,
+      readiness: {},
+      limits: {
+        maxFixAgeMs: 3_600_000,
+        staleAfterMs: 60_000,
+        publishTimeoutMs: DEFAULT_PUBLISH_TIMEOUT_MS,
+        follow: { heartbeatMs: 1_000 },
+      },
+      geo: p.geo,
+      ...historyReads(history.db),
+      idempotency,
+      tripStream,
+      eta,
+      ...testSecurity(),
+    });
+  const workerStream = await p.tripStream();
+  const app = await gateway(await p.tripStream());
 
   const seen: (NotificationRequested & { eventId: string })[] = [];
   const probe: Subscription = await p.log.subscriber().subscribe({
@@ -145,15 +191,29 @@ export async function openBookingEnv(mode: Mode, waves: WaveSettings): Promise<B
   });
 
   let worker: RunningWorker | undefined;
+  let locations: RunningWorker | undefined;
   let loop: BookingLoop | undefined;
   const env: BookingEnv = {
     app,
+    secondGateway: async () => gateway(await p.tripStream()),
+    tripStream: workerStream,
+    publisher,
     geo: p.geo,
     history: history.db,
     booking,
     notifications: () => [...seen],
     async startWorker() {
-      const deps = { db: history.db, geo: p.geo, publisher };
+      const deps = { db: history.db, geo: p.geo, publisher, tripStream: workerStream, eta };
+      locations = await runWorker({
+        log: p.log,
+        group: p.locationGroup,
+        topics: [p.topics.driverLocations],
+        handler: createLocationHandler(),
+        deps,
+        registry: new Registry(),
+        logger,
+        maxBatchSize: 1000,
+      });
       worker = await runWorker({
         log: p.log,
         group: p.group,
@@ -169,8 +229,10 @@ export async function openBookingEnv(mode: Mode, waves: WaveSettings): Promise<B
     async stopWorker() {
       await loop?.stop();
       await worker?.stop();
+      await locations?.stop();
       loop = undefined;
       worker = undefined;
+      locations = undefined;
     },
     async close() {
       await env.stopWorker();

@@ -39,7 +39,9 @@ describe("location handler → trip streams (libSQL file + embedded geo + in-pro
       updatedAt: new Date(t0).toISOString(),
     });
   const stream = async (bookingId: string) =>
-    (await tripStream.read(bookingId, { limit: 100 })).entries.map((e) => ({ kind: e.kind, ...(JSON.parse(e.data) as Record<string, unknown>) }));
+    (await tripStream.read(bookingId, { limit: 100 })).entries.map(
+      (e): Record<string, unknown> => ({ kind: e.kind, ...(JSON.parse(e.data) as Record<string, unknown>) }),
+    );
 
   beforeEach(async () => {
     history = await openTempHistory("fleet-trip-positions-");
@@ -66,7 +68,14 @@ describe("location handler → trip streams (libSQL file + embedded geo + in-pro
     );
     const s = await stream(booking);
     expect(s.map((e) => e.kind)).toEqual(["location", "eta"]);
-    expect(s[0]).toEqual({ kind: "location", lat: latAt(10), lng: HOME.lng, heading: 0, speed: 5, recordedAt: new Date(t0 + 1_000).toISOString() });
+    expect(s[0]).toEqual({
+      kind: "location",
+      lat: latAt(10),
+      lng: HOME.lng,
+      heading: 0,
+      speed: 5,
+      recordedAt: new Date(t0 + 1_000).toISOString(),
+    });
     expect(s[1]).toMatchObject({ to: "pickup", model: "straight-line/recent-speed" });
     // ~2990 m × 1.3 at the fix's 5 m/s
     expect(s[1]!.seconds as number).toBeGreaterThan(700);
