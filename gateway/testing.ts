@@ -3,6 +3,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Registry } from "prom-client";
+import type { Db } from "../shared/db/open-libsql.ts";
+import { bookings } from "../shared/db/schema.ts";
 import { createStraightLineEta } from "../shared/eta/straight-line-eta.ts";
 import { TOPIC_CATALOGUE } from "../shared/events/topics.ts";
 import { createEmbeddedGeoIndex } from "../shared/geo/embedded/embedded-geo.ts";
@@ -105,4 +107,28 @@ export async function expectProblem(res: Response, status: number, field: string
   const p = (await res.json()) as { status: number; errors?: { field: string }[] };
   expect(p.status).toBe(status);
   if (field) expect(p.errors?.map((e) => e.field)).toContain(field);
+}
+
+/** A booking row as the booking worker would have stored it (accepted by drv-1 unless told otherwise); returns its id. */
+export async function insertBooking(history: Db, b: Partial<typeof bookings.$inferInsert> & { customerId: string }): Promise<string> {
+  const bookingId = b.bookingId ?? crypto.randomUUID();
+  await history.orm.insert(bookings).values({
+    vehicleType: "sedan",
+    pickupLat: 12.97,
+    pickupLng: 77.59,
+    dropoffLat: 12.93,
+    dropoffLng: 77.62,
+    fareAmount: 100,
+    fareCurrency: "INR",
+    status: "accepted",
+    driverId: "drv-1",
+    wave: 1,
+    version: 3,
+    correlationId: "r",
+    requestedAt: "2026-11-01T08:00:00.000Z",
+    updatedAt: "2026-11-01T08:00:05.000Z",
+    ...b,
+    bookingId,
+  });
+  return bookingId;
 }
