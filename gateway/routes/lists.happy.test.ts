@@ -51,7 +51,7 @@ describe("lists: a customer's bookings and orders, operators' bookings by status
     } while (cursor);
     expect(seen).toEqual([...mine].reverse());
     const completed = await get<Page>("/v1/customers/cust-1/bookings?status=completed", asCustomer("cust-1"));
-    expect(completed.bookings.map((b) => b.bookingId)).toEqual([mine[6], mine[3], mine[0]]);
+    expect(completed.bookings.map((b) => b.bookingId)).toEqual([mine[6]!, mine[3]!, mine[0]!]);
     expect(completed.nextCursor).toBeNull();
   });
 
@@ -65,9 +65,9 @@ describe("lists: a customer's bookings and orders, operators' bookings by status
 
   test("operators list bookings by status changed before an instant, least recently changed first", async () => {
     const stuck = await get<Page>(`/v1/bookings?status=accepted&updatedBefore=${at(6)}&limit=2`, asOperator());
-    expect(stuck.bookings.map((b) => b.bookingId)).toEqual([mine[1], mine[2]]);
+    expect(stuck.bookings.map((b) => b.bookingId)).toEqual([mine[1]!, mine[2]!]);
     const next = await get<Page>(`/v1/bookings?status=accepted&updatedBefore=${at(6)}&limit=2&cursor=${stuck.nextCursor}`, asOperator());
-    expect(next.bookings.map((b) => b.bookingId)).toEqual([mine[4]]);
+    expect(next.bookings.map((b) => b.bookingId)).toEqual([mine[4]!]);
     expect(next.nextCursor).toBeNull();
   });
 

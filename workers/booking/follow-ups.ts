@@ -143,3 +143,25 @@ export function statusNotification(
   const payload = driverId ? { bookingId: b.bookingId, status, driverId } : { bookingId: b.bookingId, status };
   return notification({ ...to, kind: "booking.status", subjectId: b.bookingId, payload }, cause);
 }
+
+/**
+ * The customer is told each order-level change (a truck assigned, the order fulfilled,
+ * expired or cancelled): `cause` is that order event, so a republished one is the same
+ * notification.
+ */
+export function orderStatusNotification(
+  order: { orderId: string; customerId: string },
+  payload: { event: string; status: string } & Record<string, unknown>,
+  cause: Cause,
+): OutgoingRecord {
+  return notification(
+    {
+      recipientId: order.customerId,
+      recipientType: "customer",
+      kind: "order.status",
+      subjectId: order.orderId,
+      payload: { orderId: order.orderId, ...payload },
+    },
+    cause,
+  );
+}
