@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { createApp, MAX_REQUEST_BODY_BYTES } from "./gateway/app.ts";
+import { createApp, IDLE_TIMEOUT_S, MAX_REQUEST_BODY_BYTES } from "./gateway/app.ts";
 import { DEV_TOKENS_FILE, type DevTokens, loadOrCreateDevSecret, writeDevTokens } from "./gateway/auth/dev-credentials.ts";
 import { authSettingsFrom } from "./gateway/auth/security-env.ts";
 import { buildGatewayDeps } from "./gateway/build-deps.ts";
@@ -89,7 +89,7 @@ const gatewayDeps = buildGatewayDeps(
 // Publishes what requests left in the outbox while the broker was down or slow.
 const relay = startOutboxRelay({ outbox: idempotency.outbox, publisher: gatewayDeps.publisher, logger, registry });
 const app = createApp(gatewayDeps);
-const server = Bun.serve({ port: config.PORT, fetch: app.fetch, maxRequestBodySize: 2 * MAX_REQUEST_BODY_BYTES });
+const server = Bun.serve({ port: config.PORT, fetch: app.fetch, maxRequestBodySize: 2 * MAX_REQUEST_BODY_BYTES, idleTimeout: IDLE_TIMEOUT_S });
 
 const base = `http://localhost:${server.port}`;
 const json = "-H 'content-type: application/json'";

@@ -29,6 +29,12 @@ import { registerOrder } from "./routes/order.ts";
 import { registerOrderCancel } from "./routes/order-cancel.ts";
 import { registerOrders } from "./routes/orders.ts";
 
+/**
+ * How long a server may leave a connection silent, seconds: above the trip streams'
+ * 15 s heartbeat (Bun.serve's default of 10 s would cut every quiet stream).
+ */
+export const IDLE_TIMEOUT_S = 30;
+
 /** The largest body any route takes (a batch of fixes); every request is cut off there. */
 export const MAX_REQUEST_BODY_BYTES = 256 * 1024;
 

@@ -8,7 +8,7 @@ import { openGeoIndex } from "../shared/infra/open-geo-index.ts";
 import { createLogger } from "../shared/logging/logger.ts";
 import { createRegistry } from "../shared/metrics/registry.ts";
 import { createRedisTripStream } from "../shared/trip-stream/redis/redis-trip-stream.ts";
-import { createApp, MAX_REQUEST_BODY_BYTES } from "./app.ts";
+import { createApp, IDLE_TIMEOUT_S, MAX_REQUEST_BODY_BYTES } from "./app.ts";
 import { authSettingsFrom } from "./auth/security-env.ts";
 import { buildGatewayDeps } from "./build-deps.ts";
 import { GatewayConfigSchema } from "./config.ts";
@@ -70,7 +70,7 @@ const deps = buildGatewayDeps(
 const relay = startOutboxRelay({ outbox: idempotency.outbox, publisher: deps.publisher, logger, registry: deps.registry });
 const app = createApp(deps);
 // Bun cuts off bodies past this before the app sees them; the app answers 413 problem+json below it.
-const server = Bun.serve({ port: config.PORT, fetch: app.fetch, maxRequestBodySize: 2 * MAX_REQUEST_BODY_BYTES });
+const server = Bun.serve({ port: config.PORT, fetch: app.fetch, maxRequestBodySize: 2 * MAX_REQUEST_BODY_BYTES, idleTimeout: IDLE_TIMEOUT_S });
 logger.info("gateway listening", { url: server.url.href, eventLog: log.kind });
 
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
