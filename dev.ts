@@ -89,7 +89,12 @@ const gatewayDeps = buildGatewayDeps(
 // Publishes what requests left in the outbox while the broker was down or slow.
 const relay = startOutboxRelay({ outbox: idempotency.outbox, publisher: gatewayDeps.publisher, logger, registry });
 const app = createApp(gatewayDeps);
-const server = Bun.serve({ port: config.PORT, fetch: app.fetch, maxRequestBodySize: 2 * MAX_REQUEST_BODY_BYTES, idleTimeout: IDLE_TIMEOUT_S });
+const server = Bun.serve({
+  port: config.PORT,
+  fetch: app.fetch,
+  maxRequestBodySize: 2 * MAX_REQUEST_BODY_BYTES,
+  idleTimeout: IDLE_TIMEOUT_S,
+});
 
 const base = `http://localhost:${server.port}`;
 const json = "-H 'content-type: application/json'";

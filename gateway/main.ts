@@ -70,7 +70,12 @@ const deps = buildGatewayDeps(
 const relay = startOutboxRelay({ outbox: idempotency.outbox, publisher: deps.publisher, logger, registry: deps.registry });
 const app = createApp(deps);
 // Bun cuts off bodies past this before the app sees them; the app answers 413 problem+json below it.
-const server = Bun.serve({ port: config.PORT, fetch: app.fetch, maxRequestBodySize: 2 * MAX_REQUEST_BODY_BYTES, idleTimeout: IDLE_TIMEOUT_S });
+const server = Bun.serve({
+  port: config.PORT,
+  fetch: app.fetch,
+  maxRequestBodySize: 2 * MAX_REQUEST_BODY_BYTES,
+  idleTimeout: IDLE_TIMEOUT_S,
+});
 logger.info("gateway listening", { url: server.url.href, eventLog: log.kind });
 
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
