@@ -19,7 +19,11 @@ let measuring = false;
 let stormAt = 0;
 const latencies: number[] = [];
 const events: Record<string, number> = {};
-const fixes = { posted: 0, accepted: 0, refused: 0 };
+const fixes = { posted: 0, accepted: 0, refused: 0, refusedBy: {} as Record<string, number> };
+const refuse = (why: string) => {
+  fixes.refused++;
+  fixes.refusedBy[why] = (fixes.refusedBy[why] ?? 0) + 1;
+};
 
 class Client {
   ids: string[] = [];
@@ -31,6 +35,12 @@ class Client {
     readonly trip: BenchTrip,
     readonly index: number,
   ) {}
+
+  /** Drops the connection; whatever it had still in flight is not counted. */
+  close(): void {
+    this.generation++;
+    this.abort.abort();
+  }
 
   async connect(): Promise<boolean> {
     const generation = ++this.generation;
@@ -90,9 +100,9 @@ function startDrivers(trips: BenchTrip[]): () => void {
         .then(async (res) => {
           await res.arrayBuffer();
           if (res.status === 202) fixes.accepted++;
-          else fixes.refused++;
+          else refuse(String(res.status));
         })
-        .catch(() => fixes.refused++);
+        .catch(() => refuse("network"));
     }
   }, 10);
   return () => clearInterval(timer);
@@ -146,6 +156,8 @@ if (plan.storm && plan.mode === "trips") {
   while (Date.now() < deadline && clients.some((c) => !c.recoveredAt)) await Bun.sleep(50);
   stopDrivers();
   await Bun.sleep(3_000);
+  // Closed before the check, so no client's ids grow while the stream is read.
+  for (const c of clients) c.close();
   const recovered = clients.filter((c) => c.recoveredAt);
   storm = {
     clients: clients.length,
@@ -155,7 +167,7 @@ if (plan.storm && plan.mode === "trips") {
   };
 }
 stopDrivers();
-for (const c of clients) c.abort.abort();
+for (const c of clients) c.close();
 const result: StreamLoadResult = {
   streamsOpen: opened.filter(Boolean).length,
   streamsFailed: opened.filter((o) => !o).length,

@@ -30,7 +30,7 @@ export interface StreamLoadResult {
   streamsFailed: number;
   /** fix (device time = send time) → its `location` event at the client, measured window only. */
   latencies: number[];
-  fixes: { posted: number; accepted: number; refused: number };
+  fixes: { posted: number; accepted: number; refused: number; refusedBy: Record<string, number> };
   events: Record<string, number>;
   storm?: StormResult;
 }

@@ -23,6 +23,12 @@ export interface StreamReportInput {
 }
 
 const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(0) : "–");
+const refusals = (f: StreamLoadResult["fixes"]) =>
+  f.refused === 0
+    ? "0"
+    : `${f.refused} (${Object.entries(f.refusedBy)
+        .map(([why, n]) => `${why}: ${n}`)
+        .join(", ")})`;
 const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`;
 
 /** The stream benchmark's figures as Markdown, ready for BENCHMARKS.md. */
@@ -40,7 +46,7 @@ export function formatStreamReport(r: StreamReportInput): string {
       run.mode === "trips" ? "gateway (Kafka → worker → Redis stream → SSE)" : "ceiling: bare Bun SSE push",
       run.streams.toLocaleString("en"),
       `${run.load.streamsOpen.toLocaleString("en")} / ${run.load.streamsFailed}`,
-      run.mode === "trips" ? `${run.load.fixes.accepted.toLocaleString("en")} / ${run.load.fixes.refused}` : "–",
+      run.mode === "trips" ? `${run.load.fixes.accepted.toLocaleString("en")} / ${refusals(run.load.fixes)}` : "–",
       (run.load.events.location ?? 0).toLocaleString("en"),
       `${ms(l.p50)} / ${ms(l.p99)} / ${ms(l.max)} (${l.count.toLocaleString("en")})`,
       `${server.toFixed(0)} %`,
