@@ -122,6 +122,7 @@ Try:
   curl ${as("CUSTOMER_1")} '${base}/v1/drivers/nearby?lat=12.97&lng=77.59&radiusM=5000&vehicleType=sedan'
   curl -X POST ${base}/v1/bookings ${as("CUSTOMER_1")} ${json} -H "Idempotency-Key: $(uuidgen || date +%s%N)" -d '{"pickup":{"lat":12.9716,"lng":77.5946},"dropoff":{"lat":12.9352,"lng":77.6245},"vehicleType":"sedan"}'
   curl ${as("CUSTOMER_1")} ${base}/v1/bookings/<bookingId>
+  curl -N ${as("CUSTOMER_1")} ${base}/v1/bookings/<bookingId>/stream     # live: statuses, the driver's moves and ETA (README, live trip stream)
   curl -X POST ${base}/v1/bookings/<bookingId>/accept ${as("DRIVER_1")} ${json} -d '{}'
   curl -X POST ${base}/v1/orders ${as("CUSTOMER_1")} ${json} -H "Idempotency-Key: $(uuidgen || date +%s%N)" -d '{"pickup":{"lat":12.9716,"lng":77.5946},"dropoff":{"lat":12.9352,"lng":77.6245},"trucks":[{"vehicleType":"tipper","quantity":2},{"vehicleType":"container","quantity":1}]}'
   curl ${as("CUSTOMER_1")} ${base}/v1/orders/<orderId>
