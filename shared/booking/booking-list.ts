@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, gt, lt, or, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, lt } from "drizzle-orm";
 import type { Db } from "../db/open-libsql.ts";
-import { decodeCursor, encodeCursor } from "../db/page-cursor.ts";
+import { decodeCursor, encodeCursor, pastKey } from "../db/page-cursor.ts";
 import { bookings } from "../db/schema.ts";
 import type { Fare, Place } from "../events/booking.ts";
 import type { VehicleType } from "../events/driver.ts";
@@ -45,7 +45,8 @@ export interface BookingsQuery {
 
 type Row = typeof bookings.$inferSelect;
 
-function summary(b: Row): BookingSummary {
+/** A stored booking as the API shows it (GET /v1/bookings/{id} adds the timeline). */
+export function bookingSummary(b: Row): BookingSummary {
   return {
     bookingId: b.bookingId,
     status: b.status,
@@ -72,7 +73,7 @@ export async function listCustomerBookings(db: Db, q: CustomerBookingsQuery): Pr
       and(
         eq(bookings.customerId, q.customerId),
         q.status === undefined ? undefined : eq(bookings.status, q.status),
-        after && (or(lt(bookings.requestedAt, after.at), and(eq(bookings.requestedAt, after.at), lt(bookings.bookingId, after.id))) as SQL),
+        pastKey(bookings.requestedAt, bookings.bookingId, after, "desc"),
       ),
     )
     .orderBy(desc(bookings.requestedAt), desc(bookings.bookingId))
@@ -91,7 +92,7 @@ export async function listBookings(db: Db, q: BookingsQuery): Promise<ListPage<B
       and(
         q.status === undefined ? undefined : eq(bookings.status, q.status),
         q.updatedBefore === undefined ? undefined : lt(bookings.updatedAt, q.updatedBefore),
-        after && (or(gt(bookings.updatedAt, after.at), and(eq(bookings.updatedAt, after.at), gt(bookings.bookingId, after.id))) as SQL),
+        pastKey(bookings.updatedAt, bookings.bookingId, after, "asc"),
       ),
     )
     .orderBy(asc(bookings.updatedAt), asc(bookings.bookingId))
@@ -101,5 +102,5 @@ export async function listBookings(db: Db, q: BookingsQuery): Promise<ListPage<B
 
 function page(rows: Row[], limit: number, cursorOf: (last: Row) => string): ListPage<BookingSummary> {
   const kept = rows.slice(0, limit);
-  return { items: kept.map(summary), nextCursor: rows.length > limit ? cursorOf(kept.at(-1)!) : null };
+  return { items: kept.map(bookingSummary), nextCursor: rows.length > limit ? cursorOf(kept.at(-1)!) : null };
 }

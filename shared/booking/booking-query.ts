@@ -3,7 +3,7 @@ import type { Db } from "../db/open-libsql.ts";
 import { bookingEvents, bookings } from "../db/schema.ts";
 import type { Fare, Place } from "../events/booking.ts";
 import type { VehicleType } from "../events/driver.ts";
-import { storedPlace } from "./active-trips.ts";
+import { bookingSummary } from "./booking-list.ts";
 import type { BookingStatus } from "./state-machine.ts";
 
 export interface TimelineEntry {
@@ -50,17 +50,9 @@ export async function readBooking(db: Db, bookingId: string): Promise<BookingDet
     .from(bookingEvents)
     .where(eq(bookingEvents.bookingId, bookingId))
     .orderBy(asc(bookingEvents.seq));
+  const { updatedAt: _, ...fields } = bookingSummary(b);
   return {
-    bookingId: b.bookingId,
-    status: b.status,
-    customerId: b.customerId,
-    ...(b.orderId === null ? {} : { orderId: b.orderId }),
-    vehicleType: b.vehicleType,
-    pickup: storedPlace(b.pickupLat, b.pickupLng, b.pickupAddress),
-    dropoff: storedPlace(b.dropoffLat, b.dropoffLng, b.dropoffAddress),
-    ...(b.driverId === null ? {} : { driverId: b.driverId }),
-    fareEstimate: { amount: b.fareAmount, currency: b.fareCurrency },
-    requestedAt: b.requestedAt,
+    ...fields,
     timeline: events.map(({ reason, ...e }) => (reason === null ? e : { ...e, reason })),
   };
 }

@@ -1,3 +1,5 @@
+import { and, eq, gt, lt, or, type SQL } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { ValidationError } from "../errors/errors.ts";
 
 /*
@@ -35,3 +37,10 @@ export function decodeCursor(cursor: string, list: string): PageKey {
 /** Page size for lists: 20 unless asked, at most 100. */
 export const DEFAULT_LIST_PAGE = 20;
 export const MAX_LIST_PAGE = 100;
+
+/** The rows after `key` in a list ordered by (at, id), ascending or descending; undefined on the first page. */
+export function pastKey(at: SQLiteColumn, id: SQLiteColumn, key: PageKey | undefined, order: "asc" | "desc"): SQL | undefined {
+  if (!key) return undefined;
+  const beyond = order === "asc" ? gt : lt;
+  return or(beyond(at, key.at), and(eq(at, key.at), beyond(id, key.id)));
+}

@@ -1,8 +1,8 @@
-import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { storedPlace } from "../booking/active-trips.ts";
 import type { ListPage } from "../booking/booking-list.ts";
 import type { Db } from "../db/open-libsql.ts";
-import { decodeCursor, encodeCursor } from "../db/page-cursor.ts";
+import { decodeCursor, encodeCursor, pastKey } from "../db/page-cursor.ts";
 import { orders } from "../db/schema.ts";
 import type { Place } from "../events/booking.ts";
 import type { OrderStatus } from "./roll-up.ts";
@@ -37,7 +37,7 @@ export async function listCustomerOrders(db: Db, q: CustomerOrdersQuery): Promis
       and(
         eq(orders.customerId, q.customerId),
         q.status === undefined ? undefined : eq(orders.status, q.status),
-        after && (or(lt(orders.createdAt, after.at), and(eq(orders.createdAt, after.at), lt(orders.orderId, after.id))) as SQL),
+        pastKey(orders.createdAt, orders.orderId, after, "desc"),
       ),
     )
     .orderBy(desc(orders.createdAt), desc(orders.orderId))
