@@ -9,7 +9,8 @@ setDefaultTimeout(60_000);
 /** The finished trip serve-portable.ts seeds for customer c-deno. */
 const SEEDED_BOOKING = "5f0c3c55-55d4-4c3e-9a51-3b1f1b7f0d11";
 const entry = fileURLToPath(new URL("./serve-portable.ts", import.meta.url));
-const deno = fileURLToPath(new URL("../../node_modules/.bin/deno", import.meta.url));
+// The binary itself: node_modules/.bin/deno is a Node wrapper, and killing it would leave the server running.
+const deno = fileURLToPath(new URL("../../node_modules/deno/deno", import.meta.url));
 
 async function freePort(): Promise<number> {
   const srv = createServer();

@@ -70,13 +70,20 @@ describe("GET /v1/bookings/{id}/stream", () => {
     expect(res.status).toBe(204);
   });
 
-  test("the assigned driver and operators may follow; a finished booking whose stream expired answers 204", async () => {
+  test("the assigned driver, operators and an order's customer (for a truck) may follow; a finished booking whose stream expired answers 204", async () => {
     const s = streamOf(gw.deps);
     await s.append(bookingId, [statusBatch(status("booking.accepted"), false)]);
     for (const who of [asDriver("drv-1"), asOperator()]) {
       const got = await readSse(await follow(who), { enough: (r) => r.events.length === 1 });
       expect(got.events[0]!.event).toBe("status");
     }
+    // One truck of an order is a booking like any other: its order's customer follows it.
+    const truck = await insertBooking(gw.history, { customerId: "cust-1", orderId: crypto.randomUUID(), driverId: "drv-2" });
+    await s.append(truck, [statusBatch(status("booking.accepted"), false)]);
+    const followed = await readSse(await gw.app.request(`/v1/bookings/${truck}/stream`, { headers: asCustomer("cust-1") }), {
+      enough: (r) => r.events.length === 1,
+    });
+    expect(followed.events[0]!.event).toBe("status");
     const done = await insertBooking(gw.history, { customerId: "cust-1", status: "completed" });
     expect((await gw.app.request(`/v1/bookings/${done}/stream`, { headers: asCustomer("cust-1") })).status).toBe(204);
   });
