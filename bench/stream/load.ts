@@ -14,12 +14,13 @@ import type { BenchTrip, StormResult, StreamLoadPlan, StreamLoadResult } from ".
 const plan = (await Bun.file(process.argv[2]!).json()) as StreamLoadPlan;
 const say = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
 const M_PER_DEG = 111_195;
+const CONNECT_TIMEOUT_MS = 20_000;
 
 let measuring = false;
 let stormAt = 0;
 const latencies: number[] = [];
 const events: Record<string, number> = {};
-const fixes = { posted: 0, accepted: 0, refused: 0, refusedBy: {} as Record<string, number> };
+const fixes = { posted: 0, accepted: 0, refused: 0, refusedBy: {} as Record<string, number>, skipped: 0 };
 const refuse = (why: string) => {
   fixes.refused++;
   fixes.refusedBy[why] = (fixes.refusedBy[why] ?? 0) + 1;
@@ -49,13 +50,18 @@ class Client {
     const path = plan.mode === "trips" ? `/v1/bookings/${this.trip.bookingId}/stream` : `/stream/${this.index}`;
     const headers: Record<string, string> = plan.mode === "trips" ? { ...jsonHeadersAs("customer", this.trip.customerId) } : {};
     if (last) headers["last-event-id"] = last;
+    // A server too busy to answer within 20 s counts as a failed (re)connection.
+    const abort = this.abort;
+    const late = setTimeout(() => abort.abort(), CONNECT_TIMEOUT_MS);
     try {
-      const res = await fetch(plan.url + path, { headers, signal: this.abort.signal });
+      const res = await fetch(plan.url + path, { headers, signal: abort.signal });
+      clearTimeout(late);
       if (res.status !== 200) return false;
       this.open = true;
       void this.read(res, generation);
       return true;
     } catch {
+      clearTimeout(late);
       return false;
     }
   }
@@ -87,12 +93,19 @@ class Client {
 function startDrivers(trips: BenchTrip[]): () => void {
   const started = Date.now();
   const sent = new Array<number>(trips.length).fill(-1);
+  const posting = new Array<boolean>(trips.length).fill(false);
   const timer = setInterval(() => {
     const now = Date.now();
     for (const [i, t] of trips.entries()) {
       const round = Math.floor((now - started - (i / trips.length) * plan.periodMs) / plan.periodMs);
       if (round <= sent[i]!) continue;
       sent[i] = round;
+      // As a phone would: no second upload while the first is still going (it would send both fixes next time).
+      if (posting[i]) {
+        fixes.skipped++;
+        continue;
+      }
+      posting[i] = true;
       const lat = t.lat + (round * 8 * (plan.periodMs / 1000)) / M_PER_DEG;
       const body = JSON.stringify({ fixes: [{ lat, lng: t.lng, speed: 8, heading: 0, recordedAt: new Date(now).toISOString() }] });
       fixes.posted++;
@@ -102,7 +115,8 @@ function startDrivers(trips: BenchTrip[]): () => void {
           if (res.status === 202) fixes.accepted++;
           else refuse(String(res.status));
         })
-        .catch(() => refuse("network"));
+        .catch(() => refuse("network"))
+        .finally(() => (posting[i] = false));
     }
   }, 10);
   return () => clearInterval(timer);

@@ -30,7 +30,8 @@ export interface StreamLoadResult {
   streamsFailed: number;
   /** fix (device time = send time) → its `location` event at the client, measured window only. */
   latencies: number[];
-  fixes: { posted: number; accepted: number; refused: number; refusedBy: Record<string, number> };
+  /** Fixes posted, answered 202, refused (by status), and not posted because the driver's previous post was still in flight. */
+  fixes: { posted: number; accepted: number; refused: number; refusedBy: Record<string, number>; skipped: number };
   events: Record<string, number>;
   storm?: StormResult;
 }

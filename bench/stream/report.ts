@@ -46,7 +46,9 @@ export function formatStreamReport(r: StreamReportInput): string {
       run.mode === "trips" ? "gateway (Kafka → worker → Redis stream → SSE)" : "ceiling: bare Bun SSE push",
       run.streams.toLocaleString("en"),
       `${run.load.streamsOpen.toLocaleString("en")} / ${run.load.streamsFailed}`,
-      run.mode === "trips" ? `${run.load.fixes.accepted.toLocaleString("en")} / ${refusals(run.load.fixes)}` : "–",
+      run.mode === "trips"
+        ? `${run.load.fixes.accepted.toLocaleString("en")} / ${refusals(run.load.fixes)} / ${run.load.fixes.skipped.toLocaleString("en")}`
+        : "–",
       (run.load.events.location ?? 0).toLocaleString("en"),
       `${ms(l.p50)} / ${ms(l.p99)} / ${ms(l.max)} (${l.count.toLocaleString("en")})`,
       `${server.toFixed(0)} %`,
@@ -64,7 +66,7 @@ export function formatStreamReport(r: StreamReportInput): string {
     `- Services: ${r.services}; history in a libSQL file in a temp dir; \`bun workers/main.ts booking status location order\` and \`bun gateway/main.ts\` as production runs them.`,
     `- Shape: N accepted bookings, one rider's SSE client per booking (one Bun load process, one connection each) and its driver posting one fix every ${r.periodMs / 1000} s (spread evenly, moving at 8 m/s, device time = send time); ${r.flags.warmup} s warm-up, ${r.flags.seconds} s measured. Latency: the fix's recordedAt → its \`location\` event parsed at the client. The ceiling: a bare \`Bun.serve\` holding as many SSE streams and pushing each an event every ${r.periodMs / 1000} s, read by the same client code. Target: p99 ≤ ${r.targetP99Ms} ms.`,
     "",
-    "| run | streams | open / failed | fixes 202 / refused | location events | fix → event p50 / p99 / max ms (samples) | server CPU (% of a core) | server CPU µs per stream-second | server RSS before → peak | KB per stream | CPU % by process | machine busy |",
+    "| run | streams | open / failed | fixes 202 / refused / not sent (previous still in flight) | location events | fix → event p50 / p99 / max ms (samples) | server CPU (% of a core) | server CPU µs per stream-second | server RSS before → peak | KB per stream | CPU % by process | machine busy |",
     "|---|---:|---:|---:|---:|---|---:|---:|---|---:|---|---:|",
     ...rows.map((cells) => `| ${cells.join(" | ")} |`),
     "",

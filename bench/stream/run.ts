@@ -7,7 +7,7 @@
  * Bun SSE server holding as many streams (the ceiling). Starts Kafka and Redis unless
  * KAFKA_BROKERS / REDIS_URL are set; stops all it started; prints Markdown for BENCHMARKS.md.
  * Flags: --streams 5000,10000 (levels, stops early once p99 passes 4× the target),
- * --storm 5000 (the level that gets the storm), --warmup 5, --seconds 20.
+ * --storm 5000 (the levels that end with the storm), --warmup 5, --seconds 20.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
@@ -36,7 +36,7 @@ const { values: flags } = parseArgs({
   },
 });
 const levels = flags.streams.split(",").map(Number);
-const stormAt = Number(flags.storm);
+const stormAt = new Set(flags.storm.split(",").map(Number));
 const started = performance.now();
 const progress = (msg: string) => console.error(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${msg}`);
 const machine = `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GB RAM, Bun ${Bun.version}, load average before the run ${loadavg()
@@ -119,7 +119,7 @@ try {
       await measure({ ...base, url: `http://127.0.0.1:${port}`, mode: "ceiling", storm: false }, { server: ceiling.pid }, ceiling.pid),
     );
     await ceiling.stop();
-    const plan: StreamLoadPlan = { ...base, url: system.url, mode: "trips", storm: n === stormAt, redisUrl: services.redisUrl };
+    const plan: StreamLoadPlan = { ...base, url: system.url, mode: "trips", storm: stormAt.has(n), redisUrl: services.redisUrl };
     const pids = { server: system.gateway.pid, workers: system.workers.pid, kafka: services.pids.kafka, redis: services.pids.redis };
     const run = await measure(plan, pids, system.gateway.pid);
     runs.push(run);
