@@ -14,7 +14,10 @@ import type { BenchTrip, StormResult, StreamLoadPlan, StreamLoadResult } from ".
 const plan = (await Bun.file(process.argv[2]!).json()) as StreamLoadPlan;
 const say = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
 const M_PER_DEG = 111_195;
-const CONNECT_TIMEOUT_MS = 20_000;
+const CONNECT_TIMEOUT_MS = 60_000;
+/** Riders open their streams over time, not all in one instant: this many at once while the level ramps up. */
+const RAMP = 250;
+const STORM_WINDOW_MS = 60_000;
 
 let measuring = false;
 let stormAt = 0;
@@ -50,7 +53,7 @@ class Client {
     const path = plan.mode === "trips" ? `/v1/bookings/${this.trip.bookingId}/stream` : `/stream/${this.index}`;
     const headers: Record<string, string> = plan.mode === "trips" ? { ...jsonHeadersAs("customer", this.trip.customerId) } : {};
     if (last) headers["last-event-id"] = last;
-    // A server too busy to answer within 20 s counts as a failed (re)connection.
+    // A server too busy to answer within a minute counts as a failed (re)connection.
     const abort = this.abort;
     const late = setTimeout(() => abort.abort(), CONNECT_TIMEOUT_MS);
     try {
@@ -151,7 +154,8 @@ async function checkAgainstStreams(
 }
 
 const clients = plan.trips.map((t, i) => new Client(t, i));
-const opened = await Promise.all(clients.map((c) => c.connect()));
+const opened: boolean[] = [];
+for (let i = 0; i < clients.length; i += RAMP) opened.push(...(await Promise.all(clients.slice(i, i + RAMP).map((c) => c.connect()))));
 const stopDrivers = plan.mode === "trips" ? startDrivers(plan.trips) : () => {};
 await Bun.sleep(plan.warmupS * 1000);
 measuring = true;
@@ -166,7 +170,7 @@ if (plan.storm && plan.mode === "trips") {
   stormAt = Date.now();
   for (const c of clients) c.abort.abort();
   await Promise.all(clients.map((c) => c.connect()));
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + STORM_WINDOW_MS;
   while (Date.now() < deadline && clients.some((c) => !c.recoveredAt)) await Bun.sleep(50);
   stopDrivers();
   await Bun.sleep(3_000);

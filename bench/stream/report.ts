@@ -73,9 +73,9 @@ export function formatStreamReport(r: StreamReportInput): string {
     ...(storms.length === 0
       ? []
       : [
-          "Reconnect storm: every client drops its stream and reconnects at once with its Last-Event-ID while the drivers keep posting; recovery = storm start → the client's first new event (a driver posts every 2 s, so up to ~2 s of it is waiting for one); then each client's ids, over both connections, are compared with the stream's own in Redis (XRANGE from its first to its last id).",
+          "Streams are opened 250 at a time before the window (riders do not all connect in one instant; the storm below is that instant). Reconnect storm: every client drops its stream and reconnects at once with its Last-Event-ID while the drivers keep posting; recovery = storm start → the client's first new event (a driver posts every 2 s, so up to ~2 s of it is waiting for one); then each client's ids, over both connections, are compared with the stream's own in Redis (XRANGE from its first to its last id).",
           "",
-          "| streams | recovered | recover p50 / p99 / max ms | not recovered in 20 s | clients with a gap | duplicate ids | entries checked |",
+          "| streams | recovered | recover p50 / p99 / max ms | not recovered in 60 s | clients with a gap | duplicate ids | entries checked |",
           "|---:|---:|---|---:|---:|---:|---:|",
           ...storms.map(({ streams, storm: s }) => {
             const rec = summarize(s.recoverMs);
