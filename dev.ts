@@ -8,11 +8,13 @@ import { openIdempotencyStore } from "./gateway/idempotency/libsql-idempotency-s
 import { startOutboxRelay } from "./gateway/outbox/relay.ts";
 import { openRateLimits } from "./gateway/ratelimit/open-rate-limits.ts";
 import { parseConfigOrExit } from "./shared/config/parse-config.ts";
+import { SurgeConfigSchema } from "./shared/config/trip-env.ts";
 import { createStraightLineEta } from "./shared/eta/straight-line-eta.ts";
 import { TOPIC_CATALOGUE } from "./shared/events/topics.ts";
 import { openEventLog } from "./shared/infra/open-event-log.ts";
 import { openGeoIndex } from "./shared/infra/open-geo-index.ts";
 import { openHistory } from "./shared/infra/open-history.ts";
+import { openSurgeStore } from "./shared/infra/open-surge-store.ts";
 import { openTripStream } from "./shared/infra/open-trip-stream.ts";
 import { createLogger } from "./shared/logging/logger.ts";
 import { createRegistry } from "./shared/metrics/registry.ts";
@@ -25,6 +27,7 @@ import { startMaintenance } from "./workers/maintenance.ts";
 import { runProcess } from "./workers/runtime/run-process.ts";
 import { workerSettings } from "./workers/settings.ts";
 import { startWorkers } from "./workers/start-workers.ts";
+import { startSurgeLoop } from "./workers/surge/surge-loop.ts";
 
 /**
  * `bun run dev`: the gateway and every worker in one process. With no environment
@@ -35,6 +38,7 @@ const config = parseConfigOrExit(GatewayConfigSchema, process.env, "dev");
 const notifyConfig = parseConfigOrExit(NotifyConfigSchema, process.env, "dev");
 const matchingConfig = parseConfigOrExit(MatchingConfigSchema, process.env, "dev");
 const locationConfig = parseConfigOrExit(LocationConfigSchema, process.env, "dev");
+const surgeConfig = parseConfigOrExit(SurgeConfigSchema, process.env, "dev");
 const logger = createLogger({ level: config.LOG_LEVEL, base: { process: "dev" } });
 const registry = createRegistry({ processMetrics: true });
 
@@ -53,18 +57,22 @@ if (!config.REDIS_URL && !config.UPSTASH_REDIS_REST_URL) {
 }
 // Notifications are log lines unless NOTIFY_WEBHOOK_URL (+ NOTIFY_WEBHOOK_SECRET) points at a receiver.
 const notifier = openNotifier(notifyConfig, logger);
+// In process unless REDIS_URL / Upstash: the gateway's quotes and the surge worker share it.
+const surge = await openSurgeStore(config);
 // In process unless REDIS_URL: the workers append, the gateway below reads and watches.
 const tripStream = await openTripStream(config);
 const eta = createStraightLineEta();
+const settings = workerSettings({ ...matchingConfig, ...locationConfig, ...surgeConfig, STALE_AFTER_S: config.STALE_AFTER_S });
 const workers = await startWorkers(WORKERS, {
   log,
-  deps: { db, geo, publisher: log.publisher(), logger, notifier, tripStream, eta },
+  deps: { db, geo, publisher: log.publisher(), logger, notifier, eta, surge, tripStream },
   registry,
   logger,
-  settings: workerSettings({ ...matchingConfig, ...locationConfig, STALE_AFTER_S: config.STALE_AFTER_S }),
+  settings,
 });
 const maintenance = startMaintenance({ db, geo, logger, staleAfterMs: config.STALE_AFTER_S * 1000 });
 const bookingLoop = startBookingLoop({ db, publisher: log.publisher(), logger });
+const surgeLoop = startSurgeLoop({ deps: { geo, surge }, settings, logger });
 // The gateway's own database: never the workers' history file (one writer per file, docs/architecture.md, storage rules).
 const idempotency = await openIdempotencyStore({
   url: config.GATEWAY_DB_URL ?? `file:${join(config.DATA_DIR, "gateway.db")}`,
@@ -82,7 +90,7 @@ const tokens =
     : undefined;
 const gatewayDeps = buildGatewayDeps(
   config,
-  { log, geo, history: db, idempotency, auth, rateLimits: openRateLimits(config), tripStream, eta },
+  { log, geo, history: db, idempotency, auth, rateLimits: openRateLimits(config), surge, tripStream, eta },
   logger,
   registry,
 );
@@ -124,6 +132,10 @@ Try:
   curl ${as("CUSTOMER_1")} ${base}/v1/bookings/<bookingId>
   curl -N ${as("CUSTOMER_1")} ${base}/v1/bookings/<bookingId>/stream     # live: statuses, the driver's moves and ETA (README, live trip stream)
   curl -X POST ${base}/v1/bookings/<bookingId>/accept ${as("DRIVER_1")} ${json} -d '{}'
+  curl -X POST ${base}/v1/bookings/<bookingId>/arrive ${as("DRIVER_1")}
+  curl -X POST ${base}/v1/bookings/<bookingId>/start ${as("DRIVER_1")} ${json} -d '{"pickupCode":"<pickupCode, in the customer view of the booking>"}'
+  curl -X POST ${base}/v1/bookings/<bookingId>/complete ${as("DRIVER_1")}
+  curl ${as("CUSTOMER_1")} '${base}/v1/surge?lat=12.97&lng=77.59&vehicleType=sedan'
   curl -X POST ${base}/v1/orders ${as("CUSTOMER_1")} ${json} -H "Idempotency-Key: $(uuidgen || date +%s%N)" -d '{"pickup":{"lat":12.9716,"lng":77.5946},"dropoff":{"lat":12.9352,"lng":77.6245},"trucks":[{"vehicleType":"tipper","quantity":2},{"vehicleType":"container","quantity":1}]}'
   curl ${as("CUSTOMER_1")} ${base}/v1/orders/<orderId>
   curl ${as("OPERATOR")} ${base}/metrics
@@ -136,11 +148,13 @@ await runProcess(workers, {
   cleanup: async () => {
     await maintenance.stop();
     await bookingLoop.stop();
+    await surgeLoop.stop();
     await server.stop();
     await relay.stop();
     await notifier.close();
     await log.close();
     await geo.close();
+    await surge.close();
     await tripStream.close();
     db.close();
     idempotency.close();

@@ -28,6 +28,7 @@ import { registerMetrics } from "./routes/metrics.ts";
 import { registerOrder } from "./routes/order.ts";
 import { registerOrderCancel } from "./routes/order-cancel.ts";
 import { registerOrders } from "./routes/orders.ts";
+import { registerSurge } from "./routes/surge.ts";
 
 /**
  * How long a server may leave a connection silent, seconds: above the trip streams'
@@ -79,6 +80,7 @@ export function createApp(deps: GatewayDeps): Hono {
   registerBookingActions(app, deps);
   registerBooking(app, deps);
   registerBookingStream(app, deps);
+  registerSurge(app, deps);
   registerOrders(app, deps);
   registerOrder(app, deps);
   registerOrderCancel(app, deps);

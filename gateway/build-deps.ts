@@ -1,4 +1,6 @@
 import type { Registry } from "prom-client";
+import { readDriverCounters } from "../shared/booking/driver-counters.ts";
+import { DEFAULT_TRIP } from "../shared/booking/trip-settings.ts";
 import type { Db } from "../shared/db/open-libsql.ts";
 import type { EtaEstimator } from "../shared/eta/eta-estimator.ts";
 import { CONSUMER_GROUPS } from "../shared/events/consumer-groups.ts";
@@ -6,10 +8,12 @@ import { TOPICS } from "../shared/events/topics.ts";
 import type { GeoIndex } from "../shared/geo/geo-index.ts";
 import type { EventLog } from "../shared/log/event-log.ts";
 import type { Logger } from "../shared/logging/logger.ts";
+import { DEFAULT_SURGE } from "../shared/surge/surge-formula.ts";
+import type { SurgeStore } from "../shared/surge/surge-store.ts";
 import type { TripStream } from "../shared/trip-stream/trip-stream.ts";
 import type { AuthSettings } from "./auth/auth-settings.ts";
 import type { GatewayConfig } from "./config.ts";
-import type { GatewayDeps } from "./deps.ts";
+import type { GatewayDeps, TripDeps } from "./deps.ts";
 import { consumerLagReadiness } from "./events/lag-readiness.ts";
 import { timedPublisher } from "./events/timed-publisher.ts";
 import { historyReads } from "./history-reads.ts";
@@ -27,9 +31,24 @@ export interface GatewayResources {
   /** The entry point's choice: configured keys (gateway/main.ts) or a generated dev secret (dev.ts). */
   auth: AuthSettings;
   rateLimits: RateLimits;
+  /** The surge worker's zone states (openSurgeStore), read to quote fares. */
+  surge: SurgeStore;
   /** Bookings' live streams (Redis, or the workers' own in `bun run dev`); absent without a shared store. */
   tripStream?: TripStream;
   eta: EtaEstimator;
+}
+
+/** The trip's dependencies over the history database and a surge store; defaults as the workers' (tests pass none). */
+export function tripDeps(
+  history: Db,
+  surge: SurgeStore,
+  c: Partial<Pick<GatewayConfig, "PICKUP_CODE_REQUIRED" | "SURGE_FLOOR" | "SURGE_WINDOW_S">> = {},
+): TripDeps {
+  return {
+    surge: { store: surge, floor: c.SURGE_FLOOR ?? DEFAULT_SURGE.floor, windowS: c.SURGE_WINDOW_S ?? DEFAULT_SURGE.windowMs / 1000 },
+    pickupCodeRequired: c.PICKUP_CODE_REQUIRED ?? DEFAULT_TRIP.pickupCodeRequired,
+    driverCounters: (driverId) => readDriverCounters(history, driverId),
+  };
 }
 
 /** Wires the gateway's dependencies from opened resources; shared by gateway/main.ts and dev.ts. */
@@ -59,5 +78,6 @@ export function buildGatewayDeps(config: GatewayConfig, r: GatewayResources, log
     auth: r.auth,
     rateLimits: r.rateLimits,
     corsOrigins: config.CORS_ORIGINS,
+    trips: tripDeps(r.history, r.surge, config),
   };
 }

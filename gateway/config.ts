@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { commonEnv, optionalString, port, publishTimeoutMs, readyMaxConsumerLag, url } from "../shared/config/env-schema.ts";
 import { maxAccuracyM, serviceArea } from "../shared/config/plausibility-env.ts";
+import { pickupCodeRequired, surgeFloor, surgeWindowS } from "../shared/config/trip-env.ts";
 import { securityEnv } from "./auth/security-env.ts";
 
 export const GatewayConfigSchema = v.object({
@@ -25,6 +26,11 @@ export const GatewayConfigSchema = v.object({
   PUBLISH_TIMEOUT_MS: publishTimeoutMs,
   /** /readyz fails while a worker group lags more records than this. Default 50000. */
   READY_MAX_CONSUMER_LAG: readyMaxConsumerLag,
+  /** `start` must carry the customer's pickup code (the booking worker reads it too). Default false. */
+  PICKUP_CODE_REQUIRED: pickupCodeRequired,
+  /** The multiplier quoted in a zone the surge worker has not priced, and the demand window shown with it (the surge worker reads them too). */
+  SURGE_FLOOR: surgeFloor,
+  SURGE_WINDOW_S: surgeWindowS,
   /** JWT keys, CORS origins and rate limits: gateway/auth/security-env.ts. */
   ...securityEnv,
 });

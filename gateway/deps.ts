@@ -2,6 +2,7 @@ import type { Registry } from "prom-client";
 import type { ActiveTrip } from "../shared/booking/active-trips.ts";
 import type { BookingSummary, BookingsQuery, CustomerBookingsQuery, ListPage } from "../shared/booking/booking-list.ts";
 import type { BookingDetails } from "../shared/booking/booking-query.ts";
+import type { DriverCounters } from "../shared/booking/driver-counters.ts";
 import type { StandingOffer } from "../shared/booking/offer-query.ts";
 import type { EtaEstimator } from "../shared/eta/eta-estimator.ts";
 import type { GeoIndex } from "../shared/geo/geo-index.ts";
@@ -14,6 +15,7 @@ import type { OrderDetails } from "../shared/order/order-query.ts";
 import type { TripStream } from "../shared/trip-stream/trip-stream.ts";
 import type { AuthSettings } from "./auth/auth-settings.ts";
 import type { IdempotencyStore } from "./idempotency/idempotency-store.ts";
+import type { SurgeQuotes } from "./pricing/surge-quote.ts";
 import type { RateLimits } from "./ratelimit/rate-limiter.ts";
 import type { FollowSettings } from "./streams/follow-trip.ts";
 
@@ -55,6 +57,16 @@ export interface GatewayDeps {
   rateLimits: RateLimits;
   /** Browser origins allowed by CORS; empty → no CORS headers at all. */
   corsOrigins: string[];
+  /** Surge quotes, the pickup-code rule and drivers' counters (the trip after the accept). */
+  trips: TripDeps;
+}
+
+export interface TripDeps {
+  surge: SurgeQuotes;
+  /** PICKUP_CODE_REQUIRED: `start` must carry the customer's pickup code. */
+  pickupCodeRequired: boolean;
+  /** What counts against a driver (history database): for operators on GET /v1/drivers/{id}. */
+  driverCounters: (driverId: string) => Promise<DriverCounters>;
 }
 
 export interface GatewayLimits {

@@ -5,6 +5,7 @@ import { createStraightLineEta } from "../shared/eta/straight-line-eta.ts";
 import { TOPIC_CATALOGUE } from "../shared/events/topics.ts";
 import { openEventLog } from "../shared/infra/open-event-log.ts";
 import { openGeoIndex } from "../shared/infra/open-geo-index.ts";
+import { openSurgeStore } from "../shared/infra/open-surge-store.ts";
 import { createLogger } from "../shared/logging/logger.ts";
 import { createRegistry } from "../shared/metrics/registry.ts";
 import { createRedisTripStream } from "../shared/trip-stream/redis/redis-trip-stream.ts";
@@ -46,6 +47,8 @@ const logger = createLogger({ level: config.LOG_LEVEL, base: { process: "gateway
 const log = await openEventLog({ ...config, clientId: "fleet-gateway" });
 await log.admin().ensureTopics(TOPIC_CATALOGUE);
 const geo = await openGeoIndex(config);
+// The surge worker's zone states, beside the geo index (Redis or Upstash): read to quote fares.
+const surge = await openSurgeStore(config);
 // Read-only use: the workers own the schema and its migrations.
 const history = await openLibsql({
   url: config.LIBSQL_URL ?? `file:${join(config.DATA_DIR, "history.db")}`,
@@ -62,7 +65,7 @@ if (!tripStream) logger.warn("GET /v1/bookings/{id}/stream answers 503: set REDI
 if (!rateLimits.shared) logger.warn("rate limits counted per gateway process: set UPSTASH_REDIS_REST_URL to share them across gateways");
 const deps = buildGatewayDeps(
   config,
-  { log, geo, history, idempotency, auth, rateLimits, tripStream, eta: createStraightLineEta() },
+  { log, geo, history, idempotency, auth, rateLimits, surge, tripStream, eta: createStraightLineEta() },
   logger,
   createRegistry({ processMetrics: true }),
 );
@@ -85,6 +88,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     await relay.stop();
     await log.close();
     await geo.close();
+    await surge.close();
     await tripStream?.close();
     history.close();
     idempotency.close();

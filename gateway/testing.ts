@@ -12,9 +12,11 @@ import { openTempHistory } from "../shared/history/testing.ts";
 import { createEmbeddedLog } from "../shared/log/embedded/embedded-log.ts";
 import type { DeliveredRecord } from "../shared/log/event-log.ts";
 import { createLogger } from "../shared/logging/logger.ts";
+import { createEmbeddedSurgeStore } from "../shared/surge/embedded/embedded-surge-store.ts";
 import { createEmbeddedTripStream } from "../shared/trip-stream/embedded/embedded-trip-stream.ts";
 import { createApp } from "./app.ts";
 import { testSecurity } from "./auth/testing-auth.ts";
+import { tripDeps } from "./build-deps.ts";
 import type { GatewayDeps } from "./deps.ts";
 import { DEFAULT_PUBLISH_TIMEOUT_MS } from "./events/publish-event.ts";
 import { historyReads } from "./history-reads.ts";
@@ -37,6 +39,7 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
   const history = await openTempHistory("fleet-gw-history-");
   // The gateway's own database, apart from the workers' history (docs/architecture.md, storage rules).
   const idempotency = await openIdempotencyStore({ url: `file:${join(dir, "gateway.db")}` });
+  const surge = createEmbeddedSurgeStore();
   const tripStream = createEmbeddedTripStream();
   const deps: GatewayDeps = {
     publisher: log.publisher(),
@@ -50,6 +53,7 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
     tripStream,
     eta: createStraightLineEta(),
     ...testSecurity(),
+    trips: tripDeps(history.db, surge),
     ...overrides,
   };
   const app = createApp(deps);
@@ -76,6 +80,7 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
     tripStream,
     deps,
     idempotency,
+    surge,
     published,
     close: async () => {
       await log.close();

@@ -5,10 +5,13 @@ import type { Hono } from "hono";
 import { Registry } from "prom-client";
 import { createApp } from "../gateway/app.ts";
 import { testSecurity } from "../gateway/auth/testing-auth.ts";
+import { tripDeps } from "../gateway/build-deps.ts";
 import { DEFAULT_PUBLISH_TIMEOUT_MS } from "../gateway/events/publish-event.ts";
 import { historyReads } from "../gateway/history-reads.ts";
 import { openIdempotencyStore } from "../gateway/idempotency/libsql-idempotency-store.ts";
+import type { Periodic } from "../shared/async/periodic.ts";
 import { type BookingDetails, readBooking } from "../shared/booking/booking-query.ts";
+import type { TripSettings } from "../shared/booking/trip-settings.ts";
 import type { WaveSettings } from "../shared/booking/waves.ts";
 import type { Db } from "../shared/db/open-libsql.ts";
 import { createStraightLineEta } from "../shared/eta/straight-line-eta.ts";
@@ -17,6 +20,8 @@ import type { NotificationRequested } from "../shared/events/notification.ts";
 import { dlqTopicOf, TOPICS, type TopicSpec } from "../shared/events/topics.ts";
 import { createEmbeddedGeoIndex } from "../shared/geo/embedded/embedded-geo.ts";
 import type { GeoIndex } from "../shared/geo/geo-index.ts";
+import { createBunRedisRunner } from "../shared/geo/redis/bun-redis-runner.ts";
+import { connectRedis } from "../shared/geo/redis/connect-redis.ts";
 import { createRedisGeoIndex } from "../shared/geo/redis/redis-geo.ts";
 import { deletePrefixes, redisUrlFromEnv, uniquePrefix } from "../shared/geo/redis/redis-test-env.ts";
 import { M_PER_DEG_LAT, openTempHistory } from "../shared/history/testing.ts";
@@ -25,6 +30,10 @@ import type { EventLog, Publisher, Subscription } from "../shared/log/event-log.
 import { createKafkaLog } from "../shared/log/kafka/kafka-log.ts";
 import { brokersFromEnv, uniqueName } from "../shared/log/kafka/kafka-test-env.ts";
 import { silentLogger } from "../shared/logging/logger.ts";
+import { createEmbeddedSurgeStore } from "../shared/surge/embedded/embedded-surge-store.ts";
+import { createRedisSurgeStore } from "../shared/surge/redis/redis-surge-store.ts";
+import type { SurgeSettings } from "../shared/surge/surge-formula.ts";
+import type { SurgeStore } from "../shared/surge/surge-store.ts";
 import { createEmbeddedTripStream } from "../shared/trip-stream/embedded/embedded-trip-stream.ts";
 import { createRedisTripStream } from "../shared/trip-stream/redis/redis-trip-stream.ts";
 import type { TripStream } from "../shared/trip-stream/trip-stream.ts";
@@ -32,12 +41,15 @@ import { BOOKING_GROUP, createBookingHandler } from "../workers/booking/booking-
 import { type BookingLoop, startBookingLoop } from "../workers/booking/booking-loop.ts";
 import { createLocationHandler } from "../workers/location/location-handler.ts";
 import { type RunningWorker, runWorker } from "../workers/runtime/run-worker.ts";
+import { createSurgeHandler, SURGE_GROUP } from "../workers/surge/surge-handler.ts";
+import { startSurgeLoop } from "../workers/surge/surge-loop.ts";
 
 /*
- * The booking flow end to end for tests/bookings*.test.ts: the real gateway app (in
- * process), the booking worker under the real runtime with its timer loop, a real log
- * and geo index, and libSQL files for the history and the gateway's own database. Not
- * a test file.
+ * The booking flow end to end for tests/bookings*.test.ts and tests/trip-*.test.ts: the
+ * real gateway app (in process), the booking worker under the real runtime with its
+ * timer loop (and, when asked, the location worker and the surge worker with its loop),
+ * a real log, geo index and surge store, and libSQL files for the history and the
+ * gateway's own database. Not a test file.
  *
  * On Kafka + Redis (shared with others) every topic, group and key prefix is this
  * env's own: the gateway and the worker publish through a publisher that maps the
@@ -50,11 +62,13 @@ export interface BookingEnv {
   app: Hono;
   /** Another gateway over the same history and stream store (its own connections): a second gateway process. */
   secondGateway(): Promise<Hono>;
+  /** The workers' connection to the bookings' live streams. */
   tripStream: TripStream;
-  /** Publishes drivers' fixes to this env's driver.locations, which the env's location worker consumes. */
-  publisher: Publisher;
   geo: GeoIndex;
+  surge: SurgeStore;
   history: Db;
+  log: EventLog;
+  topics: Plumbing["topics"];
   /** Starts the booking worker and its timer loop (again, after stopWorker: a new process, the same databases and log). */
   startWorker(): Promise<void>;
   /** Stops the timer loop and the worker, as SIGTERM would. */
@@ -68,9 +82,9 @@ export interface BookingEnv {
 interface Plumbing {
   log: EventLog;
   geo: GeoIndex;
-  topics: { bookings: string; notifications: string; driverLocations: string };
-  group: string;
-  locationGroup: string;
+  surge: SurgeStore;
+  topics: { bookings: string; notifications: string; locations: string };
+  group: (name: string) => string;
   /** A connection to the env's trip streams; each call is a new one (another process), over the same store. */
   tripStream(): Promise<TripStream>;
   dispose(): Promise<void>;
@@ -78,15 +92,15 @@ interface Plumbing {
 
 async function embedded(dir: string): Promise<Plumbing> {
   const log = await createEmbeddedLog({ url: `file:${join(dir, "log.db")}`, logger: { warn: () => {}, error: console.error } });
-  const topics = { bookings: TOPICS.bookings, notifications: TOPICS.notifications, driverLocations: TOPICS.driverLocations };
+  const topics = { bookings: TOPICS.bookings, notifications: TOPICS.notifications, locations: TOPICS.driverLocations };
   // In process: every "process" of the env shares the one store, as in `bun run dev`.
   const stream = createEmbeddedTripStream();
   return {
     log,
     geo: createEmbeddedGeoIndex(),
+    surge: createEmbeddedSurgeStore(),
     topics,
-    group: BOOKING_GROUP,
-    locationGroup: "fleet-location",
+    group: (g) => g,
     tripStream: async () => stream,
     dispose: () => stream.close(),
   };
@@ -97,14 +111,14 @@ async function kafkaAndRedis(): Promise<Plumbing> {
   const url = redisUrlFromEnv();
   const log = await createKafkaLog({ brokers, clientId: uniqueName("bookings-e2e"), logger: () => {} });
   const prefix = uniquePrefix("bookings-e2e");
-  const topics = { bookings: uniqueName("bookings"), notifications: uniqueName("notifications"), driverLocations: uniqueName("locations") };
+  const topics = { bookings: uniqueName("bookings"), notifications: uniqueName("notifications"), locations: uniqueName("locations") };
   const streams: TripStream[] = [];
   return {
     log,
     geo: await createRedisGeoIndex({ url, prefix }),
+    surge: createRedisSurgeStore(createBunRedisRunner(await connectRedis(url)), { prefix }),
     topics,
-    group: uniqueName(BOOKING_GROUP),
-    locationGroup: uniqueName("fleet-location"),
+    group: (g) => uniqueName(g),
     async tripStream() {
       const s = await createRedisTripStream({ url, prefix });
       streams.push(s);
@@ -122,7 +136,7 @@ function renamed(publisher: Publisher, topics: Plumbing["topics"]): Publisher {
   const map: Record<string, string> = {
     [TOPICS.bookings]: topics.bookings,
     [TOPICS.notifications]: topics.notifications,
-    [TOPICS.driverLocations]: topics.driverLocations,
+    [TOPICS.driverLocations]: topics.locations,
   };
   return {
     publish: (records) => publisher.publish(records.map((r) => ({ ...r, topic: map[r.topic] ?? r.topic }))),
@@ -130,7 +144,17 @@ function renamed(publisher: Publisher, topics: Plumbing["topics"]): Publisher {
   };
 }
 
-export async function openBookingEnv(mode: Mode, waves: WaveSettings): Promise<BookingEnv> {
+export interface BookingEnvOptions {
+  trip?: TripSettings;
+  /** Also run the location worker (fixes posted to the gateway reach the geo index, the trail and the pickup geofence). */
+  location?: { arrivalRadiusM?: number; maxSpeedKmh?: number };
+  /** Also run the surge worker and its loop, with these settings. */
+  surge?: { settings: SurgeSettings; tickMs: number };
+  /** The gateway asks `start` for the customer's pickup code. */
+  pickupCodeRequired?: boolean;
+}
+
+export async function openBookingEnv(mode: Mode, waves: WaveSettings, opts: BookingEnvOptions = {}): Promise<BookingEnv> {
   const dir = mkdtempSync(join(tmpdir(), "fleet-bookings-e2e-"));
   let p: Plumbing;
   try {
@@ -148,7 +172,7 @@ export async function openBookingEnv(mode: Mode, waves: WaveSettings): Promise<B
       keyField: "bookingId",
       description: "bookings e2e",
     }));
-  await p.log.admin().ensureTopics([...spec(p.topics.bookings), ...spec(p.topics.notifications), ...spec(p.topics.driverLocations)]);
+  await p.log.admin().ensureTopics([...spec(p.topics.bookings), ...spec(p.topics.notifications), ...spec(p.topics.locations)]);
   const history = await openTempHistory("fleet-bookings-e2e-history-");
   const idempotency = await openIdempotencyStore({ url: `file:${join(dir, "gateway.db")}` });
   const publisher = renamed(p.log.publisher(), p.topics);
@@ -156,7 +180,7 @@ export async function openBookingEnv(mode: Mode, waves: WaveSettings): Promise<B
 
   const booking = (bookingId: string) => readBooking(history.db, bookingId);
   const eta = createStraightLineEta();
-  const gateway = async (tripStream: TripStream) =>
+  const gateway = (tripStream: TripStream) =>
     createApp({
       publisher,
       registry: new Registry(),
@@ -174,9 +198,14 @@ export async function openBookingEnv(mode: Mode, waves: WaveSettings): Promise<B
       tripStream,
       eta,
       ...testSecurity(),
+      trips: tripDeps(history.db, p.surge, {
+        PICKUP_CODE_REQUIRED: opts.pickupCodeRequired,
+        SURGE_FLOOR: opts.surge?.settings.floor,
+        SURGE_WINDOW_S: opts.surge && opts.surge.settings.windowMs / 1000,
+      }),
     });
   const workerStream = await p.tripStream();
-  const app = await gateway(await p.tripStream());
+  const app = gateway(await p.tripStream());
 
   const seen: (NotificationRequested & { eventId: string })[] = [];
   const probe: Subscription = await p.log.subscriber().subscribe({
@@ -190,55 +219,69 @@ export async function openBookingEnv(mode: Mode, waves: WaveSettings): Promise<B
     },
   });
 
-  let worker: RunningWorker | undefined;
-  let locations: RunningWorker | undefined;
-  let loop: BookingLoop | undefined;
+  let workers: RunningWorker[] = [];
+  let loops: (BookingLoop | Periodic)[] = [];
+  const groups = { booking: p.group(BOOKING_GROUP), location: p.group("fleet-location"), surge: p.group(SURGE_GROUP) };
   const env: BookingEnv = {
     app,
     secondGateway: async () => gateway(await p.tripStream()),
     tripStream: workerStream,
-    publisher,
     geo: p.geo,
+    surge: p.surge,
     history: history.db,
+    log: p.log,
+    topics: p.topics,
     booking,
     notifications: () => [...seen],
     async startWorker() {
-      const deps = { db: history.db, geo: p.geo, publisher, tripStream: workerStream, eta };
-      locations = await runWorker({
-        log: p.log,
-        group: p.locationGroup,
-        topics: [p.topics.driverLocations],
-        handler: createLocationHandler(),
-        deps,
-        registry: new Registry(),
-        logger,
-        maxBatchSize: 1000,
-      });
-      worker = await runWorker({
-        log: p.log,
-        group: p.group,
-        topics: [p.topics.bookings],
-        handler: createBookingHandler({ waves }),
-        deps,
-        registry: new Registry(),
-        logger,
-        maxBatchSize: 100,
-      });
-      loop = startBookingLoop({ db: history.db, publisher, logger, intervalMs: 50 });
+      const deps = { db: history.db, geo: p.geo, publisher, eta, surge: p.surge, tripStream: workerStream };
+      const common = { log: p.log, deps, registry: new Registry(), logger };
+      workers.push(
+        await runWorker({
+          ...common,
+          group: groups.booking,
+          topics: [p.topics.bookings],
+          handler: createBookingHandler({ waves, trip: opts.trip }),
+          maxBatchSize: 100,
+        }),
+      );
+      loops.push(startBookingLoop({ db: history.db, publisher, logger, intervalMs: 50 }));
+      if (opts.location)
+        workers.push(
+          await runWorker({
+            ...common,
+            group: groups.location,
+            topics: [p.topics.locations],
+            handler: createLocationHandler(opts.location),
+            maxBatchSize: 1000,
+          }),
+        );
+      if (opts.surge) {
+        const settings = { surge: opts.surge.settings, staleAfterMs: 60_000 };
+        workers.push(
+          await runWorker({
+            ...common,
+            group: groups.surge,
+            topics: [p.topics.bookings],
+            handler: createSurgeHandler(settings),
+            maxBatchSize: 500,
+          }),
+        );
+        loops.push(startSurgeLoop({ deps, settings, logger, intervalMs: opts.surge.tickMs }));
+      }
     },
     async stopWorker() {
-      await loop?.stop();
-      await worker?.stop();
-      await locations?.stop();
-      loop = undefined;
-      worker = undefined;
-      locations = undefined;
+      await Promise.all(loops.map((l) => l.stop()));
+      await Promise.all(workers.map((w) => w.stop()));
+      loops = [];
+      workers = [];
     },
     async close() {
       await env.stopWorker();
       await probe.stop();
       await p.log.close();
       await p.geo.close();
+      await p.surge.close();
       await p.dispose();
       idempotency.close();
       history.remove();

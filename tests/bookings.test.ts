@@ -110,7 +110,11 @@ function runBookingFlow(mode: Mode): void {
 
       await act(bookingId, "start", asDriver(d2));
       const done = await act(bookingId, "complete", asDriver(d2));
-      const finished = await until(() => get(bookingId), timelineHas(done), "the completion");
+      const finished = await until(
+        () => get(bookingId),
+        (b) => timelineHas(done)(b) && b?.status === "completed",
+        "the completion",
+      );
       expect(finished?.status).toBe("completed");
       expect(finished!.timeline.map((t) => t.type)).toEqual([
         "booking.requested",
@@ -119,6 +123,7 @@ function runBookingFlow(mode: Mode): void {
         "booking.accepted",
         "booking.accept-rejected",
         "booking.started",
+        "booking.completion-requested",
         "booking.completed",
       ]);
       expect(await nearbyIds(home)).toEqual([d1, d2, d3]);
@@ -170,9 +175,9 @@ function runBookingFlow(mode: Mode): void {
       const b = await until(() => get(bookingId), timelineHas(late), "the late accept to be judged");
       expect(b?.status).toBe("cancelled");
       expect(b!.timeline.find((t) => t.eventId === early)).toMatchObject({
-        type: "booking.completed",
+        type: "booking.completion-requested",
         applied: false,
-        reason: "booking.completed is not allowed while the booking is accepted",
+        reason: "booking.completion-requested is not allowed while the booking is accepted",
       });
       expect(b!.timeline.find((t) => t.eventId === late)).toMatchObject({
         type: "booking.accepted",

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { BookingDetails } from "../shared/booking/booking-query.ts";
 import { queryTrail } from "../shared/history/trail-query.ts";
+import { recordingPublisher } from "../workers/booking/testing.ts";
 import { createLocationHandler } from "../workers/location/location-handler.ts";
 import { HOME, locationEvent, statusEvent, type TestFix } from "../workers/location/testing.ts";
 import { statusHandler } from "../workers/status/status-handler.ts";
@@ -55,7 +56,7 @@ function runPlausibility(mode: Mode): void {
       // Fresh fixes: a driver silent for 60 s is not offered anything anyway.
       const t0 = Date.now() - 20_000;
       const report = (driverId: string, fixes: TestFix[]) =>
-        handler([locationEvent(driverId, t0, fixes)], { db: env.history, geo: env.geo });
+        handler([locationEvent(driverId, t0, fixes)], { db: env.history, geo: env.geo, publisher: recordingPublisher() });
       await statusHandler([statusEvent(teleporter, "available", t0), statusEvent(steady, "available", t0)], { geo: env.geo });
       await report(teleporter, [
         { s: 0, north: 300 },

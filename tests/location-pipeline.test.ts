@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { driverTrail } from "../shared/db/schema.ts";
+import { createStraightLineEta } from "../shared/eta/straight-line-eta.ts";
 import { DRIVER_LOCATION_REPORTED, DRIVER_STATUS_CHANGED, type DriverStatus } from "../shared/events/driver.ts";
 import { createEnvelope, envelopeHeaders } from "../shared/events/envelope.ts";
 import { dlqTopicOf, TOPIC_CATALOGUE } from "../shared/events/topics.ts";
@@ -20,9 +21,10 @@ import { brokersFromEnv, uniqueName } from "../shared/log/kafka/kafka-test-env.t
 import { silentLogger } from "../shared/logging/logger.ts";
 import { createRegistry } from "../shared/metrics/registry.ts";
 import { createLogNotifier } from "../shared/notify/log/log-notifier.ts";
+import { createEmbeddedSurgeStore } from "../shared/surge/embedded/embedded-surge-store.ts";
+import { createEmbeddedTripStream } from "../shared/trip-stream/embedded/embedded-trip-stream.ts";
 import { selectWorkers, type WorkerSpec } from "../workers/catalogue.ts";
 import { startWorkers } from "../workers/start-workers.ts";
-import { streamingDeps } from "../workers/testing-deps.ts";
 import { until } from "./support/until.ts";
 
 // Bun 1.4.5 ignores bunfig's [test] timeout; these wait for real consumers.
@@ -60,7 +62,9 @@ function runPipeline(name: string, open: () => Promise<PipelineEnv>): void {
         publisher: env.log.publisher(),
         logger: silentLogger(),
         notifier: createLogNotifier(silentLogger()),
-        ...streamingDeps(),
+        eta: createStraightLineEta(),
+        surge: createEmbeddedSurgeStore(),
+        tripStream: createEmbeddedTripStream(),
       },
       registry: createRegistry(),
       logger: silentLogger(),

@@ -5,6 +5,7 @@ import type { Hono } from "hono";
 import { Registry } from "prom-client";
 import { createApp } from "../gateway/app.ts";
 import { testSecurity } from "../gateway/auth/testing-auth.ts";
+import { tripDeps } from "../gateway/build-deps.ts";
 import { DEFAULT_PUBLISH_TIMEOUT_MS } from "../gateway/events/publish-event.ts";
 import { historyReads } from "../gateway/history-reads.ts";
 import { openIdempotencyStore } from "../gateway/idempotency/libsql-idempotency-store.ts";
@@ -23,6 +24,7 @@ import type { EventLog, Publisher, Subscription } from "../shared/log/event-log.
 import { createKafkaLog } from "../shared/log/kafka/kafka-log.ts";
 import { brokersFromEnv, uniqueName } from "../shared/log/kafka/kafka-test-env.ts";
 import { silentLogger } from "../shared/logging/logger.ts";
+import { createEmbeddedSurgeStore } from "../shared/surge/embedded/embedded-surge-store.ts";
 import { BOOKING_GROUP, createBookingHandler } from "../workers/booking/booking-handler.ts";
 import { type BookingLoop, startBookingLoop } from "../workers/booking/booking-loop.ts";
 import { createOrderHandler, ORDER_GROUP } from "../workers/order/order-handler.ts";
@@ -111,6 +113,7 @@ export async function openOrderEnv(mode: Mode, waves: WaveSettings): Promise<Ord
     idempotency,
     eta: createStraightLineEta(),
     ...testSecurity(),
+    trips: tripDeps(history.db, createEmbeddedSurgeStore()),
   });
 
   const seen: Envelope[] = [];
@@ -134,7 +137,7 @@ export async function openOrderEnv(mode: Mode, waves: WaveSettings): Promise<Ord
       return (await log.admin().lag(uniqueName("orders-e2e-count"), [topic])).reduce((n, p) => n + p.end, 0);
     },
     async startWorkers() {
-      const deps = { db: history.db, geo, publisher };
+      const deps = { db: history.db, geo, publisher, eta: createStraightLineEta() };
       const common = { log, deps, registry: new Registry(), logger };
       workers = [
         await runWorker({ ...common, group: groups.order, topics: [topics.orders], handler: createOrderHandler(), maxBatchSize: 20 }),

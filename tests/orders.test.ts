@@ -136,7 +136,7 @@ function runOrderFlow(mode: Mode): void {
       expect(distinct().find((e) => e.type === "order.fulfilled")!.data).toEqual({ orderId, assigned: 50, expired: 0, cancelled: 0 });
 
       // Replay: rewind the order worker's group to the start of the orders topic.
-      await Bun.sleep(300); // let the loop settle: no booking timer is pending once every truck is assigned
+      await Bun.sleep(300); // let the loop settle: once every truck is assigned, the only timers pending are arrival deadlines minutes away
       await env.stopWorkers();
       const bookingRecords = await env.recordsIn(env.topics.bookings);
       await env.log.admin().resetOffsets(env.groups.order, env.topics.orders, { to: "earliest" });
@@ -152,6 +152,77 @@ function runOrderFlow(mode: Mode): void {
       const rows = await env.history.client.execute({ sql: "SELECT count(*) AS n FROM bookings WHERE order_id = ?", args: [orderId] });
       expect(Number(rows.rows[0]!.n)).toBe(50);
       expect((await get(orderId))!.status).toBe("fulfilled");
+    });
+
+    test("a 3-truck order whose truck-2 driver cancels is not fulfilled until a new driver accepts truck 2, and that driver is never offered it again", async () => {
+      const yard = north(home, 40_000);
+      const drivers = ["t1", "t2", "t3", "t4"].map((d) => `${d}-${run}`);
+      const now = Date.now();
+      await env.geo.setStatus(drivers.map((d) => ({ driverId: d, status: "available", vehicleType: "tipper", changedAt: now - 60_000 })));
+      await env.geo.upsertPositions(drivers.map((d, k) => ({ driverId: d, ...north(yard, 100 + k * 50), recordedAt: now })));
+      const customer = `cust-${run}`;
+      const res = await env.app.request(
+        "/v1/orders",
+        postJson(
+          { pickup: yard, dropoff: north(yard, 10_000), trucks: [{ vehicleType: "tipper", quantity: 3 }] },
+          { ...asCustomer(customer), "idempotency-key": `order3-${run}` },
+        ),
+      );
+      const { orderId, bookingIds } = (await res.json()) as { orderId: string; bookingIds: string[] };
+      await until(
+        () => offersByBooking(orderId),
+        (m) => m.size === 3,
+        "the three trucks to be offered",
+      );
+      for (const [i, id] of bookingIds.entries()) await accept(id, drivers[i]!);
+      await until(
+        () => get(orderId),
+        (o) => o?.status === "fulfilled",
+        "the order to be fulfilled",
+      );
+
+      // Truck 2's driver walks away: the truck searches again and the order is no longer fulfilled.
+      const cancel = await env.app.request(
+        `/v1/bookings/${bookingIds[1]}/cancel`,
+        postJson({ reason: "breakdown" }, asDriver(drivers[1]!)),
+      );
+      expect(cancel.status).toBe(202);
+      const reopened = await until(
+        () => get(orderId),
+        (o) => o?.trucks[1]?.status === "searching",
+        "truck 2 to search again",
+      );
+      expect(reopened).toMatchObject({ status: "partially-assigned", counts: { total: 3, searching: 1, assigned: 2 } });
+      expect(reopened!.trucks[1]!.driverId).toBeUndefined();
+      const round1 = await until(
+        async () =>
+          (
+            await env.history.client.execute({
+              sql: "SELECT driver_id FROM booking_offers WHERE booking_id = ? AND round = 1",
+              args: [bookingIds[1]!],
+            })
+          ).rows.map((r) => String(r.driver_id)),
+        (ids) => ids.length > 0,
+        "truck 2 to be offered again",
+      );
+      expect(round1).not.toContain(drivers[1]!);
+      expect(round1).toContain(drivers[3]!);
+
+      await accept(bookingIds[1]!, drivers[3]!);
+      const again = await until(
+        () => get(orderId),
+        (o) => o?.status === "fulfilled",
+        "the order to be fulfilled again",
+      );
+      expect(again!.trucks[1]).toMatchObject({ status: "assigned", driverId: drivers[3] });
+      const fulfilled = () =>
+        new Set(
+          env
+            .orderEvents()
+            .filter((e) => e.key === orderId && e.type === "order.fulfilled")
+            .map((e) => e.id),
+        );
+      await until(fulfilled, (ids) => ids.size === 2, "a second order.fulfilled");
     });
   });
 }

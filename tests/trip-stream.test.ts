@@ -29,7 +29,7 @@ function runTripStream(mode: Mode): void {
   describe(`trip stream end to end: ${mode}`, () => {
     let env: BookingEnv;
     beforeAll(async () => {
-      env = await openBookingEnv(mode, WAVES);
+      env = await openBookingEnv(mode, WAVES, { location: {} });
     });
     afterAll(() => env?.close());
 

@@ -9,6 +9,7 @@ import type { Handler } from "./runtime/handler.ts";
 import type { RetryPolicy } from "./runtime/retry.ts";
 import type { WorkerSettings } from "./settings.ts";
 import { statusHandler } from "./status/status-handler.ts";
+import { createSurgeHandler, SURGE_GROUP } from "./surge/surge-handler.ts";
 
 /** One kind of worker: a consumer group over some topics with one handler. */
 export interface WorkerSpec {
@@ -40,11 +41,12 @@ export const WORKERS: readonly WorkerSpec[] = [
     group: "fleet-location",
     topics: [TOPICS.driverLocations],
     // Caches the trail's newest row and the speed rule's last fixes per driver, so a batch needs no lookup for known drivers.
-    createHandler: (s) => createLocationHandler({ maxSpeedKmh: s.maxSpeedKmh }),
+    createHandler: (s) => createLocationHandler({ maxSpeedKmh: s.maxSpeedKmh, arrivalRadiusM: s.arrivalRadiusM }),
     // Records carry up to a few fixes each: ~1000 records is one GEO call and a few INSERTs.
     maxBatchSize: 1000,
     rebuildsGeoIndex: true,
-    description: "moves drivers in the geo index (newest fix wins) and stores their downsampled trail",
+    description:
+      "moves drivers in the geo index (newest fix wins), stores their downsampled trail, and marks assigned drivers arrived at the pickup geofence",
   },
   {
     name: "status",
@@ -76,10 +78,20 @@ export const WORKERS: readonly WorkerSpec[] = [
     group: BOOKING_GROUP,
     topics: [TOPICS.bookings],
     // Decides a batch with one transaction and concurrent geo searches; 100 events keep a batch well under a second.
-    createHandler: (s) => createBookingHandler({ waves: s.waves, staleAfterMs: s.staleAfterMs }),
+    createHandler: (s) => createBookingHandler({ waves: s.waves, staleAfterMs: s.staleAfterMs, trip: s.trip }),
     maxBatchSize: 100,
     description:
-      "runs each booking through its state machine: offer waves to nearby drivers, first accept wins, audit and timers in libSQL (the process also runs its timer loop)",
+      "runs each booking through its state machine: offer waves to nearby drivers, first accept wins, arrival and no-show deadlines, reassignment, the final fare; audit and timers in libSQL (the process also runs its timer loop)",
+  },
+  {
+    name: "surge",
+    // Its own group: surge pricing lagging must never hold up matching.
+    group: SURGE_GROUP,
+    topics: [TOPICS.bookings],
+    createHandler: (s) => createSurgeHandler({ surge: s.surge, staleAfterMs: s.staleAfterMs }),
+    maxBatchSize: 500,
+    description:
+      "counts booking requests per H3 cell and vehicle type against available drivers into a smoothed surge multiplier (the process also recomputes active zones on a tick)",
   },
   {
     name: "order",

@@ -1,6 +1,8 @@
 import * as v from "valibot";
-import { commonEnv, optionalString, port, url } from "../shared/config/env-schema.ts";
+import { commonEnv, optionalString, port, url, wholeNumber } from "../shared/config/env-schema.ts";
 import { maxSpeedKmh } from "../shared/config/plausibility-env.ts";
+import { capAboveFloor, surgeEnv, tripEnv } from "../shared/config/trip-env.ts";
+import { DEFAULT_ARRIVAL_RADIUS_M } from "./location/arrival-geofence.ts";
 
 /** The notify worker's settings; `bun run dev` parses them on their own (NotifyConfigSchema). */
 const notifyEnv = {
@@ -40,7 +42,7 @@ const secretWithUrl = <T extends Record<string, unknown>>() =>
 
 export const NotifyConfigSchema = v.pipe(v.object(notifyEnv), secretWithUrl());
 
-/** Matching in waves (shared/booking/waves.ts); `bun run dev` parses them on their own (MatchingConfigSchema). */
+/** Matching in waves (shared/booking/waves.ts) and the trip's rules (tripEnv); `bun run dev` parses them on their own (MatchingConfigSchema). */
 const matchingEnv = {
   /** Growing search radii in metres, one per wave. */
   BOOKING_WAVE_RADII_M: v.optional(
@@ -63,16 +65,22 @@ const matchingEnv = {
     "15",
   ),
 };
-export const MatchingConfigSchema = v.object(matchingEnv);
+export const MatchingConfigSchema = v.object({ ...matchingEnv, ...tripEnv });
 export type MatchingConfig = v.InferOutput<typeof MatchingConfigSchema>;
 
 /** The location worker's settings; `bun run dev` parses them on their own (LocationConfigSchema). */
-const locationEnv = { MAX_SPEED_KMH: maxSpeedKmh };
+const locationEnv = {
+  MAX_SPEED_KMH: maxSpeedKmh,
+  /** A plausible fix of the assigned driver this close to the pickup marks them arrived (the per-trip geofence). */
+  ARRIVAL_RADIUS_M: wholeNumber(DEFAULT_ARRIVAL_RADIUS_M, 1, "metres"),
+};
 export const LocationConfigSchema = v.object(locationEnv);
 export type LocationConfig = v.InferOutput<typeof LocationConfigSchema>;
 
 export const WorkersConfigSchema = v.pipe(
   v.object({
+    ...surgeEnv,
+    ...tripEnv,
     ...commonEnv,
     /** Serves /metrics and /healthz of the worker process; 0 picks a free port. */
     METRICS_PORT: port(9464),
@@ -85,5 +93,6 @@ export const WorkersConfigSchema = v.pipe(
     ...locationEnv,
   }),
   secretWithUrl(),
+  capAboveFloor(),
 );
 export type WorkersConfig = v.InferOutput<typeof WorkersConfigSchema>;

@@ -4,6 +4,7 @@ import { TOPIC_CATALOGUE } from "../shared/events/topics.ts";
 import { openEventLog } from "../shared/infra/open-event-log.ts";
 import { openGeoIndex } from "../shared/infra/open-geo-index.ts";
 import { openHistory } from "../shared/infra/open-history.ts";
+import { openSurgeStore } from "../shared/infra/open-surge-store.ts";
 import { openTripStream } from "../shared/infra/open-trip-stream.ts";
 import { createLogger } from "../shared/logging/logger.ts";
 import { createRegistry } from "../shared/metrics/registry.ts";
@@ -15,6 +16,7 @@ import { startMaintenance } from "./maintenance.ts";
 import { runProcess } from "./runtime/run-process.ts";
 import { workerSettings } from "./settings.ts";
 import { startWorkers } from "./start-workers.ts";
+import { startSurgeLoop } from "./surge/surge-loop.ts";
 
 /** `bun workers/main.ts [name…]`: runs the named workers (all when none) in this process. */
 const config = parseConfigOrExit(WorkersConfigSchema, process.env, "workers");
@@ -37,14 +39,16 @@ await log.admin().ensureTopics(TOPIC_CATALOGUE);
 const db = await openHistory(config);
 const geo = await openGeoIndex(config);
 const notifier = openNotifier(config, logger);
+const surge = await openSurgeStore(config);
 if (!config.REDIS_URL) logger.warn("trip streams are kept in this process only: set REDIS_URL so that gateways can serve them");
 const tripStream = await openTripStream(config);
+const settings = workerSettings(config);
 const running = await startWorkers(specs, {
   log,
-  deps: { db, geo, publisher: log.publisher(), logger, notifier, tripStream, eta: createStraightLineEta() },
+  deps: { db, geo, publisher: log.publisher(), logger, notifier, eta: createStraightLineEta(), surge, tripStream },
   registry,
   logger,
-  settings: workerSettings(config),
+  settings,
 });
 // The trail has one writer: the process running the location worker also prunes it (maintenance.ts).
 const maintenance = startMaintenance({
@@ -58,6 +62,8 @@ const maintenance = startMaintenance({
 const bookingLoop = specs.some((s) => s.name === "booking" || s.name === "order")
   ? startBookingLoop({ db, publisher: log.publisher(), logger })
   : undefined;
+// Multipliers fall back as demand leaves the window, booking or not: the process running the surge worker recomputes active zones.
+const surgeLoop = specs.some((s) => s.name === "surge") ? startSurgeLoop({ deps: { geo, surge }, settings, logger }) : undefined;
 const server = Bun.serve({
   port: config.METRICS_PORT,
   fetch: async (req) => {
@@ -74,10 +80,12 @@ await runProcess(running, {
   cleanup: async () => {
     await maintenance.stop();
     await bookingLoop?.stop();
+    await surgeLoop?.stop();
     await server.stop();
     await notifier.close();
     await log.close();
     await geo.close();
+    await surge.close();
     await tripStream.close();
     db.close();
   },

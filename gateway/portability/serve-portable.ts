@@ -4,6 +4,7 @@ import { createStraightLineEta } from "../../shared/eta/straight-line-eta.ts";
 import { createEmbeddedGeoIndex } from "../../shared/geo/embedded/embedded-geo.ts";
 import type { OutgoingRecord } from "../../shared/log/event-log.ts";
 import { createLogger } from "../../shared/logging/logger.ts";
+import { createEmbeddedSurgeStore } from "../../shared/surge/embedded/embedded-surge-store.ts";
 import { createEmbeddedTripStream } from "../../shared/trip-stream/embedded/embedded-trip-stream.ts";
 import { locationBatch, statusBatch } from "../../shared/trip-stream/trip-entries.ts";
 import { createApp } from "../app.ts";
@@ -37,6 +38,8 @@ const seededBooking: BookingDetails = {
   dropoff: { lat: 52.5, lng: 13.42 },
   driverId: "seeded",
   fareEstimate: { amount: 120, currency: "INR" },
+  surge: 1,
+  reassignments: 0,
   requestedAt: new Date(now).toISOString(),
   timeline: [],
 };
@@ -67,6 +70,11 @@ const app = createApp({
   tripStream,
   eta: createStraightLineEta(),
   ...testSecurity(),
+  trips: {
+    surge: { store: createEmbeddedSurgeStore(), floor: 1, windowS: 600 },
+    pickupCodeRequired: false,
+    driverCounters: async () => ({ cancelsAfterAccept: 0, noShows: 0 }),
+  },
 });
 app.get("/__published", (c) => c.json(published.map((r) => ({ topic: r.topic, key: r.key }))));
 

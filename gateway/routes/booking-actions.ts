@@ -1,13 +1,17 @@
 import type { Context, Hono } from "hono";
 import * as v from "valibot";
+import type { BookingDetails } from "../../shared/booking/booking-query.ts";
+import { pickupCodeRefusal } from "../../shared/booking/state-machine.ts";
 import { ValidationError } from "../../shared/errors/errors.ts";
 import {
   BOOKING_ACCEPTED,
   BOOKING_CANCELLED,
-  BOOKING_COMPLETED,
+  BOOKING_COMPLETION_REQUESTED,
+  BOOKING_DRIVER_ARRIVED,
   BOOKING_STARTED,
   BookingIdSchema,
   CANCELLED_BY,
+  PickupCodeSchema,
 } from "../../shared/events/booking.ts";
 import { DriverIdSchema } from "../../shared/events/driver.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
@@ -28,8 +32,10 @@ const CancelBodySchema = v.strictObject({
   by: v.optional(v.picklist(CANCELLED_BY)),
   reason: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(200))),
 });
+/** The customer's pickup code, as the driver typed it (required with PICKUP_CODE_REQUIRED). */
+const StartBodySchema = v.strictObject({ pickupCode: v.optional(PickupCodeSchema) });
 
-type Deps = Pick<GatewayDeps, "publisher" | "booking" | "idempotency">;
+type Deps = Pick<GatewayDeps, "publisher" | "booking" | "idempotency" | "trips">;
 
 type Action = {
   path: string;
@@ -37,7 +43,10 @@ type Action = {
   roles: Role[];
   /** Must the booking already be visible to the caller (its customer, its assigned driver, an operator)? */
   ownBookingOnly: boolean;
-  data: (c: Context) => Promise<Record<string, unknown>>;
+  /** The event's data from the body and the caller, checked before the booking is looked up. */
+  data: (c: Context, deps: Deps) => Promise<Record<string, unknown>>;
+  /** With the booking found: what the data still needs from it, or a ValidationError. */
+  complete?: (c: Context, data: Record<string, unknown>, booking: BookingDetails, deps: Deps) => Record<string, unknown>;
 };
 
 async function acceptData(c: Context): Promise<Record<string, unknown>> {
@@ -63,17 +72,58 @@ async function cancelData(c: Context): Promise<Record<string, unknown>> {
   return { by: role, ...(reason ? { reason } : {}) };
 }
 
+/** A driver's cancel names the driver, so one that lands after the booking changed hands drops nobody else. */
+function cancellingDriver(c: Context, data: Record<string, unknown>, booking: BookingDetails): Record<string, unknown> {
+  if (data.by !== "driver") return data;
+  const { role, sub } = principalOf(c);
+  const driverId = role === "driver" ? sub : booking.driverId;
+  return driverId ? { ...data, driverId } : data;
+}
+
+async function startData(c: Context, deps: Deps): Promise<Record<string, unknown>> {
+  const { pickupCode } = await readJson(c, StartBodySchema);
+  if (deps.trips.pickupCodeRequired && pickupCode === undefined)
+    throw new ValidationError(
+      "pickupCode is required",
+      [{ field: "pickupCode", message: "the customer's 4-digit pickup code is required to start" }],
+      400,
+    );
+  return pickupCode === undefined ? {} : { pickupCode };
+}
+
+/** The state machine's own rule, checked here too so the driver hears at once that the code is wrong. */
+function checkPickupCode(_c: Context, data: Record<string, unknown>, booking: BookingDetails, deps: Deps): Record<string, unknown> {
+  const refusal = pickupCodeRefusal(booking.pickupCode ?? null, data.pickupCode as string | undefined, deps.trips.pickupCodeRequired);
+  if (refusal) throw new ValidationError("pickupCode is wrong", [{ field: "pickupCode", message: refusal }], 422);
+  return data;
+}
+
 const ACTIONS: Action[] = [
   // Any driver may claim: whether it was offered the booking is the worker's call, in log order.
   { path: "accept", type: BOOKING_ACCEPTED, roles: ["driver"], ownBookingOnly: false, data: acceptData },
-  // Starting and completing say nothing beyond "now": any body is ignored.
-  { path: "start", type: BOOKING_STARTED, roles: ["driver"], ownBookingOnly: true, data: async () => ({}) },
-  { path: "complete", type: BOOKING_COMPLETED, roles: ["driver"], ownBookingOnly: true, data: async () => ({}) },
-  { path: "cancel", type: BOOKING_CANCELLED, roles: ["customer", "driver", "operator"], ownBookingOnly: true, data: cancelData },
+  // The assigned driver says they are at the pickup (the location worker also detects it from their fixes).
+  {
+    path: "arrive",
+    type: BOOKING_DRIVER_ARRIVED,
+    roles: ["driver"],
+    ownBookingOnly: true,
+    data: async (c) => ({ driverId: principalOf(c).sub, detectedBy: "driver" }),
+  },
+  { path: "start", type: BOOKING_STARTED, roles: ["driver"], ownBookingOnly: true, data: startData, complete: checkPickupCode },
+  // Completing says nothing beyond "now" (any body is ignored): the worker prices the trip and completes it.
+  { path: "complete", type: BOOKING_COMPLETION_REQUESTED, roles: ["driver"], ownBookingOnly: true, data: async () => ({}) },
+  {
+    path: "cancel",
+    type: BOOKING_CANCELLED,
+    roles: ["customer", "driver", "operator"],
+    ownBookingOnly: true,
+    data: cancelData,
+    complete: cancellingDriver,
+  },
 ];
 
 /**
- * POST /v1/bookings/{bookingId}/accept | start | complete | cancel → 202 {bookingId,
+ * POST /v1/bookings/{bookingId}/accept | arrive | start | complete | cancel → 202 {bookingId,
  * eventId} once the event is durable: acked by the log or, with the broker down or slow,
  * in the gateway's outbox (publish-durably.ts; an optional Idempotency-Key makes a retry
  * answer the first event). These are requests, not results: the booking
@@ -81,9 +131,12 @@ const ACTIONS: Action[] = [
  * starting is refused) and GET /v1/bookings/{id} shows the verdict in the timeline
  * under the same eventId.
  *
- * Who may ask: accept, any driver, as itself. Start and complete, only the driver the
- * history shows assigned; cancel, the booking's customer, its assigned driver or an
- * operator. Those checks read the history, so a booking the worker has not recorded yet
+ * Who may ask: accept, any driver, as itself. Arrive, start and complete, only the driver
+ * the history shows assigned; cancel, the booking's customer, its assigned driver or an
+ * operator (who may cancel in which state, and what it costs, is the state machine's
+ * CANCELLATION_RULES). `start` carries the customer's pickup code when one is required;
+ * a code that does not match is a 422 naming pickupCode. `complete` publishes
+ * `booking.completion-requested`: the worker prices the trip and completes it. Those checks read the history, so a booking the worker has not recorded yet
  * (or an accept not yet applied) is a 404 until it has — the same answer a stranger gets,
  * so ids cannot be probed. The events carry no caller beyond the accepting driver's id,
  * which is why the gateway checks before publishing.
@@ -93,7 +146,7 @@ export function registerBookingActions(app: Hono, deps: Deps): void {
     app.post(`/v1/bookings/:bookingId/${action.path}`, allow(...action.roles), limitBody(MAX_BODY_BYTES), async (c) => {
       const bookingId = readParam(c.req.param("bookingId"), BookingIdSchema, "bookingId");
       // The body first: whether it is valid says nothing about the booking.
-      const data = { bookingId, ...(await action.data(c)) };
+      let data = { bookingId, ...(await action.data(c, deps)) };
       if (action.ownBookingOnly) {
         const booking = await deps.booking(bookingId);
         if (!booking || !canSeeBooking(principalOf(c), booking)) {
@@ -102,6 +155,7 @@ export function registerBookingActions(app: Hono, deps: Deps): void {
             detail: `no booking ${bookingId} of yours has been processed (a booking just requested or accepted shows here within moments)`,
           });
         }
+        if (action.complete) data = { bookingId, ...action.complete(c, data, booking, deps) };
       }
       const { eventId, replayed } = await publishDurably(c, deps, {
         operation: `bookings.${action.path}`,

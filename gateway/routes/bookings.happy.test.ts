@@ -51,7 +51,8 @@ describe("booking routes", () => {
     expect(res.status).toBe(202);
     const bookingId = bookingIdForRequest("cust-7", "key-1");
     const fareEstimate = estimateFare({ pickup: body.pickup, dropoff: body.dropoff, vehicleType: "sedan" });
-    expect(await res.json()).toEqual({ bookingId, status: "searching", fareEstimate });
+    const answer = (await res.json()) as Record<string, unknown> & { pickupCode: string };
+    expect(answer).toEqual({ bookingId, status: "searching", fareEstimate, surge: 1, pickupCode: expect.stringMatching(/^\d{4}$/) });
     expect(fareEstimate).toEqual({ amount: 132.98, currency: "INR" });
 
     const [r] = (await gw.published(TOPICS.bookings)).filter((x) => x.key === bookingId);
@@ -65,7 +66,7 @@ describe("booking routes", () => {
       source: "gateway",
       correlationId: res.headers.get("x-request-id")!,
     });
-    expect(env.data).toEqual({ bookingId, ...body, fareEstimate });
+    expect(env.data).toEqual({ bookingId, ...body, fareEstimate, surge: 1, pickupCode: answer.pickupCode });
   });
 
   test("a retry with the same key and body answers the same 202; the acked event is not published again", async () => {
@@ -90,15 +91,21 @@ describe("booking routes", () => {
     expect(a.bookingId).not.toBe(b.bookingId);
   });
 
-  test("accept, start, complete, cancel → 202 with the event id; each publishes its event keyed by the booking", async () => {
+  test("accept, arrive, start, complete, cancel → 202 with the event id; each publishes its event keyed by the booking", async () => {
     const bookingId = bookingIdForRequest("cust-7", "key-3");
     // Start, complete and cancel check the history for the assigned driver.
     await gw.history.orm.insert(bookings).values(bookingRow(bookingId, "drv-9"));
     const calls: [string, unknown, string, Record<string, unknown>][] = [
       ["accept", {}, "booking.accepted", { bookingId, driverId: "drv-9" }],
-      ["start", undefined, "booking.started", { bookingId }],
-      ["complete", undefined, "booking.completed", { bookingId }],
-      ["cancel", { by: "driver", reason: "flat tyre" }, "booking.cancelled", { bookingId, by: "driver", reason: "flat tyre" }],
+      ["arrive", undefined, "booking.driver-arrived", { bookingId, driverId: "drv-9", detectedBy: "driver" }],
+      ["start", {}, "booking.started", { bookingId }],
+      ["complete", undefined, "booking.completion-requested", { bookingId }],
+      [
+        "cancel",
+        { by: "driver", reason: "flat tyre" },
+        "booking.cancelled",
+        { bookingId, by: "driver", reason: "flat tyre", driverId: "drv-9" },
+      ],
     ];
     for (const [action, payload, type, data] of calls) {
       const res = await gw.app.request(
@@ -149,6 +156,8 @@ describe("booking routes", () => {
       dropoff: { lat: 12.9352, lng: 77.6245 },
       driverId: "drv-1",
       fareEstimate: { amount: 127.1, currency: "INR" },
+      surge: 1,
+      reassignments: 0,
       requestedAt: "2026-11-01T08:00:00.000Z",
       timeline: [
         { eventId: "e1", type: "booking.requested", at: "2026-11-01T08:00:00.000Z", applied: true },

@@ -15,6 +15,8 @@ import { readJson } from "../http/read-json.ts";
 import { IDEMPOTENCY_HEADER, readIdempotencyKey } from "../idempotency/idempotency-key.ts";
 import { fingerprintOf } from "../idempotency/idempotency-store.ts";
 import { deliver } from "../outbox/deliver.ts";
+import { newPickupCode } from "../pricing/pickup-code.ts";
+import { quoteSurge } from "../pricing/surge-quote.ts";
 
 const MAX_BODY_BYTES = 8 * 1024;
 const OPERATION = "bookings.create";
@@ -29,7 +31,8 @@ const BookingRequestSchema = v.strictObject({
 
 /**
  * POST /v1/bookings (customers, as the token's sub) with a required Idempotency-Key → 202
- * {bookingId, status:"searching", fareEstimate} once `booking.requested` is durable: acked by the log, or, when the
+ * {bookingId, status:"searching", fareEstimate, surge, pickupCode} once `booking.requested`
+ * is durable: acked by the log, or, when the
  * broker fails or takes longer than the publish timeout, in the gateway's outbox, from
  * which the relay publishes it (gateway/outbox/; docs/architecture.md, delivery guarantees).
  *
@@ -39,8 +42,13 @@ const BookingRequestSchema = v.strictObject({
  * (gateway/idempotency/). So a retry — after a timeout, a 503, a crash anywhere —
  * answers the first response, and the stored record is published once acked, never
  * added twice. The same key with a different body is a 422 and publishes nothing.
+ *
+ * The estimate uses the pickup zone's surge multiplier now (gateway/pricing/), which the
+ * event carries so the final fare uses the same. A surge store that does not answer
+ * within its timeout does not stop the booking: it is quoted at SURGE_FLOOR, and the
+ * gateway logs it.
  */
-export function registerBookings(app: Hono, deps: Pick<GatewayDeps, "publisher" | "idempotency">): void {
+export function registerBookings(app: Hono, deps: Pick<GatewayDeps, "publisher" | "idempotency" | "trips" | "logger">): void {
   app.post("/v1/bookings", allow("customer"), limitBody(MAX_BODY_BYTES), async (c) => {
     const key = readIdempotencyKey(c);
     const { customerId: claimed, ...request } = await readJson(c, BookingRequestSchema);
@@ -48,8 +56,10 @@ export function registerBookings(app: Hono, deps: Pick<GatewayDeps, "publisher" 
     // The same request with or without customerId is the same request (and fingerprint).
     const body = { customerId: principalOf(c).sub, ...request };
     const bookingId = bookingIdForRequest(body.customerId, key);
-    const fareEstimate = estimateFare(body);
-    const data: BookingRequested = { bookingId, ...body, fareEstimate };
+    const surge = await surgeAt(deps, body.pickup, body.vehicleType, c.get("requestId"));
+    const fareEstimate = estimateFare({ ...body, surge });
+    const pickupCode = newPickupCode();
+    const data: BookingRequested = { bookingId, ...body, fareEstimate, surge, pickupCode };
     const event = createEnvelope({
       id: requestedEventId(bookingId),
       type: BOOKING_REQUESTED,
@@ -63,7 +73,7 @@ export function registerBookings(app: Hono, deps: Pick<GatewayDeps, "publisher" 
       scope: body.customerId,
       key,
       fingerprint: await fingerprintOf(body),
-      response: { bookingId, status: "searching", fareEstimate },
+      response: { bookingId, status: "searching", fareEstimate, surge, pickupCode },
       event,
       record: { topic: TOPICS.bookings, key: event.key, value: JSON.stringify(event), headers: envelopeHeaders(event) },
     });
@@ -78,4 +88,18 @@ export function registerBookings(app: Hono, deps: Pick<GatewayDeps, "publisher" 
     if (remembered.kind === "replay") c.header("idempotent-replayed", "true");
     return c.json(remembered.response as object, 202);
   });
+}
+
+async function surgeAt(
+  deps: Pick<GatewayDeps, "trips" | "logger">,
+  at: { lat: number; lng: number },
+  vehicleType: BookingRequested["vehicleType"],
+  requestId: string,
+): Promise<number> {
+  try {
+    return (await quoteSurge(deps.trips.surge, at.lat, at.lng, vehicleType)).multiplier;
+  } catch (err) {
+    deps.logger.warn("surge unavailable: quoting the floor", { requestId, error: (err as Error).message });
+    return deps.trips.surge.floor;
+  }
 }

@@ -65,6 +65,7 @@ describe("driver read routes", () => {
       vehicleType: "sedan",
       lastFix: { lat: 12.9 + 100 / M_PER_DEG_LAT, lng: 77.6, recordedAt: new Date(now - 1000).toISOString() },
       suspect: false,
+      counters: { cancelsAfterAccept: 0, noShows: 0 },
     });
     const missing = await gw.app.request("/v1/drivers/nobody", { headers: asOperator() });
     expect(missing.status).toBe(404);

@@ -29,7 +29,12 @@ describe("order routes", () => {
     const res = await gw.app.request("/v1/orders", post(body, "o-key-1"));
     expect(res.status).toBe(202);
     const orderId = orderIdForRequest("cust-9", "o-key-1");
-    expect(await res.json()).toEqual({ orderId, bookingIds: [0, 1, 2].map((i) => bookingIdForOrderTruck(orderId, i)) });
+    const answer = (await res.json()) as Record<string, unknown> & { pickupCode: string };
+    expect(answer).toEqual({
+      orderId,
+      bookingIds: [0, 1, 2].map((i) => bookingIdForOrderTruck(orderId, i)),
+      pickupCode: expect.stringMatching(/^\d{4}$/),
+    });
 
     const [r] = (await gw.published(TOPICS.orders)).filter((x) => x.key === orderId);
     expect(r!.partition).toBe(partitionFor(orderId, 6));
@@ -42,7 +47,7 @@ describe("order routes", () => {
       source: "gateway",
       correlationId: res.headers.get("x-request-id")!,
     });
-    expect(env.data).toEqual({ orderId, ...body });
+    expect(env.data).toEqual({ orderId, ...body, pickupCode: answer.pickupCode });
   });
 
   test("the same key and body twice → the same 202, and the acked event published once", async () => {

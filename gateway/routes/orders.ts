@@ -15,6 +15,7 @@ import { readJson } from "../http/read-json.ts";
 import { IDEMPOTENCY_HEADER, readIdempotencyKey } from "../idempotency/idempotency-key.ts";
 import { fingerprintOf } from "../idempotency/idempotency-store.ts";
 import { deliver } from "../outbox/deliver.ts";
+import { newPickupCode } from "../pricing/pickup-code.ts";
 
 const MAX_BODY_BYTES = 16 * 1024;
 const OPERATION = "orders.create";
@@ -45,7 +46,8 @@ export function registerOrders(app: Hono, deps: Pick<GatewayDeps, "publisher" | 
     // The same request with or without customerId is the same request (and fingerprint).
     const body = { customerId: principalOf(c).sub, ...request };
     const orderId = orderIdForRequest(body.customerId, key);
-    const data: OrderCreated = { orderId, ...body };
+    // One code for every truck of the order: the shipper gives it to each driver at loading.
+    const data: OrderCreated = { orderId, ...body, pickupCode: newPickupCode() };
     const event = createEnvelope({
       id: createdEventId(orderId),
       type: ORDER_CREATED,
@@ -59,7 +61,7 @@ export function registerOrders(app: Hono, deps: Pick<GatewayDeps, "publisher" | 
       scope: body.customerId,
       key,
       fingerprint: await fingerprintOf(body),
-      response: { orderId, bookingIds: expandTrucks(orderId, body.trucks).map((t) => t.bookingId) },
+      response: { orderId, bookingIds: expandTrucks(orderId, body.trucks).map((t) => t.bookingId), pickupCode: data.pickupCode },
       event,
       record: { topic: TOPICS.orders, key: event.key, value: JSON.stringify(event), headers: envelopeHeaders(event) },
     });

@@ -21,12 +21,14 @@ const ROUTES: [string, string, unknown, Role[]][] = [
   ["POST", "/v1/bookings", { pickup: place, dropoff: place, vehicleType: "sedan" }, ["customer"]],
   ["GET", `/v1/bookings/${BOOKING}`, undefined, ["driver", "customer", "operator"]],
   ["POST", `/v1/bookings/${BOOKING}/accept`, {}, ["driver"]],
+  ["POST", `/v1/bookings/${BOOKING}/arrive`, {}, ["driver"]],
   ["POST", `/v1/bookings/${BOOKING}/start`, {}, ["driver"]],
   ["POST", `/v1/bookings/${BOOKING}/complete`, {}, ["driver"]],
   ["POST", `/v1/bookings/${BOOKING}/cancel`, {}, ["driver", "customer", "operator"]],
   ["POST", "/v1/orders", { pickup: place, dropoff: place, trucks: [{ vehicleType: "tipper", quantity: 1 }] }, ["customer"]],
   ["GET", `/v1/orders/${BOOKING}`, undefined, ["customer", "operator"]],
   ["POST", `/v1/orders/${BOOKING}/cancel`, undefined, ["customer", "operator"]],
+  ["GET", "/v1/surge?lat=12.97&lng=77.59&vehicleType=sedan", undefined, ["driver", "customer", "operator"]],
   ["GET", "/metrics", undefined, ["operator"]],
 ];
 

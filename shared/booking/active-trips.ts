@@ -5,8 +5,8 @@ import type { Place } from "../events/booking.ts";
 import type { VehicleType } from "../events/driver.ts";
 import type { BookingStatus } from "./state-machine.ts";
 
-/** A driver holds a trip from the accept until it completes or is cancelled. */
-export const TRIP_STATUSES: readonly BookingStatus[] = ["accepted", "started"];
+/** A driver holds a trip from the accept until it completes, is cancelled, or the driver drops it (state-machine.ts). */
+export const TRIP_STATUSES: readonly BookingStatus[] = ["accepted", "arrived", "started"];
 
 /** The booking a driver is on, as the booking worker last stored it. */
 export interface ActiveTrip {

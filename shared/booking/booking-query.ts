@@ -1,9 +1,9 @@
 import { asc, eq } from "drizzle-orm";
 import type { Db } from "../db/open-libsql.ts";
 import { bookingEvents, bookings } from "../db/schema.ts";
-import type { Fare, Place } from "../events/booking.ts";
+import type { Fare, FinalFare, Place } from "../events/booking.ts";
 import type { VehicleType } from "../events/driver.ts";
-import { bookingSummary } from "./booking-list.ts";
+import { storedPlace } from "./active-trips.ts";
 import type { BookingStatus } from "./state-machine.ts";
 
 export interface TimelineEntry {
@@ -25,8 +25,23 @@ export interface BookingDetails {
   pickup: Place;
   dropoff: Place;
   driverId?: string;
+  /** Quoted at request time, with the surge multiplier it used (locked for the final fare). */
   fareEstimate: Fare;
+  surge: number;
+  /** What the trip cost (shared/booking/final-fare.ts), beside the estimate once completed. */
+  finalFare?: FinalFare;
+  /** A cancellation or no-show fee the customer owes. */
+  fee?: Fare;
+  /** Who cancelled (customer, driver, system for a no-show) and why the booking ended (a cancel reason, an expiry reason). */
+  cancelledBy?: string;
+  endReason?: string;
+  /** The code the customer gives the driver at pickup: for the customer's eyes (gateway/routes/booking.ts hides it from drivers). */
+  pickupCode?: string;
+  /** How many times drivers dropped the booking (each a reassignment, or the expiry that ended it). */
+  reassignments: number;
   requestedAt: string;
+  arrivedAt?: string;
+  startedAt?: string;
   /** Every event of the booking in log order, refused ones included. */
   timeline: TimelineEntry[];
 }
@@ -50,9 +65,26 @@ export async function readBooking(db: Db, bookingId: string): Promise<BookingDet
     .from(bookingEvents)
     .where(eq(bookingEvents.bookingId, bookingId))
     .orderBy(asc(bookingEvents.seq));
-  const { updatedAt: _, ...fields } = bookingSummary(b);
   return {
-    ...fields,
+    bookingId: b.bookingId,
+    status: b.status,
+    customerId: b.customerId,
+    ...(b.orderId === null ? {} : { orderId: b.orderId }),
+    vehicleType: b.vehicleType,
+    pickup: storedPlace(b.pickupLat, b.pickupLng, b.pickupAddress),
+    dropoff: storedPlace(b.dropoffLat, b.dropoffLng, b.dropoffAddress),
+    ...(b.driverId === null ? {} : { driverId: b.driverId }),
+    fareEstimate: { amount: b.fareAmount, currency: b.fareCurrency },
+    surge: b.surgeMultiplier,
+    ...(b.finalFare === null ? {} : { finalFare: JSON.parse(b.finalFare) as FinalFare }),
+    ...(b.feeAmount === null ? {} : { fee: { amount: b.feeAmount, currency: b.fareCurrency } }),
+    ...(b.cancelledBy === null ? {} : { cancelledBy: b.cancelledBy }),
+    ...(b.endReason === null ? {} : { endReason: b.endReason }),
+    ...(b.pickupCode === null ? {} : { pickupCode: b.pickupCode }),
+    reassignments: b.round,
+    requestedAt: b.requestedAt,
+    ...(b.arrivedAt === null ? {} : { arrivedAt: b.arrivedAt }),
+    ...(b.startedAt === null ? {} : { startedAt: b.startedAt }),
     timeline: events.map(({ reason, ...e }) => (reason === null ? e : { ...e, reason })),
   };
 }

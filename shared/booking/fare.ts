@@ -8,43 +8,57 @@ import { haversineM } from "../geo/haversine.ts";
  *   amount = (base + perKm × km) × surge, rounded to 2 decimals, in FARE_CURRENCY
  *
  * where km is the great-circle distance pickup → dropoff (the road is longer; the
- * per-km rates are set with that in mind) and surge is 1.0 until surge pricing exists.
+ * per-km rates are set with that in mind) and surge is the pickup zone's multiplier
+ * when the booking is requested (shared/surge/), locked for the final fare.
  *
- * | vehicle   | base | per km |      | vehicle   | base | per km |
- * |-----------|-----:|-------:|------|-----------|-----:|-------:|
- * | bike      |   20 |      8 |      | tipper    |  600 |     45 |
- * | auto      |   30 |     12 |      | container |  900 |     60 |
- * | sedan     |   50 |     16 |      | open      |  500 |     40 |
- * | suv       |   70 |     20 |      | trailer   | 1200 |     75 |
- * | van       |   90 |     24 |      | reefer    | 1000 |     70 |
+ * | vehicle   | base | per km | waiting / min |      | vehicle   | base | per km | waiting / min |
+ * |-----------|-----:|-------:|--------------:|------|-----------|-----:|-------:|--------------:|
+ * | bike      |   20 |      8 |             1 |      | tipper    |  600 |     45 |            10 |
+ * | auto      |   30 |     12 |           1.5 |      | container |  900 |     60 |            15 |
+ * | sedan     |   50 |     16 |             2 |      | open      |  500 |     40 |            10 |
+ * | suv       |   70 |     20 |           2.5 |      | trailer   | 1200 |     75 |            20 |
+ * | van       |   90 |     24 |             3 |      | reefer    | 1000 |     70 |            20 |
  *
- * (INR: rides and single trucks in an Indian metro.)
+ * Waiting is charged per started minute after WAITING_FREE_MINUTES at the pickup; a
+ * cancellation by the customer after the driver arrived, and a customer no-show, cost
+ * the base fare (the driver came to the pickup for nothing). The final fare is in
+ * final-fare.ts. (INR: rides and single trucks in an Indian metro.)
  */
 export const FARE_CURRENCY = "INR";
 
 export interface Tariff {
   base: number;
   perKm: number;
+  /** Per started minute of waiting at the pickup past the free minutes. */
+  waitingPerMin: number;
 }
 
 export const FARE_TABLE: Readonly<Record<VehicleType, Tariff>> = {
-  bike: { base: 20, perKm: 8 },
-  auto: { base: 30, perKm: 12 },
-  sedan: { base: 50, perKm: 16 },
-  suv: { base: 70, perKm: 20 },
-  van: { base: 90, perKm: 24 },
-  tipper: { base: 600, perKm: 45 },
-  container: { base: 900, perKm: 60 },
-  open: { base: 500, perKm: 40 },
-  trailer: { base: 1200, perKm: 75 },
-  reefer: { base: 1000, perKm: 70 },
+  bike: { base: 20, perKm: 8, waitingPerMin: 1 },
+  auto: { base: 30, perKm: 12, waitingPerMin: 1.5 },
+  sedan: { base: 50, perKm: 16, waitingPerMin: 2 },
+  suv: { base: 70, perKm: 20, waitingPerMin: 2.5 },
+  van: { base: 90, perKm: 24, waitingPerMin: 3 },
+  tipper: { base: 600, perKm: 45, waitingPerMin: 10 },
+  container: { base: 900, perKm: 60, waitingPerMin: 15 },
+  open: { base: 500, perKm: 40, waitingPerMin: 10 },
+  trailer: { base: 1200, perKm: 75, waitingPerMin: 20 },
+  reefer: { base: 1000, perKm: 70, waitingPerMin: 20 },
 };
+
+/** Minutes a driver waits at the pickup for free. */
+export const WAITING_FREE_MINUTES = 3;
+
+/** What the customer owes for a cancellation after the driver arrived, or a no-show: the vehicle type's base fare. */
+export function cancellationFee(vehicleType: VehicleType): Fare {
+  return { amount: FARE_TABLE[vehicleType].base, currency: FARE_CURRENCY };
+}
 
 export interface FareRequest {
   pickup: Pick<Place, "lat" | "lng">;
   dropoff: Pick<Place, "lat" | "lng">;
   vehicleType: VehicleType;
-  /** Demand multiplier; 1.0 (the default) until surge pricing exists. */
+  /** The pickup zone's demand multiplier (shared/surge/); default 1. */
   surge?: number;
 }
 

@@ -42,9 +42,27 @@ export function decisionEventId(bookingId: string, causeEventId: string): string
   return idOf(bookingId, "decision", causeEventId);
 }
 
-/** The `booking.wave-due` timer that ends wave n. */
-export function waveDueEventId(bookingId: string, wave: number): string {
-  return idOf(bookingId, "booking.wave-due", wave);
+/** The `booking.wave-due` timer that ends wave n of search round `round` (the first round's ids predate rounds). */
+export function waveDueEventId(bookingId: string, wave: number, round = 0): string {
+  return round === 0 ? idOf(bookingId, "booking.wave-due", wave) : idOf(bookingId, "booking.wave-due", wave, round);
+}
+
+/** The `booking.arrival-due` timer of a driver's accept: a driver gets a booking at most once, so one per (booking, driver). */
+export function arrivalDueEventId(bookingId: string, driverId: string): string {
+  return idOf(bookingId, "booking.arrival-due", driverId);
+}
+
+/** The `booking.wait-due` timer started by a driver's arrival. */
+export function waitDueEventId(bookingId: string, driverId: string): string {
+  return idOf(bookingId, "booking.wait-due", driverId);
+}
+
+/**
+ * The `booking.driver-arrived` the location worker emits when the driver's fix enters
+ * the pickup geofence: one per trip, however many batches see the driver inside.
+ */
+export function geofenceArrivalEventId(bookingId: string, driverId: string): string {
+  return idOf(bookingId, "booking.driver-arrived", driverId);
 }
 
 /** One notification per (event that caused it, recipient). */

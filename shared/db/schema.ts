@@ -101,10 +101,29 @@ export const bookings = sqliteTable(
     dropoffAddress: text("dropoff_address"),
     fareAmount: real("fare_amount").notNull(),
     fareCurrency: text("fare_currency").notNull(),
+    /** The surge multiplier locked at request time (booking.requested); 1 for bookings requested before surge existed. */
+    surgeMultiplier: real("surge_multiplier").notNull().default(1),
+    /** The 4-digit code the customer shows the driver at pickup; null when the request carried none. */
+    pickupCode: text("pickup_code"),
     status: text("status").$type<BookingStatus>().notNull(),
     driverId: text("driver_id"),
-    /** The wave (radius step) of the last offer applied; 0 before the first. */
+    /** The wave (radius step) of the last offer applied in this round; 0 before the first. */
     wave: integer("wave").notNull(),
+    /** The search round: 0 for the first, one more each time a driver dropped the booking (reassignment). */
+    round: integer("round").notNull().default(0),
+    /** JSON array of every driver who dropped the booking (cancelled after accepting, or never arrived): never offered it again. */
+    droppedDriverIds: text("dropped_driver_ids").notNull().default("[]"),
+    /** ISO-8601 occurredAt of booking.driver-arrived and booking.started of the current driver; null until then. */
+    arrivedAt: text("arrived_at"),
+    startedAt: text("started_at"),
+    /** Why the booking ended cancelled or expired (a cancel's reason, customer-no-show, an expiry reason); null otherwise. */
+    endReason: text("end_reason"),
+    /** Who cancelled (customer, driver or the worker for a customer no-show); null unless cancelled. */
+    cancelledBy: text("cancelled_by"),
+    /** The cancellation or no-show fee the customer owes (shared/booking/fare.ts); null when none. */
+    feeAmount: real("fee_amount"),
+    /** The final fare's breakdown as JSON (booking.completed); null until completed. */
+    finalFare: text("final_fare"),
     version: integer("version").notNull(),
     /** The correlation id of the request, carried by every event the worker emits for it. */
     correlationId: text("correlation_id").notNull(),
@@ -152,6 +171,8 @@ export const bookingOffers = sqliteTable(
     bookingId: text("booking_id").notNull(),
     driverId: text("driver_id").notNull(),
     wave: integer("wave").notNull(),
+    /** The search round of the driver's latest offer (a reassigned booking is offered afresh). */
+    round: integer("round").notNull().default(0),
     /** ms since epoch */
     offeredAt: integer("offered_at").notNull(),
   },
@@ -160,10 +181,11 @@ export const bookingOffers = sqliteTable(
 );
 
 /**
- * Timers of the booking flow, written in the transaction that scheduled them so they
- * survive a restart. The worker's timer loop publishes each due one as the event
- * `event_id` names, then sets `fired_at`; a timer fired twice (a crash in between, two
- * loops) publishes the same event id twice, which the worker applies once.
+ * Timers of the booking flow (a wave's end, a driver's arrival deadline, the customer's
+ * wait limit), written in the transaction that scheduled them so they survive a
+ * restart. The worker's timer loop publishes each due one as the event `event_id`
+ * names (`type`, with `data`), then sets `fired_at`; a timer fired twice (a crash in
+ * between, two loops) publishes the same event id twice, which the worker applies once.
  */
 export const bookingTimers = sqliteTable(
   "booking_timers",
@@ -171,7 +193,10 @@ export const bookingTimers = sqliteTable(
     eventId: text("event_id").primaryKey(),
     bookingId: text("booking_id").notNull(),
     type: text("type").notNull(),
+    /** The wave a wave timer ends; 0 for the other timers. */
     wave: integer("wave").notNull(),
+    /** The event's data as JSON; null in timers written before timers had data (wave timers: {bookingId, wave}). */
+    data: text("data"),
     /** ms since epoch */
     dueAt: integer("due_at").notNull(),
     correlationId: text("correlation_id").notNull(),
@@ -239,3 +264,14 @@ export const orderTrucks = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.orderId, t.truckIndex] }), uniqueIndex("order_trucks_booking_idx").on(t.bookingId)],
 );
+
+/**
+ * What counts against each driver, kept by the booking worker in the transaction that
+ * applied the cause: cancels after accepting (the booking was reassigned) and arrival
+ * deadlines missed (driver no-show). Operators read them on GET /v1/drivers/{id}.
+ */
+export const driverCounters = sqliteTable("driver_counters", {
+  driverId: text("driver_id").primaryKey(),
+  cancelsAfterAccept: integer("cancels_after_accept").notNull().default(0),
+  noShows: integer("no_shows").notNull().default(0),
+});

@@ -19,5 +19,6 @@ export const CONSUMER_GROUPS: readonly ConsumerGroupSpec[] = [
   { name: "status", group: "fleet-status", topics: [TOPICS.driverStatus] },
   { name: "notify", group: "fleet-notify", topics: [TOPICS.notifications] },
   { name: "booking", group: "fleet-booking", topics: [TOPICS.bookings] },
+  { name: "surge", group: "fleet-surge", topics: [TOPICS.bookings] },
   { name: "order", group: "fleet-order", topics: [TOPICS.orders] },
 ];

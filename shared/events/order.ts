@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { BookingIdSchema, CustomerIdSchema, PlaceSchema } from "./booking.ts";
+import { BookingIdSchema, CustomerIdSchema, PickupCodeSchema, PlaceSchema } from "./booking.ts";
 import { DriverIdSchema, VehicleTypeSchema } from "./driver.ts";
 
 /*
@@ -41,6 +41,8 @@ export const OrderCreatedSchema = v.strictObject({
   pickup: PlaceSchema,
   dropoff: PlaceSchema,
   trucks: TrucksSchema,
+  /** The code every truck's driver must be given at loading (carried by each truck's booking); absent in orders created before codes. */
+  pickupCode: v.optional(PickupCodeSchema),
 });
 export type OrderCreated = v.InferOutput<typeof OrderCreatedSchema>;
 

@@ -6,6 +6,9 @@ export const EARTH_RADIUS_M = 6372797.560856;
 
 const RAD = Math.PI / 180;
 
+/** Metres per degree of latitude on this sphere: a move along a meridian is exact. */
+export const M_PER_DEG_LAT = EARTH_RADIUS_M * RAD;
+
 /** Great-circle distance in metres, the same formula as Redis's geohashGetDistance. */
 export function haversineM(lat1: number, lng1: number, lat2: number, lng2: number): number {
   const u = Math.sin(((lat2 - lat1) * RAD) / 2);

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { migrateDb } from "../db/migrate.ts";
 import { type Db, openLibsql } from "../db/open-libsql.ts";
-import { EARTH_RADIUS_M } from "../geo/haversine.ts";
+import { M_PER_DEG_LAT } from "../geo/haversine.ts";
 import type { TrailPoint } from "./downsample.ts";
 
 /* Helpers for tests of the trail and the workers that write it. Not a test file. */
@@ -22,8 +22,7 @@ export async function openTempHistory(prefix = "fleet-history-"): Promise<{ db: 
   };
 }
 
-/** Metres per degree of latitude on the sphere haversineM uses: moves along a meridian are exact. */
-export const M_PER_DEG_LAT = (EARTH_RADIUS_M * Math.PI) / 180;
+export { M_PER_DEG_LAT };
 
 /** A fix `north` metres north of (lat, lng), `atS` seconds after t0. */
 export function pointAt(driverId: string, t0: number, atS: number, lat: number, lng: number, north = 0): TrailPoint {

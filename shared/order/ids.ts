@@ -27,7 +27,10 @@ export function truckAssignedEventId(orderId: string, causeEventId: string): str
   return idOf(orderId, "order.truck-assigned", causeEventId);
 }
 
-/** An end state (`order.fulfilled` …): one per order and type. */
-export function settledEventId(orderId: string, type: string): string {
-  return idOf(orderId, type);
+/**
+ * An end state (`order.fulfilled` …), named by the booking event that brought the order
+ * there: an order can be fulfilled twice (a truck's driver dropped out, another accepted).
+ */
+export function settledEventId(orderId: string, type: string, causeEventId: string): string {
+  return idOf(orderId, type, causeEventId);
 }

@@ -3,14 +3,22 @@ import type { BookingStatus } from "../booking/state-machine.ts";
 /**
  * How an order stands, rolled up from its bookings (one per truck):
  *
- *   truck:  requested | offered → searching;  accepted → assigned;  started → in-progress;
- *           completed → completed;  cancelled → cancelled;  expired → expired
+ *   truck:  requested | offered → searching;  accepted | arrived → assigned;
+ *           started → in-progress;  completed → completed;  cancelled → cancelled;
+ *           expired → expired
  *   order:  every truck cancelled                      → cancelled
- *           some truck still searching, none assigned  → searching
- *           some truck still searching, some assigned  → partially-assigned
+ *           some truck searching, none assigned        → searching
+ *           some truck searching, some assigned        → partially-assigned
  *           nothing searching, some truck expired      → expired (the trucks that did get
  *                                                        a driver still go ahead)
- *           nothing searching, none expired            → fulfilled (cancelled trucks aside)
+ *           nothing searching, none expired            → fulfilled: every truck the customer
+ *                                                        still wants is assigned, in progress
+ *                                                        or completed
+ *
+ * A truck whose driver drops out (cancels after accepting, never arrives) is searching
+ * again (its booking goes back to `requested`, shared/booking/state-machine.ts): the
+ * order is not fulfilled until another driver accepts it. Only the customer's side
+ * cancels a truck (a cancel, a no-show at the pickup); those trucks are left out.
  *
  * "assigned" in the counts covers assigned, in-progress and completed trucks: a driver
  * took each of them.
@@ -34,6 +42,7 @@ const TRUCK_OF: Record<BookingStatus, TruckStatus> = {
   requested: "searching",
   offered: "searching",
   accepted: "assigned",
+  arrived: "assigned",
   started: "in-progress",
   completed: "completed",
   cancelled: "cancelled",

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { type RedisService, startRedis } from "../../redpanda/launcher/redis.ts";
+import { createStraightLineEta } from "../../shared/eta/straight-line-eta.ts";
 import { DRIVER_LOCATION_REPORTED } from "../../shared/events/driver.ts";
 import { createEnvelope, envelopeHeaders } from "../../shared/events/envelope.ts";
 import { dlqTopicOf, TOPIC_CATALOGUE, TOPICS } from "../../shared/events/topics.ts";
@@ -11,9 +12,10 @@ import { createKafkaLog } from "../../shared/log/kafka/kafka-log.ts";
 import { silentLogger } from "../../shared/logging/logger.ts";
 import { createRegistry } from "../../shared/metrics/registry.ts";
 import { createLogNotifier } from "../../shared/notify/log/log-notifier.ts";
+import { createEmbeddedSurgeStore } from "../../shared/surge/embedded/embedded-surge-store.ts";
+import { createEmbeddedTripStream } from "../../shared/trip-stream/embedded/embedded-trip-stream.ts";
 import { selectWorkers } from "../../workers/catalogue.ts";
 import { startWorkers } from "../../workers/start-workers.ts";
-import { streamingDeps } from "../../workers/testing-deps.ts";
 import { until } from "../support/until.ts";
 import { startOwnKafka } from "./support/own-kafka.ts";
 
@@ -55,7 +57,9 @@ test("e. Redis down ~12 s: nothing dead-lettered, lag drains, fixes after the re
       publisher: log.publisher(),
       logger: silentLogger(),
       notifier: createLogNotifier(silentLogger()),
-      ...streamingDeps(),
+      eta: createStraightLineEta(),
+      surge: createEmbeddedSurgeStore(),
+      tripStream: createEmbeddedTripStream(),
     },
     registry: createRegistry(),
     logger: silentLogger(),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { prepareReplay } from "../../cli/replay-command.ts";
 import { type RedisService, startRedis } from "../../redpanda/launcher/redis.ts";
+import { createStraightLineEta } from "../../shared/eta/straight-line-eta.ts";
 import { DRIVER_LOCATION_REPORTED, DRIVER_STATUS_CHANGED } from "../../shared/events/driver.ts";
 import { createEnvelope, envelopeHeaders } from "../../shared/events/envelope.ts";
 import { TOPIC_CATALOGUE, TOPICS } from "../../shared/events/topics.ts";
@@ -12,10 +13,11 @@ import { createKafkaLog } from "../../shared/log/kafka/kafka-log.ts";
 import { silentLogger } from "../../shared/logging/logger.ts";
 import { createRegistry } from "../../shared/metrics/registry.ts";
 import { createLogNotifier } from "../../shared/notify/log/log-notifier.ts";
+import { createEmbeddedSurgeStore } from "../../shared/surge/embedded/embedded-surge-store.ts";
+import { createEmbeddedTripStream } from "../../shared/trip-stream/embedded/embedded-trip-stream.ts";
 import { selectWorkers, WORKERS } from "../../workers/catalogue.ts";
 import type { RunningWorker } from "../../workers/runtime/run-worker.ts";
 import { startWorkers } from "../../workers/start-workers.ts";
-import { streamingDeps } from "../../workers/testing-deps.ts";
 import { until } from "../support/until.ts";
 import { diff, libsqlDigest, redisDigest } from "./support/digest.ts";
 import { lagOf, publishAll } from "./support/effects.ts";
@@ -100,7 +102,9 @@ async function runUntilCaughtUp(): Promise<number> {
       publisher: log.publisher(),
       logger: silentLogger(),
       notifier: createLogNotifier(silentLogger()),
-      ...streamingDeps(),
+      eta: createStraightLineEta(),
+      surge: createEmbeddedSurgeStore(),
+      tripStream: createEmbeddedTripStream(),
     },
     registry: createRegistry(),
     logger: silentLogger(),

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { readBooking } from "../../shared/booking/booking-query.ts";
 import type { Db } from "../../shared/db/open-libsql.ts";
+import { createStraightLineEta } from "../../shared/eta/straight-line-eta.ts";
 import type { BookingOffered } from "../../shared/events/booking.ts";
 import type { NotificationRequested } from "../../shared/events/notification.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
@@ -20,7 +21,7 @@ describe("booking handler, batches and driver holds (libSQL file + embedded geo)
   let geo: GeoIndex;
   let publisher: ReturnType<typeof recordingPublisher>;
   const handler = handledBy(createBookingHandler({ waves: WAVES }));
-  const deps = () => ({ db, geo, publisher });
+  const deps = () => ({ db, geo, publisher, eta: createStraightLineEta() });
 
   beforeEach(async () => {
     history = await openTempHistory("fleet-booking-batch-");
@@ -40,7 +41,7 @@ describe("booking handler, batches and driver holds (libSQL file + embedded geo)
     const offered = consumedRecord(publisher.records.find((r) => r.topic === TOPICS.bookings)!);
 
     const other = await openTempHistory("fleet-booking-batch-one-");
-    const oneAtATime = { db: other.db, geo, publisher: recordingPublisher() };
+    const oneAtATime = { db: other.db, geo, publisher: recordingPublisher(), eta: createStraightLineEta() };
     try {
       const accept = consumed("booking.accepted", { bookingId: req.key, driverId: "d-2" });
       await handler([req, offered, accept], deps());
@@ -132,7 +133,12 @@ describe("rebuilding an empty geo index (bun run dev after a restart)", () => {
         { id: "d-1", north: 100 },
         { id: "d-2", north: 200 },
       ]);
-      const log = loopback(createBookingHandler({ waves: WAVES }), { db: history.db, geo, publisher: recordingPublisher() });
+      const log = loopback(createBookingHandler({ waves: WAVES }), {
+        db: history.db,
+        geo,
+        publisher: recordingPublisher(),
+        eta: createStraightLineEta(),
+      });
       const [a, b] = ["k-a", "k-b"].map((k) => requestedEvent(`cust-${k}`, k));
       await log.deliver(a!, b!);
       await log.deliver(

@@ -117,7 +117,7 @@ describe("booking handler → trip streams and offers (libSQL file + embedded ge
     const taken = requestedEvent("cust-2", "s-4");
     await log.deliver(taken);
     await log.deliver(consumed("booking.accepted", { bookingId: taken.key, driverId: "a" }));
-    await log.deliver(consumed("booking.cancelled", { bookingId: taken.key, by: "driver" }));
+    await log.deliver(consumed("booking.cancelled", { bookingId: taken.key, by: "customer" }));
     expect(withdrawnFor(taken.key)).toEqual([["b", "taken"]]);
     expect((await streamOf(taken.key)).ended).toBe(true);
   });

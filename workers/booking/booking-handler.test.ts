@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { readBooking } from "../../shared/booking/booking-query.ts";
-import { decisionEventId, notificationIdFor } from "../../shared/booking/ids.ts";
+import { arrivalDueEventId, decisionEventId, notificationIdFor } from "../../shared/booking/ids.ts";
 import type { Db } from "../../shared/db/open-libsql.ts";
 import { bookingOutbox, bookingTimers } from "../../shared/db/schema.ts";
 import { NonRetriableError, RetryableError } from "../../shared/errors/errors.ts";
+import { createStraightLineEta } from "../../shared/eta/straight-line-eta.ts";
 import type { BookingOffered } from "../../shared/events/booking.ts";
 import { parseEnvelope } from "../../shared/events/envelope.ts";
 import type { NotificationRequested } from "../../shared/events/notification.ts";
@@ -36,7 +37,7 @@ describe("booking handler (libSQL file + embedded geo)", () => {
   let publisher: ReturnType<typeof recordingPublisher>;
   let now: number;
   const handler = handledBy(createBookingHandler({ waves: WAVES, now: () => now }));
-  const deps = () => ({ db, geo, publisher });
+  const deps = () => ({ db, geo, publisher, eta: createStraightLineEta() });
 
   beforeEach(async () => {
     history = await openTempHistory("fleet-booking-handler-");
@@ -136,7 +137,11 @@ describe("booking handler (libSQL file + embedded geo)", () => {
       ["cust-1", "booking.status", "accepted"],
       ["d-1", "booking.accept-rejected", "taken"],
     ]);
-    expect(await db.orm.select().from(bookingTimers).where(eq(bookingTimers.bookingId, req.key))).toEqual([]);
+    // The wave's timer is gone; the driver's arrival deadline replaces it.
+    const timers = await db.orm.select().from(bookingTimers).where(eq(bookingTimers.bookingId, req.key));
+    expect(timers.map((t) => [t.type, t.eventId, JSON.parse(t.data!)])).toEqual([
+      ["booking.arrival-due", arrivalDueEventId(req.key, "d-2"), { bookingId: req.key, driverId: "d-2" }],
+    ]);
   });
 
   test("start, complete: the driver is available again; complete before start is refused and recorded", async () => {
@@ -257,7 +262,7 @@ describe("booking handler (libSQL file + embedded geo)", () => {
       try {
         const moved = createEmbeddedGeoIndex();
         await seedDrivers(moved, drivers);
-        const again = { db: replica.db, geo: moved, publisher: recordingPublisher() };
+        const again = { db: replica.db, geo: moved, publisher: recordingPublisher(), eta: createStraightLineEta() };
         await handler(log.delivered, again);
         // What the replay decided anew lands after the log's end, under the ids of the original decisions.
         await handler(again.publisher.records.filter((r) => r.topic === TOPICS.bookings).map(consumedRecord), again);

@@ -1,4 +1,5 @@
-import { decide } from "../../shared/booking/state-machine.ts";
+import { decide, HOLDING } from "../../shared/booking/state-machine.ts";
+import { DEFAULT_TRIP, type TripSettings } from "../../shared/booking/trip-settings.ts";
 import { checkWaveSettings, DEFAULT_WAVES, type WavePlan } from "../../shared/booking/waves.ts";
 import type { Tx } from "../../shared/db/write-transaction.ts";
 import { RetryableError } from "../../shared/errors/errors.ts";
@@ -15,15 +16,18 @@ import { type MatchingSettings, planWave, type SearchFrom } from "./matching.ts"
 import { offeredPositions, pickupEtas } from "./offer-etas.ts";
 import { drainAfterCommit } from "./outbox.ts";
 import { react } from "./reactions.ts";
+import { type TripInputs, tripInputs } from "./trip-inputs.ts";
 import { freshStatuses, redeliveredStatuses, type StatusToStream, streamStatuses } from "./trip-status.ts";
 
-/** Without a trip stream nothing is streamed; without an ETA estimator offers carry no ETA. */
-export type BookingDeps = Pick<WorkerDeps, "db" | "geo" | "publisher"> & Partial<Pick<WorkerDeps, "tripStream" | "eta">>;
+/** Without a trip stream nothing is streamed. */
+export type BookingDeps = Pick<WorkerDeps, "db" | "geo" | "publisher" | "eta"> & Partial<Pick<WorkerDeps, "tripStream">>;
 
 /** The name applyOnce records this worker's event ids under: the catalogue's consumer group. */
 export const BOOKING_GROUP = "fleet-booking";
 
 export interface BookingHandlerSettings extends MatchingSettings {
+  /** Arrival deadlines, the customer's wait limit, reassignment limits, the pickup code (shared/booking/trip-settings.ts). */
+  trip: TripSettings;
   now: () => number;
   /** A redelivered event applied this recently is streamed again (trip-status.ts); older ones are a replay. */
   restreamWithinMs: number;
@@ -35,9 +39,11 @@ export interface BookingHandlerSettings extends MatchingSettings {
  *
  * Per batch: load every booking it touches (and, for accepts, what the accepting
  * drivers already hold) in a few queries; start the geo searches the batch's
- * `booking.requested` and `booking.wave-due` events will need, all at once (matching.ts);
- * then decide event by event in log order, each on the booking as the events before it
- * left it, and work out every effect (reactions.ts); set drivers busy or available in
+ * `booking.requested`, `booking.wave-due` and `booking.reassigning` events will need, all
+ * at once (matching.ts), and the accepting drivers' ETAs and the trails of the trips
+ * asked to complete (trip-inputs.ts); then decide event by event in log order, each on
+ * the booking as the events before it left it, and work out every effect
+ * (reactions.ts); set drivers busy or available in
  * the geo index; then, in ONE applyOnce transaction, record the event ids, the audit
  * rows (refused events too), the bookings, their offers, timers and follow-up records
  * in the outbox and, for trucks of an order, the order's roll-up
@@ -63,14 +69,16 @@ export interface BookingHandlerSettings extends MatchingSettings {
  *
  * Settings, with defaults: waves of 1, 3, 6, 10 km, 10 drivers each, offers lasting
  * 15 s (shared/booking/waves.ts); drivers silent for 60 s are not offered anything; a
- * geo call pending for 5 s is an outage; redelivered events applied within the last hour
- * are streamed again.
+ * geo call pending for 5 s is an outage; the trip's deadlines and limits of
+ * shared/booking/trip-settings.ts; redelivered events applied within the last hour are
+ * streamed again.
  */
 export function createBookingHandler(settings: Partial<BookingHandlerSettings> = {}): Handler<BookingDeps> {
   const s: BookingHandlerSettings = {
     waves: checkWaveSettings(settings.waves ?? DEFAULT_WAVES),
     staleAfterMs: settings.staleAfterMs ?? 60_000,
     geoTimeoutMs: settings.geoTimeoutMs ?? DEFAULT_GEO_TIMEOUT_MS,
+    trip: settings.trip ?? DEFAULT_TRIP,
     now: settings.now ?? Date.now,
     restreamWithinMs: settings.restreamWithinMs ?? DEFAULT_TRIP_STREAM.endedTtlMs,
   };
@@ -107,20 +115,23 @@ async function applyBatch(fresh: ConsumedEvent[], deps: BookingDeps, s: BookingH
     ...new Set(events.flatMap((e) => (e.type === "booking.accepted" ? [e.data.driverId] : []))),
   ]);
   const searches = events.map((e) => startSearch(e, state.get(e.data.bookingId) ?? null, deps, s, now));
-  const positions = await offeredPositions(events, deps, s);
   // Unawaited searches must not reject unhandled when an earlier one throws first.
   for (const p of searches) p?.promise.catch(() => {});
+  const positions = await offeredPositions(events, deps, s);
+  const inputs: TripInputs = tripInputs(events, state, deps, s);
 
   const decided: Decided[] = [];
   for (const [i, event] of events.entries()) {
     const before = state.get(event.data.bookingId) ?? null;
     const verdict = decide(before, event, {
       driverHolds: event.type === "booking.accepted" ? heldElsewhere(holds, event.data.driverId, event.data.bookingId) : null,
+      pickupCodeRequired: s.trip.pickupCodeRequired,
     });
     const plan = verdict.ok ? await planFor(event, before, searches[i], deps, s, now) : undefined;
     const offerEtas =
       verdict.ok && event.type === "booking.offered" ? await pickupEtas(deps.eta, before!, event.data.driverIds, positions) : undefined;
-    const outcome = react({ before, event, verdict, plan, waves: s.waves, now, offerEtas });
+    const { etaMs, trail } = verdict.ok && before ? await inputs.for(event, before) : {};
+    const outcome = react({ before, event, verdict, plan, etaMs, trail, waves: s.waves, trip: s.trip, now, offerEtas });
     const after = advance(before, outcome);
     state.set(event.data.bookingId, after);
     trackHolds(holds, before, after);
@@ -146,11 +157,12 @@ async function applyBatch(fresh: ConsumedEvent[], deps: BookingDeps, s: BookingH
 
 /** A truck of an order: the order rolls up in the batch's transaction (workers/order/roll-up-store.ts). */
 async function rollUp(tx: Tx, { consumed, before, outcome: { update } }: Decided, now: number): Promise<void> {
-  if (before?.orderId && update && (update.status !== before.status || update.driverId !== before.driverId)) {
+  const driverId = update?.driverId ?? null;
+  if (before?.orderId && update && (update.status !== before.status || driverId !== before.driverId)) {
     const cause = { eventId: consumed.id, correlationId: consumed.correlationId, occurredAt: consumed.occurredAt };
     await rollUpOrder(
       tx,
-      { orderId: before.orderId, bookingId: before.bookingId, status: update.status, driverId: update.driverId, cause },
+      { orderId: before.orderId, bookingId: before.bookingId, status: update.status, driverId, previousDriverId: before.driverId, cause },
       now,
     );
   }
@@ -164,8 +176,13 @@ interface Search {
 
 function searchFrom(event: ParsedBookingEvent, before: LoadedBooking | null): SearchFrom | undefined {
   if (event.type === "booking.requested")
-    return { pickup: event.data.pickup, vehicleType: event.data.vehicleType, wave: 0, offeredDriverIds: [] };
-  if (event.type === "booking.wave-due" && before) return before;
+    return { pickup: event.data.pickup, vehicleType: event.data.vehicleType, wave: 0, excludedDriverIds: [] };
+  if (!before) return undefined;
+  const from = { pickup: before.pickup, vehicleType: before.vehicleType };
+  if (event.type === "booking.wave-due")
+    return { ...from, wave: before.wave, excludedDriverIds: [...before.roundOfferedDriverIds, ...before.droppedDriverIds] };
+  // A new round searches from the first wave again, skipping only those who dropped the booking.
+  if (event.type === "booking.reassigning") return { ...from, wave: 0, excludedDriverIds: before.droppedDriverIds };
   return undefined;
 }
 
@@ -177,15 +194,10 @@ function startSearch(
   now: number,
 ): Search | undefined {
   const from = searchFrom(event, stored);
-  return (
-    from && {
-      from: { wave: from.wave, offeredDriverIds: from.offeredDriverIds, pickup: from.pickup, vehicleType: from.vehicleType },
-      promise: planWave(deps.geo, from, s, now),
-    }
-  );
+  return from && { from, promise: planWave(deps.geo, from, s, now) };
 }
 
-/** The plan an applied `requested` or `wave-due` needs: the early search's, unless an earlier event of the batch moved the booking on. */
+/** The plan an applied `requested`, `wave-due` or `reassigning` needs: the early search's, unless an earlier event of the batch moved the booking on. */
 function planFor(
   event: ParsedBookingEvent,
   before: LoadedBooking | null,
@@ -196,7 +208,7 @@ function planFor(
 ): Promise<WavePlan> | undefined {
   const from = searchFrom(event, before);
   if (!from) return undefined;
-  const same = early && early.from.wave === from.wave && early.from.offeredDriverIds.length === from.offeredDriverIds.length;
+  const same = early && early.from.wave === from.wave && early.from.excludedDriverIds.join() === from.excludedDriverIds.join();
   return same ? early.promise : planWave(deps.geo, from, s, now);
 }
 
@@ -207,7 +219,7 @@ function heldElsewhere(holds: Map<string, string>, driverId: string, bookingId: 
 
 /** Keeps the batch's view of which driver holds which booking in step with its decisions. */
 function trackHolds(holds: Map<string, string>, before: LoadedBooking | null, after: LoadedBooking | null): void {
-  const holding = (b: LoadedBooking | null) => (b?.driverId && (b.status === "accepted" || b.status === "started") ? b.driverId : null);
+  const holding = (b: LoadedBooking | null) => (b?.driverId && HOLDING.includes(b.status) ? b.driverId : null);
   const was = holding(before);
   const is = holding(after);
   if (was && was !== is && holds.get(was) === after?.bookingId) holds.delete(was);

@@ -21,15 +21,33 @@ export interface LoadedBooking extends BookingSnapshot {
   pickup: Place;
   dropoff: Place;
   fareEstimate: Fare;
+  /** The surge multiplier locked at request time. */
+  surge: number;
   correlationId: string;
   version: number;
+  /** ISO-8601 occurredAt of the request, and of the current driver's arrival and start (null until then). */
+  requestedAt: string;
+  arrivedAt: string | null;
+  startedAt: string | null;
+  /** Drivers offered the booking in the current search round: its later waves skip them. */
+  roundOfferedDriverIds: readonly string[];
 }
+
+/** The columns an applied event changes: always the status, driver and time; the rest when the event says so. */
+export type BookingPatch = Pick<typeof bookings.$inferInsert, "status" | "driverId" | "updatedAt"> &
+  Partial<
+    Pick<
+      typeof bookings.$inferInsert,
+      "wave" | "round" | "droppedDriverIds" | "arrivedAt" | "startedAt" | "endReason" | "cancelledBy" | "feeAmount" | "finalFare"
+    >
+  >;
 
 const CHUNK = 500;
 
 type BookingRow = typeof bookings.$inferSelect;
+type Offer = { driverId: string; round: number };
 
-function loaded(b: BookingRow, offeredDriverIds: string[]): LoadedBooking {
+function loaded(b: BookingRow, offers: readonly Offer[]): LoadedBooking {
   return {
     bookingId: b.bookingId,
     customerId: b.customerId,
@@ -38,12 +56,20 @@ function loaded(b: BookingRow, offeredDriverIds: string[]): LoadedBooking {
     pickup: storedPlace(b.pickupLat, b.pickupLng, b.pickupAddress),
     dropoff: storedPlace(b.dropoffLat, b.dropoffLng, b.dropoffAddress),
     fareEstimate: { amount: b.fareAmount, currency: b.fareCurrency },
+    surge: b.surgeMultiplier,
     correlationId: b.correlationId,
     status: b.status,
     driverId: b.driverId,
     wave: b.wave,
-    offeredDriverIds,
+    round: b.round,
+    offeredDriverIds: offers.map((o) => o.driverId),
+    roundOfferedDriverIds: offers.filter((o) => o.round === b.round).map((o) => o.driverId),
+    droppedDriverIds: JSON.parse(b.droppedDriverIds) as string[],
+    pickupCode: b.pickupCode,
     version: b.version,
+    requestedAt: b.requestedAt,
+    arrivedAt: b.arrivedAt,
+    startedAt: b.startedAt,
   };
 }
 
@@ -55,7 +81,7 @@ export async function loadBookings(orm: Orm, bookingIds: readonly string[]): Pro
     const rows = await orm.select().from(bookings).where(inArray(bookings.bookingId, part));
     if (rows.length === 0) continue;
     const offers = await orm
-      .select({ bookingId: bookingOffers.bookingId, driverId: bookingOffers.driverId })
+      .select({ bookingId: bookingOffers.bookingId, driverId: bookingOffers.driverId, round: bookingOffers.round })
       .from(bookingOffers)
       .where(
         inArray(
@@ -64,19 +90,12 @@ export async function loadBookings(orm: Orm, bookingIds: readonly string[]): Pro
         ),
       );
     const offered = Map.groupBy(offers, (o) => o.bookingId);
-    for (const r of rows)
-      out.set(
-        r.bookingId,
-        loaded(
-          r,
-          (offered.get(r.bookingId) ?? []).map((o) => o.driverId),
-        ),
-      );
+    for (const r of rows) out.set(r.bookingId, loaded(r, offered.get(r.bookingId) ?? []));
   }
   return out;
 }
 
-/** For each driver among `driverIds` holding an open (accepted or started) booking: that booking. */
+/** For each driver among `driverIds` holding an open (accepted, arrived or started) booking: that booking. */
 export async function openBookingsOf(orm: Orm, driverIds: readonly string[]): Promise<Map<string, string>> {
   return new Map([...(await openBookingsByDriver(orm, driverIds))].map(([driverId, held]) => [driverId, held[0]!]));
 }
@@ -110,27 +129,45 @@ export async function busyWithOpenBookings(orm: Orm): Promise<StatusUpdate[]> {
 
 /** The booking after its outcome is written: what the next event of the same batch is decided on. */
 export function advance(before: LoadedBooking | null, o: Outcome): LoadedBooking | null {
-  if (o.insert)
+  if (o.insert) {
+    const i = o.insert;
     return loaded(
       {
-        ...o.insert,
-        driverId: o.insert.driverId ?? null,
-        orderId: o.insert.orderId ?? null,
-        pickupAddress: o.insert.pickupAddress ?? null,
-        dropoffAddress: o.insert.dropoffAddress ?? null,
+        ...i,
+        driverId: i.driverId ?? null,
+        orderId: i.orderId ?? null,
+        pickupAddress: i.pickupAddress ?? null,
+        dropoffAddress: i.dropoffAddress ?? null,
+        surgeMultiplier: i.surgeMultiplier ?? 1,
+        pickupCode: i.pickupCode ?? null,
+        round: i.round ?? 0,
+        droppedDriverIds: i.droppedDriverIds ?? "[]",
+        arrivedAt: null,
+        startedAt: null,
+        endReason: null,
+        cancelledBy: null,
+        feeAmount: null,
+        finalFare: null,
       },
       [],
     );
+  }
   if (!before || !o.update) return before;
-  const offeredDriverIds = o.offers
-    ? [...before.offeredDriverIds, ...o.offers.driverIds.filter((d) => !before.offeredDriverIds.includes(d))]
-    : before.offeredDriverIds;
+  const u = o.update;
+  const round = u.round ?? before.round;
+  const fresh = (known: readonly string[]) => (o.offers ? o.offers.driverIds.filter((d) => !known.includes(d)) : []);
+  const roundOffered = round === before.round ? before.roundOfferedDriverIds : [];
   return {
     ...before,
-    status: o.update.status,
-    driverId: o.update.driverId,
-    wave: o.update.wave,
-    offeredDriverIds,
+    status: u.status,
+    driverId: u.driverId ?? null,
+    wave: u.wave ?? before.wave,
+    round,
+    offeredDriverIds: [...before.offeredDriverIds, ...fresh(before.offeredDriverIds)],
+    roundOfferedDriverIds: [...roundOffered, ...fresh(roundOffered)],
+    droppedDriverIds: u.droppedDriverIds === undefined ? before.droppedDriverIds : (JSON.parse(u.droppedDriverIds) as string[]),
+    arrivedAt: u.arrivedAt === undefined ? before.arrivedAt : u.arrivedAt,
+    startedAt: u.startedAt === undefined ? before.startedAt : u.startedAt,
     version: before.version + 1,
   };
 }
@@ -170,20 +207,29 @@ export async function writeOutcomes(tx: Tx, decided: readonly DecidedOutcome[], 
       .set({ ...update, version: sql`${bookings.version} + ${count}` })
       .where(eq(bookings.bookingId, bookingId));
   }
+  // A driver offered again in a later round keeps one row, moved to that round.
   await insertRows(tx, {
     table: "booking_offers",
-    columns: ["booking_id", "driver_id", "wave", "offered_at"],
-    rows: outcomes.flatMap((o) => (o.offers ? o.offers.driverIds.map((d) => [o.audit.bookingId, d, o.offers!.wave, now]) : [])),
-    onConflict: "ignore",
+    columns: ["booking_id", "driver_id", "wave", "round", "offered_at"],
+    rows: outcomes.flatMap((o) =>
+      o.offers ? o.offers.driverIds.map((d) => [o.audit.bookingId, d, o.offers!.wave, o.offers!.round, now]) : [],
+    ),
+    onConflict: { target: ["booking_id", "driver_id"], set: "replace", columns: ["wave", "round", "offered_at"] },
   });
   const timers = netTimers(outcomes);
   if (timers.cancelled.length > 0)
     await tx.orm.delete(bookingTimers).where(and(inArray(bookingTimers.bookingId, timers.cancelled), isNull(bookingTimers.firedAt)));
   await insertRows(tx, {
     table: "booking_timers",
-    columns: ["event_id", "booking_id", "type", "wave", "due_at", "correlation_id", "fired_at"],
-    rows: timers.added.map((t) => [t.eventId, t.bookingId, t.type, t.wave, t.dueAt, t.correlationId, t.firedAt ?? null]),
+    columns: ["event_id", "booking_id", "type", "wave", "data", "due_at", "correlation_id", "fired_at"],
+    rows: timers.added.map((t) => [t.eventId, t.bookingId, t.type, t.wave, t.data ?? null, t.dueAt, t.correlationId, t.firedAt ?? null]),
     onConflict: "ignore",
+  });
+  await insertRows(tx, {
+    table: "driver_counters",
+    columns: ["driver_id", "cancels_after_accept", "no_shows"],
+    rows: outcomes.flatMap((o) => (o.counter ? [[o.counter.driverId, o.counter.cancelsAfterAccept, o.counter.noShows]] : [])),
+    onConflict: { target: ["driver_id"], set: "add", columns: ["cancels_after_accept", "no_shows"] },
   });
   await enqueueRecords(
     tx,
@@ -214,13 +260,13 @@ async function checkVersions(tx: Tx, decided: readonly DecidedOutcome[]): Promis
   }
 }
 
-/** Each booking's last update in the batch, and how many updates it had (its version moves by that many). */
-function finalUpdates(outcomes: readonly Outcome[]): Map<string, { update: NonNullable<Outcome["update"]>; count: number }> {
-  const out = new Map<string, { update: NonNullable<Outcome["update"]>; count: number }>();
+/** Each booking's updates in the batch merged in order, and how many there were (its version moves by that many). */
+function finalUpdates(outcomes: readonly Outcome[]): Map<string, { update: BookingPatch; count: number }> {
+  const out = new Map<string, { update: BookingPatch; count: number }>();
   for (const o of outcomes) {
     if (!o.update) continue;
     const seen = out.get(o.audit.bookingId);
-    out.set(o.audit.bookingId, { update: o.update, count: (seen?.count ?? 0) + 1 });
+    out.set(o.audit.bookingId, { update: { ...seen?.update, ...o.update }, count: (seen?.count ?? 0) + 1 });
   }
   return out;
 }

@@ -1,14 +1,17 @@
 import { decisionEventId, notificationIdFor } from "../../shared/booking/ids.ts";
-import type { BookingStatus } from "../../shared/booking/state-machine.ts";
 import type { Eta } from "../../shared/eta/eta-estimator.ts";
 import {
   type AcceptRejectReason,
   BOOKING_ACCEPT_REJECTED,
+  BOOKING_COMPLETED,
   BOOKING_EXPIRED,
   BOOKING_OFFERED,
+  BOOKING_REASSIGNING,
   type BookingAcceptRejected,
+  type BookingCompleted,
   type BookingExpired,
   type BookingOffered,
+  type BookingReassigning,
 } from "../../shared/events/booking.ts";
 import { createEnvelope, envelopeHeaders } from "../../shared/events/envelope.ts";
 import { NOTIFICATION_REQUESTED, type NotificationRequested } from "../../shared/events/notification.ts";
@@ -55,6 +58,14 @@ export function expiredRecord(data: BookingExpired, cause: Cause): OutgoingRecor
 
 export function acceptRejectedRecord(data: BookingAcceptRejected, cause: Cause): OutgoingRecord {
   return record(TOPICS.bookings, decisionEventId(data.bookingId, cause.eventId), BOOKING_ACCEPT_REJECTED, data.bookingId, data, cause);
+}
+
+export function reassigningRecord(data: BookingReassigning, cause: Cause): OutgoingRecord {
+  return record(TOPICS.bookings, decisionEventId(data.bookingId, cause.eventId), BOOKING_REASSIGNING, data.bookingId, data, cause);
+}
+
+export function completedRecord(data: BookingCompleted, cause: Cause): OutgoingRecord {
+  return record(TOPICS.bookings, decisionEventId(data.bookingId, cause.eventId), BOOKING_COMPLETED, data.bookingId, data, cause);
 }
 
 function notification(n: Omit<NotificationRequested, "notificationId">, cause: Cause): OutgoingRecord {
@@ -133,14 +144,19 @@ export function acceptRejectedNotification(bookingId: string, driverId: string, 
   );
 }
 
+/**
+ * What changed, for a customer's or driver's app: the booking's status (or `reassigning`,
+ * `dropped`), its driver, and what the change carries (a fee, the final fare, a reason).
+ */
 export function statusNotification(
   b: LoadedBooking,
   to: { recipientId: string; recipientType: "driver" | "customer" },
-  status: BookingStatus,
+  status: string,
   driverId: string | null,
   cause: Cause,
+  details: Record<string, unknown> = {},
 ): OutgoingRecord {
-  const payload = driverId ? { bookingId: b.bookingId, status, driverId } : { bookingId: b.bookingId, status };
+  const payload = { bookingId: b.bookingId, status, ...(driverId ? { driverId } : {}), ...details };
   return notification({ ...to, kind: "booking.status", subjectId: b.bookingId, payload }, cause);
 }
 

@@ -15,19 +15,21 @@ export interface MatchingSettings {
 export interface SearchFrom {
   pickup: Pick<Place, "lat" | "lng">;
   vehicleType: VehicleType;
-  /** The wave the booking is on (0 before the first): the search starts at the next step. */
+  /** The wave the booking is on in its search round (0 before the first): the search starts at the next step. */
   wave: number;
-  offeredDriverIds: readonly string[];
+  /** Drivers this search must skip: those offered in the round so far, and those who dropped the booking. */
+  excludedDriverIds: readonly string[];
 }
 
 /**
  * Plans the next wave (shared/booking/waves.ts): searches each remaining radius step
- * in turn until one holds available drivers of the type that were not offered yet.
+ * in turn until one holds available drivers of the type not excluded (offered already
+ * in this round, or dropped the booking before).
  * Each search asks for enough drivers that skipping those already offered still
  * leaves a full batch. A geo failure is RetryableError: the event waits for the index.
  */
 export async function planWave(geo: Pick<GeoIndex, "nearby">, from: SearchFrom, s: MatchingSettings, now: number): Promise<WavePlan> {
-  const excluded = new Set(from.offeredDriverIds);
+  const excluded = new Set(from.excludedDriverIds);
   for (const [wave, radiusM] of stepsAfter(from.wave, s.waves)) {
     const found = await geoCall(
       "nearby",

@@ -1,13 +1,22 @@
-import { waveDueEventId } from "../../shared/booking/ids.ts";
-import type { RefusalCode, Verdict } from "../../shared/booking/state-machine.ts";
+import { cancellationFee } from "../../shared/booking/fare.ts";
+import type { FarePoint } from "../../shared/booking/final-fare.ts";
+import { arrivalDueEventId, waitDueEventId, waveDueEventId } from "../../shared/booking/ids.ts";
+import { type RefusalCode, SEARCHING, type Verdict } from "../../shared/booking/state-machine.ts";
+import type { TripSettings } from "../../shared/booking/trip-settings.ts";
 import type { WavePlan, WaveSettings } from "../../shared/booking/waves.ts";
 import type { bookings, bookingTimers } from "../../shared/db/schema.ts";
 import type { Eta } from "../../shared/eta/eta-estimator.ts";
-import { type AcceptRejectReason, BOOKING_WAVE_DUE, type BookingRequested } from "../../shared/events/booking.ts";
+import {
+  type AcceptRejectReason,
+  BOOKING_ARRIVAL_DUE,
+  BOOKING_WAIT_DUE,
+  BOOKING_WAVE_DUE,
+  type BookingRequested,
+} from "../../shared/events/booking.ts";
 import type { StatusUpdate } from "../../shared/geo/geo-index.ts";
 import type { OutgoingRecord } from "../../shared/log/event-log.ts";
 import type { ParsedBookingEvent } from "./booking-event.ts";
-import type { LoadedBooking } from "./booking-store.ts";
+import type { BookingPatch, LoadedBooking } from "./booking-store.ts";
 import {
   acceptRejectedNotification,
   acceptRejectedRecord,
@@ -18,15 +27,18 @@ import {
   statusNotification,
   withdrawnNotifications,
 } from "./follow-ups.ts";
+import { dropped, priceTrip, requiredEta, timer } from "./trip-reactions.ts";
 
 /** Everything one event changes; written in one transaction (booking-store.ts), except `geo`. */
 export interface Outcome {
   audit: { eventId: string; bookingId: string; type: string; occurredAt: string; applied: boolean; reason: string | null; data: string };
   insert?: typeof bookings.$inferInsert;
-  update?: { status: LoadedBooking["status"]; driverId: string | null; wave: number; updatedAt: string };
-  offers?: { wave: number; driverIds: string[] };
+  update?: BookingPatch;
+  offers?: { wave: number; round: number; driverIds: string[] };
   timer?: typeof bookingTimers.$inferInsert;
   cancelTimers: boolean;
+  /** What counts against a driver who dropped the booking (added to driver_counters). */
+  counter?: { driverId: string; cancelsAfterAccept: number; noShows: number };
   /** Follow-up records, published after the commit (outbox.ts). */
   outbox: OutgoingRecord[];
   /** Driver availability, written before the transaction: idempotent (ordered by changedAt), so a retry repeats it harmlessly. */
@@ -37,9 +49,14 @@ export interface ReactionInput {
   before: LoadedBooking | null;
   event: ParsedBookingEvent;
   verdict: Verdict;
-  /** The next wave, planned when the verdict applies a `booking.requested` or `booking.wave-due`. */
+  /** The next wave, planned when the verdict applies a `booking.requested`, `booking.wave-due` or `booking.reassigning`. */
   plan?: WavePlan;
+  /** For an applied `booking.accepted`: the driver's ETA to the pickup (ms), which starts their arrival deadline. */
+  etaMs?: number;
+  /** For an applied `booking.completion-requested`: the driver's stored trail since the start. */
+  trail?: readonly FarePoint[];
   waves: WaveSettings;
+  trip: TripSettings;
   now: number;
   /** For an applied `booking.offered`: each offered driver's ETA to the pickup, where known. */
   offerEtas?: ReadonlyMap<string, Eta>;
@@ -51,6 +68,7 @@ const ACCEPT_REJECT_REASON: Partial<Record<RefusalCode, AcceptRejectReason>> = {
   closed: "closed",
   "unknown-booking": "unknown-booking",
   "driver-busy": "driver-busy",
+  dropped: "dropped",
 };
 
 /**
@@ -59,10 +77,12 @@ const ACCEPT_REJECT_REASON: Partial<Record<RefusalCode, AcceptRejectReason>> = {
  * database, a log or a geo index.
  *
  * The booking's state changes only by applying events from the log; what the worker
- * decides (the next wave, an expiry, a refused accept) it publishes as an event and
- * applies when that comes back. So the log alone rebuilds every booking: a replay
- * decides again (the geo index has moved on) but under the ids of the original
- * decisions, which the log already holds, so only the originals apply.
+ * decides (the next wave, an expiry, a refused accept, a reassignment, the final fare)
+ * it publishes as an event and applies when that comes back. So the log alone rebuilds
+ * every booking: a replay decides again (the geo index and the trail have moved on) but
+ * under the ids of the original decisions, which the log already holds, so only the
+ * originals apply. What follows from the booking and the event alone (a fee from the
+ * tariff, a counter) is computed where it applies.
  */
 export function react(input: ReactionInput): Outcome {
   const { event: e, verdict, now } = input;
@@ -94,63 +114,97 @@ export function react(input: ReactionInput): Outcome {
   if (e.type === "booking.requested") return requested(out, e.data, input, cause);
 
   const b = input.before!;
-  out.update = { status: verdict.status, driverId: verdict.driverId, wave: b.wave, updatedAt: e.occurredAt };
+  out.update = { status: verdict.status, driverId: verdict.driverId, updatedAt: e.occurredAt };
+  if (verdict.drop) return dropped(out, b, verdict.drop, input, cause);
   const changedAt = Date.parse(e.occurredAt);
   // Leaving the search ends every offer still standing: the drivers who were offered it and did not win are told.
-  const searching = b.status === "requested" || b.status === "offered";
-  if (searching && verdict.status !== "offered" && verdict.status !== "requested") {
-    const others = b.offeredDriverIds.filter((d) => d !== verdict.driverId);
+  if (SEARCHING.includes(b.status) && !SEARCHING.includes(verdict.status)) {
+    const others = b.roundOfferedDriverIds.filter((d) => d !== verdict.driverId);
     const why = verdict.status === "accepted" ? "taken" : verdict.status === "expired" ? "expired" : "cancelled";
     out.outbox.push(...withdrawnNotifications(b, others, why, cause));
   }
-  const tellCustomer = () =>
-    out.outbox.push(
-      statusNotification(b, { recipientId: b.customerId, recipientType: "customer" }, verdict.status, verdict.driverId, cause),
-    );
+  const tell = (to: "customer" | "driver", details: Record<string, unknown> = {}, status: string = verdict.status) => {
+    const recipientId = to === "customer" ? b.customerId : (b.driverId ?? verdict.driverId);
+    if (recipientId) out.outbox.push(statusNotification(b, { recipientId, recipientType: to }, status, verdict.driverId, cause, details));
+  };
+  const freeDriver = () => {
+    if (b.driverId) out.geo.push({ driverId: b.driverId, status: "available", vehicleType: b.vehicleType, changedAt });
+  };
   switch (e.type) {
     case "booking.wave-due":
-      applyPlan(out, b.bookingId, input, b.offeredDriverIds.length, cause);
+      applyPlan(out, b, input, b.roundOfferedDriverIds.length, cause);
       break;
-    case "booking.offered":
+    case "booking.reassigning":
+      out.update.wave = 0;
+      tell("customer", { reason: e.data.reason, round: e.data.round }, "reassigning");
+      applyPlan(out, b, input, 0, cause);
+      break;
+    case "booking.offered": {
       // The wave's offers, and the timer that ends it, come from the event: a replay rebuilds them from the log.
+      const round = e.data.round ?? 0;
       out.update.wave = e.data.wave;
-      out.offers = { wave: e.data.wave, driverIds: e.data.driverIds };
-      out.timer = {
-        eventId: waveDueEventId(b.bookingId, e.data.wave),
-        bookingId: b.bookingId,
-        type: BOOKING_WAVE_DUE,
-        wave: e.data.wave,
-        dueAt: Date.parse(e.data.expiresAt),
-        correlationId: e.correlationId,
-        firedAt: null,
-      };
+      out.offers = { wave: e.data.wave, round, driverIds: e.data.driverIds };
+      const data = round === 0 ? { bookingId: b.bookingId, wave: e.data.wave } : { bookingId: b.bookingId, wave: e.data.wave, round };
+      out.timer = timer(
+        BOOKING_WAVE_DUE,
+        waveDueEventId(b.bookingId, e.data.wave, round),
+        data,
+        Date.parse(e.data.expiresAt),
+        e,
+        e.data.wave,
+      );
       out.outbox.push(...offerNotifications(b, e.data, cause, input.offerEtas));
       break;
-    case "booking.accepted":
+    }
+    case "booking.accepted": {
       out.cancelTimers = true;
       out.geo.push({ driverId: e.data.driverId, status: "busy", vehicleType: b.vehicleType, changedAt });
-      tellCustomer();
+      // The arrival deadline runs from the accept as the log dates it, so a backlog does not shorten it.
+      const dueAt = changedAt + requiredEta(input) + input.trip.arrivalGraceMs;
+      const data = { bookingId: b.bookingId, driverId: e.data.driverId };
+      out.timer = timer(BOOKING_ARRIVAL_DUE, arrivalDueEventId(b.bookingId, e.data.driverId), data, dueAt, e);
+      tell("customer", { arriveBy: new Date(dueAt).toISOString() });
       break;
+    }
+    case "booking.driver-arrived": {
+      out.update.arrivedAt = e.occurredAt;
+      out.cancelTimers = true;
+      const data = { bookingId: b.bookingId, driverId: e.data.driverId };
+      out.timer = timer(BOOKING_WAIT_DUE, waitDueEventId(b.bookingId, e.data.driverId), data, changedAt + input.trip.waitLimitMs, e);
+      tell("customer", { detectedBy: e.data.detectedBy });
+      break;
+    }
     case "booking.started":
-      tellCustomer();
+      out.update.startedAt = e.occurredAt;
+      out.cancelTimers = true;
+      tell("customer");
+      break;
+    case "booking.completion-requested":
+      priceTrip(out, b, input, cause);
       break;
     case "booking.completed":
-      out.geo.push({ driverId: b.driverId!, status: "available", vehicleType: b.vehicleType, changedAt });
-      tellCustomer();
+      if (e.data.fare) out.update.finalFare = JSON.stringify(e.data.fare);
+      freeDriver();
+      tell("customer", e.data.fare ? { fare: e.data.fare } : {});
       break;
-    case "booking.cancelled":
+    case "booking.wait-due":
+    case "booking.cancelled": {
       out.cancelTimers = true;
-      if (b.driverId) {
-        out.geo.push({ driverId: b.driverId, status: "available", vehicleType: b.vehicleType, changedAt });
-        out.outbox.push(
-          statusNotification(b, { recipientId: b.driverId, recipientType: "driver" }, verdict.status, verdict.driverId, cause),
-        );
-      }
-      tellCustomer();
+      const noShow = e.type === "booking.wait-due";
+      const fee = verdict.fee ? cancellationFee(b.vehicleType) : null;
+      out.update.cancelledBy = noShow ? "system" : e.data.by;
+      out.update.endReason = noShow ? "customer-no-show" : (e.data.reason ?? null);
+      out.update.feeAmount = fee?.amount ?? null;
+      const details = { ...(out.update.endReason ? { reason: out.update.endReason } : {}), ...(fee ? { fee } : {}) };
+      freeDriver();
+      tell("driver", details);
+      tell("customer", details);
       break;
+    }
     case "booking.expired":
       out.cancelTimers = true;
-      tellCustomer();
+      out.update.endReason = e.data.reason;
+      tell("customer", { reason: e.data.reason });
       break;
   }
   return out;
@@ -170,26 +224,37 @@ function requested(out: Outcome, d: BookingRequested, input: ReactionInput, caus
     dropoffAddress: d.dropoff.address ?? null,
     fareAmount: d.fareEstimate.amount,
     fareCurrency: d.fareEstimate.currency,
+    surgeMultiplier: d.surge ?? 1,
+    pickupCode: d.pickupCode ?? null,
     status: "requested",
     driverId: null,
     wave: 0,
+    round: 0,
+    droppedDriverIds: "[]",
     version: 1,
     correlationId: input.event.correlationId,
     requestedAt: input.event.occurredAt,
     updatedAt: input.event.occurredAt,
   };
-  applyPlan(out, d.bookingId, input, 0, cause);
+  applyPlan(out, { bookingId: d.bookingId, round: 0 }, input, 0, cause);
   return out;
 }
 
 /** The decision a plan calls for: the next wave's `booking.offered`, or with no step left the expiry. */
-function applyPlan(out: Outcome, bookingId: string, input: ReactionInput, offeredSoFar: number, cause: Cause): void {
+function applyPlan(
+  out: Outcome,
+  b: Pick<LoadedBooking, "bookingId" | "round">,
+  input: ReactionInput,
+  offeredSoFar: number,
+  cause: Cause,
+): void {
   const plan = input.plan;
-  if (!plan) throw new Error(`booking ${bookingId}: ${input.event.type} applied without a wave plan`);
+  if (!plan) throw new Error(`booking ${b.bookingId}: ${input.event.type} applied without a wave plan`);
   if (plan.kind === "exhausted") {
-    out.outbox.push(expiredRecord({ bookingId, reason: offeredSoFar > 0 ? "no-acceptance" : "no-drivers" }, cause));
+    out.outbox.push(expiredRecord({ bookingId: b.bookingId, reason: offeredSoFar > 0 ? "no-acceptance" : "no-drivers" }, cause));
     return;
   }
   const expiresAt = new Date(input.now + input.waves.offerTtlMs).toISOString();
-  out.outbox.push(offeredRecord({ bookingId, wave: plan.wave, driverIds: plan.driverIds, radiusM: plan.radiusM, expiresAt }, cause));
+  const offer = { bookingId: b.bookingId, wave: plan.wave, driverIds: plan.driverIds, radiusM: plan.radiusM, expiresAt };
+  out.outbox.push(offeredRecord(b.round === 0 ? offer : { ...offer, round: b.round }, cause));
 }

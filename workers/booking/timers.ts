@@ -9,10 +9,11 @@ const TIMER_SOURCE = "booking-timers";
 
 /**
  * Publishes every timer due at `now` that has not fired, as the `bookings` event it
- * stands for (`booking.wave-due {bookingId, wave}`, id = the timer's event id,
- * occurredAt = its due time), and marks them fired only once the log acked them. A
- * crash in between fires them again later with the same id and content, which the
- * booking worker applies once. Resolves with how many fired.
+ * stands for (its type and data, e.g. `booking.wave-due {bookingId, wave}` or
+ * `booking.arrival-due {bookingId, driverId}`; id = the timer's event id, occurredAt =
+ * its due time), and marks them fired only once the log acked them. A crash in between
+ * fires them again later with the same id and content, which the booking worker
+ * applies once. Resolves with how many fired.
  */
 export async function fireDueTimers(db: Db, publisher: Pick<Publisher, "publish">, now: number, limit = 500): Promise<number> {
   const due = await db.orm
@@ -28,7 +29,8 @@ export async function fireDueTimers(db: Db, publisher: Pick<Publisher, "publish"
         id: t.eventId,
         type: t.type,
         key: t.bookingId,
-        data: { bookingId: t.bookingId, wave: t.wave },
+        // Wave timers written before timers carried their data stand for {bookingId, wave}.
+        data: t.data === null ? { bookingId: t.bookingId, wave: t.wave } : JSON.parse(t.data),
         source: TIMER_SOURCE,
         correlationId: t.correlationId,
         occurredAt: new Date(t.dueAt),

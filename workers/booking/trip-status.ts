@@ -9,7 +9,7 @@ import type { VehicleType } from "../../shared/events/driver.ts";
 import type { GeoIndex } from "../../shared/geo/geo-index.ts";
 import { type EtaLeg, statusBatch, statusEtaBatch } from "../../shared/trip-stream/trip-entries.ts";
 import type { TripBatch, TripStream } from "../../shared/trip-stream/trip-stream.ts";
-import { dependencyCall } from "../shared/dependency-call.ts";
+import { geoCall } from "../location/geo-call.ts";
 import type { DecidedOutcome, LoadedBooking } from "./booking-store.ts";
 
 /** One applied booking event for the booking's live stream. */
@@ -116,11 +116,11 @@ export async function streamStatuses(
     const eta = etas[i];
     if (eta) batches.push(eta);
   }
-  await dependencyCall(
-    "trip stream",
+  await geoCall(
     "append",
     () => Promise.all([...byBooking].map(([bookingId, batches]) => deps.tripStream.append(bookingId, batches))),
     timeoutMs,
+    "trip stream",
   );
 }
 

@@ -1,11 +1,13 @@
-import { dependencyCall } from "../shared/dependency-call.ts";
+import { RetryableError } from "../../shared/errors/errors.ts";
+import { errorPolicy } from "../runtime/retry.ts";
 
 /** How long a worker's geo call may take before it counts as an outage. Batches take milliseconds. */
 export const DEFAULT_GEO_TIMEOUT_MS = 5_000;
 
 /**
- * Runs one GeoIndex call so that its failure pauses the partition instead of
- * dead-lettering records. How failures are classified:
+ * Runs one GeoIndex call (or a call to another store in Redis, named by `dependency`:
+ * the surge store) so that its failure pauses the partition instead of dead-lettering
+ * records. How failures are classified:
  *
  * - An error that already carries a policy anywhere in its cause chain (RetryableError,
  *   NonRetriableError: an adapter that knows what went wrong) keeps it.
@@ -23,6 +25,24 @@ export const DEFAULT_GEO_TIMEOUT_MS = 5_000;
  *   that silent would miss its Kafka heartbeats. The abandoned call may still land
  *   later: harmless, since the index applies only what is newer than what it holds.
  */
-export function geoCall<T>(what: string, call: () => Promise<T>, timeoutMs = DEFAULT_GEO_TIMEOUT_MS): Promise<T> {
-  return dependencyCall("geo index", what, call, timeoutMs);
+export async function geoCall<T>(
+  what: string,
+  call: () => Promise<T>,
+  timeoutMs = DEFAULT_GEO_TIMEOUT_MS,
+  dependency = "geo index",
+): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RetryableError(`${dependency} ${what} took longer than ${timeoutMs} ms, retrying`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([call(), deadline]);
+  } catch (err) {
+    if (errorPolicy(err).kind !== "failed") throw err;
+    throw new RetryableError(`${dependency} ${what} failed, retrying: ${(err as Error)?.message ?? String(err)}`, undefined, {
+      cause: err,
+    });
+  } finally {
+    clearTimeout(timer);
+  }
 }

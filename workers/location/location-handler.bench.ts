@@ -17,6 +17,7 @@ import type { GeoIndex } from "../../shared/geo/geo-index.ts";
 import { createRedisGeoIndex } from "../../shared/geo/redis/redis-geo.ts";
 import { deletePrefixes, uniquePrefix } from "../../shared/geo/redis/redis-test-env.ts";
 import { M_PER_DEG_LAT, openTempHistory } from "../../shared/history/testing.ts";
+import { recordingPublisher } from "../booking/testing.ts";
 import type { ConsumedEvent } from "../runtime/handler.ts";
 import { createLocationHandler } from "./location-handler.ts";
 import { HOME, locationEvent } from "./testing.ts";
@@ -63,7 +64,7 @@ function record(i: number, round: number): ConsumedEvent {
 }
 
 const handler = createLocationHandler();
-const deps = { db: history.db, geo };
+const deps = { db: history.db, geo, publisher: recordingPublisher() };
 let fixes = 0;
 let elapsed = 0;
 const perBatch: number[] = [];

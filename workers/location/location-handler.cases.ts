@@ -5,6 +5,7 @@ import { driverTrail } from "../../shared/db/schema.ts";
 import { NonRetriableError, RetryableError } from "../../shared/errors/errors.ts";
 import type { GeoIndex } from "../../shared/geo/geo-index.ts";
 import { openTempHistory } from "../../shared/history/testing.ts";
+import { recordingPublisher } from "../booking/testing.ts";
 import { createLocationHandler } from "./location-handler.ts";
 import { HOME, latAt, locationEvent, spyGeo, statusEvent, type TestFix } from "./testing.ts";
 
@@ -17,6 +18,7 @@ export function runLocationHandlerCases(opts: { name: string; createGeo: () => P
   describe(`location handler over ${opts.name}`, () => {
     let db: Db;
     let geo: ReturnType<typeof spyGeo>;
+    let publisher: ReturnType<typeof recordingPublisher>;
     let cleanup: () => Promise<void>;
     const t0 = Date.UTC(2026, 10, 1, 8, 0, 0);
     const driver = () => `drv-${crypto.randomUUID().slice(0, 8)}`;
@@ -26,6 +28,7 @@ export function runLocationHandlerCases(opts: { name: string; createGeo: () => P
       const inner = await opts.createGeo();
       db = history.db;
       geo = spyGeo(inner);
+      publisher = recordingPublisher();
       cleanup = async () => {
         await inner.close();
         history.remove();
@@ -58,7 +61,7 @@ export function runLocationHandlerCases(opts: { name: string; createGeo: () => P
             { s: 2, north: 60 },
           ]),
         ],
-        { db, geo },
+        { db, geo, publisher },
       );
       expect(geo.positions.length).toBe(1);
       expect(geo.positions[0]!.map((u) => [u.driverId, (u.recordedAt - t0) / 1000])).toEqual([
@@ -72,9 +75,9 @@ export function runLocationHandlerCases(opts: { name: string; createGeo: () => P
     test("the newest fix wins across batches; an older one arriving later moves no one back and adds no trail point", async () => {
       const a = driver();
       const handler = createLocationHandler();
-      await handler([locationEvent(a, t0, [{ s: 10 }])], { db, geo });
-      await handler([locationEvent(a, t0, [{ s: 40, north: 100 }])], { db, geo });
-      await handler([locationEvent(a, t0, [{ s: 25, north: 900 }])], { db, geo });
+      await handler([locationEvent(a, t0, [{ s: 10 }])], { db, geo, publisher });
+      await handler([locationEvent(a, t0, [{ s: 40, north: 100 }])], { db, geo, publisher });
+      await handler([locationEvent(a, t0, [{ s: 25, north: 900 }])], { db, geo, publisher });
       expect(await position(a)).toEqual({ s: 40, lat: expect.closeTo(latAt(100), 5) });
       expect(await trail(a)).toEqual([10, 40]);
     });
@@ -87,13 +90,13 @@ export function runLocationHandlerCases(opts: { name: string; createGeo: () => P
           { s: s + 5, north: s * 6 + 30 },
         ]),
       );
-      await createLocationHandler()(events, { db, geo });
+      await createLocationHandler()(events, { db, geo, publisher });
       const before = { trail: await trail(a), position: await position(a) };
       expect(before.trail).toEqual([0, 10, 20, 30]);
-      await createLocationHandler()(events, { db, geo });
+      await createLocationHandler()(events, { db, geo, publisher });
       const same = createLocationHandler();
-      await same(events.slice(1, 3), { db, geo });
-      await same(events, { db, geo });
+      await same(events.slice(1, 3), { db, geo, publisher });
+      await same(events, { db, geo, publisher });
       expect(await trail(a)).toEqual(before.trail);
       expect(await position(a)).toEqual(before.position);
     });
@@ -108,7 +111,7 @@ export function runLocationHandlerCases(opts: { name: string; createGeo: () => P
           Array.from({ length: 10 }, (_, j): TestFix => ({ s: i * 10 + j, north: northAt(i * 10 + j) })),
         ),
       );
-      for (let i = 0; i < events.length; i += 6) await handler(events.slice(i, i + 6), { db, geo });
+      for (let i = 0; i < events.length; i += 6) await handler(events.slice(i, i + 6), { db, geo, publisher });
     }
 
     test("downsampling: standing still for 5 minutes stores one point per 30 s, 10 in all", async () => {
@@ -132,11 +135,11 @@ export function runLocationHandlerCases(opts: { name: string; createGeo: () => P
       const events = [locationEvent(a, t0, [{ s: 0 }, { s: 31 }])];
       const down = spyGeo(geo, () => Object.assign(new Error("Connection closed"), { code: "ERR_REDIS_CONNECTION_CLOSED" }));
       const handler = createLocationHandler();
-      const err = await handler(events, { db, geo: down }).catch((e: unknown) => e);
+      const err = await handler(events, { db, geo: down, publisher }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(RetryableError);
       expect(((err as Error).cause as { code?: string }).code).toBe("ERR_REDIS_CONNECTION_CLOSED");
       expect(await trail(a)).toEqual([0, 31]);
-      await handler(events, { db, geo });
+      await handler(events, { db, geo, publisher });
       expect((await position(a))?.s).toBe(31);
       expect(await trail(a)).toEqual([0, 31]);
     });
@@ -156,15 +159,15 @@ export function runLocationHandlerCases(opts: { name: string; createGeo: () => P
       const a = driver();
       const handler = createLocationHandler();
       await geo.setStatus([{ driverId: a, status: "available", vehicleType: "sedan", changedAt: t0 }]);
-      await handler([locationEvent(a, t0, [{ s: 0 }, { s: 10, north: 100 }])], { db, geo });
+      await handler([locationEvent(a, t0, [{ s: 0 }, { s: 10, north: 100 }])], { db, geo, publisher });
       expect(await nearbyIds(t0 + 10_000)).toContain(a);
 
-      await handler([locationEvent(a, t0, [{ s: 11, north: 1_500 }])], { db, geo });
+      await handler([locationEvent(a, t0, [{ s: 11, north: 1_500 }])], { db, geo, publisher });
       expect(await nearbyIds(t0 + 11_000)).not.toContain(a);
       expect(await geo.get(a)).toMatchObject({ suspect: true, position: { recordedAt: t0 + 10_000 } });
 
       // Back where it plausibly is: too fast from the jump, but not from the last plausible fix.
-      await handler([locationEvent(a, t0, [{ s: 13, north: 110 }])], { db, geo });
+      await handler([locationEvent(a, t0, [{ s: 13, north: 110 }])], { db, geo, publisher });
       expect(await nearbyIds(t0 + 13_000)).toContain(a);
       expect(await geo.get(a)).toMatchObject({ suspect: false, position: { recordedAt: t0 + 13_000 } });
       expect(await flagsOf(a)).toEqual([
@@ -179,7 +182,7 @@ export function runLocationHandlerCases(opts: { name: string; createGeo: () => P
       const a = driver();
       const handler = createLocationHandler();
       await geo.setStatus([{ driverId: a, status: "available", vehicleType: "sedan", changedAt: t0 }]);
-      await handler([locationEvent(a, t0, [{ s: 0 }, { s: 30, north: 60, flags: ["accuracy"] }])], { db, geo });
+      await handler([locationEvent(a, t0, [{ s: 0 }, { s: 30, north: 60, flags: ["accuracy"] }])], { db, geo, publisher });
       expect(await nearbyIds(t0 + 30_000)).toEqual([]);
       expect(await geo.get(a)).toMatchObject({ suspect: true, position: { recordedAt: t0 } });
       await handler(
@@ -189,7 +192,7 @@ export function runLocationHandlerCases(opts: { name: string; createGeo: () => P
             { s: 90, north: 180 },
           ]),
         ],
-        { db, geo },
+        { db, geo, publisher },
       );
       expect(await nearbyIds(t0 + 90_000)).toEqual([a]);
       expect(await flagsOf(a)).toEqual([
@@ -203,8 +206,8 @@ export function runLocationHandlerCases(opts: { name: string; createGeo: () => P
     test("a worker that did not see the driver before judges its first fix against the index's last plausible position", async () => {
       const a = driver();
       await geo.setStatus([{ driverId: a, status: "available", vehicleType: "sedan", changedAt: t0 }]);
-      await createLocationHandler()([locationEvent(a, t0, [{ s: 0 }])], { db, geo });
-      await createLocationHandler()([locationEvent(a, t0, [{ s: 1, north: 2_000 }])], { db, geo }); // a restarted worker
+      await createLocationHandler()([locationEvent(a, t0, [{ s: 0 }])], { db, geo, publisher });
+      await createLocationHandler()([locationEvent(a, t0, [{ s: 1, north: 2_000 }])], { db, geo, publisher }); // a restarted worker
       expect(await geo.get(a)).toMatchObject({ suspect: true, position: { recordedAt: t0 } });
     });
 
@@ -217,12 +220,12 @@ export function runLocationHandlerCases(opts: { name: string; createGeo: () => P
       };
       const handler = createLocationHandler();
       down = false;
-      await handler([locationEvent(a, t0, [{ s: 0 }])], { db, geo: flaky });
+      await handler([locationEvent(a, t0, [{ s: 0 }])], { db, geo: flaky, publisher });
       down = true;
       const jump = [locationEvent(a, t0, [{ s: 1, north: 3_000 }])];
-      expect(await handler(jump, { db, geo: flaky }).catch((e: unknown) => e)).toBeInstanceOf(RetryableError);
+      expect(await handler(jump, { db, geo: flaky, publisher }).catch((e: unknown) => e)).toBeInstanceOf(RetryableError);
       down = false;
-      await handler(jump, { db, geo: flaky });
+      await handler(jump, { db, geo: flaky, publisher });
       expect(await geo.get(a)).toMatchObject({ suspect: true });
       expect(await flagsOf(a)).toEqual([
         [0, "ok"],
@@ -234,7 +237,7 @@ export function runLocationHandlerCases(opts: { name: string; createGeo: () => P
       const a = driver();
       const status = statusEvent(a, "available", t0);
       const wrong = { ...status, record: { ...status.record, offset: 41 } };
-      const err = await createLocationHandler()([locationEvent(a, t0, [{ s: 0 }]), wrong], { db, geo }).catch((e: unknown) => e);
+      const err = await createLocationHandler()([locationEvent(a, t0, [{ s: 0 }]), wrong], { db, geo, publisher }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(NonRetriableError);
       expect((err as Error).message).toContain("/0@41: expected driver.location.reported v1, got driver.status.changed v1");
       expect(geo.positions.length).toBe(0);

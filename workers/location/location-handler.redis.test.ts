@@ -4,6 +4,7 @@ import { RetryableError } from "../../shared/errors/errors.ts";
 import { createRedisGeoIndex } from "../../shared/geo/redis/redis-geo.ts";
 import { deletePrefixes, redisUrlFromEnv, uniquePrefix } from "../../shared/geo/redis/redis-test-env.ts";
 import { openTempHistory } from "../../shared/history/testing.ts";
+import { recordingPublisher } from "../booking/testing.ts";
 import { runLocationHandlerCases } from "./location-handler.cases.ts";
 import { createLocationHandler } from "./location-handler.ts";
 import { locationEvent } from "./testing.ts";
@@ -31,7 +32,7 @@ test("location handler over Redis: Redis going away is a RetryableError, and onc
   const t0 = Date.UTC(2026, 10, 1, 8, 0, 0);
   try {
     const handler = createLocationHandler({ geoTimeoutMs: 1_000 });
-    const deps = { db: history.db, geo };
+    const deps = { db: history.db, geo, publisher: recordingPublisher() };
     await handler([locationEvent("out-1", t0, [{ s: 0 }])], deps);
     await redis.kill();
     const batch = [locationEvent("out-1", t0, [{ s: 40, north: 100 }])];

@@ -1,4 +1,6 @@
+import { activeTripsOf } from "../../shared/booking/active-trips.ts";
 import type { Db } from "../../shared/db/open-libsql.ts";
+import { RetryableError } from "../../shared/errors/errors.ts";
 import type { GeoIndex, PositionUpdate } from "../../shared/geo/geo-index.ts";
 import { DEFAULT_MAX_SPEED_KMH } from "../../shared/geo/plausibility.ts";
 import type { TrailPoint } from "../../shared/history/downsample.ts";
@@ -6,19 +8,22 @@ import { createTrailWriter, DEFAULT_TRAIL_WRITER, type TrailWriter, type TrailWr
 import type { WorkerDeps } from "../deps.ts";
 import type { Handler } from "../runtime/handler.ts";
 import { errorPolicy } from "../runtime/retry.ts";
+import { DEFAULT_ARRIVAL_RADIUS_M, geofenceArrivals } from "./arrival-geofence.ts";
 import { collectFixes } from "./collect-fixes.ts";
 import { DEFAULT_GEO_TIMEOUT_MS, geoCall } from "./geo-call.ts";
 import { createSpeedMemory, type SpeedMemory } from "./speed-memory.ts";
 import { streamPositions } from "./trip-positions.ts";
 
 /** Without a trip stream, positions are not streamed to trips; without an ETA estimator, no ETAs. */
-export type LocationDeps = Pick<WorkerDeps, "db" | "geo"> & Partial<Pick<WorkerDeps, "tripStream" | "eta">>;
+export type LocationDeps = Pick<WorkerDeps, "db" | "geo" | "publisher"> & Partial<Pick<WorkerDeps, "tripStream" | "eta">>;
 
 export interface LocationHandlerSettings extends TrailWriterSettings {
   /** A geo call pending longer is an outage (geo-call.ts). Default 5 s. */
   geoTimeoutMs: number;
   /** A fix implying more km/h since the driver's previous one is flagged "speed" (plausibility.ts). Default 250. */
   maxSpeedKmh: number;
+  /** The pickup geofence: an assigned driver's plausible fix this close to the pickup is an arrival. Default 100 m. */
+  arrivalRadiusM: number;
   /** A fix older than this is not streamed to its driver's trip (trip-positions.ts). Default 5 minutes. */
   maxLiveAgeMs: number;
   now: () => number;
@@ -59,6 +64,12 @@ export interface LocationHandlerSettings extends TrailWriterSettings {
  * one of them succeeded repeats it harmlessly, and so does a timed-out geo call that
  * lands late. A geo or trip stream failure is RetryableError (geo-call.ts).
  *
+ * Then the pickup geofence (arrival-geofence.ts): one indexed query for which of the
+ * batch's drivers are on a trip (shared/booking/active-trips.ts), and for those still on
+ * their way whose fix entered the pickup's radius, a `booking.driver-arrived` published
+ * to `bookings` before the batch is done (a failed publish is RetryableError and the
+ * batch is retried; the event's id is per trip, so a repeat applies once).
+ *
  * The last stored points are kept per database (a WeakMap on the Db it is given), and
  * the speed memory per geo index, so one handler serves any deps, as the static worker
  * catalogue needs. Each memory changes only once what it remembers is durable: the
@@ -67,6 +78,7 @@ export interface LocationHandlerSettings extends TrailWriterSettings {
  */
 export function createLocationHandler(settings: Partial<LocationHandlerSettings> = {}): Handler<LocationDeps> {
   const geoTimeoutMs = settings.geoTimeoutMs ?? DEFAULT_GEO_TIMEOUT_MS;
+  const arrivalRadiusM = settings.arrivalRadiusM ?? DEFAULT_ARRIVAL_RADIUS_M;
   const speedSettings = {
     maxSpeedKmh: settings.maxSpeedKmh ?? DEFAULT_MAX_SPEED_KMH,
     maxTrackedDrivers: settings.maxTrackedDrivers ?? DEFAULT_TRAIL_WRITER.maxTrackedDrivers,
@@ -101,8 +113,19 @@ export function createLocationHandler(settings: Partial<LocationHandlerSettings>
     const failures = results.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
     // While a dependency is down, wait for it before judging the records on anything else.
     if (failures.length > 0) throw failures.find((err) => errorPolicy(err).kind === "retryable") ?? failures[0];
+    await publishArrivals(byDriver, deps, arrivalRadiusM);
     commit();
   };
+}
+
+async function publishArrivals(byDriver: ReadonlyMap<string, readonly TrailPoint[]>, deps: LocationDeps, radiusM: number): Promise<void> {
+  const arrivals = geofenceArrivals(byDriver, await activeTripsOf(deps.db.orm, [...byDriver.keys()]), radiusM);
+  if (arrivals.length === 0) return;
+  try {
+    await deps.publisher.publish(arrivals);
+  } catch (err) {
+    throw new RetryableError(`publishing ${arrivals.length} geofence arrivals failed, retrying`, undefined, { cause: err });
+  }
 }
 
 /** One driver's fixes (recordedAt order) → what the index needs: the newest, preceded by the newest plausible when the newest is suspect. */

@@ -8,6 +8,7 @@ import { createEmbeddedGeoIndex } from "../../shared/geo/embedded/embedded-geo.t
 import { openTempHistory } from "../../shared/history/testing.ts";
 import { createEmbeddedTripStream } from "../../shared/trip-stream/embedded/embedded-trip-stream.ts";
 import type { TripStream } from "../../shared/trip-stream/trip-stream.ts";
+import { recordingPublisher } from "../booking/testing.ts";
 import { createLocationHandler, type LocationDeps } from "./location-handler.ts";
 import { HOME, latAt, locationEvent } from "./testing.ts";
 
@@ -47,7 +48,7 @@ describe("location handler → trip streams (libSQL file + embedded geo + in-pro
     history = await openTempHistory("fleet-trip-positions-");
     db = history.db;
     tripStream = createEmbeddedTripStream();
-    deps = { db, geo: createEmbeddedGeoIndex(), tripStream, eta: createStraightLineEta() };
+    deps = { db, geo: createEmbeddedGeoIndex(), publisher: recordingPublisher(), tripStream, eta: createStraightLineEta() };
     await trip(booking, "on-trip", "accepted");
     await trip(crypto.randomUUID(), "finished", "completed");
   });

@@ -3,7 +3,7 @@ import type { EtaEstimator } from "../../shared/eta/eta-estimator.ts";
 import type { TrailPoint } from "../../shared/history/downsample.ts";
 import { locationBatch, positionEtaBatch } from "../../shared/trip-stream/trip-entries.ts";
 import type { TripBatch } from "../../shared/trip-stream/trip-stream.ts";
-import { dependencyCall } from "../shared/dependency-call.ts";
+import { geoCall } from "./geo-call.ts";
 import type { LocationDeps } from "./location-handler.ts";
 
 export interface TripPositionSettings {
@@ -47,12 +47,7 @@ export async function streamPositions(
       return { bookingId: trip.bookingId, batches };
     }),
   );
-  await dependencyCall(
-    "trip stream",
-    "append",
-    () => Promise.all(appends.map((a) => tripStream.append(a.bookingId, a.batches))),
-    s.timeoutMs,
-  );
+  await geoCall("append", () => Promise.all(appends.map((a) => tripStream.append(a.bookingId, a.batches))), s.timeoutMs, "trip stream");
 }
 
 async function estimate(

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { readBooking } from "../../shared/booking/booking-query.ts";
 import type { Db } from "../../shared/db/open-libsql.ts";
+import { createStraightLineEta } from "../../shared/eta/straight-line-eta.ts";
 import { createEnvelope, parseEnvelope } from "../../shared/events/envelope.ts";
 import type { NotificationRequested } from "../../shared/events/notification.ts";
 import { ORDER_CANCEL_REQUESTED, ORDER_CREATED, type OrderCreated } from "../../shared/events/order.ts";
@@ -48,7 +49,7 @@ describe("order cancellation (order worker + booking worker, libSQL file + embed
       "tipper",
     );
     const orders = handledBy(createOrderHandler());
-    const bookings = loopback(createBookingHandler({ waves: WAVES }), { db, geo, publisher });
+    const bookings = loopback(createBookingHandler({ waves: WAVES }), { db, geo, publisher, eta: createStraightLineEta() });
     const deps = { db, publisher };
     const toBookings = async (from: number) => {
       const back = publisher.records
@@ -122,7 +123,7 @@ describe("order cancellation (order worker + booking worker, libSQL file + embed
 
   test("an order with every truck still searching is cancelled as a whole", async () => {
     const orders = handledBy(createOrderHandler());
-    const bookings = loopback(createBookingHandler({ waves: WAVES }), { db, geo, publisher });
+    const bookings = loopback(createBookingHandler({ waves: WAVES }), { db, geo, publisher, eta: createStraightLineEta() });
     const orderId = orderIdForRequest("cust-2", "order-2");
     await orders(
       [

@@ -15,12 +15,12 @@ const SOURCE = "order-worker";
 
 /**
  * The `booking.requested` of every truck of an order. Everything in them is a function
- * of the `order.created` event alone — booking id, event id, fare, and occurredAt (the
- * order's) — so an expansion done twice (a redelivery, a replay into an empty
+ * of the `order.created` event alone — booking id, event id, fare, pickup code and
+ * occurredAt (the order's) — so an expansion done twice (a redelivery, a replay into an empty
  * database) publishes byte-identical events that the booking worker applies once.
  */
 export function bookingRequests(e: ConsumedEvent<OrderCreated>): OutgoingRecord[] {
-  const { orderId, customerId, pickup, dropoff, trucks } = e.data;
+  const { orderId, customerId, pickup, dropoff, trucks, pickupCode } = e.data;
   return expandTrucks(orderId, trucks).map((t) => {
     const data: BookingRequested = {
       bookingId: t.bookingId,
@@ -30,6 +30,7 @@ export function bookingRequests(e: ConsumedEvent<OrderCreated>): OutgoingRecord[
       vehicleType: t.vehicleType,
       fareEstimate: estimateFare({ pickup, dropoff, vehicleType: t.vehicleType }),
       orderId,
+      ...(pickupCode ? { pickupCode } : {}),
     };
     const env = createEnvelope({
       id: requestedEventId(t.bookingId),

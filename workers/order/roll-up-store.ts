@@ -24,6 +24,8 @@ export interface TruckChange {
   bookingId: string;
   status: BookingStatus;
   driverId: string | null;
+  /** The driver before the change: a truck is assigned when its driver changes to someone. */
+  previousDriverId: string | null;
   /** The booking event applied, its correlation id and occurredAt (ISO-8601). */
   cause: { eventId: string; correlationId: string; occurredAt: string };
 }
@@ -41,8 +43,9 @@ const SETTLED: Partial<Record<OrderStatus, string>> = { fulfilled: ORDER_FULFILL
  *
  * Updates the truck, recomputes the order from all its trucks (shared/order/roll-up.ts)
  * and queues, in the same outbox, `order.truck-assigned` when a driver took the truck
- * and the end state's event when the order first reaches it, each with an `order.status`
- * notification to the order's customer. Bookings of one order sit
+ * and the end state's event each time the order reaches it (an order fulfilled, whose
+ * truck's driver then dropped out, is fulfilled again once another driver accepts), each
+ * with an `order.status` notification to the order's customer. Bookings of one order sit
  * on different partitions and are applied side by side, but write transactions are
  * serialized, so each roll-up counts what the previous ones committed.
  * A booking whose order this database does not hold is left alone.
@@ -68,29 +71,21 @@ export async function rollUpOrder(tx: Tx, c: TruckChange, now: number): Promise<
   // Each order event, and the customer told of it (order.status, named by that event).
   const announce = (id: string, type: string, data: { orderId: string } & Record<string, unknown>) => {
     out.push(record(id, type, data, c));
-    if (order) {
-      const { orderId: _, ...details } = data;
-      out.push(
-        orderStatusNotification(
-          order && { orderId: c.orderId, customerId: order.customerId },
-          { event: type, status, counts, ...details },
-          {
-            eventId: id,
-            correlationId: c.cause.correlationId,
-            now,
-          },
-        ),
-      );
-    }
+    if (!order) return;
+    const { orderId: _, ...details } = data;
+    const cause = { eventId: id, correlationId: c.cause.correlationId, now };
+    out.push(
+      orderStatusNotification({ orderId: c.orderId, customerId: order.customerId }, { event: type, status, counts, ...details }, cause),
+    );
   };
-  if (truck === "assigned" && c.driverId) {
+  if (truck === "assigned" && c.driverId && c.driverId !== c.previousDriverId) {
     const data: OrderTruckAssigned = { orderId: c.orderId, index: row.index, bookingId: c.bookingId, driverId: c.driverId };
     announce(truckAssignedEventId(c.orderId, c.cause.eventId), ORDER_TRUCK_ASSIGNED, data);
   }
   const settled = SETTLED[status];
   if (settled && order?.status !== status) {
     const data: OrderSettled = { orderId: c.orderId, assigned: counts.assigned, expired: counts.expired, cancelled: counts.cancelled };
-    announce(settledEventId(c.orderId, settled), settled, data);
+    announce(settledEventId(c.orderId, settled, c.cause.eventId), settled, data);
   }
   if (out.length > 0) await enqueueRecords(tx, out, now);
 }

@@ -440,7 +440,7 @@ const routeCase: fc.Arbitrary<Case> = fc.oneof(
   {
     weight: 2,
     arbitrary: post(
-      fc.tuple(bookingId, fc.constantFrom("start", "complete")).map(([b, a]) => `/v1/bookings/${b}/${a}`),
+      fc.tuple(bookingId, fc.constantFrom("start", "complete", "arrive")).map(([b, a]) => `/v1/bookings/${b}/${a}`),
       fc.oneof(junkBody, fc.constant("")),
       asDriver,
     ),
@@ -450,6 +450,12 @@ const routeCase: fc.Arbitrary<Case> = fc.oneof(
     arbitrary: fc
       .tuple(fc.oneof(validNearbyQuery, queryOf(["lat", "lng", "vehicleType", "radiusM", "limit"])), extraHeaders, asCustomer)
       .map(([q, xh, au]): Case => ({ method: "GET", path: `/v1/drivers/nearby${q}`, headers: [...xh, ...au] })),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.oneof(validNearbyQuery, queryOf(["lat", "lng", "vehicleType"])), extraHeaders, fc.oneof(asCustomer, asDriver))
+      .map(([q, xh, au]): Case => ({ method: "GET", path: `/v1/surge${q}`, headers: [...xh, ...au] })),
   },
   {
     weight: 3,
