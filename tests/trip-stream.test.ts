@@ -120,6 +120,7 @@ function runTripStream(mode: Mode): void {
         "booking.offered",
         "booking.accepted",
         "booking.started",
+        "booking.completion-requested",
         "booking.completed",
       ]);
       const k = kinds(got.events);
@@ -176,7 +177,7 @@ function runTripStream(mode: Mode): void {
       expect(rest.ended).toBe(true);
       const stored = (await env.tripStream.read(bookingId, { limit: 1_000 })).entries.map((e) => e.id);
       expect([...first.events, ...rest.events].map((e) => e.id)).toEqual(stored);
-      expect(statuses(rest.events)).toEqual(["booking.started", "booking.completed"]);
+      expect(statuses(rest.events)).toEqual(["booking.started", "booking.completion-requested", "booking.completed"]);
       expect(recordedAts(rest.events).length).toBeGreaterThanOrEqual(1);
     });
 
