@@ -3,7 +3,7 @@ import { createApp, IDLE_TIMEOUT_S, MAX_REQUEST_BODY_BYTES } from "./gateway/app
 import { DEV_TOKENS_FILE, type DevTokens, loadOrCreateDevSecret, writeDevTokens } from "./gateway/auth/dev-credentials.ts";
 import { authSettingsFrom } from "./gateway/auth/security-env.ts";
 import { buildGatewayDeps } from "./gateway/build-deps.ts";
-import { GatewayConfigSchema } from "./gateway/config.ts";
+import { DevConfigSchema } from "./gateway/config.ts";
 import { openIdempotencyStore } from "./gateway/idempotency/libsql-idempotency-store.ts";
 import { startOutboxRelay } from "./gateway/outbox/relay.ts";
 import { openRateLimits } from "./gateway/ratelimit/open-rate-limits.ts";
@@ -34,7 +34,7 @@ import { startSurgeLoop } from "./workers/surge/surge-loop.ts";
  * everything is embedded (event log and history in libSQL files under DATA_DIR, an
  * in-process geo index); KAFKA_BROKERS / REDIS_URL / LIBSQL_URL switch to real services.
  */
-const config = parseConfigOrExit(GatewayConfigSchema, process.env, "dev");
+const config = parseConfigOrExit(DevConfigSchema, process.env, "dev");
 const notifyConfig = parseConfigOrExit(NotifyConfigSchema, process.env, "dev");
 const matchingConfig = parseConfigOrExit(MatchingConfigSchema, process.env, "dev");
 const locationConfig = parseConfigOrExit(LocationConfigSchema, process.env, "dev");
@@ -98,13 +98,14 @@ const gatewayDeps = buildGatewayDeps(
 const relay = startOutboxRelay({ outbox: idempotency.outbox, publisher: gatewayDeps.publisher, logger, registry });
 const app = createApp(gatewayDeps);
 const server = Bun.serve({
+  hostname: config.HOST,
   port: config.PORT,
   fetch: app.fetch,
   maxRequestBodySize: 2 * MAX_REQUEST_BODY_BYTES,
   idleTimeout: IDLE_TIMEOUT_S,
 });
 
-const base = `http://localhost:${server.port}`;
+const base = server.url.href.replace(/\/$/, "");
 const json = "-H 'content-type: application/json'";
 const as = (who: string) => `-H "authorization: Bearer $${who}"`;
 const exports = (t: DevTokens) =>

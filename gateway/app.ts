@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
+import { MAX_CORRELATION_ID_LENGTH } from "../shared/events/envelope.ts";
 import { authenticate } from "./auth/authenticate.ts";
 import { allow } from "./auth/authorize.ts";
 import type { GatewayDeps } from "./deps.ts";
@@ -43,7 +44,7 @@ export const MAX_REQUEST_BODY_BYTES = 256 * 1024;
  * Builds the gateway from its dependencies. Web-standard only (no Bun APIs), so the
  * same app serves on Bun, Deno or an edge runtime; entry points own the I/O.
  *
- * Only /healthz and /readyz are public. Everything under /v1 needs a bearer token and
+ * Only /healthz and /readyz are public (/readyz details need an operator token). Everything under /v1 needs a bearer token and
  * counts against the caller's rate limit; each route then says which roles may call it
  * and as whom (gateway/auth/). /metrics is for operators.
  */
@@ -60,12 +61,16 @@ export function createApp(deps: GatewayDeps): Hono {
       }),
     );
   }
-  app.use(requestId());
+  // A client's X-Request-Id becomes every event's correlation id: one the envelope cannot carry (longer, or
+  // other than letters, digits, _ - =) is replaced by a generated one, named in the answer's X-Request-Id.
+  app.use(requestId({ limitLength: MAX_CORRELATION_ID_LENGTH }));
   app.use(requestMetrics(deps.registry));
   app.use(limitBody(MAX_REQUEST_BODY_BYTES));
   const authenticated = authenticate(deps.auth);
   app.use("/v1/*", authenticated, rateLimit(deps.rateLimits, deps));
   app.use("/metrics", authenticated, allow("operator"));
+  // A load balancer probes /readyz without a token; a sent token is verified, and an operator's unlocks the details.
+  app.use("/readyz", (c, next) => (c.req.header("authorization") === undefined ? next() : authenticated(c, next)));
   registerHealth(app, deps);
   registerMetrics(app, deps);
   registerDriverLocations(app, deps);

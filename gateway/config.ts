@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { commonEnv, optionalString, port, publishTimeoutMs, readyMaxConsumerLag, url } from "../shared/config/env-schema.ts";
+import { commonEnv, listenHost, optionalString, port, publishTimeoutMs, readyMaxConsumerLag, url } from "../shared/config/env-schema.ts";
 import { maxAccuracyM, serviceArea } from "../shared/config/plausibility-env.ts";
 import { pickupCodeRequired, surgeFloor, surgeWindowS } from "../shared/config/trip-env.ts";
 import { securityEnv } from "./auth/security-env.ts";
@@ -7,6 +7,8 @@ import { securityEnv } from "./auth/security-env.ts";
 export const GatewayConfigSchema = v.object({
   ...commonEnv,
   PORT: port(3000),
+  /** The address the gateway listens on. A production gateway sits behind a load balancer: every interface. */
+  HOST: listenHost("0.0.0.0"),
   /** The gateway's own libSQL database (idempotency keys); unset → file:DATA_DIR/gateway.db. A server (sqld/Turso) lets every gateway share it. */
   GATEWAY_DB_URL: url("file:", "libsql://", "http://", "https://", "ws://", "wss://"),
   GATEWAY_DB_AUTH_TOKEN: optionalString,
@@ -35,3 +37,6 @@ export const GatewayConfigSchema = v.object({
   ...securityEnv,
 });
 export type GatewayConfig = v.InferOutput<typeof GatewayConfigSchema>;
+
+/** `bun run dev` (dev.ts): the gateway's settings, but listening on loopback unless HOST says otherwise. */
+export const DevConfigSchema = v.object({ ...GatewayConfigSchema.entries, HOST: listenHost("127.0.0.1") });

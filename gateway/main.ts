@@ -74,6 +74,7 @@ const relay = startOutboxRelay({ outbox: idempotency.outbox, publisher: deps.pub
 const app = createApp(deps);
 // Bun cuts off bodies past this before the app sees them; the app answers 413 problem+json below it.
 const server = Bun.serve({
+  hostname: config.HOST,
   port: config.PORT,
   fetch: app.fetch,
   maxRequestBodySize: 2 * MAX_REQUEST_BODY_BYTES,

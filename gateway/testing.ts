@@ -10,7 +10,7 @@ import { TOPIC_CATALOGUE } from "../shared/events/topics.ts";
 import { createEmbeddedGeoIndex } from "../shared/geo/embedded/embedded-geo.ts";
 import { openTempHistory } from "../shared/history/testing.ts";
 import { createEmbeddedLog } from "../shared/log/embedded/embedded-log.ts";
-import type { DeliveredRecord } from "../shared/log/event-log.ts";
+import type { DeliveredRecord, OutgoingRecord, Publisher } from "../shared/log/event-log.ts";
 import { createLogger } from "../shared/logging/logger.ts";
 import { createEmbeddedSurgeStore } from "../shared/surge/embedded/embedded-surge-store.ts";
 import { createEmbeddedTripStream } from "../shared/trip-stream/embedded/embedded-trip-stream.ts";
@@ -27,7 +27,8 @@ export { asCustomer, asDriver, asOperator, bearer, TEST_AUTH, tokenFor } from ".
 /**
  * A gateway over a real embedded log and history database in temp files and an
  * embedded geo index, for in-process HTTP tests (`app.request`). `published(topic)`
- * reads back what actually reached the log; `geo` and `history` let a test seed state.
+ * reads back what actually reached the log, and `sent` lists every record the log acked, in
+ * order (through the outbox too); `geo` and `history` let a test seed state.
  * Tokens are verified against TEST_AUTH: send `asDriver(id)`, `asCustomer(id)` or
  * `asOperator()` as headers.
  */
@@ -39,10 +40,19 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
   const history = await openTempHistory("fleet-gw-history-");
   // The gateway's own database, apart from the workers' history (docs/architecture.md, storage rules).
   const idempotency = await openIdempotencyStore({ url: `file:${join(dir, "gateway.db")}` });
+  const sent: OutgoingRecord[] = [];
+  const logPublisher = log.publisher();
+  const publisher: Publisher = {
+    publish: async (records) => {
+      await logPublisher.publish(records);
+      sent.push(...records);
+    },
+    close: () => logPublisher.close(),
+  };
   const surge = createEmbeddedSurgeStore();
   const tripStream = createEmbeddedTripStream();
   const deps: GatewayDeps = {
-    publisher: log.publisher(),
+    publisher,
     registry: new Registry(),
     logger: createLogger({ level: "error", write: () => {} }),
     readiness: {},
@@ -82,6 +92,7 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
     idempotency,
     surge,
     published,
+    sent,
     close: async () => {
       await log.close();
       await geo.close();

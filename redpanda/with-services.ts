@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { constants, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
+import { leftoverProcesses } from "../tools/process-scan.ts";
 import { startKafka } from "./launcher/kafka.ts";
 import { startRedis } from "./launcher/redis.ts";
 
@@ -10,6 +11,9 @@ import { startRedis } from "./launcher/redis.ts";
  * REDIS_URL pointing at a throwaway broker and Redis (in a fresh temp dir), then stops them
  * and exits with the command's code. A variable that is already set is passed through and
  * its service is not started, so the same command runs against shared or CI-provided services.
+ * The command must leave no process behind: every process it started carries RUN_MARKER
+ * in its environment, and any still alive after it (and a short grace) is listed, killed,
+ * and turns the exit code into a failure — so `bun run test` and CI fail on a leak.
  * Without a command it starts the services, prints the variables to export, and waits for
  * Ctrl-C.
  */
@@ -58,6 +62,25 @@ async function timed<T>(start: () => Promise<T>): Promise<[T, string]> {
   return [service, ((performance.now() - t0) / 1000).toFixed(1)];
 }
 
+/** Set in the command's environment, inherited by whatever it starts: how leftovers are recognised. */
+export const RUN_MARKER = "FLEETSTREAM_TEST_RUN";
+
+/** Kills what the command left behind; false when there was something. */
+async function reapLeftovers(runId: string): Promise<boolean> {
+  const left = await leftoverProcesses(RUN_MARKER, runId);
+  if (left.length === 0) return true;
+  console.error(`[services] the command left ${left.length} process(es) running; killing them:`);
+  for (const p of left) {
+    console.error(`[services]   ${p.pid} ${p.argv.join(" ").slice(0, 200)}`);
+    try {
+      process.kill(p.pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+  return false;
+}
+
 /** Shell convention: a command killed by signal n exits with 128 + n. */
 function signalNumber(signal: NodeJS.Signals | number): number {
   return typeof signal === "number" ? signal : constants.signals[signal];
@@ -89,9 +112,12 @@ export async function withServices(cmd: string[]): Promise<number> {
         await signalled.promise;
         return 0;
       }
-      child = Bun.spawn(cmd, { stdio: ["inherit", "inherit", "inherit"], env: { ...process.env, ...services.env } });
+      const runId = crypto.randomUUID();
+      child = Bun.spawn(cmd, { stdio: ["inherit", "inherit", "inherit"], env: { ...process.env, ...services.env, [RUN_MARKER]: runId } });
       const code = await child.exited;
-      return child.signalCode === null ? code : 128 + signalNumber(child.signalCode);
+      const exit = child.signalCode === null ? code : 128 + signalNumber(child.signalCode);
+      const clean = await reapLeftovers(runId);
+      return exit === 0 && !clean ? 1 : exit;
     } finally {
       await services.stop();
     }

@@ -56,6 +56,9 @@ function runIsolationCase(kind: TestLogKind): void {
         topics: [notifyTopic],
         handler: createNotifyHandler(),
         deps: { notifier, logger: silentLogger() },
+        // As workers/main.ts runs it: a dead receiver is retried for minutes, so nothing is dead-lettered
+        // (and the lag stays whole) while this test watches, however slowly a loaded machine runs it.
+        retry: spec.retry,
         registry: createRegistry(),
         logger: silentLogger(),
         maxBatchSize: spec.maxBatchSize,
@@ -121,8 +124,10 @@ function runIsolationCase(kind: TestLogKind): void {
       expect(notifyLag).toBe(24);
       expect(stuckFor).toBeGreaterThan(3 * notifyTimeoutMs);
       expect(receiver.requests.length).toBeGreaterThan(24);
-      // …and bookings never waited for it: each handled well within one webhook timeout.
-      expect(during.at(-1)!).toBeLessThan(notifyTimeoutMs / 2);
+      // …and bookings never waited for it. Coupled to the notify group, they would wait for its webhook
+      // timeouts: latencies spread up to 500 ms, p90 near it. A loaded machine adds the odd scheduling
+      // hiccup to one booking (max 266 ms once beside a CPU hog), never to most of them.
+      expect(during[Math.floor(n * 0.9)]!).toBeLessThan(notifyTimeoutMs / 2);
     });
   });
 }

@@ -43,6 +43,11 @@ describe("consumerLagReadiness over the embedded log", () => {
 
     const readyz = (maxLag: number) => {
       const app = new Hono();
+      // The checks' details are for operators (routes/health.ts).
+      app.use((c, next) => {
+        c.set("principal", { role: "operator", sub: "ops" });
+        return next();
+      });
       registerHealth(app, { readiness: { consumerLag: consumerLagReadiness(admin, groups, maxLag) } });
       return app.request("/readyz");
     };

@@ -1,7 +1,8 @@
 import type { Context } from "hono";
 import { RetryableError } from "../../shared/errors/errors.ts";
-import { createEnvelope, type Envelope, envelopeHeaders, type NewEvent } from "../../shared/events/envelope.ts";
+import { createEnvelope, type Envelope, type NewEvent } from "../../shared/events/envelope.ts";
 import type { Publisher } from "../../shared/log/event-log.ts";
+import { outgoingRecord } from "./outgoing-record.ts";
 
 /** How long a request waits for the log's ack unless configured otherwise (PUBLISH_TIMEOUT_MS). */
 export const DEFAULT_PUBLISH_TIMEOUT_MS = 2000;
@@ -23,11 +24,8 @@ export async function publishEvent<T>(
   timeoutMs: number,
 ): Promise<Envelope<T>> {
   const envelope = createEnvelope({ ...event, source: "gateway", correlationId: c.get("requestId") });
-  await withinBound(
-    publisher.publish([{ topic, key: envelope.key, value: JSON.stringify(envelope), headers: envelopeHeaders(envelope) }]),
-    timeoutMs,
-    topic,
-  );
+  const record = outgoingRecord(topic, envelope);
+  await withinBound(publisher.publish([record]), timeoutMs, topic);
   return envelope;
 }
 

@@ -1,7 +1,8 @@
 import type { Context } from "hono";
 import { ValidationError } from "../../shared/errors/errors.ts";
-import { createEnvelope, envelopeHeaders, type NewEvent } from "../../shared/events/envelope.ts";
+import { createEnvelope, type NewEvent } from "../../shared/events/envelope.ts";
 import type { GatewayDeps } from "../deps.ts";
+import { outgoingRecord } from "../events/outgoing-record.ts";
 import { IDEMPOTENCY_HEADER, readIdempotencyKey } from "../idempotency/idempotency-key.ts";
 import { fingerprintOf } from "../idempotency/idempotency-store.ts";
 import { deliver } from "./deliver.ts";
@@ -32,6 +33,7 @@ export async function publishDurably<T>(
   a: DurableAction<T>,
 ): Promise<{ eventId: string; replayed: boolean }> {
   const env = createEnvelope({ ...a.event, source: "gateway", correlationId: c.get("requestId") });
+  const record = outgoingRecord(a.topic, env);
   const key = c.req.header(IDEMPOTENCY_HEADER) === undefined ? env.id : readIdempotencyKey(c);
   const remembered = await deps.idempotency.remember({
     operation: a.operation,
@@ -40,7 +42,7 @@ export async function publishDurably<T>(
     fingerprint: await fingerprintOf({ path: c.req.path, data: a.event.data }),
     response: { eventId: env.id },
     event: env,
-    record: { topic: a.topic, key: env.key, value: JSON.stringify(env), headers: envelopeHeaders(env) },
+    record,
   });
   if (remembered.kind === "conflict") {
     throw new ValidationError(

@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { readlinkSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
+import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readSse } from "../../tests/support/read-sse.ts";
+import { processesWhere } from "../../tools/process-scan.ts";
 import { asCustomer, asDriver } from "../auth/testing-auth.ts";
 
 setDefaultTimeout(60_000);
@@ -9,8 +13,17 @@ setDefaultTimeout(60_000);
 /** The finished trip serve-portable.ts seeds for customer c-deno. */
 const SEEDED_BOOKING = "5f0c3c55-55d4-4c3e-9a51-3b1f1b7f0d11";
 const entry = fileURLToPath(new URL("./serve-portable.ts", import.meta.url));
-// The binary itself: node_modules/.bin/deno is a Node wrapper, and killing it would leave the server running.
-const deno = fileURLToPath(new URL("../../node_modules/deno/deno", import.meta.url));
+/**
+ * The real `deno` executable, not the npm package's bin (a Node script that spawns it): a
+ * signal to the wrapper does not reach the binary, which kept serving after the suite.
+ * The package's own installer API says where its binary is, for any platform.
+ */
+const deno = (createRequire(import.meta.url)("deno/install_api.cjs") as { runInstall(): string }).runInstall();
+
+/** Pids of live `deno` processes serving this port (the binary's argv: deno serve … --port N …). */
+function denoServingOn(port: number): number[] {
+  return processesWhere((argv) => basename(argv[0]!) === "deno" && argv.includes("serve") && argv.includes(String(port))).map((p) => p.pid);
+}
 
 async function freePort(): Promise<number> {
   const srv = createServer();
@@ -24,8 +37,9 @@ async function freePort(): Promise<number> {
 describe("the gateway app on Deno", () => {
   let proc: ReturnType<typeof Bun.spawn>;
   let base: string;
+  let port: number;
   beforeAll(async () => {
-    const port = await freePort();
+    port = await freePort();
     base = `http://127.0.0.1:${port}`;
     proc = Bun.spawn([deno, "serve", "--quiet", "-A", "--port", String(port), "--host", "127.0.0.1", entry], {
       stdout: "pipe",
@@ -44,7 +58,14 @@ describe("the gateway app on Deno", () => {
       }
     }
   });
-  afterAll(() => proc?.kill());
+  afterAll(async () => {
+    proc?.kill();
+    await proc?.exited;
+  });
+
+  test("the process the test starts, and so stops, is the deno binary itself", () => {
+    expect(basename(readlinkSync(`/proc/${proc.pid}/exe`))).toBe("deno");
+  });
 
   test("accepts fixes with 202 and publishes one record keyed by the driver", async () => {
     const res = await fetch(`${base}/v1/drivers/d-deno/locations`, {
@@ -100,4 +121,19 @@ describe("the gateway app on Deno", () => {
     expect((await fetch(url, { headers: { ...asCustomer("c-deno"), "last-event-id": all.events[3]!.id! } })).status).toBe(204);
     expect((await fetch(url, { headers: asCustomer("someone-else") })).status).toBe(404);
   });
+});
+
+test("stopping the Deno gateway leaves no deno process behind", async () => {
+  const port = await freePort();
+  const proc = Bun.spawn([deno, "serve", "--quiet", "-A", "--port", String(port), "--host", "127.0.0.1", entry], {
+    stdout: "ignore",
+    stderr: "ignore",
+    env: { ...process.env, DENO_NO_UPDATE_CHECK: "1" },
+  });
+  const deadline = Date.now() + 45_000;
+  while (denoServingOn(port).length === 0 && Date.now() < deadline) await Bun.sleep(100);
+  expect(denoServingOn(port).length).toBeGreaterThan(0);
+  proc.kill();
+  await proc.exited;
+  expect(denoServingOn(port)).toEqual([]);
 });

@@ -43,7 +43,13 @@ const seededBooking: BookingDetails = {
   requestedAt: new Date(now).toISOString(),
   timeline: [],
 };
-const status = (type: string) => ({ eventId: crypto.randomUUID(), type, at: new Date(now).toISOString(), applied: true });
+const status = (type: string) => ({
+  eventId: crypto.randomUUID(),
+  type,
+  at: new Date(now).toISOString(),
+  applied: true,
+  ...(type === "booking.accepted" ? { driverId: "seeded" } : {}),
+});
 await tripStream.append(SEEDED_BOOKING, [
   statusBatch(status("booking.requested"), false),
   statusBatch(status("booking.accepted"), false),

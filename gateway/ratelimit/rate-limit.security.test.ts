@@ -48,7 +48,9 @@ describe("rate limits per driver and per customer", () => {
     expect((await read()).status).toBe(404);
     const refused = await read();
     await expectProblem(refused, 429, "");
-    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(1);
+    // The seconds left in the customer's 60 s window: 1 when the test happens to run in its last second.
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(Number(refused.headers.get("retry-after"))).toBeLessThanOrEqual(60);
     for (let i = 0; i < 5; i++) expect((await gw.app.request("/v1/drivers/anyone/trail", { headers: asOperator() })).status).toBe(200);
   });
 

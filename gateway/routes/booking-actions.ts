@@ -14,6 +14,7 @@ import {
   PickupCodeSchema,
 } from "../../shared/events/booking.ts";
 import { DriverIdSchema } from "../../shared/events/driver.ts";
+import { FreeTextSchema } from "../../shared/events/free-text.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
 import { allow, requireSelf } from "../auth/authorize.ts";
 import { canSeeBooking } from "../auth/booking-access.ts";
@@ -30,7 +31,7 @@ const AcceptBodySchema = v.strictObject({ driverId: v.optional(DriverIdSchema) }
 /** `by` follows from the caller's role; an operator cancels on behalf of one side and must say which. */
 const CancelBodySchema = v.strictObject({
   by: v.optional(v.picklist(CANCELLED_BY)),
-  reason: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(200))),
+  reason: v.optional(FreeTextSchema(200)),
 });
 /** The customer's pickup code, as the driver typed it (required with PICKUP_CODE_REQUIRED). */
 const StartBodySchema = v.strictObject({ pickupCode: v.optional(PickupCodeSchema) });

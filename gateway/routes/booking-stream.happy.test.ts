@@ -9,7 +9,14 @@ import { asCustomer, asDriver, asOperator, gatewayOverEmbeddedLog, insertBooking
 
 type Gateway = Awaited<ReturnType<typeof gatewayOverEmbeddedLog>>;
 
-const status = (type: string) => ({ eventId: crypto.randomUUID(), type, at: new Date().toISOString(), applied: true });
+/** A status entry as the booking worker writes it: an accept names its driver (drv-1 here), as the timeline does. */
+const status = (type: string) => ({
+  eventId: crypto.randomUUID(),
+  type,
+  at: new Date().toISOString(),
+  applied: true,
+  ...(type === "booking.accepted" ? { driverId: "drv-1" } : {}),
+});
 const fix = (recordedAt: number) => ({ lat: 12.97, lng: 77.59, heading: 90, speed: 8, recordedAt });
 
 describe("GET /v1/bookings/{id}/stream", () => {
@@ -86,6 +93,23 @@ describe("GET /v1/bookings/{id}/stream", () => {
     expect(followed.events[0]!.event).toBe("status");
     const done = await insertBooking(gw.history, { customerId: "cust-1", status: "completed" });
     expect((await gw.app.request(`/v1/bookings/${done}/stream`, { headers: asCustomer("cust-1") })).status).toBe(204);
+  });
+
+  test("status entries are shaped per caller as the timeline is: no other driver's claim, no claim's driver but for operators", async () => {
+    const s = streamOf(gw.deps);
+    const claim = (type: string, driverId: string) => ({ ...status(type), driverId });
+    await s.append(bookingId, [
+      statusBatch(status("booking.requested"), false),
+      statusBatch(claim("booking.accepted", "drv-1"), false),
+      statusBatch(claim("booking.accept-rejected", "drv-9"), false),
+    ]);
+    const read = async (who: Record<string, string>) =>
+      (await readSse(await follow(who), { enough: (r) => r.events.length >= 3, timeoutMs: 1_000 })).events.map((e) => JSON.parse(e.data));
+    const customer = await read(asCustomer("cust-1"));
+    expect(customer.map((e) => e.type)).toEqual(["booking.requested", "booking.accepted"]);
+    expect(customer[1]).not.toHaveProperty("driverId");
+    const operator = await read(asOperator());
+    expect(operator.map((e) => e.driverId)).toEqual([undefined, "drv-1", "drv-9"]);
   });
 
   test("a comment line keeps an idle stream alive", async () => {

@@ -10,6 +10,7 @@ import { principalOf } from "../auth/principal.ts";
 import type { GatewayDeps } from "../deps.ts";
 import { problem } from "../http/problem.ts";
 import { readParam } from "../http/read-json.ts";
+import { entryAsSeenBy } from "../streams/entry-view.ts";
 import { DEFAULT_FOLLOW, followTrip } from "../streams/follow-trip.ts";
 
 const LAST_EVENT_ID = "Last-Event-ID";
@@ -18,7 +19,7 @@ const LAST_EVENT_ID = "Last-Event-ID";
  * GET /v1/bookings/{bookingId}/stream: the booking live, as Server-Sent Events, for its
  * customer, its assigned driver and operators (anyone else: 404, as for the booking).
  * Events, each with an `id:`: `status` (every applied booking event, as its timeline
- * entry), `location` (the assigned driver's newest plausible fix, from the accept on, at
+ * entry, shaped for the caller as GET /v1/bookings/{id} shapes it: entry-view.ts), `location` (the assigned driver's newest plausible fix, from the accept on, at
  * most one a second) and `eta` (to the pickup, then to the drop-off). The workers write
  * the stream to the store (shared/trip-stream/), so a client that reconnects with
  * Last-Event-ID, to this gateway or another, gets every event after that id and none
@@ -50,7 +51,8 @@ export function registerBookingStream(
     if (lastEventId !== undefined && !isEntryId(lastEventId))
       throw new ValidationError(`${LAST_EVENT_ID} is invalid`, [{ field: LAST_EVENT_ID, message: "must be an id this stream sent" }], 400);
     const booking = await deps.booking(bookingId);
-    if (!booking || !canSeeBooking(principalOf(c), booking))
+    const caller = principalOf(c);
+    if (!booking || !canSeeBooking(caller, booking))
       return problem(c, 404, {
         title: "Booking not found",
         detail: `no booking ${bookingId} has been processed (a booking just requested appears within moments)`,
@@ -67,7 +69,7 @@ export function registerBookingStream(
       try {
         await followTrip(sse, { stream: tripStream, bookingId, after: lastEventId }, settings, {
           logger: deps.logger,
-          view: (entry) => entry.data,
+          view: (entry) => entryAsSeenBy(caller, booking, entry),
           onEntry: (kind) => sent.inc({ kind }),
           onCutOff: () => cut.inc(),
         });

@@ -6,7 +6,7 @@ import { BOOKING_REQUESTED } from "../../shared/events/booking.ts";
 import { parseEnvelope } from "../../shared/events/envelope.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
 import { partitionFor } from "../../shared/log/partition.ts";
-import { asCustomer, asDriver, gatewayOverEmbeddedLog, json, postWithKey } from "../testing.ts";
+import { asCustomer, asDriver, asOperator, gatewayOverEmbeddedLog, json, postWithKey } from "../testing.ts";
 
 const body = {
   customerId: "cust-7",
@@ -123,17 +123,17 @@ describe("booking routes", () => {
     }
   });
 
-  test("GET /v1/bookings/:id → state, fare and the timeline from the history, refused events included", async () => {
+  test("GET /v1/bookings/:id → state, fare and the timeline from the history, refused events included (for operators: with the driver each claim was about)", async () => {
     const bookingId = bookingIdForRequest("cust-7", "key-4");
     await gw.history.orm.insert(bookings).values(bookingRow(bookingId, "drv-1"));
-    const event = (eventId: string, type: string, s: number, applied = true, reason: string | null = null) => ({
+    const event = (eventId: string, type: string, s: number, data: object = {}, reason: string | null = null) => ({
       eventId,
       bookingId,
       type,
       occurredAt: `2026-11-01T08:00:0${s}.000Z`,
-      applied,
+      applied: reason === null,
       reason,
-      data: "{}",
+      data: JSON.stringify({ bookingId, ...data }),
       recordedAt: 0,
     });
     await gw.history.orm
@@ -141,9 +141,23 @@ describe("booking routes", () => {
       .values([
         event("e1", "booking.requested", 0),
         event("e2", "booking.offered", 1),
-        event("e3", "booking.accepted", 8),
-        event("e4", "booking.accepted", 9, false, "another driver accepted first"),
+        event("e3", "booking.accepted", 8, { driverId: "drv-1" }),
+        event("e4", "booking.accepted", 9, { driverId: "drv-2" }, "another driver accepted first"),
       ]);
+    const operatorView = (await (await gw.app.request(`/v1/bookings/${bookingId}`, { headers: asOperator() })).json()) as {
+      timeline: object[];
+    };
+    expect(operatorView.timeline.slice(2)).toEqual([
+      { eventId: "e3", type: "booking.accepted", at: "2026-11-01T08:00:08.000Z", applied: true, driverId: "drv-1" },
+      {
+        eventId: "e4",
+        type: "booking.accepted",
+        at: "2026-11-01T08:00:09.000Z",
+        applied: false,
+        reason: "another driver accepted first",
+        driverId: "drv-2",
+      },
+    ]);
 
     const res = await gw.app.request(`/v1/bookings/${bookingId}`, { headers: asCustomer("cust-7") });
     expect(res.status).toBe(200);
@@ -163,13 +177,7 @@ describe("booking routes", () => {
         { eventId: "e1", type: "booking.requested", at: "2026-11-01T08:00:00.000Z", applied: true },
         { eventId: "e2", type: "booking.offered", at: "2026-11-01T08:00:01.000Z", applied: true },
         { eventId: "e3", type: "booking.accepted", at: "2026-11-01T08:00:08.000Z", applied: true },
-        {
-          eventId: "e4",
-          type: "booking.accepted",
-          at: "2026-11-01T08:00:09.000Z",
-          applied: false,
-          reason: "another driver accepted first",
-        },
+        // drv-2's refused claim is no business of the customer's (shared/booking/booking-view.ts).
       ],
     });
   });

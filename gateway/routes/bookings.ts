@@ -5,11 +5,12 @@ import { bookingIdForRequest, requestedEventId } from "../../shared/booking/ids.
 import { ValidationError } from "../../shared/errors/errors.ts";
 import { BOOKING_REQUESTED, type BookingRequested, CustomerIdSchema, PlaceSchema } from "../../shared/events/booking.ts";
 import { VehicleTypeSchema } from "../../shared/events/driver.ts";
-import { createEnvelope, envelopeHeaders } from "../../shared/events/envelope.ts";
+import { createEnvelope } from "../../shared/events/envelope.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
 import { allow, requireSelf } from "../auth/authorize.ts";
 import { principalOf } from "../auth/principal.ts";
 import type { GatewayDeps } from "../deps.ts";
+import { outgoingRecord } from "../events/outgoing-record.ts";
 import { limitBody } from "../http/body-limit.ts";
 import { readJson } from "../http/read-json.ts";
 import { IDEMPOTENCY_HEADER, readIdempotencyKey } from "../idempotency/idempotency-key.ts";
@@ -75,7 +76,7 @@ export function registerBookings(app: Hono, deps: Pick<GatewayDeps, "publisher" 
       fingerprint: await fingerprintOf(body),
       response: { bookingId, status: "searching", fareEstimate, surge, pickupCode },
       event,
-      record: { topic: TOPICS.bookings, key: event.key, value: JSON.stringify(event), headers: envelopeHeaders(event) },
+      record: outgoingRecord(TOPICS.bookings, event),
     });
     if (remembered.kind === "conflict") {
       throw new ValidationError(

@@ -9,9 +9,9 @@ import {
   MAX_FIXES_PER_REQUEST,
   type ReportedFix,
 } from "../../shared/events/driver.ts";
+import { parseTimestamp } from "../../shared/events/timestamp.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
 import { DEFAULT_FIX_CHECKS, type FixCheckSettings, fixFlags } from "../../shared/geo/plausibility.ts";
-import { MAX_INDEXABLE_LAT } from "../../shared/geo/shard-layout.ts";
 import { allow, requireSelf } from "../auth/authorize.ts";
 import type { GatewayDeps } from "../deps.ts";
 import { publishEvent } from "../events/publish-event.ts";
@@ -32,14 +32,12 @@ const BodySchema = v.strictObject({
 
 /**
  * Checks the schema cannot express: device clocks drift and phones buffer offline, but a
- * fix from the future or from long ago is a bug or a replay; and the geo index (Redis GEO)
- * cannot hold the polar caps beyond ±85.05°, so such a fix would be accepted yet never applied.
+ * fix from the future or from long ago is a bug or a replay. (The latitude the geo index
+ * can hold is FixSchema's own rule, so the location worker checks it too.)
  */
 function checkFixes(fixes: Fix[], now: number, maxAgeMs: number): void {
   const issues = fixes.flatMap((f, i) => {
-    if (Math.abs(f.lat) > MAX_INDEXABLE_LAT)
-      return [{ field: `fixes.${i}.lat`, message: `must be within ±${MAX_INDEXABLE_LAT} (the range the geo index can hold)` }];
-    const t = Date.parse(f.recordedAt);
+    const t = parseTimestamp(f.recordedAt);
     if (t > now + MAX_FUTURE_MS) return [{ field: `fixes.${i}.recordedAt`, message: "is more than 30 s in the future" }];
     if (t < now - maxAgeMs) return [{ field: `fixes.${i}.recordedAt`, message: `is older than ${Math.round(maxAgeMs / 1000)} s` }];
     return [];

@@ -1,17 +1,15 @@
 import type { Hono } from "hono";
 import * as v from "valibot";
 import { DriverIdSchema } from "../../shared/events/driver.ts";
+import { parseTimestamp, TimestampSchema } from "../../shared/events/timestamp.ts";
 import { MAX_TRAIL_PAGE } from "../../shared/history/trail-query.ts";
 import { allow, requireSelfOrOperator } from "../auth/authorize.ts";
 import type { GatewayDeps } from "../deps.ts";
 import { readParam } from "../http/read-json.ts";
 import { queryInteger, readQuery } from "../http/read-query.ts";
 
-const isoMs = v.pipe(
-  v.string(),
-  v.isoTimestamp("must be an ISO-8601 timestamp"),
-  v.transform((s) => Date.parse(s)),
-);
+/** The same format as every event's time, so a bound the gateway reads is one instant (never NaN). */
+const isoMs = v.pipe(TimestampSchema, v.transform(parseTimestamp));
 
 const QuerySchema = v.strictObject({
   from: v.optional(isoMs),

@@ -2,7 +2,7 @@ import type { Hono } from "hono";
 import * as v from "valibot";
 import { ValidationError } from "../../shared/errors/errors.ts";
 import { CustomerIdSchema, PlaceSchema } from "../../shared/events/booking.ts";
-import { createEnvelope, envelopeHeaders } from "../../shared/events/envelope.ts";
+import { createEnvelope } from "../../shared/events/envelope.ts";
 import { ORDER_CREATED, type OrderCreated, TrucksSchema } from "../../shared/events/order.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
 import { createdEventId, orderIdForRequest } from "../../shared/order/ids.ts";
@@ -10,6 +10,7 @@ import { expandTrucks } from "../../shared/order/trucks.ts";
 import { allow, requireSelf } from "../auth/authorize.ts";
 import { principalOf } from "../auth/principal.ts";
 import type { GatewayDeps } from "../deps.ts";
+import { outgoingRecord } from "../events/outgoing-record.ts";
 import { limitBody } from "../http/body-limit.ts";
 import { readJson } from "../http/read-json.ts";
 import { IDEMPOTENCY_HEADER, readIdempotencyKey } from "../idempotency/idempotency-key.ts";
@@ -63,7 +64,7 @@ export function registerOrders(app: Hono, deps: Pick<GatewayDeps, "publisher" | 
       fingerprint: await fingerprintOf(body),
       response: { orderId, bookingIds: expandTrucks(orderId, body.trucks).map((t) => t.bookingId), pickupCode: data.pickupCode },
       event,
-      record: { topic: TOPICS.orders, key: event.key, value: JSON.stringify(event), headers: envelopeHeaders(event) },
+      record: outgoingRecord(TOPICS.orders, event),
     });
     if (remembered.kind === "conflict") {
       throw new ValidationError(

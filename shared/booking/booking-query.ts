@@ -1,7 +1,7 @@
 import { asc, eq } from "drizzle-orm";
 import type { Db } from "../db/open-libsql.ts";
 import { bookingEvents, bookings } from "../db/schema.ts";
-import type { Fare, FinalFare, Place } from "../events/booking.ts";
+import { BOOKING_ACCEPT_REJECTED, BOOKING_ACCEPTED, type Fare, type FinalFare, type Place } from "../events/booking.ts";
 import type { VehicleType } from "../events/driver.ts";
 import { storedPlace } from "./active-trips.ts";
 import type { BookingStatus } from "./state-machine.ts";
@@ -13,7 +13,10 @@ export interface TimelineEntry {
   at: string;
   /** False when the booking worker refused the event (an invalid transition, a losing accept): it changed nothing. */
   applied: boolean;
+  /** Why the worker refused it, as the state machine said: may name other bookings and drivers (operators only, booking-view.ts). */
   reason?: string;
+  /** The driver a claim is about (booking.accepted, booking.accept-rejected): detail for operators only. */
+  driverId?: string;
 }
 
 export interface BookingDetails {
@@ -61,6 +64,7 @@ export async function readBooking(db: Db, bookingId: string): Promise<BookingDet
       at: bookingEvents.occurredAt,
       applied: bookingEvents.applied,
       reason: bookingEvents.reason,
+      data: bookingEvents.data,
     })
     .from(bookingEvents)
     .where(eq(bookingEvents.bookingId, bookingId))
@@ -85,6 +89,19 @@ export async function readBooking(db: Db, bookingId: string): Promise<BookingDet
     requestedAt: b.requestedAt,
     ...(b.arrivedAt === null ? {} : { arrivedAt: b.arrivedAt }),
     ...(b.startedAt === null ? {} : { startedAt: b.startedAt }),
-    timeline: events.map(({ reason, ...e }) => (reason === null ? e : { ...e, reason })),
+    timeline: events.map(timelineEntry),
   };
 }
+
+/** A booking_events row as the timeline shows it (the trip stream's status entries too). */
+export function timelineEntry({
+  reason,
+  data,
+  ...e
+}: Omit<TimelineEntry, "reason" | "driverId"> & { reason: string | null; data: string }): TimelineEntry {
+  const driverId = CLAIMS.includes(e.type) ? (JSON.parse(data) as { driverId?: unknown }).driverId : undefined;
+  return { ...e, ...(reason === null ? {} : { reason }), ...(typeof driverId === "string" ? { driverId } : {}) };
+}
+
+/** The event types that are one driver's claim on the booking. */
+export const CLAIMS: readonly string[] = [BOOKING_ACCEPTED, BOOKING_ACCEPT_REJECTED];

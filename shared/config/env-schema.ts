@@ -28,6 +28,20 @@ export const brokers = v.optional(
   ),
 );
 
+/** A listen address: an IPv4 or IPv6 address or a host name. */
+export const listenHost = (fallback: string) =>
+  v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.regex(
+        /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$/,
+        "must be an IP address or a host name",
+      ),
+    ),
+    fallback,
+  );
+
 export const url = (...protocols: string[]) =>
   v.optional(
     v.pipe(

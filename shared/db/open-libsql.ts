@@ -1,8 +1,7 @@
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import { type Client, createClient } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { guardedClient } from "./guarded-client.ts";
+import { ensurePrivateDatabaseFile } from "./private-file.ts";
 import * as schema from "./schema.ts";
 
 export type Orm = LibSQLDatabase<typeof schema>;
@@ -29,14 +28,15 @@ export const MIN_BUSY_TIMEOUT_MS = 5000;
  * Opens a database per the storage rules: busy timeout ≥ 5 s on every connection
  * (the client's `timeout` option, which libSQL applies as busy_timeout to each
  * connection it opens), WAL journal for files (readers never block the writer), and
- * SQLITE_BUSY fatal for the client. Migrations are separate: see migrate.ts.
+ * SQLITE_BUSY fatal for the client; a file is its owner's only (0600, private-file.ts).
+ * Migrations are separate: see migrate.ts.
  */
 export async function openLibsql(opts: LibsqlOptions): Promise<Db> {
   const busyTimeoutMs = opts.busyTimeoutMs ?? MIN_BUSY_TIMEOUT_MS;
   if (busyTimeoutMs < MIN_BUSY_TIMEOUT_MS) throw new Error(`busyTimeoutMs must be at least ${MIN_BUSY_TIMEOUT_MS} (got ${busyTimeoutMs})`);
   const file = opts.url.startsWith("file:");
   const memory = opts.url.includes(":memory:");
-  if (file && !memory) mkdirSync(dirname(filePath(opts.url)), { recursive: true });
+  ensurePrivateDatabaseFile(opts.url);
 
   // A file database needs one connection: the guarded client runs its operations one at a time.
   const create = () =>
@@ -53,12 +53,4 @@ export async function openLibsql(opts: LibsqlOptions): Promise<Db> {
     throw err;
   }
   return { client, orm: drizzle({ client, schema }), url: opts.url, close: () => client.close() };
-}
-
-/** The filesystem path of a `file:` URL (`file:rel/x.db`, `file:/abs/x.db`, `file:///abs/x.db`). */
-function filePath(url: string): string {
-  return url
-    .slice("file:".length)
-    .replace(/^\/\/(localhost)?(?=\/)/, "")
-    .replace(/\?.*$/, "");
 }

@@ -43,3 +43,14 @@ export class BackpressureError extends Error {
     super(message);
   }
 }
+
+/**
+ * The wait an error asks for before its work is retried: its own `retryAfterMs`, when a
+ * finite number ≥ 0 (RetryableError, BackpressureError, the worker runtime's RetryDeferred).
+ * The log adapters redeliver a failed batch after this wait when given, after their own
+ * backoff otherwise.
+ */
+export function retryAfterMsOf(err: unknown): number | undefined {
+  const ms = (err as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+  return typeof ms === "number" && Number.isFinite(ms) && ms >= 0 ? ms : undefined;
+}

@@ -1,5 +1,7 @@
 import * as v from "valibot";
-import { DriverIdSchema, VehicleTypeSchema } from "./driver.ts";
+import { DriverIdSchema, IndexableLatSchema, VehicleTypeSchema } from "./driver.ts";
+import { FreeTextSchema } from "./free-text.ts";
+import { TimestampSchema } from "./timestamp.ts";
 
 /*
  * Every event of a booking's life, v1, on the `bookings` topic keyed by bookingId, so
@@ -21,10 +23,11 @@ export const CustomerIdSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}
 
 const finite = (min: number, max: number) => v.pipe(v.number(), v.finite(), v.minValue(min), v.maxValue(max));
 
+/** A pickup or drop-off: matching searches the geo index around it, so it must lie where the index reaches. */
 export const PlaceSchema = v.strictObject({
-  lat: finite(-90, 90),
+  lat: IndexableLatSchema,
   lng: finite(-180, 180),
-  address: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(200))),
+  address: v.optional(FreeTextSchema(200)),
 });
 export type Place = v.InferOutput<typeof PlaceSchema>;
 
@@ -87,7 +90,7 @@ export const BookingOfferedSchema = v.strictObject({
   round: v.optional(round),
   driverIds: v.pipe(v.array(DriverIdSchema), v.minLength(1)),
   radiusM: v.pipe(v.number(), v.finite(), v.minValue(1)),
-  expiresAt: v.pipe(v.string(), v.isoTimestamp()),
+  expiresAt: TimestampSchema,
 });
 export type BookingOffered = v.InferOutput<typeof BookingOfferedSchema>;
 
@@ -145,7 +148,7 @@ export const BOOKING_CANCELLED = "booking.cancelled";
 export const BookingCancelledSchema = v.strictObject({
   ...bookingId,
   by: v.picklist(CANCELLED_BY),
-  reason: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(200))),
+  reason: v.optional(FreeTextSchema(200)),
   /** With `by: driver`: the driver cancelling, so a cancel that lands after the booking changed hands drops nobody else. */
   driverId: v.optional(DriverIdSchema),
 });

@@ -1,4 +1,6 @@
 import * as v from "valibot";
+import { MAX_INDEXABLE_LAT } from "../geo/shard-layout.ts";
+import { TimestampSchema } from "./timestamp.ts";
 
 /** Vehicle classes served: ride-hailing cars and bikes, freight trucks. */
 export const VEHICLE_TYPES = ["bike", "auto", "sedan", "suv", "van", "tipper", "container", "open", "trailer", "reefer"] as const;
@@ -9,11 +11,22 @@ export const DriverIdSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/
 
 const finite = (min: number, max: number) => v.pipe(v.number(), v.finite(), v.minValue(min), v.maxValue(max));
 
+/**
+ * A latitude the geo index can hold: Redis GEO (and so every adapter) stops at ±85.05°,
+ * so a position beyond is refused where it enters, never accepted and then dead-lettered.
+ */
+export const IndexableLatSchema = v.pipe(
+  v.number(),
+  v.finite(),
+  v.minValue(-MAX_INDEXABLE_LAT, `must be within ±${MAX_INDEXABLE_LAT} (the range the geo index can hold)`),
+  v.maxValue(MAX_INDEXABLE_LAT, `must be within ±${MAX_INDEXABLE_LAT} (the range the geo index can hold)`),
+);
+
 /** One GPS fix as the device recorded it; `recordedAt` is device time and orders fixes of one driver. */
 export const FixSchema = v.strictObject({
-  lat: finite(-90, 90),
+  lat: IndexableLatSchema,
   lng: finite(-180, 180),
-  recordedAt: v.pipe(v.string(), v.isoTimestamp()),
+  recordedAt: TimestampSchema,
   speed: v.optional(finite(0, 150)),
   heading: v.optional(finite(0, 360)),
   accuracy: v.optional(finite(0, 100_000)),
@@ -64,6 +77,6 @@ export const DriverStatusChangedSchema = v.strictObject({
   driverId: DriverIdSchema,
   status: DriverStatusSchema,
   vehicleType: VehicleTypeSchema,
-  changedAt: v.pipe(v.string(), v.isoTimestamp()),
+  changedAt: TimestampSchema,
 });
 export type DriverStatusChanged = v.InferOutput<typeof DriverStatusChangedSchema>;

@@ -1,5 +1,9 @@
 import { v7 as uuidv7 } from "uuid";
 import * as v from "valibot";
+import { TimestampSchema } from "./timestamp.ts";
+
+/** The longest correlation id an envelope carries; the gateway replaces a longer X-Request-Id (gateway/app.ts). */
+export const MAX_CORRELATION_ID_LENGTH = 128;
 
 /**
  * Every record on every topic carries this envelope as its JSON value.
@@ -11,9 +15,9 @@ export const EnvelopeSchema = v.strictObject({
   id: v.pipe(v.string(), v.uuid()),
   type: v.pipe(v.string(), v.regex(/^[a-z]+(\.[a-z-]+)+$/)),
   version: v.pipe(v.number(), v.integer(), v.minValue(1)),
-  occurredAt: v.pipe(v.string(), v.isoTimestamp()),
+  occurredAt: TimestampSchema,
   key: v.pipe(v.string(), v.minLength(1), v.maxLength(256)),
-  correlationId: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
+  correlationId: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_CORRELATION_ID_LENGTH)),
   source: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
   data: v.unknown(),
 });

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { TimestampSchema } from "./timestamp.ts";
 
 /**
  * `notification.requested` v1 on `notifications`, key recipientId: something a driver or
@@ -27,6 +28,6 @@ export const NotificationRequestedSchema = v.strictObject({
   /** What the recipient's app shows; small, self-contained. */
   payload: v.record(v.string(), v.unknown()),
   /** After this, delivering is pointless (an offer that expired); ISO-8601. */
-  expiresAt: v.optional(v.pipe(v.string(), v.isoTimestamp())),
+  expiresAt: v.optional(TimestampSchema),
 });
 export type NotificationRequested = v.InferOutput<typeof NotificationRequestedSchema>;

@@ -9,7 +9,9 @@ import type { TopicSpec } from "../events/topics.ts";
  *
  * Delivery: at-least-once. A group's committed offset moves past a batch only after
  * its handler resolved. If the handler throws, the same batch (from its first record)
- * is delivered again after a backoff, to this or another member of the group.
+ * is delivered again after a backoff, to this or another member of the group: the
+ * error's own `retryAfterMs` when it carries one (retryAfterMsOf in shared/errors/errors.ts),
+ * the adapter's growing backoff otherwise.
  */
 
 export interface OutgoingRecord {

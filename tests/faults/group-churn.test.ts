@@ -2,6 +2,7 @@ import { expect, setDefaultTimeout, test } from "bun:test";
 import { until } from "../support/until.ts";
 import { countingScenario } from "./support/counting-scenario.ts";
 import { effectCounts, lagOf, publishAll, rowCount, uniqueEvents } from "./support/effects.ts";
+import { describeGroup } from "./support/group-state.ts";
 import { appliedTotals, type SpawnedProcess, spawnCountingWorker } from "./support/processes.ts";
 
 // Bun 1.4.5 ignores bunfig's [test] timeout.
@@ -17,13 +18,22 @@ test("h. three workers in one group, one leaves (SIGTERM) and one joins mid-run:
   const started = performance.now();
   const { ids, records } = uniqueEvents(TOPIC, N);
   let stopPublishing = false;
-  const publishing = publishAll(s.log, records, { chunk: 200, perSecond: 1_200, stop: () => stopPublishing });
+  let publishing: Promise<number> = Promise.resolve(0);
   const rows = () => rowCount(s.reader, "SELECT count(*) FROM counted_effects");
   // 5 ms inside each transaction: the members are busy when the group rebalances around them.
   const spawn = () => spawnCountingWorker({ brokers: s.kafka.brokers, topic: TOPIC, group: GROUP, url, inTxMs: 5 });
   const members = [spawn(), spawn(), spawn()];
   let joiner: SpawnedProcess | undefined;
   try {
+    // Publish only once all three formed the group: on a busy machine the first member to
+    // join would otherwise consume everything before the others start.
+    await until(
+      () => describeGroup(s.kafka.brokers, GROUP),
+      (g) => g.state === "Stable" && g.members === 3,
+      "the three members to form the group",
+      90_000,
+    );
+    publishing = publishAll(s.log, records, { chunk: 200, perSecond: 1_200, stop: () => stopPublishing });
     await until(
       async () => [...members.map(appliedBy), await rows()],
       (a) => a.slice(0, 3).every((n) => n > 0) && a[3]! >= 3_000,

@@ -23,6 +23,13 @@ import { startOwnKafka } from "./support/own-kafka.ts";
 setDefaultTimeout(120_000);
 
 const OUTAGE_MS = 12_000;
+/**
+ * Fixes sent after Redis is back must be visible within 2 s of its return (issue 10, item 5:
+ * the outage backoff is capped at 1 s, workers/runtime/retry.ts), plus a margin for a
+ * loaded two-core machine: the backlog of the outage and the publish itself ride on it.
+ */
+const RECOVERY_TARGET_MS = 2_000;
+const BUSY_MACHINE_MARGIN_MS = 1_500;
 const GROUP = selectWorkers(["location"])[0]!.group;
 
 let kafka: Awaited<ReturnType<typeof startOwnKafka>>;
@@ -47,7 +54,7 @@ afterAll(async () => {
   history?.remove();
 });
 
-test("e. Redis down ~12 s: nothing dead-lettered, lag drains, fixes after the restart are visible", async () => {
+test("e. Redis down ~12 s: nothing dead-lettered, lag drains, fixes sent after the restart are visible within 2 s of it", async () => {
   const started = performance.now();
   const workers = await startWorkers(selectWorkers(["location"]), {
     log,
@@ -99,11 +106,8 @@ test("e. Redis down ~12 s: nothing dead-lettered, lag drains, fixes after the re
     const duringOutage = published - before;
     await redis.restart();
     const restartedAt = Date.now();
-    await Bun.sleep(2_000);
-    sending = false;
-    await traffic;
 
-    // Newer fixes than anything before, for drivers the empty Redis has never seen.
+    // At once, while traffic goes on: newer fixes than anything before, for drivers the empty Redis has never seen.
     const after = drivers.map((d) => `${d}-after`);
     const lastAt = Date.now();
     await Promise.all(after.map((d) => publishFix(d, lastAt)));
@@ -115,6 +119,8 @@ test("e. Redis down ~12 s: nothing dead-lettered, lag drains, fixes after the re
         30_000,
       );
     const visibleMs = Date.now() - restartedAt;
+    sending = false;
+    await traffic;
 
     const lagOf = async () => (await log.admin().lag(GROUP, [TOPICS.driverLocations])).reduce((s, p) => s + p.lag, 0);
     const lag = await until(lagOf, (n) => n === 0, "consumer lag to drain", 30_000);
@@ -123,6 +129,7 @@ test("e. Redis down ~12 s: nothing dead-lettered, lag drains, fixes after the re
       `[faults e] published ${published} fix events (${duringOutage} during the ${OUTAGE_MS} ms outage), dlq ${dlq}, lag ${lag}, ${after.length}/${after.length} post-restart drivers visible ${visibleMs} ms after restart, total ${Math.round(performance.now() - started)} ms`,
     );
     expect({ dlq, lag }).toEqual({ dlq: 0, lag: 0 });
+    expect(visibleMs).toBeLessThanOrEqual(RECOVERY_TARGET_MS + BUSY_MACHINE_MARGIN_MS);
   } finally {
     sending = false;
     await traffic;

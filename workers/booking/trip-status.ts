@@ -1,5 +1,5 @@
 import { and, eq, gte, inArray, max } from "drizzle-orm";
-import type { TimelineEntry } from "../../shared/booking/booking-query.ts";
+import { type TimelineEntry, timelineEntry } from "../../shared/booking/booking-query.ts";
 import { isFinalStatus } from "../../shared/booking/final-statuses.ts";
 import type { Db } from "../../shared/db/open-libsql.ts";
 import { bookingEvents, bookings } from "../../shared/db/schema.ts";
@@ -29,7 +29,8 @@ export function freshStatuses(decided: readonly (DecidedOutcome & { before: Load
     if (!o.audit.applied) return [];
     const status = o.insert ? o.insert.status : o.update?.status;
     if (!status) return [];
-    const entry: TimelineEntry = { eventId: o.audit.eventId, type: o.audit.type, at: o.audit.occurredAt, applied: true };
+    const a = o.audit;
+    const entry = timelineEntry({ eventId: a.eventId, type: a.type, at: a.occurredAt, applied: true, reason: null, data: a.data });
     const item: StatusToStream = { bookingId: o.audit.bookingId, entry, ends: isFinalStatus(status) };
     const changed = before && before.status !== status;
     if (changed && status === "accepted" && o.update?.driverId)
@@ -80,7 +81,7 @@ export async function redeliveredStatuses(db: Db, eventIds: readonly string[], s
       const final = status.get(r.bookingId);
       out.push({
         bookingId: r.bookingId,
-        entry: { eventId: r.eventId, type: r.type, at: r.occurredAt, applied: true },
+        entry: timelineEntry({ eventId: r.eventId, type: r.type, at: r.occurredAt, applied: true, reason: null, data: r.data }),
         ends: !!final && isFinalStatus(final) && lastSeq.get(r.bookingId) === r.seq,
       });
     }

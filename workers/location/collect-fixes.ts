@@ -1,10 +1,8 @@
 import { NonRetriableError } from "../../shared/errors/errors.ts";
-import { DRIVER_LOCATION_REPORTED, DriverLocationReportedSchema } from "../../shared/events/driver.ts";
+import { DRIVER_LOCATION_REPORTED } from "../../shared/events/driver.ts";
 import type { TrailPoint } from "../../shared/history/downsample.ts";
 import type { ConsumedEvent } from "../runtime/handler.ts";
 import { eventData } from "./event-data.ts";
-
-const LOCATION_REPORTED = { type: DRIVER_LOCATION_REPORTED, version: 1, schema: DriverLocationReportedSchema };
 
 /**
  * The fixes of a batch of `driver.location.reported` events, per driver, each driver's
@@ -14,12 +12,12 @@ const LOCATION_REPORTED = { type: DRIVER_LOCATION_REPORTED, version: 1, schema: 
 export function collectFixes(events: readonly ConsumedEvent[]): Map<string, TrailPoint[]> {
   const byDriver = new Map<string, TrailPoint[]>();
   for (const e of events) {
-    const { driverId, fixes } = eventData(e, LOCATION_REPORTED);
+    const { driverId, fixes } = eventData(e, DRIVER_LOCATION_REPORTED);
     let mine = byDriver.get(driverId);
     if (!mine) byDriver.set(driverId, (mine = []));
     for (const f of fixes) {
       const recordedAt = Date.parse(f.recordedAt);
-      // The schema's ISO check and Date.parse agree today; a fix without a time could not be ordered.
+      // TimestampSchema admits only times Date.parse reads; kept because a fix without a time could not be ordered.
       if (Number.isNaN(recordedAt))
         throw new NonRetriableError(`${e.record.topic}/${e.record.partition}@${e.record.offset}: unreadable recordedAt "${f.recordedAt}"`);
       mine.push({

@@ -1,11 +1,9 @@
-import { NOTIFICATION_REQUESTED, NotificationRequestedSchema } from "../../shared/events/notification.ts";
+import { NOTIFICATION_REQUESTED } from "../../shared/events/notification.ts";
 import { isExpired, type Notification, type Notifier } from "../../shared/notify/notifier.ts";
 import type { WorkerDeps } from "../deps.ts";
 import { eventData } from "../location/event-data.ts";
 import type { ConsumedEvent, Handler } from "../runtime/handler.ts";
 import { createDeliveryMemory, type DeliveryMemory, type DeliveryMemorySettings } from "./delivery-memory.ts";
-
-const REQUESTED = { type: NOTIFICATION_REQUESTED, version: 1, schema: NotificationRequestedSchema };
 
 export type NotifyDeps = Pick<WorkerDeps, "notifier" | "logger">;
 
@@ -58,7 +56,7 @@ export function createNotifyHandler(settings: Partial<NotifyHandlerSettings> = {
     const memory = memoryFor(deps.notifier);
     const byRecipient = new Map<string, Pending[]>();
     for (const event of events) {
-      const n: Notification = { ...eventData(event, REQUESTED), eventId: event.id };
+      const n: Notification = { ...eventData(event, NOTIFICATION_REQUESTED), eventId: event.id };
       const queue = byRecipient.get(n.recipientId);
       if (queue) queue.push({ event, n });
       else byRecipient.set(n.recipientId, [{ event, n }]);

@@ -1,9 +1,18 @@
 import { describe, expect, test } from "bun:test";
 import { NonRetriableError, RetryableError } from "../../shared/errors/errors.ts";
 import type { DeliveredRecord } from "../../shared/log/event-log.ts";
+import { backoffDelay } from "./backoff.ts";
 import { DLQ_HEADERS } from "./dead-letter.ts";
 import { parseEvents } from "./parse.ts";
-import { BatchInactiveError, errorPolicy, RetryDeferred, type RetryKind, type RetryObserver, withRetry } from "./retry.ts";
+import {
+  BatchInactiveError,
+  DEFAULT_RETRY_POLICY,
+  errorPolicy,
+  RetryDeferred,
+  type RetryKind,
+  type RetryObserver,
+  withRetry,
+} from "./retry.ts";
 import { collectingPublisher, deliverUntilDone, eventRecord, recordBatch } from "./testing.ts";
 
 const fast = { maxAttempts: 3, backoff: { baseMs: 5, capMs: 20 }, outageBackoff: { baseMs: 5, capMs: 20 } };
@@ -172,6 +181,24 @@ describe("withRetry", () => {
     expect(retries.every((r) => r.kind === "outage" && r.n === 6)).toBe(true);
     expect(calls.length).toBeGreaterThanOrEqual(3);
     for (let i = 1; i < calls.length; i++) expect(calls[i]! - calls[i - 1]!).toBeGreaterThanOrEqual(39);
+  });
+
+  test("the default outage backoff stops at 1 s: a dependency that returns is tried again within a second, one that stays down at most about once a second", () => {
+    // Issue 10, item 5: capped at 30 s, a 12 s Redis outage left partitions waiting up to 16 s after Redis was back.
+    for (const random of [() => 0, () => 0.5, () => 1]) {
+      const waits = Array.from({ length: 30 }, (_, attempt) => backoffDelay(attempt, DEFAULT_RETRY_POLICY.outageBackoff, random));
+      expect(Math.max(...waits)).toBeLessThanOrEqual(1_000);
+      expect(Math.min(...waits.slice(2))).toBeGreaterThanOrEqual(500);
+    }
+  });
+
+  test("a parked wait tells the log how long: RetryDeferred carries retryAfterMs", async () => {
+    const handler = withRetry({ group: "g", publisher: collectingPublisher(), policy: fast })(async () => {
+      throw new RetryableError("redis down", 123);
+    });
+    const err = await handler(recordBatch(records(1))).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RetryDeferred);
+    expect((err as RetryDeferred).retryAfterMs).toBe(123);
   });
 
   test("inline waits (inlineWaitMs) retry inside one call; a batch that stops being active meanwhile throws BatchInactiveError", async () => {

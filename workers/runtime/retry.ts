@@ -22,9 +22,9 @@ import type { BatchMiddleware } from "./handler.ts";
  * does promise is that a throwing handler gets the same records again after a backoff,
  * with only that partition paused. So a wait longer than `inlineWaitMs` parks the
  * partition: the policy remembers where it was (records settled so far, the failing
- * record's attempts, when to resume) and throws RetryDeferred; on redelivery it skips
- * the settled records and resumes, no earlier than the wait asked for (later if the
- * log's own redelivery backoff is longer). The memory lives in the handler returned
+ * record's attempts, when to resume) and throws RetryDeferred carrying the wait, which
+ * the log uses as its redelivery backoff; on redelivery it skips the settled records and
+ * resumes, no earlier than the wait asked for. The memory lives in the handler returned
  * here, so build one per subscription; it is in-process: a restart starts afresh.
  * Shorter waits sleep inside the call, heartbeating; if the batch stops being active
  * meanwhile it throws BatchInactiveError so the adapter does not commit.
@@ -37,7 +37,13 @@ export interface RetryPolicy {
   maxAttempts: number;
   /** Wait between a failing record's attempts. Default 100 ms doubling to 5 s. */
   backoff: BackoffPolicy;
-  /** Wait while a dependency is down (RetryableError without retryAfterMs). Default 250 ms doubling to 30 s. */
+  /**
+   * Wait while a dependency is down (RetryableError without retryAfterMs). Default 250 ms
+   * doubling to 1 s: a dependency that comes back is tried again within a second (new
+   * fixes visible ≤ 2 s after a Redis restart, tests/faults/redis-outage.test.ts), and one
+   * that stays down gets at most about one attempt a second per partition — a cheap
+   * connect or command, never a storm.
+   */
   outageBackoff: BackoffPolicy;
   /** Longest wait slept inside the handler call; longer ones park the partition. Default 0. */
   inlineWaitMs: number;
@@ -46,7 +52,7 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxAttempts: 5,
   backoff: { baseMs: 100, capMs: 5_000 },
-  outageBackoff: { baseMs: 250, capMs: 30_000 },
+  outageBackoff: { baseMs: 250, capMs: 1_000 },
   inlineWaitMs: 0,
 };
 
@@ -68,9 +74,20 @@ export interface RetryOptions {
   now?: () => Date;
 }
 
-/** Thrown to hand a wait to the log: the partition is redelivered after its backoff. */
+/**
+ * Thrown to hand a wait to the log: the partition is redelivered after `retryAfterMs`
+ * (the log adapters honour an error's retryAfterMs instead of their own growing backoff,
+ * so the wait is this policy's alone).
+ */
 export class RetryDeferred extends Error {
   override readonly name = "RetryDeferred";
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
 }
 
 /** Thrown when the batch stopped being active during an inline wait: the adapter must not commit. */
@@ -146,7 +163,7 @@ export function withRetry(opts: RetryOptions): BatchMiddleware {
           return;
         }
         parked.set(slot, { ...state, resumeAt: Date.now() + ms });
-        throw new RetryDeferred(`${where}@${state.settledBelow}: retrying in ${Math.round(ms)} ms`, { cause });
+        throw new RetryDeferred(`${where}@${state.settledBelow}: retrying in ${Math.round(ms)} ms`, ms, { cause });
       };
 
       const wait = (ms: number, records: DeliveredRecord[], error: unknown, kind: RetryKind, attempt: number, failing?: Failing) => {

@@ -1,12 +1,10 @@
 import { NonRetriableError } from "../../shared/errors/errors.ts";
-import { DRIVER_STATUS_CHANGED, DriverStatusChangedSchema } from "../../shared/events/driver.ts";
+import { DRIVER_STATUS_CHANGED } from "../../shared/events/driver.ts";
 import type { StatusUpdate } from "../../shared/geo/geo-index.ts";
 import type { WorkerDeps } from "../deps.ts";
 import { eventData } from "../location/event-data.ts";
 import { geoCall } from "../location/geo-call.ts";
 import type { ConsumedEvent } from "../runtime/handler.ts";
-
-const STATUS_CHANGED = { type: DRIVER_STATUS_CHANGED, version: 1, schema: DriverStatusChangedSchema };
 
 /**
  * The status worker: `driver.status.changed` → the GeoIndex, which decides who shows up
@@ -19,7 +17,7 @@ const STATUS_CHANGED = { type: DRIVER_STATUS_CHANGED, version: 1, schema: Driver
 export async function statusHandler(events: ConsumedEvent[], deps: Pick<WorkerDeps, "geo">): Promise<void> {
   const latest = new Map<string, StatusUpdate>();
   for (const e of events) {
-    const d = eventData(e, STATUS_CHANGED);
+    const d = eventData(e, DRIVER_STATUS_CHANGED);
     const changedAt = Date.parse(d.changedAt);
     if (Number.isNaN(changedAt))
       throw new NonRetriableError(`${e.record.topic}/${e.record.partition}@${e.record.offset}: unreadable changedAt "${d.changedAt}"`);

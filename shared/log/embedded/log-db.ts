@@ -1,4 +1,5 @@
 import { createClient, type InValue, LibsqlError, type Row } from "@libsql/client";
+import { ensurePrivateDatabaseFile } from "../../db/private-file.ts";
 import { SCHEMA } from "./schema.ts";
 
 /** libSQL's default busy timeout is 0, which turns a brief lock wait into an error. */
@@ -25,6 +26,7 @@ export interface LogDb {
 }
 
 export async function openLogDb(url: string): Promise<LogDb> {
+  ensurePrivateDatabaseFile(url);
   // One connection: pragmas like `synchronous` are per connection, and a pool would
   // open extra connections (without them) whenever two calls overlap.
   const client = createClient({ url, timeout: BUSY_TIMEOUT_MS, concurrency: 1 });

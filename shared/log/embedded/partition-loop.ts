@@ -1,3 +1,4 @@
+import { retryAfterMsOf } from "../../errors/errors.ts";
 import type { Logger } from "../../logging/logger.ts";
 import type { BatchHandler, DeliveredRecord } from "../event-log.ts";
 import { redeliveryDelayMs, sleep } from "./backoff.ts";
@@ -44,7 +45,7 @@ export async function consumePartition(p: PartitionLoop, position: number): Prom
       });
     } catch (err) {
       failures++;
-      const delay = redeliveryDelayMs(failures);
+      const delay = retryAfterMsOf(err) ?? redeliveryDelayMs(failures);
       p.logger.warn("batch handler failed; redelivering after backoff", {
         group: p.group,
         topic: p.topic,

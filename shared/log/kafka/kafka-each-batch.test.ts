@@ -69,6 +69,20 @@ describe("kafka eachBatch", () => {
     expect(seen.resumed).toBe(1);
   });
 
+  test("a failure that says when to retry (retryAfterMs, as the retry policy's RetryDeferred does) is resumed after that wait, not the adapter's growing backoff", async () => {
+    // Issue 10, item 5: the adapter's own backoff reaches 2.5-5 s after a few failures, on top of the policy's wait.
+    const { payload, seen } = fakePayload(1);
+    const r = runner(async () => {
+      throw Object.assign(new Error("retrying in 30 ms"), { retryAfterMs: 30 });
+    });
+    for (let attempt = 1; attempt <= 10; attempt++) {
+      await r.eachBatch(payload);
+      await Bun.sleep(150);
+      expect({ attempt, resumed: seen.resumed }).toEqual({ attempt, resumed: attempt });
+    }
+    r.cancelRetries();
+  });
+
   test("a failure while stopping neither pauses nor resolves: the next owner gets the records", async () => {
     const { payload, seen } = fakePayload(2);
     await runner(async () => {

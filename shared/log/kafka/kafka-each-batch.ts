@@ -1,4 +1,5 @@
 import type { EachBatchPayload, KafkaMessage } from "kafkajs";
+import { retryAfterMsOf } from "../../errors/errors.ts";
 import type { BatchHandler, DeliveredRecord } from "../event-log.ts";
 import { errorText, type KafkaLogger } from "./kafka-logging.ts";
 
@@ -29,7 +30,7 @@ export function retryDelayMs(attempt: number, random: () => number = Math.random
  *
  * It never throws: a throw out of eachBatch makes kafkajs commit what was resolved and
  * restart or crash the consumer. A failed chunk is left unresolved and its partition is
- * paused for the backoff, then resumed; kafkajs fetches again from the last resolved offset,
+ * paused for the backoff (the error's retryAfterMs when it names one), then resumed; kafkajs fetches again from the last resolved offset,
  * so the same records come back from their first one. Retrying by sleeping inside eachBatch
  * would not isolate the partition: a kafkajs fetcher waits for every batch of its last fetch
  * before fetching again, so one stuck partition would hold back all others led by the same broker.
@@ -44,7 +45,7 @@ export function createEachBatch(opts: EachBatchOptions): EachBatchRunner {
     const prev = attempts.get(key);
     const attempt = prev?.offset === firstOffset ? prev.attempt + 1 : 1;
     attempts.set(key, { offset: firstOffset, attempt });
-    const delayMs = Math.round(retryDelayMs(attempt));
+    const delayMs = Math.round(retryAfterMsOf(err) ?? retryDelayMs(attempt));
     opts.logger("warn", "batch handler failed; redelivering after backoff", {
       group: opts.group,
       topic,

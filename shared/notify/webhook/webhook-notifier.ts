@@ -52,7 +52,7 @@ export function createWebhookNotifier(opts: WebhookNotifierOptions): Notifier {
       "content-type": "application/json",
       [WEBHOOK_HEADERS.eventId]: n.eventId,
       [WEBHOOK_HEADERS.timestamp]: String(timestamp),
-      [WEBHOOK_HEADERS.signature]: await signWebhook(await key, timestamp, body),
+      [WEBHOOK_HEADERS.signature]: await signWebhook(await key, { eventId: n.eventId, timestamp, body }),
     };
     let res: Response;
     try {

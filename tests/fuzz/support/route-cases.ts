@@ -119,18 +119,50 @@ const pathId = (valid: fc.Arbitrary<string>) =>
 const simpleId = fc.oneof(fc.constantFrom("d-1", "driver_42", "X"), fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/));
 const CUSTOMER = "cust-1";
 const DRIVER = "d-1";
-const lat = fc.double({ min: -85, max: 85, noNaN: true });
+/** Mostly where the geo index reaches, sometimes at or beyond its ±85.05° edge (the gateway must refuse what a worker cannot apply). */
+const lat = fc.oneof(
+  { weight: 12, arbitrary: fc.double({ min: -85, max: 85, noNaN: true }) },
+  { weight: 1, arbitrary: fc.constantFrom(85.05112878, -85.05112878, 85.06, -85.1, 89.99, -90, 90) },
+);
 const lng = fc.double({ min: -180, max: 180, noNaN: true });
-const place = fc.record({ lat, lng, address: fc.string({ minLength: 1, maxLength: 200 }) }, { requiredKeys: ["lat", "lng"] });
+/** Free text as people type it, and now and then with a control character a worker's schema refuses. */
+const freeText = fc.oneof(
+  { weight: 12, arbitrary: fc.string({ minLength: 1, maxLength: 200 }) },
+  { weight: 1, arbitrary: fc.constantFrom("Gate\u00002", "Dock\u001b[31m3", "tab\there", "two\nlines", "del\u007f", "\u0085next") },
+);
+const place = fc.record({ lat, lng, address: freeText }, { requiredKeys: ["lat", "lng"] });
 const vehicleType = fc.constantFrom(...VEHICLE_TYPES);
 
 // --- valid bodies, per route -------------------------------------------------
+
+/**
+ * The instant `ms` written with a UTC offset: the full ±HH:MM form every parser reads the same, and
+ * spellings valibot's isoTimestamp lets through but Date.parse reads as NaN or per runtime (+05, +0530, a space).
+ */
+const timeSpelling = fc.oneof(
+  { weight: 10, arbitrary: fc.constant((ms: number) => new Date(ms).toISOString()) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(fc.constantFrom(330, -300, 0, 345, 60), fc.constantFrom("+HH:MM", "+HH", "+HHMM", " sep"))
+      .map(([minutes, form]) => (ms: number) => {
+        const local = new Date(ms + minutes * 60_000).toISOString().slice(0, 19);
+        const sign = minutes < 0 ? "-" : "+";
+        const hh = String(Math.floor(Math.abs(minutes) / 60)).padStart(2, "0");
+        const mm = String(Math.abs(minutes) % 60).padStart(2, "0");
+        if (form === "+HH") return `${local}${sign}${hh}`;
+        if (form === "+HHMM") return `${local}${sign}${hh}${mm}`;
+        if (form === " sep") return `${local.replace("T", " ")}${sign}${hh}:${mm}`;
+        return `${local}${sign}${hh}:${mm}`;
+      }),
+  },
+);
 
 const fix = fc.record(
   {
     lat,
     lng,
-    recordedAt: fc.integer({ min: -5 * 3600, max: 20 }).map((s) => new Date(NOW + s * 1000).toISOString()),
+    recordedAt: fc.tuple(fc.integer({ min: -5 * 3600, max: 20 }), timeSpelling).map(([s, spell]) => spell(NOW + s * 1000)),
     speed: fc.double({ min: 0, max: 150, noNaN: true }),
     heading: fc.double({ min: 0, max: 360, noNaN: true }),
     accuracy: fc.double({ min: 0, max: 100_000, noNaN: true }),
@@ -155,10 +187,7 @@ const orderBody = fc.record(
 );
 // Never empty, so a mutation always has a field to hit.
 const acceptBody = fc.record({ driverId: fc.constant(DRIVER) });
-const cancelBody = fc.record(
-  { by: fc.constantFrom(...CANCELLED_BY), reason: fc.string({ minLength: 1, maxLength: 200 }) },
-  { requiredKeys: ["by"] },
-);
+const cancelBody = fc.record({ by: fc.constantFrom(...CANCELLED_BY), reason: freeText }, { requiredKeys: ["by"] });
 
 // --- body mutations ----------------------------------------------------------
 
@@ -272,6 +301,9 @@ const extraHeaders = fc.oneof(
       [["x-😀", "1"]],
       [["content-length", "1"]],
       [["x-request-id", "../../etc/passwd"]],
+      [["x-request-id", "r".repeat(129)]],
+      [["x-request-id", "r".repeat(255)]],
+      [["x-request-id", "ok_id-=128".padEnd(128, "x")]],
       [["accept", "application/xml"]],
       [["transfer-encoding", "chunked"]],
     ),
@@ -322,6 +354,10 @@ const queryValue = fc.oneof(
     "sedan",
     "rocket",
     "2024-01-01T00:00:00Z",
+    "2024-01-01T00:00:00+05",
+    "2024-01-01T05:30:00+0530",
+    "2024-01-01 00:00:00Z",
+    "2026-02-30T00:00:00Z",
     "9".repeat(400),
     "%zz",
     "%00",
