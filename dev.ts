@@ -5,6 +5,7 @@ import { authSettingsFrom } from "./gateway/auth/security-env.ts";
 import { buildGatewayDeps } from "./gateway/build-deps.ts";
 import { DevConfigSchema } from "./gateway/config.ts";
 import { openIdempotencyStore } from "./gateway/idempotency/libsql-idempotency-store.ts";
+import { startFlowSampler } from "./gateway/operator/flow-sampler.ts";
 import { startOutboxRelay } from "./gateway/outbox/relay.ts";
 import { openRateLimits } from "./gateway/ratelimit/open-rate-limits.ts";
 import { parseConfigOrExit } from "./shared/config/parse-config.ts";
@@ -88,9 +89,10 @@ const tokens =
   auth.key.kind === "secret"
     ? writeDevTokens(config.DATA_DIR, { secret: auth.key.secret, issuer: auth.issuer, audience: auth.audience })
     : undefined;
+const flow = startFlowSampler(log.admin(), logger);
 const gatewayDeps = buildGatewayDeps(
   config,
-  { log, geo, history: db, idempotency, auth, rateLimits: openRateLimits(config), surge, tripStream, eta },
+  { log, geo, history: db, idempotency, auth, rateLimits: openRateLimits(config), surge, flow: flow.window, tripStream, eta },
   logger,
   registry,
 );
@@ -142,6 +144,8 @@ Try:
   curl ${as("OPERATOR")} ${base}/metrics
   curl ${base}/healthz
 
+API document ${base}/openapi.json, interactive docs ${base}/docs, operator console ${base}/console (paste $OPERATOR)
+
 `);
 
 await runProcess(workers, {
@@ -152,6 +156,7 @@ await runProcess(workers, {
     await surgeLoop.stop();
     await server.stop();
     await relay.stop();
+    await flow.stop();
     await notifier.close();
     await log.close();
     await geo.close();

@@ -1,10 +1,8 @@
 import { dlqTopicOf } from "../shared/events/topics.ts";
-import type { DeliveredRecord } from "../shared/log/event-log.ts";
-import { DLQ_HEADERS } from "../workers/runtime/dead-letter.ts";
 import type { PreparedCommand } from "./context.ts";
+import { findDeadLetter, listDeadLetters } from "./dead-letters.ts";
 import { prepareRedrive } from "./dlq-redrive.ts";
-import { table, typeOf } from "./format.ts";
-import { readToEnd } from "./read-topic.ts";
+import { table } from "./format.ts";
 import { expectPositionals, parseCommandArgs, UsageError } from "./usage.ts";
 
 export const DLQ_USAGE =
@@ -28,29 +26,12 @@ function prepareList(args: string[]): PreparedCommand {
   const usage = "fleet dlq list <topic>";
   const { positionals } = parseCommandArgs(args, {}, usage);
   expectPositionals(positionals, 1, 1, usage);
-  const dlq = dlqTopicOf(positionals[0]!);
+  const topic = positionals[0]!;
   return async ({ log, out, signal }) => {
-    const rows: (string | number)[][] = [["partition", "offset", "failed at", "type", "key", "attempts", "group", "error"]];
-    await readToEnd(
-      log,
-      dlq,
-      (r) => {
-        const h = r.headers;
-        rows.push([
-          r.partition,
-          r.offset,
-          h[DLQ_HEADERS.failedAt] ?? "?",
-          typeOf(r),
-          r.key,
-          h[DLQ_HEADERS.attempts] ?? "?",
-          h[DLQ_HEADERS.group] ?? "?",
-          `${h[DLQ_HEADERS.errorName] ?? "?"}: ${h[DLQ_HEADERS.errorMessage] ?? ""}`,
-        ]);
-      },
-      signal,
-    );
-    for (const line of table(rows)) out(line);
-    out(`${rows.length - 1} dead letter(s) in ${dlq}`);
+    const found = await listDeadLetters(log, topic, signal);
+    const rows = found.map((d) => [d.partition, d.offset, d.failedAt ?? "?", d.type, d.key, d.attempts ?? "?", d.group ?? "?", d.error]);
+    for (const line of table([["partition", "offset", "failed at", "type", "key", "attempts", "group", "error"], ...rows])) out(line);
+    out(`${found.length} dead letter(s) in ${dlqTopicOf(topic)}`);
   };
 }
 
@@ -61,15 +42,12 @@ function prepareShow(args: string[]): PreparedCommand {
   const [topic, rawOffset] = positionals as [string, string];
   if (!/^\d+$/.test(rawOffset)) throw new UsageError(`offset must be a whole number, got "${rawOffset}"`, usage);
   if (!/^\d+$/.test(values.partition)) throw new UsageError(`--partition must be a whole number, got "${values.partition}"`, usage);
-  const offset = Number(rawOffset);
-  const partition = Number(values.partition);
+  const at = { partition: Number(values.partition), offset: Number(rawOffset) };
   const dlq = dlqTopicOf(topic);
   return async ({ log, out, signal }) => {
-    let found: DeliveredRecord | undefined;
-    // Dead-letter topics are small (failures only, 14 days): scanning beats another port method.
-    await readToEnd(log, dlq, (r) => void (r.partition === partition && r.offset === offset && (found = r)), signal);
-    if (!found) throw new Error(`no record at ${dlq}[${partition}]@${offset}`);
-    out(`${dlq}[${partition}]@${offset} key=${found.key} appended ${new Date(found.timestamp).toISOString()}`);
+    const found = await findDeadLetter(log, topic, at, signal);
+    if (!found) throw new Error(`no record at ${dlq}[${at.partition}]@${at.offset}`);
+    out(`${dlq}[${at.partition}]@${at.offset} key=${found.key} appended ${found.appendedAt}`);
     out("headers:");
     for (const [k, v] of Object.entries(found.headers).sort(([a], [b]) => a.localeCompare(b))) out(`  ${k}: ${v}`);
     out("value:");

@@ -9,6 +9,7 @@ import { limitBody } from "./http/body-limit.ts";
 import { onError } from "./http/on-error.ts";
 import { problem } from "./http/problem.ts";
 import { requestMetrics } from "./http/request-metrics.ts";
+import { apiDocument } from "./openapi/api-document.ts";
 import { rateLimit } from "./ratelimit/rate-limit.ts";
 import { registerBooking } from "./routes/booking.ts";
 import { registerBookingActions } from "./routes/booking-actions.ts";
@@ -26,9 +27,14 @@ import { registerDriverTrip } from "./routes/driver-trip.ts";
 import { registerDriversNearby } from "./routes/drivers-nearby.ts";
 import { registerHealth } from "./routes/health.ts";
 import { registerMetrics } from "./routes/metrics.ts";
+import { registerOpenApi } from "./routes/openapi.ts";
+import { registerOperatorDeadLetters } from "./routes/operator-dead-letters.ts";
+import { registerOperatorDrivers } from "./routes/operator-drivers.ts";
+import { registerOperatorFlow } from "./routes/operator-flow.ts";
 import { registerOrder } from "./routes/order.ts";
 import { registerOrderCancel } from "./routes/order-cancel.ts";
 import { registerOrders } from "./routes/orders.ts";
+import { registerPages } from "./routes/pages.ts";
 import { registerSurge } from "./routes/surge.ts";
 
 /**
@@ -44,7 +50,8 @@ export const MAX_REQUEST_BODY_BYTES = 256 * 1024;
  * Builds the gateway from its dependencies. Web-standard only (no Bun APIs), so the
  * same app serves on Bun, Deno or an edge runtime; entry points own the I/O.
  *
- * Only /healthz and /readyz are public (/readyz details need an operator token). Everything under /v1 needs a bearer token and
+ * Only /healthz, /readyz (its details need an operator token), /openapi.json and the pages
+ * (/docs, /console and their /assets) are public; none of them holds data. Everything under /v1 needs a bearer token and
  * counts against the caller's rate limit; each route then says which roles may call it
  * and as whom (gateway/auth/). /metrics is for operators.
  */
@@ -91,6 +98,11 @@ export function createApp(deps: GatewayDeps): Hono {
   registerOrderCancel(app, deps);
   registerCustomerBookings(app, deps);
   registerCustomerOrders(app, deps);
+  registerOperatorDrivers(app, deps);
+  registerOperatorFlow(app, deps);
+  registerOperatorDeadLetters(app, deps);
+  registerOpenApi(app, apiDocument);
+  registerPages(app, deps);
   app.notFound((c) => problem(c, 404, { title: "Not found" }));
   app.onError(onError(deps.logger));
   return app;

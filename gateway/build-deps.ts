@@ -18,10 +18,15 @@ import { consumerLagReadiness } from "./events/lag-readiness.ts";
 import { timedPublisher } from "./events/timed-publisher.ts";
 import { historyReads } from "./history-reads.ts";
 import type { IdempotencyStore } from "./idempotency/idempotency-store.ts";
+import type { FlowWindow } from "./operator/flow-sampler.ts";
+import { operatorViews } from "./operator/operator-views.ts";
 import { outboxReadiness } from "./outbox/outbox-readiness.ts";
 import type { RateLimits } from "./ratelimit/rate-limiter.ts";
+import { fileAssets } from "./static/file-assets.ts";
 
 export interface GatewayResources {
+  /** The operator console's flow over time (operator/flow-sampler.ts, started by the entry point). */
+  flow: () => FlowWindow;
   log: EventLog;
   geo: GeoIndex;
   /** The history database, read only by the gateway. */
@@ -78,6 +83,8 @@ export function buildGatewayDeps(config: GatewayConfig, r: GatewayResources, log
     auth: r.auth,
     rateLimits: r.rateLimits,
     corsOrigins: config.CORS_ORIGINS,
+    assets: fileAssets(),
+    operator: operatorViews(r.log, r.flow),
     trips: tripDeps(r.history, r.surge, config),
   };
 }

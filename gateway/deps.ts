@@ -15,8 +15,10 @@ import type { OrderDetails } from "../shared/order/order-query.ts";
 import type { TripStream } from "../shared/trip-stream/trip-stream.ts";
 import type { AuthSettings } from "./auth/auth-settings.ts";
 import type { IdempotencyStore } from "./idempotency/idempotency-store.ts";
+import type { OperatorViews } from "./operator/operator-views.ts";
 import type { SurgeQuotes } from "./pricing/surge-quote.ts";
 import type { RateLimits } from "./ratelimit/rate-limiter.ts";
+import type { AssetSource } from "./static/static-assets.ts";
 import type { FollowSettings } from "./streams/follow-trip.ts";
 
 /** A dependency the gateway needs to serve: rejects (with a reason) when it is not ready. */
@@ -29,8 +31,8 @@ export interface GatewayDeps {
   logger: Logger;
   readiness: Record<string, ReadinessCheck>;
   limits: GatewayLimits;
-  /** Read path only: nearby search and driver state. */
-  geo: Pick<GeoIndex, "nearby" | "get">;
+  /** Read path only: nearby search and driver state (and, for operators, every driver). */
+  geo: Pick<GeoIndex, "nearby" | "get" | "listDrivers">;
   /** Reads the stored trail (history database; the gateway never writes it). */
   trail: (q: TrailQuery) => Promise<TrailPage>;
   /** Remembers requests that carried an Idempotency-Key (the gateway's own database, never the workers'). */
@@ -57,6 +59,10 @@ export interface GatewayDeps {
   rateLimits: RateLimits;
   /** Browser origins allowed by CORS; empty → no CORS headers at all. */
   corsOrigins: string[];
+  /** The pages at /docs and /console and the files they load (gateway/static/). */
+  assets: AssetSource;
+  /** The log's state for the operator routes: flow over time, dead letters (gateway/operator/). */
+  operator: OperatorViews;
   /** Surge quotes, the pickup-code rule and drivers' counters (the trip after the accept). */
   trips: TripDeps;
 }

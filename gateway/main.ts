@@ -14,6 +14,7 @@ import { authSettingsFrom } from "./auth/security-env.ts";
 import { buildGatewayDeps } from "./build-deps.ts";
 import { GatewayConfigSchema } from "./config.ts";
 import { openIdempotencyStore } from "./idempotency/libsql-idempotency-store.ts";
+import { startFlowSampler } from "./operator/flow-sampler.ts";
 import { startOutboxRelay } from "./outbox/relay.ts";
 import { openRateLimits } from "./ratelimit/open-rate-limits.ts";
 
@@ -63,9 +64,11 @@ const rateLimits = openRateLimits(config);
 const tripStream = config.REDIS_URL ? await createRedisTripStream({ url: config.REDIS_URL }) : undefined;
 if (!tripStream) logger.warn("GET /v1/bookings/{id}/stream answers 503: set REDIS_URL for live trip streams");
 if (!rateLimits.shared) logger.warn("rate limits counted per gateway process: set UPSTASH_REDIS_REST_URL to share them across gateways");
+// Offsets only, every few seconds: the operator console's charts.
+const flow = startFlowSampler(log.admin(), logger);
 const deps = buildGatewayDeps(
   config,
-  { log, geo, history, idempotency, auth, rateLimits, surge, tripStream, eta: createStraightLineEta() },
+  { log, geo, history, idempotency, auth, rateLimits, surge, flow: flow.window, tripStream, eta: createStraightLineEta() },
   logger,
   createRegistry({ processMetrics: true }),
 );
@@ -87,6 +90,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     logger.info("shutting down", { signal });
     await server.stop();
     await relay.stop();
+    await flow.stop();
     await log.close();
     await geo.close();
     await surge.close();

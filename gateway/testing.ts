@@ -6,11 +6,12 @@ import { Registry } from "prom-client";
 import type { Db } from "../shared/db/open-libsql.ts";
 import { bookings } from "../shared/db/schema.ts";
 import { createStraightLineEta } from "../shared/eta/straight-line-eta.ts";
-import { TOPIC_CATALOGUE } from "../shared/events/topics.ts";
+import { CONSUMER_GROUPS } from "../shared/events/consumer-groups.ts";
+import { TOPIC_CATALOGUE, TOPICS } from "../shared/events/topics.ts";
 import { createEmbeddedGeoIndex } from "../shared/geo/embedded/embedded-geo.ts";
 import { openTempHistory } from "../shared/history/testing.ts";
 import { createEmbeddedLog } from "../shared/log/embedded/embedded-log.ts";
-import type { DeliveredRecord, OutgoingRecord, Publisher } from "../shared/log/event-log.ts";
+import type { DeliveredRecord, EventLog, OutgoingRecord, Publisher } from "../shared/log/event-log.ts";
 import { createLogger } from "../shared/logging/logger.ts";
 import { createEmbeddedSurgeStore } from "../shared/surge/embedded/embedded-surge-store.ts";
 import { createEmbeddedTripStream } from "../shared/trip-stream/embedded/embedded-trip-stream.ts";
@@ -21,6 +22,9 @@ import type { GatewayDeps } from "./deps.ts";
 import { DEFAULT_PUBLISH_TIMEOUT_MS } from "./events/publish-event.ts";
 import { historyReads } from "./history-reads.ts";
 import { openIdempotencyStore } from "./idempotency/libsql-idempotency-store.ts";
+import { createFlowSampler, type FlowSampler } from "./operator/flow-sampler.ts";
+import { operatorViews } from "./operator/operator-views.ts";
+import { fileAssets } from "./static/file-assets.ts";
 
 export { asCustomer, asDriver, asOperator, bearer, TEST_AUTH, tokenFor } from "./auth/testing-auth.ts";
 
@@ -32,7 +36,19 @@ export { asCustomer, asDriver, asOperator, bearer, TEST_AUTH, tokenFor } from ".
  * Tokens are verified against TEST_AUTH: send `asDriver(id)`, `asCustomer(id)` or
  * `asOperator()` as headers.
  */
-export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {}) {
+/** A flow sampler over the catalogue that samples only when the test calls `sample()`. */
+export function testFlowSampler(log: EventLog, now: () => number = Date.now): FlowSampler {
+  const topics = Object.values(TOPICS);
+  return createFlowSampler({ admin: log.admin(), topics, groups: CONSUMER_GROUPS, intervalMs: 1000, windowMs: 3_600_000, now });
+}
+
+/** The operator views of a test gateway over `log`, with a flow sampler of its own (`flow.sample()` to take a sample). */
+export function testOperatorViews(log: EventLog, flowClock?: () => number) {
+  const flow = testFlowSampler(log, flowClock);
+  return { flow, operator: operatorViews(log, flow.window) };
+}
+
+export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {}, opts: { flowClock?: () => number } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "fleet-gw-"));
   const log = await createEmbeddedLog({ url: `file:${join(dir, "log.db")}` });
   await log.admin().ensureTopics(TOPIC_CATALOGUE);
@@ -40,6 +56,7 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
   const history = await openTempHistory("fleet-gw-history-");
   // The gateway's own database, apart from the workers' history (docs/architecture.md, storage rules).
   const idempotency = await openIdempotencyStore({ url: `file:${join(dir, "gateway.db")}` });
+  const { flow, operator } = testOperatorViews(log, opts.flowClock);
   const sent: OutgoingRecord[] = [];
   const logPublisher = log.publisher();
   const publisher: Publisher = {
@@ -62,6 +79,8 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
     idempotency,
     tripStream,
     eta: createStraightLineEta(),
+    assets: fileAssets(),
+    operator,
     ...testSecurity(),
     trips: tripDeps(history.db, surge),
     ...overrides,
@@ -90,6 +109,7 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
     tripStream,
     deps,
     idempotency,
+    flow,
     surge,
     published,
     sent,

@@ -9,6 +9,8 @@ import { tripDeps } from "../gateway/build-deps.ts";
 import { DEFAULT_PUBLISH_TIMEOUT_MS } from "../gateway/events/publish-event.ts";
 import { historyReads } from "../gateway/history-reads.ts";
 import { openIdempotencyStore } from "../gateway/idempotency/libsql-idempotency-store.ts";
+import { fileAssets } from "../gateway/static/file-assets.ts";
+import { testOperatorViews } from "../gateway/testing.ts";
 import type { Periodic } from "../shared/async/periodic.ts";
 import { type BookingDetails, readBooking } from "../shared/booking/booking-query.ts";
 import type { TripSettings } from "../shared/booking/trip-settings.ts";
@@ -195,6 +197,8 @@ export async function openBookingEnv(mode: Mode, waves: WaveSettings, opts: Book
       geo: p.geo,
       ...historyReads(history.db),
       idempotency,
+      assets: fileAssets(),
+      operator: testOperatorViews(p.log).operator,
       tripStream,
       eta,
       ...testSecurity(),
@@ -306,10 +310,4 @@ export async function seedDrivers(
   await geo.upsertPositions(drivers.map((d) => ({ driverId: d.id, ...d.at, recordedAt: now })));
 }
 
-export { asCustomer, asDriver, asOperator } from "../gateway/auth/testing-auth.ts";
 export { until } from "./support/until.ts";
-
-/** A JSON POST; pass the caller's headers (asCustomer(id), asDriver(id)) and any others. */
-export function postJson(body: unknown, headers: Record<string, string> = {}): RequestInit {
-  return { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json", ...headers } };
-}

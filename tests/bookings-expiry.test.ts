@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import { eq } from "drizzle-orm";
 import type { BookingDetails } from "../shared/booking/booking-query.ts";
 import { bookingTimers } from "../shared/db/schema.ts";
-import { asCustomer, type BookingEnv, type Mode, north, openBookingEnv, postJson, seedDrivers, until } from "./bookings-env.ts";
+import { type BookingEnv, type Mode, north, openBookingEnv, seedDrivers, until } from "./bookings-env.ts";
+import { asCustomerClient } from "./support/api-client.ts";
 
 // Bun 1.4.5 ignores bunfig's [test] timeout; these wait for offers to run out.
 setDefaultTimeout(60_000);
@@ -21,15 +22,12 @@ function runExpiry(mode: Mode): void {
     const run = crypto.randomUUID().slice(0, 8);
     const town = (n: number) => ({ lat: 12.9716 + n * 0.5, lng: 77.5946 });
     const book = async (customerId: string, origin: { lat: number; lng: number }) => {
-      const res = await env.app.request(
-        "/v1/bookings",
-        postJson(
-          { customerId, pickup: origin, dropoff: north(origin, 4_000), vehicleType: "sedan" },
-          { ...asCustomer(customerId), "idempotency-key": `key-${customerId}` },
-        ),
-      );
-      expect(res.status).toBe(202);
-      return ((await res.json()) as { bookingId: string }).bookingId;
+      const res = await asCustomerClient(env.app, customerId).POST("/v1/bookings", {
+        params: { header: { "Idempotency-Key": `key-${customerId}` } },
+        body: { customerId, pickup: origin, dropoff: north(origin, 4_000), vehicleType: "sedan" },
+      });
+      expect(res.response.status).toBe(202);
+      return res.data!.bookingId;
     };
     const get = (bookingId: string) => env.booking(bookingId);
 

@@ -1,19 +1,11 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import type { operations } from "../clients/typescript/index.ts";
 import type { BookingDetails } from "../shared/booking/booking-query.ts";
 import { bookingIdForRequest } from "../shared/booking/ids.ts";
-import type { Fare } from "../shared/events/booking.ts";
-import {
-  asCustomer,
-  asDriver,
-  asOperator,
-  type BookingEnv,
-  type Mode,
-  north,
-  openBookingEnv,
-  postJson,
-  seedDrivers,
-  until,
-} from "./bookings-env.ts";
+import { type BookingEnv, type Mode, north, openBookingEnv, seedDrivers, until } from "./bookings-env.ts";
+import { type ActionBody, asCustomerClient, asOperatorClient, bookingAction, type Caller, customer, driver } from "./support/api-client.ts";
+
+type BookingRequest = operations["requestBooking"]["requestBody"]["content"]["application/json"];
 
 // Bun 1.4.5 ignores bunfig's [test] timeout; these wait for real consumers.
 setDefaultTimeout(60_000);
@@ -36,22 +28,20 @@ function runBookingFlow(mode: Mode): void {
       customerId,
       pickup: origin,
       dropoff: north(origin, 4_000),
-      vehicleType: "sedan",
+      vehicleType: "sedan" as const,
     });
-    const book = async (body: { customerId: string; [field: string]: unknown }, key: string) => {
-      const res = await env.app.request("/v1/bookings", postJson(body, { ...asCustomer(body.customerId), "idempotency-key": key }));
-      return { status: res.status, body: (await res.json()) as { bookingId: string; status: string; fareEstimate: Fare } };
+    const book = async (body: BookingRequest & { customerId: string }, key: string) => {
+      const res = await asCustomerClient(env.app, body.customerId).POST("/v1/bookings", {
+        params: { header: { "Idempotency-Key": key } },
+        body,
+      });
+      return { status: res.response.status, body: res.data };
     };
-    /** An action as `who` (asDriver(id), asCustomer(id)): the caller comes from the token, not the body. */
-    const act = async (bookingId: string, action: string, who: Record<string, string>, body: unknown = {}) => {
-      const res = await env.app.request(`/v1/bookings/${bookingId}/${action}`, postJson(body, who));
-      expect(res.status).toBe(202);
-      return ((await res.json()) as { eventId: string }).eventId;
-    };
-    const get = async (bookingId: string): Promise<BookingDetails | null> => {
-      const res = await env.app.request(`/v1/bookings/${bookingId}`, { headers: asOperator() });
-      return res.status === 404 ? null : ((await res.json()) as BookingDetails);
-    };
+    /** An action as `who` (driver(id), customer(id)): the caller comes from the token, not the body. */
+    const act = (bookingId: string, action: "accept" | "start" | "complete" | "cancel", who: Caller, body: ActionBody = {}) =>
+      bookingAction(env.app, bookingId, action, who, body);
+    const get = async (bookingId: string): Promise<BookingDetails | null> =>
+      (await asOperatorClient(env.app).GET("/v1/bookings/{bookingId}", { params: { path: { bookingId } } })).data ?? null;
     const timelineHas = (id: string) => (b: BookingDetails | null) => !!b?.timeline.some((t) => t.eventId === id);
     const nearbyIds = async (at: { lat: number; lng: number }) =>
       (await env.geo.nearby({ ...at, radiusM: 2_000, vehicleType: "sedan", limit: 10, now: Date.now(), staleAfterMs: 60_000 })).map(
@@ -69,8 +59,8 @@ function runBookingFlow(mode: Mode): void {
 
       const created = await book(request(`cust-a-${run}`, home), `key-a-${run}`);
       expect(created.status).toBe(202);
-      expect(created.body.status).toBe("searching");
-      const { bookingId } = created.body;
+      expect(created.body!.status).toBe("searching");
+      const { bookingId } = created.body!;
       expect(bookingId).toBe(bookingIdForRequest(`cust-a-${run}`, `key-a-${run}`));
 
       await until(
@@ -85,8 +75,8 @@ function runBookingFlow(mode: Mode): void {
       );
       expect(offers.map((n) => n.recipientId).sort()).toEqual([d1, d2, d3].sort());
 
-      const win = await act(bookingId, "accept", asDriver(d2));
-      const lose = await act(bookingId, "accept", asDriver(d1));
+      const win = await act(bookingId, "accept", driver(d2));
+      const lose = await act(bookingId, "accept", driver(d1));
       const b = await until(
         () => get(bookingId),
         (x) => !!x?.timeline.some((t) => t.type === "booking.accept-rejected"),
@@ -108,8 +98,8 @@ function runBookingFlow(mode: Mode): void {
       expect((await env.geo.get(d2))?.status).toBe("busy");
       expect(await nearbyIds(home)).toEqual([d1, d3]);
 
-      await act(bookingId, "start", asDriver(d2));
-      const done = await act(bookingId, "complete", asDriver(d2));
+      await act(bookingId, "start", driver(d2));
+      const done = await act(bookingId, "complete", driver(d2));
       const finished = await until(
         () => get(bookingId),
         (b) => timelineHas(done)(b) && b?.status === "completed",
@@ -141,37 +131,37 @@ function runBookingFlow(mode: Mode): void {
 
       // Nobody drives in this town: the booking expires at once, and its timeline shows one request.
       const b = await until(
-        () => get(first.body.bookingId),
+        () => get(first.body!.bookingId),
         (x) => x?.status === "expired",
         "the booking to expire for lack of drivers",
       );
       await Bun.sleep(300); // room for the republished duplicate to arrive and be skipped
-      expect((await get(first.body.bookingId))!.timeline.map((t) => t.type)).toEqual(["booking.requested", "booking.expired"]);
-      expect(b?.fareEstimate).toEqual(first.body.fareEstimate);
+      expect((await get(first.body!.bookingId))!.timeline.map((t) => t.type)).toEqual(["booking.requested", "booking.expired"]);
+      expect(b?.fareEstimate).toEqual(first.body!.fareEstimate);
     });
 
     test("invalid transitions are refused and shown in the timeline with applied=false: complete before start, accept after cancel", async () => {
       const home = town(3);
       const d = `d4-${run}`;
-      const customer = `cust-c-${run}`;
+      const customerId = `cust-c-${run}`;
       await seedDrivers(env.geo, [{ id: d, at: north(home, 300) }]);
-      const { bookingId } = (await book(request(customer, home), `key-c-${run}`)).body;
+      const { bookingId } = (await book(request(customerId, home), `key-c-${run}`)).body!;
       await until(
         () => get(bookingId),
         (b) => b?.status === "offered",
         "the booking to be offered",
       );
       // Only the assigned driver may complete, so the early completion comes after the accept.
-      await act(bookingId, "accept", asDriver(d));
+      await act(bookingId, "accept", driver(d));
       await until(
         () => get(bookingId),
         (b) => b?.status === "accepted",
         "the accept to be applied",
       );
 
-      const early = await act(bookingId, "complete", asDriver(d));
-      await act(bookingId, "cancel", asCustomer(customer), { reason: "plans changed" });
-      const late = await act(bookingId, "accept", asDriver(d));
+      const early = await act(bookingId, "complete", driver(d));
+      await act(bookingId, "cancel", customer(customerId), { reason: "plans changed" });
+      const late = await act(bookingId, "accept", driver(d));
       const b = await until(() => get(bookingId), timelineHas(late), "the late accept to be judged");
       expect(b?.status).toBe("cancelled");
       expect(b!.timeline.find((t) => t.eventId === early)).toMatchObject({

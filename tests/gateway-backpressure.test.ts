@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { asDriver, gatewayOverEmbeddedLog, json } from "../gateway/testing.ts";
+import { gatewayOverEmbeddedLog } from "../gateway/testing.ts";
 import { TOPIC_CATALOGUE, TOPICS } from "../shared/events/topics.ts";
 import type { EventLog } from "../shared/log/event-log.ts";
 import { createKafkaLog } from "../shared/log/kafka/kafka-log.ts";
 import { brokersFromEnv } from "../shared/log/kafka/kafka-test-env.ts";
+import { asDriverClient } from "./support/api-client.ts";
 
 setDefaultTimeout(60_000);
 
@@ -35,12 +36,12 @@ describe("a full producer buffer answers 503 with Retry-After and publishes noth
 
   test("40 concurrent fix posts: 4 accepted, 36 refused with 503 + Retry-After", async () => {
     const before = await endOffsets();
-    const body = () => ({ fixes: [{ lat: 12.97, lng: 77.59, recordedAt: new Date().toISOString() }] });
-    const responses = await Promise.all(
-      Array.from({ length: 40 }, (_, i) =>
-        gw.app.request(`/v1/drivers/bp-${i}/locations`, json(body(), { method: "POST", headers: asDriver(`bp-${i}`) })),
-      ),
-    );
+    const post = async (driverId: string) => {
+      const body = { fixes: [{ lat: 12.97, lng: 77.59, recordedAt: new Date().toISOString() }] };
+      return (await asDriverClient(gw.app, driverId).POST("/v1/drivers/{driverId}/locations", { params: { path: { driverId } }, body }))
+        .response;
+    };
+    const responses = await Promise.all(Array.from({ length: 40 }, (_, i) => post(`bp-${i}`)));
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 202).length).toBe(4);
     expect(statuses.filter((s) => s === 503).length).toBe(36);
@@ -49,7 +50,7 @@ describe("a full producer buffer answers 503 with Retry-After and publishes noth
     expect(refused.headers.get("content-type")).toBe("application/problem+json");
     expect(await endOffsets()).toBe(before + 4);
 
-    const later = await gw.app.request("/v1/drivers/bp-later/locations", json(body(), { method: "POST", headers: asDriver("bp-later") }));
+    const later = await post("bp-later");
     expect(later.status).toBe(202);
   });
 });

@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { outboxReadiness } from "../gateway/outbox/outbox-readiness.ts";
 import { startOutboxRelay } from "../gateway/outbox/relay.ts";
-import { asCustomer, gatewayOverEmbeddedLog, postWithKey } from "../gateway/testing.ts";
+import { gatewayOverEmbeddedLog } from "../gateway/testing.ts";
 import { bookingIdForRequest, requestedEventId } from "../shared/booking/ids.ts";
 import { parseEnvelope } from "../shared/events/envelope.ts";
 import type { EventLog, Publisher } from "../shared/log/event-log.ts";
 import { createKafkaLog } from "../shared/log/kafka/kafka-log.ts";
 import { brokersFromEnv, uniqueName } from "../shared/log/kafka/kafka-test-env.ts";
 import { silentLogger } from "../shared/logging/logger.ts";
+import { asCustomerClient } from "./support/api-client.ts";
 
 setDefaultTimeout(60_000);
 
@@ -23,7 +24,12 @@ describe("gateway outbox against real Kafka", () => {
   let kafka: EventLog;
   let dead: EventLog;
   let gw: Awaited<ReturnType<typeof gatewayOverEmbeddedLog>>;
-  const body = { customerId, pickup: { lat: 12.9716, lng: 77.5946 }, dropoff: { lat: 12.9352, lng: 77.6245 }, vehicleType: "sedan" };
+  const body = {
+    customerId,
+    pickup: { lat: 12.9716, lng: 77.5946 },
+    dropoff: { lat: 12.9352, lng: 77.6245 },
+    vehicleType: "sedan" as const,
+  };
   const toTestTopic = (p: Publisher): Publisher => ({
     publish: (rs) => p.publish(rs.map((r) => ({ ...r, topic }))),
     close: () => p.close(),
@@ -54,11 +60,13 @@ describe("gateway outbox against real Kafka", () => {
 
   test("202s while the broker is down; replays add nothing; readiness fails over the threshold; the relay then delivers each event once, in order", async () => {
     const keys = Array.from({ length: 8 }, (_, i) => `key-${i}`);
-    for (const key of keys) expect((await gw.app.request("/v1/bookings", postWithKey(body, key, asCustomer(customerId)))).status).toBe(202);
-    const replay = await gw.app.request("/v1/bookings", postWithKey(body, keys[3], asCustomer(customerId)));
-    expect(replay.status).toBe(202);
-    expect(replay.headers.get("idempotent-replayed")).toBe("true");
-    expect((await replay.json()) as object).toMatchObject({ bookingId: bookingIdForRequest(customerId, keys[3]!) });
+    const customer = asCustomerClient(gw.app, customerId);
+    const book = (key: string) => customer.POST("/v1/bookings", { params: { header: { "Idempotency-Key": key } }, body });
+    for (const key of keys) expect((await book(key)).response.status).toBe(202);
+    const replay = await book(keys[3]!);
+    expect(replay.response.status).toBe(202);
+    expect(replay.response.headers.get("idempotent-replayed")).toBe("true");
+    expect(replay.data).toMatchObject({ bookingId: bookingIdForRequest(customerId, keys[3]!) });
     expect(await gw.idempotency.outbox.depth()).toBe(keys.length);
     await expect(outboxReadiness(gw.idempotency.outbox, 5)()).rejects.toThrow("more than 5");
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import type { BookingDetails } from "../shared/booking/booking-query.ts";
 import { queryTrail } from "../shared/history/trail-query.ts";
 import { recordingPublisher } from "../workers/booking/testing.ts";
 import { createLocationHandler } from "../workers/location/location-handler.ts";
 import { HOME, locationEvent, statusEvent, type TestFix } from "../workers/location/testing.ts";
 import { statusHandler } from "../workers/status/status-handler.ts";
-import { asCustomer, asOperator, type BookingEnv, type Mode, north, openBookingEnv, postJson, until } from "./bookings-env.ts";
+import { type BookingEnv, type Mode, north, openBookingEnv, until } from "./bookings-env.ts";
+import { asCustomerClient, asOperatorClient } from "./support/api-client.ts";
 
 // Bun 1.4.5 ignores bunfig's [test] timeout; these wait for the booking worker.
 setDefaultTimeout(60_000);
@@ -30,19 +30,16 @@ function runPlausibility(mode: Mode): void {
     const [teleporter, steady] = [`tele-${run}`, `steady-${run}`];
     const handler = createLocationHandler();
     const book = async (customerId: string) => {
-      const res = await env.app.request(
-        "/v1/bookings",
-        postJson(
-          { pickup: HOME, dropoff: north(HOME, 4_000), vehicleType: "sedan" },
-          { ...asCustomer(customerId), "idempotency-key": `key-${customerId}` },
-        ),
-      );
-      expect(res.status).toBe(202);
-      return ((await res.json()) as { bookingId: string }).bookingId;
+      const res = await asCustomerClient(env.app, customerId).POST("/v1/bookings", {
+        params: { header: { "Idempotency-Key": `key-${customerId}` } },
+        body: { pickup: HOME, dropoff: north(HOME, 4_000), vehicleType: "sedan" },
+      });
+      expect(res.response.status).toBe(202);
+      return res.data!.bookingId;
     };
     const offeredTo = async (bookingId: string, count: number) => {
       const get = async () =>
-        ((await (await env.app.request(`/v1/bookings/${bookingId}`, { headers: asOperator() })).json()) as BookingDetails).status;
+        (await asOperatorClient(env.app).GET("/v1/bookings/{bookingId}", { params: { path: { bookingId } } })).data?.status;
       await until(get, (s) => s === "offered", "the booking to be offered");
       const offers = await until(
         () => env.notifications().filter((n) => n.subjectId === bookingId && n.kind === "booking.offer"),
@@ -76,7 +73,9 @@ function runPlausibility(mode: Mode): void {
       ]);
       expect(await env.geo.get(teleporter)).toMatchObject({ suspect: true, position: { recordedAt: t0 + 1_000 } });
       // Operators (and the driver) see the flag; the last fix shown is the last plausible one.
-      expect(await (await env.app.request(`/v1/drivers/${teleporter}`, { headers: asOperator() })).json()).toMatchObject({
+      expect(
+        (await asOperatorClient(env.app).GET("/v1/drivers/{driverId}", { params: { path: { driverId: teleporter } } })).data,
+      ).toMatchObject({
         suspect: true,
         lastFix: { recordedAt: new Date(t0 + 1_000).toISOString() },
       });

@@ -9,6 +9,8 @@ import { tripDeps } from "../gateway/build-deps.ts";
 import { DEFAULT_PUBLISH_TIMEOUT_MS } from "../gateway/events/publish-event.ts";
 import { historyReads } from "../gateway/history-reads.ts";
 import { openIdempotencyStore } from "../gateway/idempotency/libsql-idempotency-store.ts";
+import { fileAssets } from "../gateway/static/file-assets.ts";
+import { testOperatorViews } from "../gateway/testing.ts";
 import type { WaveSettings } from "../shared/booking/waves.ts";
 import type { Db } from "../shared/db/open-libsql.ts";
 import { createStraightLineEta } from "../shared/eta/straight-line-eta.ts";
@@ -112,6 +114,8 @@ export async function openOrderEnv(mode: Mode, waves: WaveSettings): Promise<Ord
     ...historyReads(history.db),
     idempotency,
     eta: createStraightLineEta(),
+    assets: fileAssets(),
+    operator: testOperatorViews(log).operator,
     ...testSecurity(),
     trips: tripDeps(history.db, createEmbeddedSurgeStore()),
   });

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { VehicleType } from "../shared/events/driver.ts";
 import type { OrderDetails } from "../shared/order/order-query.ts";
-import { asCustomer, asDriver, north, postJson, until } from "./bookings-env.ts";
+import { north, until } from "./bookings-env.ts";
 import { type Mode, type OrderEnv, openOrderEnv } from "./orders-env.ts";
+import { asCustomerClient, asDriverClient } from "./support/api-client.ts";
 
 // Bun 1.4.5 ignores bunfig's [test] timeout; these wait for real consumers.
 setDefaultTimeout(60_000);
@@ -28,11 +29,14 @@ function runOrderFlow(mode: Mode): void {
     const driverId = (t: VehicleType, k: number) => `${t}-${k}-${run}`;
 
     const get = async (orderId: string): Promise<OrderDetails | null> => {
-      const res = await env.app.request(`/v1/orders/${orderId}`, { headers: asCustomer(`cust-${run}`) });
-      return res.status === 404 ? null : ((await res.json()) as OrderDetails);
+      const res = await asCustomerClient(env.app, `cust-${run}`).GET("/v1/orders/{orderId}", { params: { path: { orderId } } });
+      return res.data ?? null;
     };
     const accept = async (bookingId: string, driver: string) =>
-      expect((await env.app.request(`/v1/bookings/${bookingId}/accept`, postJson({}, asDriver(driver)))).status).toBe(202);
+      expect(
+        (await asDriverClient(env.app, driver).POST("/v1/bookings/{bookingId}/accept", { params: { path: { bookingId } }, body: {} }))
+          .response.status,
+      ).toBe(202);
     const offersByBooking = async (orderId: string) => {
       const rs = await env.history.client.execute({
         sql: "SELECT o.booking_id, o.driver_id, b.vehicle_type FROM booking_offers o JOIN bookings b USING (booking_id) WHERE b.order_id = ?",
@@ -55,15 +59,12 @@ function runOrderFlow(mode: Mode): void {
         await env.geo.upsertPositions(drivers.map((d) => ({ driverId: d.id, ...d.at, recordedAt: now })));
       }
 
-      const res = await env.app.request(
-        "/v1/orders",
-        postJson(
-          { customerId: `cust-${run}`, pickup: home, dropoff: north(home, 20_000), trucks: LINES },
-          { ...asCustomer(`cust-${run}`), "idempotency-key": `order-${run}` },
-        ),
-      );
-      expect(res.status).toBe(202);
-      const { orderId, bookingIds } = (await res.json()) as { orderId: string; bookingIds: string[] };
+      const res = await asCustomerClient(env.app, `cust-${run}`).POST("/v1/orders", {
+        params: { header: { "Idempotency-Key": `order-${run}` } },
+        body: { customerId: `cust-${run}`, pickup: home, dropoff: north(home, 20_000), trucks: LINES },
+      });
+      expect(res.response.status).toBe(202);
+      const { orderId, bookingIds } = res.data!;
       expect(new Set(bookingIds).size).toBe(50);
 
       const offered = await until(
@@ -161,14 +162,11 @@ function runOrderFlow(mode: Mode): void {
       await env.geo.setStatus(drivers.map((d) => ({ driverId: d, status: "available", vehicleType: "tipper", changedAt: now - 60_000 })));
       await env.geo.upsertPositions(drivers.map((d, k) => ({ driverId: d, ...north(yard, 100 + k * 50), recordedAt: now })));
       const customer = `cust-${run}`;
-      const res = await env.app.request(
-        "/v1/orders",
-        postJson(
-          { pickup: yard, dropoff: north(yard, 10_000), trucks: [{ vehicleType: "tipper", quantity: 3 }] },
-          { ...asCustomer(customer), "idempotency-key": `order3-${run}` },
-        ),
-      );
-      const { orderId, bookingIds } = (await res.json()) as { orderId: string; bookingIds: string[] };
+      const res = await asCustomerClient(env.app, customer).POST("/v1/orders", {
+        params: { header: { "Idempotency-Key": `order3-${run}` } },
+        body: { pickup: yard, dropoff: north(yard, 10_000), trucks: [{ vehicleType: "tipper", quantity: 3 }] },
+      });
+      const { orderId, bookingIds } = res.data!;
       await until(
         () => offersByBooking(orderId),
         (m) => m.size === 3,
@@ -182,11 +180,11 @@ function runOrderFlow(mode: Mode): void {
       );
 
       // Truck 2's driver walks away: the truck searches again and the order is no longer fulfilled.
-      const cancel = await env.app.request(
-        `/v1/bookings/${bookingIds[1]}/cancel`,
-        postJson({ reason: "breakdown" }, asDriver(drivers[1]!)),
-      );
-      expect(cancel.status).toBe(202);
+      const cancel = await asDriverClient(env.app, drivers[1]!).POST("/v1/bookings/{bookingId}/cancel", {
+        params: { path: { bookingId: bookingIds[1]! } },
+        body: { reason: "breakdown" },
+      });
+      expect(cancel.response.status).toBe(202);
       const reopened = await until(
         () => get(orderId),
         (o) => o?.trucks[1]?.status === "searching",

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { SurgeQuote } from "../gateway/pricing/surge-quote.ts";
-import type { BookingDetails } from "../shared/booking/booking-query.ts";
 import { estimateFare } from "../shared/booking/fare.ts";
 import { cellCircle, surgeZoneOf } from "../shared/surge/surge-formula.ts";
-import { asCustomer, asOperator, type BookingEnv, type Mode, north, openBookingEnv, postJson, seedDrivers, until } from "./bookings-env.ts";
+import { type BookingEnv, type Mode, north, openBookingEnv, seedDrivers, until } from "./bookings-env.ts";
+import { asCustomerClient, asOperatorClient } from "./support/api-client.ts";
 
 // Bun 1.4.5 ignores bunfig's [test] timeout; these wait for the surge worker's ticks.
 setDefaultTimeout(90_000);
@@ -25,19 +25,15 @@ function runSurge(mode: Mode): void {
     // The centre of a surge cell: drivers a few hundred metres away are surely in the same cell.
     const home = cellCircle(surgeZoneOf(19.076, 72.8777, "sedan").cell);
     const quote = async (): Promise<SurgeQuote> =>
-      (await (
-        await env.app.request(`/v1/surge?lat=${home.lat}&lng=${home.lng}&vehicleType=sedan`, { headers: asCustomer("c") })
-      ).json()) as SurgeQuote;
+      (await asCustomerClient(env.app, "c").GET("/v1/surge", { params: { query: { lat: home.lat, lng: home.lng, vehicleType: "sedan" } } }))
+        .data!;
     const book = async (customerId: string) => {
-      const res = await env.app.request(
-        "/v1/bookings",
-        postJson(
-          { pickup: { lat: home.lat, lng: home.lng }, dropoff: north(home, 5_000), vehicleType: "sedan" },
-          { ...asCustomer(customerId), "idempotency-key": `k-${customerId}` },
-        ),
-      );
-      expect(res.status).toBe(202);
-      return (await res.json()) as { bookingId: string; surge: number; fareEstimate: { amount: number } };
+      const res = await asCustomerClient(env.app, customerId).POST("/v1/bookings", {
+        params: { header: { "Idempotency-Key": `k-${customerId}` } },
+        body: { pickup: { lat: home.lat, lng: home.lng }, dropoff: north(home, 5_000), vehicleType: "sedan" },
+      });
+      expect(res.response.status).toBe(202);
+      return res.data!;
     };
 
     test("surge rises when bookings outnumber drivers in a cell, prices the next booking, and falls back once demand leaves the window", async () => {
@@ -64,8 +60,9 @@ function runSurge(mode: Mode): void {
       const plain = estimateFare({ pickup: { lat: home.lat, lng: home.lng }, dropoff: north(home, 5_000), vehicleType: "sedan" });
       expect(next.fareEstimate.amount).toBeCloseTo(plain.amount * next.surge, 1);
       const stored = await until(
-        async () => (await (await env.app.request(`/v1/bookings/${next.bookingId}`, { headers: asOperator() })).json()) as BookingDetails,
-        (b) => b.bookingId === next.bookingId,
+        async () =>
+          (await asOperatorClient(env.app).GET("/v1/bookings/{bookingId}", { params: { path: { bookingId: next.bookingId } } })).data,
+        (b) => b?.bookingId === next.bookingId,
         "the surged booking to be recorded",
       );
       expect(stored!.surge).toBe(next.surge);

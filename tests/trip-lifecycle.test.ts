@@ -13,18 +13,19 @@ import { createEmbeddedSurgeStore } from "../shared/surge/embedded/embedded-surg
 import { createBookingHandler } from "../workers/booking/booking-handler.ts";
 import { recordingPublisher } from "../workers/booking/testing.ts";
 import { runWorker } from "../workers/runtime/run-worker.ts";
+import { type BookingEnv, type Mode, north, openBookingEnv, seedDrivers, until } from "./bookings-env.ts";
 import {
-  asCustomer,
-  asDriver,
-  asOperator,
-  type BookingEnv,
-  type Mode,
-  north,
-  openBookingEnv,
-  postJson,
-  seedDrivers,
-  until,
-} from "./bookings-env.ts";
+  type ActionBody,
+  apiClient,
+  customer as asCustomer,
+  asCustomerClient,
+  driver as asDriver,
+  asDriverClient,
+  operator as asOperator,
+  asOperatorClient,
+  bookingAction,
+  type Caller,
+} from "./support/api-client.ts";
 
 // Bun 1.4.5 ignores bunfig's [test] timeout; these wait for real consumers and timers.
 setDefaultTimeout(90_000);
@@ -51,25 +52,17 @@ function runTrips(mode: Mode): void {
     const run = crypto.randomUUID().slice(0, 8);
     const town = (n: number) => ({ lat: 12.9716 + n * 0.5, lng: 77.5946 });
     const book = async (customerId: string, origin: { lat: number; lng: number }) => {
-      const res = await env.app.request(
-        "/v1/bookings",
-        postJson(
-          { pickup: origin, dropoff: north(origin, 3_000), vehicleType: "sedan" },
-          { ...asCustomer(customerId), "idempotency-key": `key-${customerId}` },
-        ),
-      );
-      expect(res.status).toBe(202);
-      return ((await res.json()) as { bookingId: string }).bookingId;
+      const res = await asCustomerClient(env.app, customerId).POST("/v1/bookings", {
+        params: { header: { "Idempotency-Key": `key-${customerId}` } },
+        body: { pickup: origin, dropoff: north(origin, 3_000), vehicleType: "sedan" },
+      });
+      expect(res.response.status).toBe(202);
+      return res.data!.bookingId;
     };
-    const act = async (bookingId: string, action: string, who: Record<string, string>, body: unknown = {}) => {
-      const res = await env.app.request(`/v1/bookings/${bookingId}/${action}`, postJson(body, who));
-      expect(res.status).toBe(202);
-      return ((await res.json()) as { eventId: string }).eventId;
-    };
-    const get = async (bookingId: string, who = asOperator()): Promise<BookingDetails | null> => {
-      const res = await env.app.request(`/v1/bookings/${bookingId}`, { headers: who });
-      return res.status === 404 ? null : ((await res.json()) as BookingDetails);
-    };
+    const act = (bookingId: string, action: "accept" | "arrive" | "start" | "complete" | "cancel", who: Caller, body: ActionBody = {}) =>
+      bookingAction(env.app, bookingId, action, who, body);
+    const get = async (bookingId: string, who: Caller = asOperator()): Promise<BookingDetails | null> =>
+      (await apiClient(env.app, who).GET("/v1/bookings/{bookingId}", { params: { path: { bookingId } } })).data ?? null;
     const waitFor = async (bookingId: string, ok: (b: BookingDetails) => boolean, what: string): Promise<BookingDetails> =>
       (await until(
         () => get(bookingId),
@@ -88,8 +81,11 @@ function runTrips(mode: Mode): void {
     const drive = async (driverId: string, points: { lat: number; lng: number }[], stepMs = 20) => {
       const t0 = Math.max(Date.now() + stepMs, (lastSent.get(driverId) ?? 0) + stepMs);
       const fixes = points.map((p, i) => ({ ...p, recordedAt: new Date(t0 + i * stepMs).toISOString() }));
-      const res = await env.app.request(`/v1/drivers/${driverId}/locations`, postJson({ fixes }, asDriver(driverId)));
-      expect(res.status).toBe(202);
+      const res = await asDriverClient(env.app, driverId).POST("/v1/drivers/{driverId}/locations", {
+        params: { path: { driverId } },
+        body: { fixes },
+      });
+      expect(res.response.status).toBe(202);
       lastSent.set(driverId, t0 + (points.length - 1) * stepMs);
       return t0 + (points.length - 1) * stepMs;
     };
@@ -101,7 +97,7 @@ function runTrips(mode: Mode): void {
         what,
       );
     const countersOf = async (driverId: string) =>
-      ((await (await env.app.request(`/v1/drivers/${driverId}`, { headers: asOperator() })).json()) as { counters: unknown }).counters;
+      (await asOperatorClient(env.app).GET("/v1/drivers/{driverId}", { params: { path: { driverId } } })).data?.counters;
 
     test("a driver cancelling after the accept: the booking is offered to the others, never again to them, and a second driver completes it", async () => {
       const home = town(21);

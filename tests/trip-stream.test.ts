@@ -1,24 +1,20 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { EventSourceMessage } from "eventsource-parser";
+import { asCustomer, asDriver, asOperator } from "../gateway/auth/testing-auth.ts";
 import { compareEntryIds } from "../shared/trip-stream/trip-stream.ts";
-import {
-  asCustomer,
-  asDriver,
-  asOperator,
-  type BookingEnv,
-  type Mode,
-  north,
-  openBookingEnv,
-  postJson,
-  seedDrivers,
-  until,
-} from "./bookings-env.ts";
+import { type BookingEnv, type Mode, north, openBookingEnv, seedDrivers, until } from "./bookings-env.ts";
 import { readSse } from "./support/read-sse.ts";
 
 // Bun 1.4.5 ignores bunfig's [test] timeout; these wait for real consumers.
 setDefaultTimeout(90_000);
 
 const WAVES = { radiiM: [1_000, 3_000], batchSize: 10, offerTtlMs: 60_000 };
+
+const postJson = (body: unknown, headers: Record<string, string>): RequestInit => ({
+  method: "POST",
+  body: JSON.stringify(body),
+  headers: { "content-type": "application/json", ...headers },
+});
 
 /**
  * The live trip stream end to end (issue 11): the real gateway app, the booking and

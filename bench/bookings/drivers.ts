@@ -1,5 +1,5 @@
 import { createRedisGeoIndex } from "../../shared/geo/redis/redis-geo.ts";
-import { jsonHeadersAs } from "../bench-auth.ts";
+import { authAs, benchClient } from "../bench-client.ts";
 import { driverIdOf, type Point, pointInMetro, seededRandom, vehicleTypeOf } from "./metro.ts";
 
 const SEED_CONNECTIONS = 32;
@@ -24,25 +24,26 @@ export async function seedFleet(opts: { baseUrl: string; redisUrl: string; runId
   const rand = seededRandom(42);
   const spots: Point[] = Array.from({ length: opts.size }, () => pointInMetro(rand));
   const ids = Array.from({ length: opts.size }, (_, i) => driverIdOf(opts.runId, i));
+  const client = benchClient(opts.baseUrl);
+  const report = (i: number) =>
+    client.POST("/v1/drivers/{driverId}/locations", {
+      params: { path: { driverId: ids[i]! } },
+      headers: authAs("driver", ids[i]!),
+      body: fixBody(spots[i]!),
+    });
   const started = performance.now();
   let next = 0;
   const connection = async () => {
     while (next < opts.size) {
       const i = next++;
-      await expect202(
-        await fetch(`${opts.baseUrl}/v1/drivers/${ids[i]}/status`, {
-          method: "PUT",
-          headers: jsonHeadersAs("driver", ids[i]!),
-          body: JSON.stringify({ status: "available", vehicleType: vehicleTypeOf(i) }),
+      expect202(
+        await client.PUT("/v1/drivers/{driverId}/status", {
+          params: { path: { driverId: ids[i]! } },
+          headers: authAs("driver", ids[i]!),
+          body: { status: "available", vehicleType: vehicleTypeOf(i) },
         }),
       );
-      await expect202(
-        await fetch(`${opts.baseUrl}/v1/drivers/${ids[i]}/locations`, {
-          method: "POST",
-          headers: jsonHeadersAs("driver", ids[i]!),
-          body: fixBody(spots[i]!),
-        }),
-      );
+      expect202(await report(i));
     }
   };
   await Promise.all(Array.from({ length: SEED_CONNECTIONS }, connection));
@@ -62,14 +63,9 @@ export async function seedFleet(opts: { baseUrl: string; redisUrl: string; runId
       const timer = setInterval(() => {
         for (let k = 0; k < perTick; k++) {
           const i = cursor++ % opts.size;
-          const p = fetch(`${opts.baseUrl}/v1/drivers/${ids[i]}/locations`, {
-            method: "POST",
-            headers: jsonHeadersAs("driver", ids[i]!),
-            body: fixBody(spots[i]!),
-          })
-            .then(async (res) => {
-              await res.arrayBuffer();
-              if (res.status === 202) sent++;
+          const p = report(i)
+            .then(({ response }) => {
+              if (response.status === 202) sent++;
               else failed++;
             })
             .catch(() => void failed++)
@@ -89,13 +85,12 @@ export async function seedFleet(opts: { baseUrl: string; redisUrl: string; runId
 }
 
 /** One fresh fix at the driver's spot: parked or crawling in traffic, which is what a waiting driver does. */
-function fixBody(p: Point): string {
-  return JSON.stringify({ fixes: [{ lat: p.lat, lng: p.lng, recordedAt: new Date().toISOString(), speed: 0, accuracy: 8 }] });
+function fixBody(p: Point) {
+  return { fixes: [{ lat: p.lat, lng: p.lng, recordedAt: new Date().toISOString(), speed: 0, accuracy: 8 }] };
 }
 
-async function expect202(res: Response): Promise<void> {
-  const text = await res.text();
-  if (res.status !== 202) throw new Error(`${res.url} answered ${res.status}: ${text.slice(0, 300)}`);
+function expect202({ response, error }: { response: Response; error?: unknown }): void {
+  if (response.status !== 202) throw new Error(`${response.url} answered ${response.status}: ${JSON.stringify(error).slice(0, 300)}`);
 }
 
 async function waitVisible(redisUrl: string, ids: readonly string[]): Promise<void> {

@@ -4,7 +4,7 @@
  * Every request is a distinct customer with its own Idempotency-Key booking a ride from
  * a random pickup to a random dropoff in the metro. Prints one JSON line: the result.
  */
-import { jsonHeadersAs } from "../bench-auth.ts";
+import { authAs, benchClient } from "../bench-client.ts";
 import type { BookingLoadPlan, BookingLoadResult, SentBooking } from "./load-plan.ts";
 import { BOOKING_VEHICLES, pointInMetro, seededRandom } from "./metro.ts";
 import { epochMs, quantiles } from "./quantiles.ts";
@@ -23,7 +23,7 @@ interface Window {
 export async function runBookingLoad(plan: BookingLoadPlan): Promise<BookingLoadResult> {
   if (!LOOPBACK.has(new URL(plan.baseUrl).hostname)) throw new Error(`load client only targets loopback, not ${plan.baseUrl}`);
   const rand = seededRandom(plan.seed);
-  const url = `${plan.baseUrl}/v1/bookings`;
+  const client = benchClient(plan.baseUrl);
   let n = 0;
   let win: Window = newWindow();
 
@@ -31,27 +31,26 @@ export async function runBookingLoad(plan: BookingLoadPlan): Promise<BookingLoad
   const send = async (since: number) => {
     const i = n++;
     const customerId = `cust-${plan.label}-${i}`;
-    const body = JSON.stringify({
+    const body = {
       customerId,
       pickup: pointInMetro(rand),
       dropoff: pointInMetro(rand),
-      vehicleType: BOOKING_VEHICLES[Math.floor(rand() * BOOKING_VEHICLES.length)],
-    });
+      vehicleType: BOOKING_VEHICLES[Math.floor(rand() * BOOKING_VEHICLES.length)]!,
+    };
     const w = win;
     w.sent++;
     const sentAt = epochMs();
     try {
-      const res = await fetch(url, {
-        method: "POST",
-        headers: { ...jsonHeadersAs("customer", customerId), "idempotency-key": crypto.randomUUID() },
+      const { response, data } = await client.POST("/v1/bookings", {
+        params: { header: { "Idempotency-Key": crypto.randomUUID() } },
+        headers: authAs("customer", customerId),
         body,
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
-      const answer = (await res.json()) as { bookingId?: string };
-      if (res.status === 202 && answer.bookingId) {
+      if (response.status === 202 && data?.bookingId) {
         w.latencies.push(performance.now() - since);
-        w.bookings.push([answer.bookingId, sentAt]);
-      } else w.failures[res.status] = (w.failures[res.status] ?? 0) + 1;
+        w.bookings.push([data.bookingId, sentAt]);
+      } else w.failures[response.status] = (w.failures[response.status] ?? 0) + 1;
     } catch (err) {
       const name = err instanceof Error ? err.name : "error";
       w.failures[name] = (w.failures[name] ?? 0) + 1;

@@ -1,4 +1,4 @@
-import { jsonHeadersAs } from "../bench-auth.ts";
+import { authAs, benchClient } from "../bench-client.ts";
 import { ORDER_VEHICLE, pointInMetro, seededRandom } from "./metro.ts";
 import type { OfferWatch } from "./offer-watch.ts";
 import { epochMs } from "./quantiles.ts";
@@ -31,39 +31,30 @@ export async function measureOrders(opts: {
   waitMs: number;
 }): Promise<OrderFigures> {
   const rand = seededRandom(99);
+  const client = benchClient(opts.baseUrl);
   const acceptMs: number[] = [];
   const fullyOfferedMs: number[] = [];
   let notFullyOffered = 0;
   for (let i = 0; i < opts.orders; i++) {
     const customerId = `shipper-${opts.runId}-${i}`;
-    const body = JSON.stringify({
+    const body = {
       customerId,
       pickup: pointInMetro(rand),
       dropoff: pointInMetro(rand),
       trucks: [{ vehicleType: ORDER_VEHICLE, quantity: opts.trucks }],
-    });
+    };
     const sentAt = epochMs();
-    const res = await fetch(`${opts.baseUrl}/v1/orders`, {
-      method: "POST",
-      headers: { ...jsonHeadersAs("customer", customerId), "idempotency-key": crypto.randomUUID() },
+    const { response, data, error } = await client.POST("/v1/orders", {
+      params: { header: { "Idempotency-Key": crypto.randomUUID() } },
+      headers: authAs("customer", customerId),
       body,
       signal: AbortSignal.timeout(10_000),
     });
-    const text = await res.text();
-    if (res.status === 404)
-      return {
-        measured: false,
-        reason: "orders route not available: POST /v1/orders answered 404 (gateway/app.ts registers no orders route yet)",
-      };
-    if (res.status !== 202)
-      return {
-        measured: false,
-        reason: `orders route answered ${res.status}, so the bench's request shape (README, HTTP API) does not match it yet: ${text.slice(0, 200)}`,
-      };
+    if (!data) return { measured: false, reason: `POST /v1/orders answered ${response.status}: ${JSON.stringify(error).slice(0, 200)}` };
     acceptMs.push(epochMs() - sentAt);
-    const { bookingIds } = JSON.parse(text) as { bookingIds?: string[] };
-    if (!Array.isArray(bookingIds) || bookingIds.length !== opts.trucks)
-      return { measured: false, reason: `orders route answered 202 without ${opts.trucks} bookingIds: ${text.slice(0, 200)}` };
+    const { bookingIds } = data;
+    if (bookingIds.length !== opts.trucks)
+      return { measured: false, reason: `POST /v1/orders answered ${bookingIds.length} bookingIds, not ${opts.trucks}` };
     const done = await opts.watch.waitFor(bookingIds, opts.waitMs);
     if (done) fullyOfferedMs.push(Math.max(...bookingIds.map((id) => opts.watch.offers.get(id)!.seenAt)) - sentAt);
     else {

@@ -21,7 +21,7 @@ export async function readJson<S extends v.GenericSchema>(c: Context, schema: S)
   return result.output;
 }
 
-export function readParam<S extends v.GenericSchema<string>>(value: string, schema: S, field: string): v.InferOutput<S> {
+export function readParam<S extends v.GenericSchema<string, unknown>>(value: string, schema: S, field: string): v.InferOutput<S> {
   const result = v.safeParse(schema, value);
   if (!result.success) throw new ValidationError(`${field} is invalid`, [{ field, message: result.issues[0]!.message }], 400);
   return result.output;

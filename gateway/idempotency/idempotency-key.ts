@@ -1,10 +1,15 @@
 import type { Context } from "hono";
+import * as v from "valibot";
 import { ValidationError } from "../../shared/errors/errors.ts";
 
 export const IDEMPOTENCY_HEADER = "Idempotency-Key";
 
 /** Printable ASCII without spaces: what a client generates (a UUID, a ULID, its own order number). */
 const KEY = /^[\x21-\x7E]{1,255}$/;
+const KEY_RULE = "must be 1-255 printable ASCII characters without spaces";
+
+/** The header as the OpenAPI document describes it (readIdempotencyKey below checks the same pattern). */
+export const IdempotencyKeySchema = v.pipe(v.string(), v.regex(KEY, KEY_RULE));
 
 /** The request's Idempotency-Key; missing or malformed is a 400 naming the header. */
 export function readIdempotencyKey(c: Context): string {
@@ -17,10 +22,6 @@ export function readIdempotencyKey(c: Context): string {
     );
   }
   if (!KEY.test(key))
-    throw new ValidationError(
-      `${IDEMPOTENCY_HEADER} header is invalid`,
-      [{ field: IDEMPOTENCY_HEADER, message: "must be 1-255 printable ASCII characters without spaces" }],
-      400,
-    );
+    throw new ValidationError(`${IDEMPOTENCY_HEADER} header is invalid`, [{ field: IDEMPOTENCY_HEADER, message: KEY_RULE }], 400);
   return key;
 }

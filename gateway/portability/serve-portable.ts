@@ -75,6 +75,18 @@ const app = createApp({
   bookings: async () => ({ items: [], nextCursor: null }),
   tripStream,
   eta: createStraightLineEta(),
+  // No file system here: /docs and /console answer 404 (bun's entry points serve them).
+  assets: async () => undefined,
+  // Nothing here is ever dead-lettered, and there is no log to sample.
+  operator: {
+    flow: () => ({ intervalMs: 5000, points: [] }),
+    deadLetters: {
+      count: async (topics) => Object.fromEntries(topics.map((t) => [t, 0])),
+      list: async () => [],
+      find: async () => undefined,
+      redrive: async () => ({ read: 0, matched: [], redriven: 0 }),
+    },
+  },
   ...testSecurity(),
   trips: {
     surge: { store: createEmbeddedSurgeStore(), floor: 1, windowS: 600 },

@@ -23,6 +23,8 @@ import type { GatewayDeps } from "../deps.ts";
 import { limitBody } from "../http/body-limit.ts";
 import { problem } from "../http/problem.ts";
 import { readJson, readParam } from "../http/read-json.ts";
+import { describeRoute, type RouteDoc } from "../openapi/route-doc.ts";
+import { EventIdSchema, idempotencyKeyHeader, REPLAYED_HEADER } from "../openapi/shared-docs.ts";
 import { publishDurably } from "../outbox/publish-durably.ts";
 
 const MAX_BODY_BYTES = 4096;
@@ -42,6 +44,11 @@ type Action = {
   path: string;
   type: string;
   roles: Role[];
+  summary: string;
+  /** The body it reads; none: any body is ignored. */
+  body?: v.GenericSchema;
+  /** Problems of its own beyond those every action has (OpenAPI document). */
+  problems?: Record<number, string>;
   /** Must the booking already be visible to the caller (its customer, its assigned driver, an operator)? */
   ownBookingOnly: boolean;
   /** The event's data from the body and the caller, checked before the booking is looked up. */
@@ -101,27 +108,89 @@ function checkPickupCode(_c: Context, data: Record<string, unknown>, booking: Bo
 
 const ACTIONS: Action[] = [
   // Any driver may claim: whether it was offered the booking is the worker's call, in log order.
-  { path: "accept", type: BOOKING_ACCEPTED, roles: ["driver"], ownBookingOnly: false, data: acceptData },
+  {
+    path: "accept",
+    type: BOOKING_ACCEPTED,
+    roles: ["driver"],
+    summary: "Claim an offered booking (the first valid accept wins)",
+    body: AcceptBodySchema,
+    ownBookingOnly: false,
+    data: acceptData,
+    problems: { 403: "driverId is not the caller" },
+  },
   // The assigned driver says they are at the pickup (the location worker also detects it from their fixes).
   {
     path: "arrive",
     type: BOOKING_DRIVER_ARRIVED,
     roles: ["driver"],
+    summary: "Tell the customer the driver is at the pickup (the assigned driver)",
     ownBookingOnly: true,
     data: async (c) => ({ driverId: principalOf(c).sub, detectedBy: "driver" }),
   },
-  { path: "start", type: BOOKING_STARTED, roles: ["driver"], ownBookingOnly: true, data: startData, complete: checkPickupCode },
+  {
+    path: "start",
+    type: BOOKING_STARTED,
+    roles: ["driver"],
+    summary: "Start the trip (the assigned driver), with the customer's pickup code",
+    body: StartBodySchema,
+    ownBookingOnly: true,
+    data: startData,
+    complete: checkPickupCode,
+    problems: { 400: "pickupCode is missing while PICKUP_CODE_REQUIRED", 422: "pickupCode is not the booking's" },
+  },
   // Completing says nothing beyond "now" (any body is ignored): the worker prices the trip and completes it.
-  { path: "complete", type: BOOKING_COMPLETION_REQUESTED, roles: ["driver"], ownBookingOnly: true, data: async () => ({}) },
+  {
+    path: "complete",
+    type: BOOKING_COMPLETION_REQUESTED,
+    roles: ["driver"],
+    summary: "Complete the trip (the assigned driver); the booking worker prices it",
+    ownBookingOnly: true,
+    data: async () => ({}),
+  },
   {
     path: "cancel",
     type: BOOKING_CANCELLED,
     roles: ["customer", "driver", "operator"],
+    summary: "Cancel the booking (its customer, its assigned driver, or an operator on behalf of either)",
+    body: CancelBodySchema,
     ownBookingOnly: true,
     data: cancelData,
     complete: cancellingDriver,
   },
 ];
+
+/** Every action's problems and one action's own, a status's reasons joined. */
+function withReasons(...lists: Record<number, string>[]): Record<number, string> {
+  const out: Record<number, string> = {};
+  for (const list of lists)
+    for (const [status, reason] of Object.entries(list))
+      out[Number(status)] = out[Number(status)] ? `${out[Number(status)]}; ${reason}` : reason;
+  return out;
+}
+
+const ActionAcceptedSchema = v.strictObject({ bookingId: BookingIdSchema, eventId: EventIdSchema });
+
+export const bookingActionDocs: RouteDoc[] = ACTIONS.map((a) =>
+  describeRoute({
+    method: "post",
+    path: `/v1/bookings/:bookingId/${a.path}`,
+    operationId: `${a.path}Booking`,
+    tag: "Bookings",
+    summary: a.summary,
+    description:
+      "A request, not a result: the booking worker judges it in log order, and GET /v1/bookings/{bookingId} shows the verdict in the timeline under `eventId`. Answered once the event is durable (acked, or in the gateway's outbox).",
+    access: a.roles,
+    params: { bookingId: BookingIdSchema },
+    headers: idempotencyKeyHeader(false),
+    ...(a.body && { body: a.body }),
+    responses: { 202: { description: "Accepted for the booking worker to judge", schema: ActionAcceptedSchema, headers: REPLAYED_HEADER } },
+    problems: withReasons(
+      { 400: "Idempotency-Key is malformed", 422: "the Idempotency-Key was already used with another request" },
+      a.ownBookingOnly ? { 404: "no booking of the caller's with this id has been processed yet (an accept shows within moments)" } : {},
+      a.problems ?? {},
+    ),
+  }),
+);
 
 /**
  * POST /v1/bookings/{bookingId}/accept | arrive | start | complete | cancel → 202 {bookingId,
@@ -165,7 +234,7 @@ export function registerBookingActions(app: Hono, deps: Deps): void {
         event: { type: action.type, key: bookingId, data },
       });
       if (replayed) c.header("idempotent-replayed", "true");
-      return c.json({ bookingId, eventId }, 202);
+      return c.json({ bookingId, eventId } satisfies v.InferOutput<typeof ActionAcceptedSchema>, 202);
     });
   }
 }

@@ -3,7 +3,15 @@ import * as v from "valibot";
 import { estimateFare } from "../../shared/booking/fare.ts";
 import { bookingIdForRequest, requestedEventId } from "../../shared/booking/ids.ts";
 import { ValidationError } from "../../shared/errors/errors.ts";
-import { BOOKING_REQUESTED, type BookingRequested, CustomerIdSchema, PlaceSchema } from "../../shared/events/booking.ts";
+import {
+  BOOKING_REQUESTED,
+  BookingIdSchema,
+  type BookingRequested,
+  CustomerIdSchema,
+  FareSchema,
+  PickupCodeSchema,
+  PlaceSchema,
+} from "../../shared/events/booking.ts";
 import { VehicleTypeSchema } from "../../shared/events/driver.ts";
 import { createEnvelope } from "../../shared/events/envelope.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
@@ -15,6 +23,8 @@ import { limitBody } from "../http/body-limit.ts";
 import { readJson } from "../http/read-json.ts";
 import { IDEMPOTENCY_HEADER, readIdempotencyKey } from "../idempotency/idempotency-key.ts";
 import { fingerprintOf } from "../idempotency/idempotency-store.ts";
+import { describeRoute } from "../openapi/route-doc.ts";
+import { idempotencyKeyHeader, REPLAYED_HEADER } from "../openapi/shared-docs.ts";
 import { deliver } from "../outbox/deliver.ts";
 import { newPickupCode } from "../pricing/pickup-code.ts";
 import { quoteSurge } from "../pricing/surge-quote.ts";
@@ -28,6 +38,35 @@ const BookingRequestSchema = v.strictObject({
   pickup: PlaceSchema,
   dropoff: PlaceSchema,
   vehicleType: VehicleTypeSchema,
+});
+
+const CreatedSchema = v.strictObject({
+  bookingId: BookingIdSchema,
+  status: v.literal("searching"),
+  fareEstimate: FareSchema,
+  /** The pickup zone's surge multiplier the estimate used (locked for the final fare). */
+  surge: v.number(),
+  /** The code the customer gives the driver at pickup. */
+  pickupCode: PickupCodeSchema,
+});
+
+export const bookingsDoc = describeRoute({
+  method: "post",
+  path: "/v1/bookings",
+  operationId: "requestBooking",
+  tag: "Bookings",
+  summary: "Book a ride or a truck",
+  description:
+    "The customer is the token's (`customerId`, if sent, must match). Answered once `booking.requested` is durable (acked by the broker, or in the gateway's outbox while the broker is down). The booking id derives from (customer, Idempotency-Key), so a retry gets the same answer.",
+  access: ["customer"],
+  headers: idempotencyKeyHeader(true),
+  body: BookingRequestSchema,
+  responses: { 202: { description: "Accepted: matching starts", schema: CreatedSchema, headers: REPLAYED_HEADER } },
+  problems: {
+    400: "Idempotency-Key is missing or malformed",
+    403: "customerId is not the caller",
+    422: "the Idempotency-Key was already used with another body",
+  },
 });
 
 /**
@@ -50,7 +89,7 @@ const BookingRequestSchema = v.strictObject({
  * gateway logs it.
  */
 export function registerBookings(app: Hono, deps: Pick<GatewayDeps, "publisher" | "idempotency" | "trips" | "logger">): void {
-  app.post("/v1/bookings", allow("customer"), limitBody(MAX_BODY_BYTES), async (c) => {
+  app.post(bookingsDoc.path, allow("customer"), limitBody(MAX_BODY_BYTES), async (c) => {
     const key = readIdempotencyKey(c);
     const { customerId: claimed, ...request } = await readJson(c, BookingRequestSchema);
     if (claimed !== undefined) requireSelf(c, claimed, "customerId");
@@ -74,7 +113,7 @@ export function registerBookings(app: Hono, deps: Pick<GatewayDeps, "publisher" 
       scope: body.customerId,
       key,
       fingerprint: await fingerprintOf(body),
-      response: { bookingId, status: "searching", fareEstimate, surge, pickupCode },
+      response: { bookingId, status: "searching", fareEstimate, surge, pickupCode } satisfies v.InferOutput<typeof CreatedSchema>,
       event,
       record: outgoingRecord(TOPICS.bookings, event),
     });

@@ -17,6 +17,8 @@ import type { GatewayDeps } from "../deps.ts";
 import { publishEvent } from "../events/publish-event.ts";
 import { limitBody } from "../http/body-limit.ts";
 import { readJson, readParam } from "../http/read-json.ts";
+import { describeRoute } from "../openapi/route-doc.ts";
+import { PUBLISH_UNAVAILABLE } from "../openapi/shared-docs.ts";
 
 /** 500 fixes with every optional field is ~90 KB; anything far larger is not a phone flushing its buffer. */
 const MAX_BODY_BYTES = 256 * 1024;
@@ -55,8 +57,25 @@ function withFlags(f: Fix, s: FixCheckSettings): ReportedFix {
   return flags.length > 0 ? { ...f, flags } : f;
 }
 
+const AcceptedSchema = v.strictObject({ accepted: v.pipe(v.number(), v.integer(), v.minValue(1)) });
+
+export const driverLocationsDoc = describeRoute({
+  method: "post",
+  path: "/v1/drivers/:driverId/locations",
+  operationId: "reportLocations",
+  tag: "Drivers",
+  summary: "Report a batch of the driver's GPS fixes",
+  description:
+    "1–500 fixes, oldest first. `recordedAt` is device time: at most 30 s in the future and at most MAX_FIX_AGE_S old. Answered once the broker acked the event. A fix the gateway finds implausible on its own (poor accuracy, outside the service area) is still accepted, flagged, and keeps the driver out of matching until a plausible one arrives.",
+  access: ["driver"],
+  params: { driverId: DriverIdSchema },
+  body: BodySchema,
+  responses: { 202: { description: "Published: `accepted` fixes", schema: AcceptedSchema } },
+  problems: { 403: "driverId is not the caller", 503: PUBLISH_UNAVAILABLE },
+});
+
 export function registerDriverLocations(app: Hono, deps: Pick<GatewayDeps, "publisher" | "limits">): void {
-  app.post("/v1/drivers/:driverId/locations", allow("driver"), limitBody(MAX_BODY_BYTES), async (c) => {
+  app.post(driverLocationsDoc.path, allow("driver"), limitBody(MAX_BODY_BYTES), async (c) => {
     const driverId = readParam(c.req.param("driverId"), DriverIdSchema, "driverId");
     requireSelf(c, driverId, "driverId");
     const { fixes } = await readJson(c, BodySchema);
@@ -69,6 +88,6 @@ export function registerDriverLocations(app: Hono, deps: Pick<GatewayDeps, "publ
       { type: DRIVER_LOCATION_REPORTED, key: driverId, data: { driverId, fixes: fixes.map((f) => withFlags(f, checks)) } },
       deps.limits.publishTimeoutMs,
     );
-    return c.json({ accepted: fixes.length }, 202);
+    return c.json({ accepted: fixes.length } satisfies v.InferOutput<typeof AcceptedSchema>, 202);
   });
 }

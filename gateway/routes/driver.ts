@@ -1,10 +1,37 @@
 import type { Hono } from "hono";
-import { DriverIdSchema } from "../../shared/events/driver.ts";
+import * as v from "valibot";
+import { DriverIdSchema, DriverStatusSchema, VehicleTypeSchema } from "../../shared/events/driver.ts";
 import { allow, requireSelfOrOperator } from "../auth/authorize.ts";
 import { principalOf } from "../auth/principal.ts";
 import type { GatewayDeps } from "../deps.ts";
 import { problem } from "../http/problem.ts";
 import { readParam } from "../http/read-json.ts";
+import { describeRoute } from "../openapi/route-doc.ts";
+import { IsoTimestampSchema } from "../openapi/shared-docs.ts";
+
+const DriverSchema = v.strictObject({
+  driverId: DriverIdSchema,
+  status: v.nullable(DriverStatusSchema),
+  vehicleType: v.nullable(VehicleTypeSchema),
+  lastFix: v.nullable(v.strictObject({ lat: v.number(), lng: v.number(), recordedAt: IsoTimestampSchema })),
+  suspect: v.boolean(),
+  /** Operators only: what counts against the driver. */
+  counters: v.optional(v.strictObject({ cancelsAfterAccept: v.pipe(v.number(), v.integer()), noShows: v.pipe(v.number(), v.integer()) })),
+});
+
+export const driverDoc = describeRoute({
+  method: "get",
+  path: "/v1/drivers/:driverId",
+  operationId: "getDriver",
+  tag: "Drivers",
+  summary: "A driver's status, vehicle type and newest plausible fix",
+  description:
+    "`suspect`: the driver's newest fix was implausible, so it is out of nearby search and matching until a plausible one arrives (`lastFix` stays the last plausible one). A driver sees itself; operators see anyone, with `counters`: bookings it cancelled after accepting, arrival deadlines it missed.",
+  access: ["driver", "operator"],
+  params: { driverId: DriverIdSchema },
+  responses: { 200: { description: "The driver as the geo index knows it", schema: DriverSchema } },
+  problems: { 403: "a driver asked for another driver", 404: "no status or fix has been processed for the driver" },
+});
 
 /**
  * A driver's current status, vehicle type and newest plausible fix, as the geo index
@@ -14,7 +41,7 @@ import { readParam } from "../http/read-json.ts";
  * after accepting, arrival deadlines missed).
  */
 export function registerDriver(app: Hono, deps: Pick<GatewayDeps, "geo" | "trips">): void {
-  app.get("/v1/drivers/:driverId", allow("driver", "operator"), async (c) => {
+  app.get(driverDoc.path, allow("driver", "operator"), async (c) => {
     const driverId = readParam(c.req.param("driverId"), DriverIdSchema, "driverId");
     requireSelfOrOperator(c, driverId, "driverId");
     const state = await deps.geo.get(driverId);
@@ -27,6 +54,6 @@ export function registerDriver(app: Hono, deps: Pick<GatewayDeps, "geo" | "trips
       lastFix: p ? { lat: p.lat, lng: p.lng, recordedAt: new Date(p.recordedAt).toISOString() } : null,
       suspect: state.suspect,
       ...(principalOf(c).role === "operator" ? { counters: await deps.trips.driverCounters(driverId) } : {}),
-    });
+    } satisfies v.InferOutput<typeof DriverSchema>);
   });
 }

@@ -1,9 +1,9 @@
 import type { Hono } from "hono";
 import * as v from "valibot";
 import { ValidationError } from "../../shared/errors/errors.ts";
-import { CustomerIdSchema, PlaceSchema } from "../../shared/events/booking.ts";
+import { BookingIdSchema, CustomerIdSchema, PickupCodeSchema, PlaceSchema } from "../../shared/events/booking.ts";
 import { createEnvelope } from "../../shared/events/envelope.ts";
-import { ORDER_CREATED, type OrderCreated, TrucksSchema } from "../../shared/events/order.ts";
+import { ORDER_CREATED, type OrderCreated, OrderIdSchema, TrucksSchema } from "../../shared/events/order.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
 import { createdEventId, orderIdForRequest } from "../../shared/order/ids.ts";
 import { expandTrucks } from "../../shared/order/trucks.ts";
@@ -15,6 +15,8 @@ import { limitBody } from "../http/body-limit.ts";
 import { readJson } from "../http/read-json.ts";
 import { IDEMPOTENCY_HEADER, readIdempotencyKey } from "../idempotency/idempotency-key.ts";
 import { fingerprintOf } from "../idempotency/idempotency-store.ts";
+import { describeRoute } from "../openapi/route-doc.ts";
+import { idempotencyKeyHeader, REPLAYED_HEADER } from "../openapi/shared-docs.ts";
 import { deliver } from "../outbox/deliver.ts";
 import { newPickupCode } from "../pricing/pickup-code.ts";
 
@@ -29,6 +31,32 @@ const OrderRequestSchema = v.strictObject({
   trucks: TrucksSchema,
 });
 
+const CreatedSchema = v.strictObject({
+  orderId: OrderIdSchema,
+  bookingIds: v.array(BookingIdSchema),
+  /** The code the customer gives every truck's driver at pickup. */
+  pickupCode: v.optional(PickupCodeSchema),
+});
+
+export const ordersDoc = describeRoute({
+  method: "post",
+  path: "/v1/orders",
+  operationId: "createOrder",
+  tag: "Orders",
+  summary: "Order several trucks at once",
+  description:
+    "1–20 lines, at most 200 trucks in all; one booking per truck, each matched like any booking. The ids derive from (customer, Idempotency-Key) and each truck's position, so a retry or a replay never creates more bookings. Answered once `order.created` is durable.",
+  access: ["customer"],
+  headers: idempotencyKeyHeader(true),
+  body: OrderRequestSchema,
+  responses: { 202: { description: "Accepted, with the booking id of every truck", schema: CreatedSchema, headers: REPLAYED_HEADER } },
+  problems: {
+    400: "Idempotency-Key is missing or malformed",
+    403: "customerId is not the caller",
+    422: "the Idempotency-Key was already used with another body",
+  },
+});
+
 /**
  * POST /v1/orders (customers, as the token's sub) with a required Idempotency-Key → 202 {orderId, bookingIds} once
  * `order.created` is durable: acked by the log or in the gateway's outbox. Same contract
@@ -40,7 +68,7 @@ const OrderRequestSchema = v.strictObject({
  * truck's position (shared/order/trucks.ts), the very ids the order worker books.
  */
 export function registerOrders(app: Hono, deps: Pick<GatewayDeps, "publisher" | "idempotency">): void {
-  app.post("/v1/orders", allow("customer"), limitBody(MAX_BODY_BYTES), async (c) => {
+  app.post(ordersDoc.path, allow("customer"), limitBody(MAX_BODY_BYTES), async (c) => {
     const key = readIdempotencyKey(c);
     const { customerId: claimed, ...request } = await readJson(c, OrderRequestSchema);
     if (claimed !== undefined) requireSelf(c, claimed, "customerId");
@@ -62,7 +90,11 @@ export function registerOrders(app: Hono, deps: Pick<GatewayDeps, "publisher" | 
       scope: body.customerId,
       key,
       fingerprint: await fingerprintOf(body),
-      response: { orderId, bookingIds: expandTrucks(orderId, body.trucks).map((t) => t.bookingId), pickupCode: data.pickupCode },
+      response: {
+        orderId,
+        bookingIds: expandTrucks(orderId, body.trucks).map((t) => t.bookingId),
+        pickupCode: data.pickupCode,
+      } satisfies v.InferOutput<typeof CreatedSchema>,
       event,
       record: outgoingRecord(TOPICS.orders, event),
     });

@@ -30,6 +30,12 @@ const ROUTES: [string, string, unknown, Role[]][] = [
   ["POST", `/v1/orders/${BOOKING}/cancel`, undefined, ["customer", "operator"]],
   ["GET", "/v1/surge?lat=12.97&lng=77.59&vehicleType=sedan", undefined, ["driver", "customer", "operator"]],
   ["GET", "/metrics", undefined, ["operator"]],
+  ["GET", "/v1/operator/drivers", undefined, ["operator"]],
+  ["GET", "/v1/operator/flow", undefined, ["operator"]],
+  ["GET", "/v1/operator/dead-letters", undefined, ["operator"]],
+  ["GET", "/v1/operator/dead-letters/bookings", undefined, ["operator"]],
+  ["GET", "/v1/operator/dead-letters/bookings/0/0", undefined, ["operator"]],
+  ["POST", "/v1/operator/dead-letters/bookings/redrive", { dryRun: true }, ["operator"]],
 ];
 
 const SUBS: Record<Role, string> = { driver: "drv-1", customer: "cust-1", operator: "ops-1" };
@@ -75,6 +81,11 @@ describe("every route needs a token, and the right role", () => {
   test("/healthz and /readyz answer without a token", async () => {
     expect((await gw.app.request("/healthz")).status).toBe(200);
     expect((await gw.app.request("/readyz")).status).toBe(200);
+  });
+
+  test("the API document and the pages answer without a token: they hold no data", async () => {
+    for (const path of ["/openapi.json", "/docs", "/console", "/assets/console.js"])
+      expect([path, (await gw.app.request(path)).status]).toEqual([path, 200]);
   });
 
   test("/metrics answers an operator", async () => {

@@ -1,12 +1,15 @@
+import * as v from "valibot";
 import type { Place } from "../../shared/events/booking.ts";
 import type { VehicleType } from "../../shared/events/driver.ts";
 import type { GatewayDeps } from "../deps.ts";
 
-export interface EtaView {
-  seconds: number;
-  distanceM: number;
-  model: string;
-}
+export const EtaViewSchema = v.strictObject({
+  seconds: v.pipe(v.number(), v.minValue(0)),
+  distanceM: v.pipe(v.number(), v.minValue(0)),
+  /** Which estimator said it (shared/eta/): straight-line/recent-speed, straight-line/typical-speed, or a routing engine's name. */
+  model: v.string(),
+});
+export type EtaView = v.InferOutput<typeof EtaViewSchema>;
 
 /**
  * The driver's ETA to a place from its newest plausible position in the geo index; null

@@ -55,20 +55,23 @@ export interface BookingDetails {
  * only: the gateway opens the workers' history database read-only by convention.
  */
 export async function readBooking(db: Db, bookingId: string): Promise<BookingDetails | null> {
-  const [b] = await db.orm.select().from(bookings).where(eq(bookings.bookingId, bookingId));
+  // One batch is one transaction: the status and the timeline are read as of the same commit.
+  const [[b], events] = await db.orm.batch([
+    db.orm.select().from(bookings).where(eq(bookings.bookingId, bookingId)),
+    db.orm
+      .select({
+        eventId: bookingEvents.eventId,
+        type: bookingEvents.type,
+        at: bookingEvents.occurredAt,
+        applied: bookingEvents.applied,
+        reason: bookingEvents.reason,
+        data: bookingEvents.data,
+      })
+      .from(bookingEvents)
+      .where(eq(bookingEvents.bookingId, bookingId))
+      .orderBy(asc(bookingEvents.seq)),
+  ]);
   if (!b) return null;
-  const events = await db.orm
-    .select({
-      eventId: bookingEvents.eventId,
-      type: bookingEvents.type,
-      at: bookingEvents.occurredAt,
-      applied: bookingEvents.applied,
-      reason: bookingEvents.reason,
-      data: bookingEvents.data,
-    })
-    .from(bookingEvents)
-    .where(eq(bookingEvents.bookingId, bookingId))
-    .orderBy(asc(bookingEvents.seq));
   return {
     bookingId: b.bookingId,
     status: b.status,

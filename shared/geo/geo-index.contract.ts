@@ -113,6 +113,38 @@ export function runGeoIndexContract(opts: GeoIndexContractOptions): void {
       expect(both!.position!.lng).toBeCloseTo(want.lng, 5);
     });
 
+    test("listDrivers pages through every driver exactly as get sees it, whatever its status", async () => {
+      const f = await fixture();
+      const ids = Array.from({ length: 57 }, (_, i) => `list-${i}`);
+      // Some drivers have only a status, some only a fix, most both; a third are busy.
+      const statusOnly = (i: number) => i % 5 === 0 && i % 3 !== 2;
+      await f.status(ids.filter((_, i) => i % 3 !== 2).map((id, i) => ({ ...available(id), status: i % 3 ? "available" : "busy" })));
+      await f.fix(ids.filter((_, i) => !statusOnly(i)).map((id, i) => at(id, i * 10, 0)));
+      await f.fix([{ ...at("list-1", 9_000, 0, T0 + 1_000), suspect: true }]);
+      const listed = new Map<string, unknown>();
+      let cursor: string | null = null;
+      do {
+        const page = await f.geo.listDrivers(cursor, 20);
+        for (const d of page.drivers) listed.set(d.driverId, d);
+        cursor = page.cursor;
+      } while (cursor !== null);
+      expect([...listed.keys()].sort()).toEqual([...ids].sort());
+      for (const id of ids) expect(listed.get(id)).toEqual((await f.geo.get(id))!);
+      expect(listed.get("list-1")).toMatchObject({ suspect: true });
+    });
+
+    test("listDrivers of an empty index lists no one", async () => {
+      const f = await fixture();
+      let cursor: string | null = null;
+      const seen: string[] = [];
+      do {
+        const page = await f.geo.listDrivers(cursor, 200);
+        seen.push(...page.drivers.map((d) => d.driverId));
+        cursor = page.cursor;
+      } while (cursor !== null);
+      expect(seen).toEqual([]);
+    });
+
     test("an older fix is ignored and a repeated fix changes nothing", async () => {
       const f = await fixture();
       await f.status([available("d")]);

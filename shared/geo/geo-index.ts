@@ -70,12 +70,26 @@ export interface NearbyDriver {
   lastSeenAt: number;
 }
 
+/** One page of every driver the index knows (listDrivers). */
+export interface DriverPage {
+  drivers: DriverState[];
+  /** Pass back for the next page; null once the listing is complete. */
+  cursor: string | null;
+}
+
 export interface GeoIndex {
   /** Applies many fixes in one round trip; resolves with how many were newer than the driver's newest (suspect ones included). */
   upsertPositions(updates: PositionUpdate[]): Promise<number>;
   setStatus(updates: StatusUpdate[]): Promise<void>;
   nearby(q: NearbyQuery): Promise<NearbyDriver[]>;
   get(driverId: string): Promise<DriverState | null>;
+  /**
+   * Every driver the index has a status or a fix for, about `count` a page (a page may be
+   * smaller, even empty, before the end), in no particular order. A driver known for the
+   * whole listing appears on at least one page (on Redis possibly on two: SCAN's promise);
+   * callers de-duplicate by driverId. For the operator console, not for request paths.
+   */
+  listDrivers(cursor: string | null, count: number): Promise<DriverPage>;
   /** Removes drivers whose newest fix is older than `before` from the search index; resolves with how many. */
   dropStale(before: number): Promise<number>;
   close(): Promise<void>;

@@ -28,9 +28,12 @@ export interface OrderDetails {
  * convention, as for bookings).
  */
 export async function readOrder(db: Db, orderId: string): Promise<OrderDetails | null> {
-  const [o] = await db.orm.select().from(orders).where(eq(orders.orderId, orderId));
+  // One batch is one transaction: the order's status and its trucks are read as of the same commit, never across a roll-up.
+  const [[o], rows] = await db.orm.batch([
+    db.orm.select().from(orders).where(eq(orders.orderId, orderId)),
+    db.orm.select().from(orderTrucks).where(eq(orderTrucks.orderId, orderId)).orderBy(asc(orderTrucks.truckIndex)),
+  ]);
   if (!o) return null;
-  const rows = await db.orm.select().from(orderTrucks).where(eq(orderTrucks.orderId, orderId)).orderBy(asc(orderTrucks.truckIndex));
   const trucks = rows.map((t) => ({
     bookingId: t.bookingId,
     vehicleType: t.vehicleType,

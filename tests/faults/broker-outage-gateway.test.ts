@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { consumerLagReadiness } from "../../gateway/events/lag-readiness.ts";
 import { DEFAULT_PUBLISH_TIMEOUT_MS } from "../../gateway/events/publish-event.ts";
 import { type OutboxRelay, startOutboxRelay } from "../../gateway/outbox/relay.ts";
-import { asCustomer, asDriver, gatewayOverEmbeddedLog } from "../../gateway/testing.ts";
+import { gatewayOverEmbeddedLog } from "../../gateway/testing.ts";
 import { bookingIdForRequest, requestedEventId } from "../../shared/booking/ids.ts";
 import { type Db, openLibsql } from "../../shared/db/open-libsql.ts";
 import { CONSUMER_GROUPS } from "../../shared/events/consumer-groups.ts";
@@ -13,6 +13,7 @@ import { TOPIC_CATALOGUE } from "../../shared/events/topics.ts";
 import type { EventLog } from "../../shared/log/event-log.ts";
 import { createKafkaLog } from "../../shared/log/kafka/kafka-log.ts";
 import { silentLogger } from "../../shared/logging/logger.ts";
+import { apiClient, asCustomerClient, asDriverClient } from "../support/api-client.ts";
 import { until } from "../support/until.ts";
 import { lagOf, rowCount } from "./support/effects.ts";
 import { startOwnKafka } from "./support/own-kafka.ts";
@@ -60,27 +61,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/**
- * Every HTTP call of this scenario goes through here: the caller's credentials are derived
- * from the path and body in this one place (a driver posts its own fixes, a customer its
- * own bookings).
- */
-async function send(
-  method: "GET" | "POST",
-  path: string,
-  body?: Record<string, unknown>,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; retryAfter: string | null; json: unknown; ms: number }> {
-  const driver = /^\/v1\/drivers\/([^/]+)\//.exec(path)?.[1];
-  const auth = driver ? asDriver(driver) : typeof body?.customerId === "string" ? asCustomer(body.customerId) : {};
+/** Every HTTP call of this scenario goes through the typed client, as its caller, timed. */
+async function timed(call: () => Promise<{ response: Response }>): Promise<{ status: number; retryAfter: string | null; ms: number }> {
   const started = performance.now();
-  const res = await gw.app.request(path, {
-    method,
-    headers: { ...auth, ...headers, ...(body ? { "content-type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = res.headers.get("content-type")?.includes("json") ? await res.json() : await res.text();
-  return { status: res.status, retryAfter: res.headers.get("retry-after"), json, ms: performance.now() - started };
+  const { response } = await call();
+  return { status: response.status, retryAfter: response.headers.get("retry-after"), ms: performance.now() - started };
 }
 
 const booking = (i: number) => {
@@ -89,12 +74,23 @@ const booking = (i: number) => {
   return {
     bookingId: bookingIdForRequest(customerId, key),
     key,
-    body: { customerId, pickup: { lat: 12.9716, lng: 77.5946 }, dropoff: { lat: 12.9352, lng: 77.6245 }, vehicleType: "sedan" },
+    body: { customerId, pickup: { lat: 12.9716, lng: 77.5946 }, dropoff: { lat: 12.9352, lng: 77.6245 }, vehicleType: "sedan" as const },
   };
 };
-const postBooking = (i: number) => send("POST", "/v1/bookings", booking(i).body, { "idempotency-key": booking(i).key });
+const postBooking = (i: number) => {
+  const { key, body } = booking(i);
+  return timed(() =>
+    asCustomerClient(gw.app, body.customerId).POST("/v1/bookings", { params: { header: { "Idempotency-Key": key } }, body }),
+  );
+};
 const postFix = (driverId: string) =>
-  send("POST", `/v1/drivers/${driverId}/locations`, { fixes: [{ lat: 12.97, lng: 77.59, recordedAt: new Date().toISOString() }] });
+  timed(() =>
+    asDriverClient(gw.app, driverId).POST("/v1/drivers/{driverId}/locations", {
+      params: { path: { driverId } },
+      body: { fixes: [{ lat: 12.97, lng: 77.59, recordedAt: new Date().toISOString() }] },
+    }),
+  );
+const probeReady = () => timed(() => apiClient(gw.app).GET("/readyz"));
 
 test("d. broker down 30 s while bookings keep arriving: every 202'd booking processed once after recovery; fixes get 503 + Retry-After within the publish bound", async () => {
   const started = performance.now();
@@ -128,7 +124,7 @@ test("d. broker down 30 s while bookings keep arriving: every 202'd booking proc
     const bookingRows = () => rowCount(history, `SELECT count(*) FROM bookings WHERE customer_id LIKE 'cust-outage-%'`);
     await until(bookingRows, (c) => c >= 5, "the first bookings processed", 60_000);
     await until(
-      () => send("GET", "/readyz"),
+      () => probeReady(),
       (r) => r.status === 200,
       "/readyz 200 before the outage",
       30_000,
@@ -144,7 +140,7 @@ test("d. broker down 30 s while bookings keep arriving: every 202'd booking proc
       const i = n++;
       bookingCalls.push(postBooking(i).then((r) => void (r.status === 202 ? accepted.push(i) : refused.push(r))));
       if (tick % 2 === 0) fixCalls.push(postFix(`drv-${tick % 20}`));
-      if (tick % 20 === 10) readyz.push((await send("GET", "/readyz")).status);
+      if (tick % 20 === 10) readyz.push((await probeReady()).status);
       await Bun.sleep(250);
     }
     await Promise.all(bookingCalls);
@@ -177,7 +173,7 @@ test("d. broker down 30 s while bookings keep arriving: every 202'd booking proc
       60_000,
     );
     const readyAfter = await until(
-      () => send("GET", "/readyz"),
+      () => probeReady(),
       (r) => r.status === 200,
       "/readyz 200 after recovery",
       30_000,

@@ -78,6 +78,7 @@ export function spyGeo(
     },
     nearby: inner.nearby.bind(inner),
     get: inner.get.bind(inner),
+    listDrivers: inner.listDrivers.bind(inner),
     dropStale: inner.dropStale.bind(inner),
     close: inner.close.bind(inner),
   };

@@ -29,6 +29,17 @@ interface DriverRecord {
   shard: ShardRef | null;
 }
 
+function stateOf(driverId: string, r: DriverRecord): DriverState {
+  const p = r.position;
+  return {
+    driverId,
+    status: r.status,
+    vehicleType: r.vehicleType,
+    position: p && { lat: p.lat, lng: p.lng, recordedAt: p.recordedAt },
+    suspect: r.suspectAt !== null,
+  };
+}
+
 export function createEmbeddedGeoIndex(opts: EmbeddedGeoOptions = {}): GeoIndex {
   const resolution = opts.resolution ?? DEFAULT_SHARD_RESOLUTION;
   const drivers = new Map<string, DriverRecord>();
@@ -86,15 +97,20 @@ export function createEmbeddedGeoIndex(opts: EmbeddedGeoOptions = {}): GeoIndex 
 
     async get(driverId): Promise<DriverState | null> {
       const r = drivers.get(driverId);
-      if (!r) return null;
-      const p = r.position;
-      return {
-        driverId,
-        status: r.status,
-        vehicleType: r.vehicleType,
-        position: p && { lat: p.lat, lng: p.lng, recordedAt: p.recordedAt },
-        suspect: r.suspectAt !== null,
-      };
+      return r ? stateOf(driverId, r) : null;
+    },
+
+    async listDrivers(cursor, count) {
+      // Drivers are never removed from the map and new ones are appended, so an offset into it is a stable cursor.
+      const from = cursor === null ? 0 : Number(cursor);
+      const page: DriverState[] = [];
+      let i = 0;
+      for (const [id, r] of drivers) {
+        if (i++ < from) continue;
+        if (page.length === count) break;
+        page.push(stateOf(id, r));
+      }
+      return { drivers: page, cursor: from + page.length < drivers.size ? String(from + page.length) : null };
     },
 
     async dropStale(before) {

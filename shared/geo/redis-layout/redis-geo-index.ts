@@ -7,6 +7,7 @@ import { assertIndexable, DEFAULT_SHARD_RESOLUTION, shardCell, shardName } from 
 import { DROP_STALE } from "./drop-stale-script.ts";
 import type { ScriptRun } from "./lua-script.ts";
 import { NEARBY_SHARD } from "./nearby-shard-script.ts";
+import { READ_DRIVERS } from "./read-drivers-script.ts";
 import { redisKeys } from "./redis-keys.ts";
 import type { RedisRunner } from "./redis-runner.ts";
 import { SET_STATUS } from "./status-script.ts";
@@ -42,6 +43,7 @@ export function createRedisLayoutGeoIndex(runner: RedisRunner, opts: RedisLayout
   const prefix = opts.prefix ?? "fs:";
   const keys = redisKeys(prefix);
   const cellAreaM2 = String(getHexagonAreaAvg(resolution, "m2"));
+  const driverPattern = `${prefix.replace(/[*?[\]\\]/g, "\\$&")}drv:{*}`;
   const bounds = createCellBounds();
 
   const cellsOf = async (vehicleType: VehicleType) => (await runner.call("SMEMBERS", [keys.cells(vehicleType)])) as string[];
@@ -85,23 +87,19 @@ export function createRedisLayoutGeoIndex(runner: RedisRunner, opts: RedisLayout
     nearby: (q) => searchNearby(q, reader, { resolution, bounds }),
 
     async get(driverId): Promise<DriverState | null> {
-      const [status, type, lat, lng, at, sus] = (await runner.call("HMGET", [
-        keys.driver(driverId),
-        "status",
-        "type",
-        "lat",
-        "lng",
-        "at",
-        "sus",
-      ])) as (string | null)[];
-      if (status == null && lat == null && sus == null) return null;
-      return {
-        driverId,
-        status: (status ?? null) as DriverStatus | null,
-        vehicleType: (type ?? null) as VehicleType | null,
-        position: lat == null ? null : { lat: Number(lat), lng: Number(lng), recordedAt: Number(at) },
-        suspect: sus != null,
-      };
+      const fields = await runner.call("HMGET", [keys.driver(driverId), ...STATE_FIELDS]);
+      return parseState(driverId, fields as (string | null)[]);
+    },
+
+    async listDrivers(cursor, count) {
+      // SCAN walks the whole keyspace (other indexes' keys too), so a page may hold fewer than `count` drivers.
+      const [next, found] = (await runner.call("SCAN", [cursor ?? "0", "MATCH", driverPattern, "COUNT", String(count)])) as [
+        string,
+        string[],
+      ];
+      const replies = found.length === 0 ? [] : ((await runner.eval(READ_DRIVERS, found, [])) as (string | null)[][]);
+      const drivers = found.flatMap((key, i) => parseState(keys.driverIdOf(key), replies[i]!) ?? []);
+      return { drivers, cursor: next === "0" ? null : next };
     },
 
     async dropStale(before) {
@@ -120,6 +118,20 @@ export function createRedisLayoutGeoIndex(runner: RedisRunner, opts: RedisLayout
     },
 
     close: () => runner.close(),
+  };
+}
+
+const STATE_FIELDS = ["status", "type", "lat", "lng", "at", "sus"];
+
+/** A driver hash's STATE_FIELDS; null when it holds none of them (an unknown driver). */
+function parseState(driverId: string, [status, type, lat, lng, at, sus]: (string | null)[]): DriverState | null {
+  if (status == null && lat == null && sus == null) return null;
+  return {
+    driverId,
+    status: (status ?? null) as DriverStatus | null,
+    vehicleType: (type ?? null) as VehicleType | null,
+    position: lat == null ? null : { lat: Number(lat), lng: Number(lng), recordedAt: Number(at) },
+    suspect: sus != null,
   };
 }
 

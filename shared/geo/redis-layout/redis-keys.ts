@@ -16,6 +16,8 @@ import type { VehicleType } from "../../events/driver.ts";
  */
 export interface RedisKeys {
   driver(driverId: string): string;
+  /** The driverId in a driver() key. */
+  driverIdOf(driverKey: string): string;
   geo(shard: string): string;
   seen(shard: string): string;
   cells(vehicleType: VehicleType): string;
@@ -24,6 +26,7 @@ export interface RedisKeys {
 export function redisKeys(prefix: string): RedisKeys {
   return {
     driver: (driverId) => `${prefix}drv:{${driverId}}`,
+    driverIdOf: (driverKey) => driverKey.slice(prefix.length + "drv:{".length, -1),
     geo: (shard) => `${prefix}geo:{${shard}}`,
     seen: (shard) => `${prefix}seen:{${shard}}`,
     cells: (vehicleType) => `${prefix}cells:{${vehicleType}}`,
