@@ -1,20 +1,15 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { EventSourceMessage } from "eventsource-parser";
-import { asCustomer, asDriver, asOperator } from "../gateway/auth/testing-auth.ts";
+import { asCustomer, asDriver } from "../gateway/auth/testing-auth.ts";
 import { compareEntryIds } from "../shared/trip-stream/trip-stream.ts";
 import { type BookingEnv, type Mode, north, openBookingEnv, seedDrivers, until } from "./bookings-env.ts";
+import { asCustomerClient, asDriverClient, asOperatorClient, bookingAction, suiteConformance } from "./support/api-client.ts";
 import { readSse } from "./support/read-sse.ts";
 
 // Bun 1.4.5 ignores bunfig's [test] timeout; these wait for real consumers.
 setDefaultTimeout(90_000);
 
 const WAVES = { radiiM: [1_000, 3_000], batchSize: 10, offerTtlMs: 60_000 };
-
-const postJson = (body: unknown, headers: Record<string, string>): RequestInit => ({
-  method: "POST",
-  body: JSON.stringify(body),
-  headers: { "content-type": "application/json", ...headers },
-});
 
 /**
  * The live trip stream end to end (issue 11): the real gateway app, the booking and
@@ -32,17 +27,18 @@ function runTripStream(mode: Mode): void {
     const run = crypto.randomUUID().slice(0, 8);
     const town = (n: number) => ({ lat: 13.5 + n * 0.5, lng: 77.5946 });
     const book = async (customerId: string, origin: { lat: number; lng: number }, key: string) => {
-      const body = { pickup: origin, dropoff: north(origin, 4_000), vehicleType: "sedan" };
-      const res = await env.app.request("/v1/bookings", postJson(body, { ...asCustomer(customerId), "idempotency-key": key }));
-      expect(res.status).toBe(202);
-      return ((await res.json()) as { bookingId: string }).bookingId;
+      const body = { pickup: origin, dropoff: north(origin, 4_000), vehicleType: "sedan" as const };
+      const res = await asCustomerClient(env.app, customerId).POST("/v1/bookings", {
+        params: { header: { "Idempotency-Key": key } },
+        body,
+      });
+      expect(res.response.status).toBe(202);
+      return res.data!.bookingId;
     };
-    const act = async (bookingId: string, action: string, who: Record<string, string>) =>
-      expect((await env.app.request(`/v1/bookings/${bookingId}/${action}`, postJson({}, who))).status).toBe(202);
-    const status = async (bookingId: string) => {
-      const res = await env.app.request(`/v1/bookings/${bookingId}`, { headers: asOperator() });
-      return res.status === 200 ? ((await res.json()) as { status: string }).status : null;
-    };
+    const act = (bookingId: string, action: "accept" | "start" | "complete", driverId: string) =>
+      bookingAction(env.app, bookingId, action, { role: "driver", sub: driverId });
+    const status = async (bookingId: string) =>
+      (await asOperatorClient(env.app).GET("/v1/bookings/{bookingId}", { params: { path: { bookingId } } })).data?.status ?? null;
     /** Device time of the tests' fixes: 1.5 s apart, never before now (the seeded position), at most seconds ahead. */
     let clock = 0;
     /** Posts one fix per point through the gateway, one request each, as a phone would (keep steps plausible: ~10 m/s). */
@@ -50,11 +46,21 @@ function runTripStream(mode: Mode): void {
       clock = Math.max(clock, Date.now());
       const fixes = points.map((p) => ({ ...p, speed: 9, heading: 0, recordedAt: new Date((clock += 1_500)).toISOString() }));
       for (const f of fixes)
-        expect((await env.app.request(`/v1/drivers/${driverId}/locations`, postJson({ fixes: [f] }, asDriver(driverId)))).status).toBe(202);
+        expect(
+          (
+            await asDriverClient(env.app, driverId).POST("/v1/drivers/{driverId}/locations", {
+              params: { path: { driverId } },
+              body: { fixes: [f] },
+            })
+          ).response.status,
+        ).toBe(202);
       return fixes.map((f) => f.recordedAt);
     };
+    // Raw requests: the typed client would wait for the whole body. What they read is checked against the document below.
     const follow = (app: BookingEnv["app"], bookingId: string, headers: Record<string, string>) =>
       app.request(`/v1/bookings/${bookingId}/stream`, { headers });
+    const conforms = (bookingId: string, events: EventSourceMessage[]) =>
+      expect(suiteConformance().checkEvents("GET", `/v1/bookings/${bookingId}/stream`, events)).toEqual([]);
     const kinds = (events: EventSourceMessage[]) =>
       events.map((e) => (e.event === "status" ? (JSON.parse(e.data) as { type: string }).type : e.event!));
     const statuses = (events: EventSourceMessage[]) => kinds(events).filter((k) => k.startsWith("booking."));
@@ -82,7 +88,7 @@ function runTripStream(mode: Mode): void {
       for (const who of [asCustomer(`ts-other-${run}`), asDriver(`ts-nobody-${run}`)])
         expect((await follow(env.app, bookingId, who)).status).toBe(404);
 
-      await act(bookingId, "accept", asDriver(driver));
+      await act(bookingId, "accept", driver);
       await until(
         () => statuses(seen),
         (s) => s.includes("booking.accepted"),
@@ -95,7 +101,7 @@ function runTripStream(mode: Mode): void {
         (r) => r.at(-1) === approach.at(-1),
         "the approach on the stream",
       );
-      await act(bookingId, "start", asDriver(driver));
+      await act(bookingId, "start", driver);
       await until(
         () => statuses(seen),
         (s) => s.includes("booking.started"),
@@ -107,10 +113,11 @@ function runTripStream(mode: Mode): void {
         (r) => r.at(-1) === ride.at(-1),
         "the ride on the stream",
       );
-      await act(bookingId, "complete", asDriver(driver));
+      await act(bookingId, "complete", driver);
 
       const got = await reading;
       expect(got.ended).toBe(true);
+      conforms(bookingId, got.events);
       expect(statuses(got.events)).toEqual([
         "booking.requested",
         "booking.offered",
@@ -145,7 +152,7 @@ function runTripStream(mode: Mode): void {
         (s) => s === "offered",
         "the booking to be offered",
       );
-      await act(bookingId, "accept", asDriver(driver));
+      await act(bookingId, "accept", driver);
       await until(
         () => status(bookingId),
         (s) => s === "accepted",
@@ -157,13 +164,13 @@ function runTripStream(mode: Mode): void {
       });
       // While the client is away: the driver moves, the trip starts.
       await drive(driver, [north(home, 390), north(home, 375)]);
-      await act(bookingId, "start", asDriver(driver));
+      await act(bookingId, "start", driver);
       await until(
         () => status(bookingId),
         (s) => s === "started",
         "the start",
       );
-      await act(bookingId, "complete", asDriver(driver));
+      await act(bookingId, "complete", driver);
 
       const other = await env.secondGateway();
       const rest = await readSse(await follow(other, bookingId, { ...asCustomer(customer), "last-event-id": first.events.at(-1)!.id! }), {
@@ -171,6 +178,7 @@ function runTripStream(mode: Mode): void {
         timeoutMs: 60_000,
       });
       expect(rest.ended).toBe(true);
+      conforms(bookingId, [...first.events, ...rest.events]);
       const stored = (await env.tripStream.read(bookingId, { limit: 1_000 })).entries.map((e) => e.id);
       expect([...first.events, ...rest.events].map((e) => e.id)).toEqual(stored);
       expect(statuses(rest.events)).toEqual(["booking.started", "booking.completion-requested", "booking.completed"]);
@@ -190,18 +198,16 @@ function runTripStream(mode: Mode): void {
         (s) => s === "offered",
         "the booking to be offered",
       );
-      const offered = await env.app.request(`/v1/bookings/${bookingId}`, { headers: asDriver(loser) });
-      expect(offered.status).toBe(200);
-      expect(await offered.json()).toMatchObject({
+      const asLoser = asDriverClient(env.app, loser);
+      const offered = await asLoser.GET("/v1/bookings/{bookingId}", { params: { path: { bookingId } } });
+      expect(offered.data).toMatchObject({
         bookingId,
         status: "offered",
         offer: { wave: 1 },
         pickupEta: { model: expect.any(String) },
       });
-      const listed = (await (await env.app.request(`/v1/drivers/${loser}/offers`, { headers: asDriver(loser) })).json()) as {
-        offers: { bookingId: string }[];
-      };
-      expect(listed.offers.map((o) => o.bookingId)).toEqual([bookingId]);
+      const listed = await asLoser.GET("/v1/drivers/{driverId}/offers", { params: { path: { driverId: loser } } });
+      expect(listed.data?.offers.map((o) => o.bookingId)).toEqual([bookingId]);
       const offer = await until(
         () => env.notifications().find((n) => n.kind === "booking.offer" && n.recipientId === loser && n.subjectId === bookingId),
         (n) => n !== undefined,
@@ -209,29 +215,28 @@ function runTripStream(mode: Mode): void {
       );
       expect(offer!.payload.pickupEta).toMatchObject({ seconds: expect.any(Number) });
 
-      await act(bookingId, "accept", asDriver(winner));
+      await act(bookingId, "accept", winner);
       const withdrawn = await until(
         () => env.notifications().filter((n) => n.kind === "offer.withdrawn" && n.subjectId === bookingId),
         (n) => n.length === 1,
         "the withdrawal",
       );
       expect(withdrawn[0]).toMatchObject({ recipientId: loser, payload: { bookingId, reason: "taken" } });
-      expect((await env.app.request(`/v1/bookings/${bookingId}`, { headers: asDriver(loser) })).status).toBe(404);
-      const trip = (await (await env.app.request(`/v1/drivers/${winner}/trip`, { headers: asDriver(winner) })).json()) as {
-        trip: { bookingId: string };
-      };
-      expect(trip.trip.bookingId).toBe(bookingId);
+      expect((await asLoser.GET("/v1/bookings/{bookingId}", { params: { path: { bookingId } } })).response.status).toBe(404);
+      const trip = await asDriverClient(env.app, winner).GET("/v1/drivers/{driverId}/trip", { params: { path: { driverId: winner } } });
+      expect(trip.data?.trip?.bookingId).toBe(bookingId);
     });
 
     test("a customer's bookings list paginates newest first", async () => {
       const customer = `ts-c4-${run}`;
       const ids: string[] = [];
       for (let i = 0; i < 3; i++) ids.push(await book(customer, town(4), `ts-k4-${i}-${run}`));
-      const page = async (cursor?: string) => {
-        const q = cursor ? `&cursor=${cursor}` : "";
-        const res = await env.app.request(`/v1/customers/${customer}/bookings?limit=2${q}`, { headers: asCustomer(customer) });
-        return (await res.json()) as { bookings: { bookingId: string }[]; nextCursor: string | null };
-      };
+      const page = async (cursor?: string) =>
+        (
+          await asCustomerClient(env.app, customer).GET("/v1/customers/{customerId}/bookings", {
+            params: { path: { customerId: customer }, query: { limit: 2, cursor } },
+          })
+        ).data!;
       const first = await until(
         () => page(),
         (p) => p.bookings.length === 2 && p.nextCursor !== null,

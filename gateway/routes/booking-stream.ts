@@ -2,18 +2,54 @@ import type { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { Counter, Gauge } from "prom-client";
 import { isFinalStatus } from "../../shared/booking/final-statuses.ts";
-import { ValidationError } from "../../shared/errors/errors.ts";
 import { BookingIdSchema } from "../../shared/events/booking.ts";
-import { isEntryId } from "../../shared/trip-stream/trip-stream.ts";
 import { canSeeBooking } from "../auth/booking-access.ts";
 import { principalOf } from "../auth/principal.ts";
 import type { GatewayDeps } from "../deps.ts";
 import { problem } from "../http/problem.ts";
 import { readParam } from "../http/read-json.ts";
+import { describeRoute } from "../openapi/route-doc.ts";
 import { entryAsSeenBy } from "../streams/entry-view.ts";
 import { DEFAULT_FOLLOW, followTrip } from "../streams/follow-trip.ts";
+import { EntryIdSchema, TripStreamMessageSchema } from "../streams/trip-stream-events.ts";
 
 const LAST_EVENT_ID = "Last-Event-ID";
+
+export const bookingStreamDoc = describeRoute({
+  method: "get",
+  path: "/v1/bookings/:bookingId/stream",
+  operationId: "followBooking",
+  tag: "Bookings",
+  summary: "The booking live, as Server-Sent Events",
+  description: [
+    "For its customer, its assigned driver and operators; a ride or one truck of an order. Events, each with an `id:`:",
+    "- `status`: every applied booking event, as its timeline entry (shaped for the caller as in GET /v1/bookings/{bookingId});",
+    "- `location`: from the accept until the trip ends, the assigned driver's newest plausible fix, at most one a second;",
+    "- `eta`: to the pickup until the trip starts, then to the drop-off, with the model used;",
+    "- `truncated` (no id): the client resumed from before the oldest entry the stream keeps.",
+    "",
+    "A new connection gets the stream from its start. Reconnecting with `Last-Event-ID`, to this gateway or any other, continues after that event without a gap or a duplicate. A `: keep-alive` comment every 15 s; the response ends after a final status (completed, cancelled, expired), and a reconnect after the end is answered 204 (EventSource's stop). A client that does not keep up is cut off and resumes with its Last-Event-ID.",
+    "",
+    "The schema of the 200 describes each message (its `event`, `id` and `data` parsed as JSON), as OpenAPI 3.2's `itemSchema` would.",
+  ].join("\n"),
+  access: ["customer", "driver", "operator"],
+  params: { bookingId: BookingIdSchema },
+  headers: {
+    [LAST_EVENT_ID]: {
+      required: false,
+      schema: EntryIdSchema,
+      description: "The id of the last event the client saw: the stream continues after it (EventSource sends it on a reconnect).",
+    },
+  },
+  responses: {
+    200: { description: "The stream of events", contentType: "text/event-stream", schema: TripStreamMessageSchema },
+    204: { description: "The stream ended before or at Last-Event-ID (or the finished booking's stream expired): nothing more will come" },
+  },
+  problems: {
+    404: "no booking of the caller's with this id has been processed yet (a booking just requested appears within moments)",
+    503: "this gateway has no stream store (REDIS_URL is not set)",
+  },
+});
 
 /**
  * GET /v1/bookings/{bookingId}/stream: the booking live, as Server-Sent Events, for its
@@ -45,11 +81,10 @@ export function registerBookingStream(
   });
   const settings = { ...DEFAULT_FOLLOW, ...deps.limits.follow };
 
-  app.get("/v1/bookings/:bookingId/stream", async (c) => {
+  app.get(bookingStreamDoc.path, async (c) => {
     const bookingId = readParam(c.req.param("bookingId"), BookingIdSchema, "bookingId");
-    const lastEventId = c.req.header(LAST_EVENT_ID);
-    if (lastEventId !== undefined && !isEntryId(lastEventId))
-      throw new ValidationError(`${LAST_EVENT_ID} is invalid`, [{ field: LAST_EVENT_ID, message: "must be an id this stream sent" }], 400);
+    const header = c.req.header(LAST_EVENT_ID);
+    const lastEventId = header === undefined ? undefined : readParam(header, EntryIdSchema, LAST_EVENT_ID);
     const booking = await deps.booking(bookingId);
     const caller = principalOf(c);
     if (!booking || !canSeeBooking(caller, booking))

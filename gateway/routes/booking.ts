@@ -11,9 +11,22 @@ import { problem } from "../http/problem.ts";
 import { readParam } from "../http/read-json.ts";
 import { describeRoute } from "../openapi/route-doc.ts";
 import { EventIdSchema, IsoTimestampSchema } from "../openapi/shared-docs.ts";
-import { EtaViewSchema, etaFrom } from "../views/pickup-eta.ts";
+import { etaFrom } from "../views/pickup-eta.ts";
+import { StandingOfferSchema } from "./driver-offers.ts";
 
 export const BookingStatusSchema = v.picklist(BOOKING_STATUSES);
+
+/** One event of a booking as the booking worker judged it: the timeline's entries, and the trip stream's `status` events. */
+export const TimelineEntrySchema = v.strictObject({
+  eventId: EventIdSchema,
+  type: v.string(),
+  at: IsoTimestampSchema,
+  applied: v.boolean(),
+  /** Operators only: why the worker refused it. */
+  reason: v.optional(v.string()),
+  /** Operators only: the driver a claim is about. */
+  driverId: v.optional(DriverIdSchema),
+});
 
 export const BookingDetailsSchema = v.strictObject({
   bookingId: BookingIdSchema,
@@ -39,32 +52,14 @@ export const BookingDetailsSchema = v.strictObject({
   requestedAt: IsoTimestampSchema,
   arrivedAt: v.optional(IsoTimestampSchema),
   startedAt: v.optional(IsoTimestampSchema),
-  timeline: v.array(
-    v.strictObject({
-      eventId: EventIdSchema,
-      type: v.string(),
-      at: IsoTimestampSchema,
-      applied: v.boolean(),
-      /** Operators only: why the worker refused it. */
-      reason: v.optional(v.string()),
-      /** Operators only: the driver a claim is about. */
-      driverId: v.optional(DriverIdSchema),
-    }),
-  ),
+  timeline: v.array(TimelineEntrySchema),
 });
 
-/** What a driver the booking was offered to reads while the search lasts. */
+/** What a driver the booking was offered to reads while the search lasts: the offer's terms, its wave and expiry. */
 export const OfferedBookingSchema = v.strictObject({
-  bookingId: BookingIdSchema,
+  ...v.omit(StandingOfferSchema, ["wave", "expiresAt"]).entries,
   status: BookingStatusSchema,
-  orderId: v.optional(v.string()),
-  vehicleType: VehicleTypeSchema,
-  pickup: PlaceSchema,
-  dropoff: PlaceSchema,
-  fareEstimate: FareSchema,
-  offer: v.strictObject({ wave: v.pipe(v.number(), v.integer(), v.minValue(1)), expiresAt: IsoTimestampSchema }),
-  /** The driver's distance and ETA to the pickup from its newest plausible position; null when unknown. */
-  pickupEta: v.nullable(EtaViewSchema),
+  offer: v.strictObject({ wave: StandingOfferSchema.entries.wave, expiresAt: IsoTimestampSchema }),
 });
 
 export const bookingDoc = describeRoute({
@@ -74,7 +69,7 @@ export const bookingDoc = describeRoute({
   tag: "Bookings",
   summary: "A booking's state and timeline",
   description:
-    "As the booking worker recorded it: every event in log order, refused ones included (`applied: false` with a `reason`). Its customer, its assigned driver and operators see it.",
+    "As the booking worker recorded it: every event in log order, refused ones included (`applied: false` with a `reason`). Its customer, its assigned driver and operators see it. A driver the booking was offered to reads, while the search lasts and its offer stands, the offer instead (`OfferedBooking`: pickup, drop-off, fare estimate, the wave's expiry, its distance and ETA to the pickup), so a driver whose push was lost can poll; once another driver takes it, or the search ends, that driver gets 404.",
   access: ["customer", "driver", "operator"],
   params: { bookingId: BookingIdSchema },
   responses: {
@@ -83,7 +78,9 @@ export const bookingDoc = describeRoute({
       schema: v.union([BookingDetailsSchema, OfferedBookingSchema]),
     },
   },
-  problems: { 404: "no booking of the caller's with this id has been processed yet (a booking just requested appears within moments)" },
+  problems: {
+    404: "no booking of the caller's (or offered to the calling driver) with this id has been processed yet (a booking just requested appears within moments)",
+  },
 });
 
 /**

@@ -78,10 +78,8 @@ export function compareEntryIds(a: string, b: string): number {
   return am === bm ? as - bs : am - bm;
 }
 
-/** Whether `id` is an entry id at all (a client's Last-Event-ID is checked before use). */
-export function isEntryId(id: string): boolean {
-  return /^\d{1,16}-\d{1,16}$/.test(id);
-}
+/** What an entry id looks like, `<ms>-<seq>` (a client's Last-Event-ID is checked against it before use). */
+export const ENTRY_ID_PATTERN = /^\d{1,16}-\d{1,16}$/;
 
 function splitId(id: string): [number, number] {
   const dash = id.indexOf("-");
