@@ -31,7 +31,11 @@ export async function closedLoop(opts: {
     }
   };
   await Promise.all(Array.from({ length: opts.concurrency }, client));
-  const seconds = (performance.now() - started) / 1000;
+  return summarize(latencies, (performance.now() - started) / 1000);
+}
+
+/** A window's figures from its latencies (ms) and length (s); shared with the open loop's (open-loop.ts). */
+export function summarize(latencies: number[], seconds: number): LoopResult {
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
   return {

@@ -5,6 +5,7 @@
  * a random pickup to a random dropoff in the metro. Prints one JSON line: the result.
  */
 import { authAs, benchClient } from "../bench-client.ts";
+import { openLoop } from "../open-loop.ts";
 import type { BookingLoadPlan, BookingLoadResult, SentBooking } from "./load-plan.ts";
 import { BOOKING_VEHICLES, pointInMetro, seededRandom } from "./metro.ts";
 import { epochMs, quantiles } from "./quantiles.ts";
@@ -57,11 +58,11 @@ export async function runBookingLoad(plan: BookingLoadPlan): Promise<BookingLoad
     }
   };
 
-  const drive = plan.mode === "open" ? openLoop : closedLoop;
-  await drive(plan, plan.warmupS, send);
+  const drive = plan.mode === "open" ? openLoopOf : closedLoop;
+  await drive(plan, plan.warmupS, send, () => win);
   win = newWindow();
   const started = performance.now();
-  await drive(plan, plan.seconds, send);
+  await drive(plan, plan.seconds, send, () => win);
   const seconds = (performance.now() - started) / 1000;
   return {
     label: plan.label,
@@ -80,34 +81,14 @@ function newWindow(): Window {
   return { sent: 0, latencies: [], failures: {}, bookings: [] };
 }
 
-/**
- * Fires request k at start + k/rate whatever the answers do, so a slow server cannot slow
- * the arrivals down and hide its own latency. Waits for the stragglers before returning.
- */
-async function openLoop(plan: BookingLoadPlan, seconds: number, send: (since: number) => Promise<void>): Promise<void> {
-  const start = performance.now();
-  const total = Math.round(seconds * plan.rate);
-  const pending = new Set<Promise<void>>();
-  for (let k = 0; k < total; ) {
-    const due = start + (k * 1000) / plan.rate;
-    const now = performance.now();
-    if (due > now) {
-      await Bun.sleep(Math.min(due - now, 5));
-      continue;
-    }
-    if (pending.size >= plan.maxInFlight) {
-      await Promise.race(pending);
-      continue;
-    }
-    const p = send(due).finally(() => pending.delete(p));
-    pending.add(p);
-    k++;
-  }
-  await Promise.all(pending);
+async function openLoopOf(plan: BookingLoadPlan, seconds: number, send: (since: number) => Promise<void>, w: () => Window): Promise<void> {
+  const { unsent } = await openLoop({ rate: plan.rate, seconds, maxInFlight: plan.maxInFlight, send: (_n, due) => send(due) });
+  // Due when the window ended and never sent: the server could not keep up.
+  if (unsent > 0) w().failures["not sent: behind schedule"] = unsent;
 }
 
 /** `connections` clients, each sending the next booking as soon as its last one answered. */
-async function closedLoop(plan: BookingLoadPlan, seconds: number, send: (since: number) => Promise<void>): Promise<void> {
+async function closedLoop(plan: BookingLoadPlan, seconds: number, send: (since: number) => Promise<void>, _w: () => Window): Promise<void> {
   const until = performance.now() + seconds * 1000;
   const client = async () => {
     while (performance.now() < until) await send(performance.now());

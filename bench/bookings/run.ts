@@ -15,6 +15,7 @@ import { openEventLog } from "../../shared/infra/open-event-log.ts";
 import { runProducerPerformance } from "../ceilings/producer-perf.ts";
 import { answersOk, spawnChild } from "../locations/child-process.ts";
 import { startBenchServices } from "../locations/services.ts";
+import { type BacklogFigures, measureBacklogDrain } from "./backlog.ts";
 import { seedFleet } from "./drivers.ts";
 import type { BookingLoadPlan } from "./load-plan.ts";
 import { bookingWorkerActivity, measureLoad, offerFigures } from "./measure.ts";
@@ -99,7 +100,7 @@ export async function runBenchmark(argv: string[]): Promise<string> {
     });
 
     progress(`starting workers (${WORKER_NAMES.join(" ")}) and gateway`);
-    const system = await startBookingSystem({ brokers: services.brokers, redisUrl: services.redisUrl, dataDir });
+    const system = await startBookingSystem({ brokers: services.brokers, redisUrl: services.redisUrl, dataDir, offerTtlS: s.offerTtlS });
     cleanups.push(() => system.stop());
     const watch = await watchOffers(services.brokers, runId);
     cleanups.push(() => watch.stop());
@@ -143,6 +144,22 @@ export async function runBenchmark(argv: string[]): Promise<string> {
       return { run, offers: await offerFigures(run.load, watch, s.offerWaitS * 1000) };
     });
     const { run: closed, offers: closedOffers } = closedPhase.value;
+
+    // Last of all: a backlog the booking worker drains as fast as it can (2,000 available drivers, fresh fixes meanwhile).
+    let backlog: BacklogFigures | undefined;
+    if (s.backlog > 0) {
+      progress(`backlog: ${s.backlog} bookings published with the workers stopped, then drained`);
+      backlog = await measureBacklogDrain({
+        count: s.backlog,
+        runId,
+        publisher: log.publisher(),
+        watch,
+        stopWorkers: () => system.stopWorkers(),
+        startWorkers: () => system.startWorkers(),
+        pids: servicePids,
+        waitMs: 180_000,
+      });
+    }
     const refreshed = await refresh.stop();
     progress("done");
     const figures: Figures = {
@@ -164,6 +181,7 @@ export async function runBenchmark(argv: string[]): Promise<string> {
       closedOffers,
       closedWorker: closedPhase.activity,
       orders,
+      backlog,
     };
     return formatReport(`bun run bench:bookings${argv.length ? ` ${argv.join(" ")}` : ""}`, figures);
   } finally {

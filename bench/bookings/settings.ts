@@ -19,10 +19,14 @@ export interface BookingBenchSettings {
   trucksPerOrder: number;
   /** ProducerPerformance records at the booking event's size. */
   producerRecords: number;
+  /** Bookings published while the workers are stopped, then drained (0: no backlog run). */
+  backlog: number;
+  /** How long an offer wave stands (BOOKING_OFFER_TTL_S): longer than the run, so no later wave adds load. */
+  offerTtlS: number;
 }
 
 export const USAGE =
-  "bun bench/bookings/run.ts [--quick] [--drivers 2000] [--rate 200] [--low-rate 20] [--seconds 15] [--connections 32] [--closed-seconds 10] [--warmup 3]";
+  "bun bench/bookings/run.ts [--quick] [--drivers 2000] [--rate 200] [--low-rate 20] [--seconds 15] [--connections 32] [--closed-seconds 10] [--warmup 3] [--backlog 20000]";
 
 export function parseSettings(argv: string[]): BookingBenchSettings {
   const { values } = parseArgs({
@@ -36,6 +40,7 @@ export function parseSettings(argv: string[]): BookingBenchSettings {
       connections: { type: "string", default: "32" },
       "closed-seconds": { type: "string" },
       warmup: { type: "string" },
+      backlog: { type: "string" },
     },
   });
   const quick = values.quick === true;
@@ -52,8 +57,10 @@ export function parseSettings(argv: string[]): BookingBenchSettings {
     orders: quick ? 1 : 3,
     trucksPerOrder: 50,
     producerRecords: quick ? 30_000 : 300_000,
+    backlog: Number(values.backlog ?? (quick ? 4_000 : 20_000)),
+    offerTtlS: 600,
   };
-  const minimums = { drivers: 10, rate: 1, lowRate: 1, openS: 1, connections: 1, closedS: 1, warmupS: 0 } as const;
+  const minimums = { drivers: 10, rate: 1, lowRate: 1, openS: 1, connections: 1, closedS: 1, warmupS: 0, backlog: 0 } as const;
   const bad = Object.entries(minimums)
     .filter(([k, min]) => !(s[k as keyof typeof minimums] >= min))
     .map(([k]) => k);

@@ -21,7 +21,12 @@ export const WORKER_NAMES: readonly string[] = [
 
 export interface BookingSystem {
   gateway: Child;
-  workers: Child;
+  /** The workers process now running (replaced by restartWorkers). */
+  readonly workers: Child;
+  /** Stops the workers process (SIGTERM), e.g. to let a backlog build. */
+  stopWorkers(): Promise<void>;
+  /** Starts a workers process again on the same databases; resolves with its pid once it serves /healthz. */
+  startWorkers(): Promise<number>;
   url: string;
   /** The workers' Prometheus endpoint. */
   workersMetricsUrl: string;
@@ -34,7 +39,13 @@ export interface BookingSystem {
  * Redis, libSQL files (history, the gateway's idempotency keys) in `dataDir`. Workers
  * first: they migrate the history file the gateway opens read-only.
  */
-export async function startBookingSystem(opts: { brokers: string; redisUrl: string; dataDir: string }): Promise<BookingSystem> {
+export async function startBookingSystem(opts: {
+  brokers: string;
+  redisUrl: string;
+  dataDir: string;
+  /** How long each offer wave stands (BOOKING_OFFER_TTL_S); the workers' default when left out (the stream bench seeds accepted trips). */
+  offerTtlS?: number;
+}): Promise<BookingSystem> {
   const [gatewayPort, metricsPort] = await freePorts(2);
   const env = cleanEnv({
     KAFKA_BROKERS: opts.brokers,
@@ -44,10 +55,17 @@ export async function startBookingSystem(opts: { brokers: string; redisUrl: stri
     GATEWAY_DB_URL: `file:${join(opts.dataDir, "gateway.db")}`,
     LOG_LEVEL: "warn",
   });
-  const workers = spawnChild("workers", [process.execPath, join(REPO, "workers/main.ts"), ...WORKER_NAMES], {
-    env: { ...env, METRICS_PORT: String(metricsPort) },
-    logFile: join(opts.dataDir, "workers.log"),
-  });
+  let generation = 0;
+  const spawnWorkers = () =>
+    spawnChild("workers", [process.execPath, join(REPO, "workers/main.ts"), ...WORKER_NAMES], {
+      env: {
+        ...env,
+        METRICS_PORT: String(metricsPort),
+        ...(opts.offerTtlS === undefined ? {} : { BOOKING_OFFER_TTL_S: String(opts.offerTtlS) }),
+      },
+      logFile: join(opts.dataDir, `workers-${generation++}.log`),
+    });
+  let workers = spawnWorkers();
   try {
     await workers.waitReady(() => answersOk(`http://127.0.0.1:${metricsPort}/healthz`), READY_TIMEOUT_MS);
     const gateway = spawnChild("gateway", [process.execPath, join(REPO, "gateway/main.ts")], {
@@ -63,7 +81,15 @@ export async function startBookingSystem(opts: { brokers: string; redisUrl: stri
     }
     return {
       gateway,
-      workers,
+      get workers() {
+        return workers;
+      },
+      stopWorkers: () => workers.stop(),
+      async startWorkers() {
+        workers = spawnWorkers();
+        await workers.waitReady(() => answersOk(`http://127.0.0.1:${metricsPort}/healthz`), READY_TIMEOUT_MS);
+        return workers.pid;
+      },
       url,
       workersMetricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
       async stop() {

@@ -15,7 +15,8 @@ import type { GeoIndex } from "../../shared/geo/geo-index.ts";
 import { createRedisGeoIndex } from "../../shared/geo/redis/redis-geo.ts";
 import { jsonHeadersAs } from "../bench-auth.ts";
 import { authAs, benchClient } from "../bench-client.ts";
-import { closedLoop } from "../closed-loop.ts";
+import { closedLoop, type LoopResult, summarize } from "../closed-loop.ts";
+import { openLoop } from "../open-loop.ts";
 import { createFleet, type Fleet } from "./driver-paths.ts";
 import type { LoadEvent, LoadPlan, LoadResult } from "./load-plan.ts";
 import { createVisibilityProbe, type VisibilityProbe } from "./visibility-probe.ts";
@@ -24,6 +25,8 @@ const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 /** A city's mix: mostly bikes and autos, then cars. */
 const VEHICLE_MIX: readonly VehicleType[] = ["bike", "bike", "bike", "auto", "auto", "sedan", "sedan", "suv"];
 const STATUS_APPLIED_TIMEOUT_MS = 60_000;
+/** Open loop: uploads awaiting an answer before the schedule stalls (a phone fleet this size has at most this many in flight). */
+const OPEN_LOOP_MAX_IN_FLIGHT = 2_000;
 
 export async function runLoad(plan: LoadPlan, emit: (e: LoadEvent) => void): Promise<LoadResult> {
   if (!LOOPBACK.has(new URL(plan.baseUrl).hostname)) throw new Error(`load generator only targets loopback, not ${plan.baseUrl}`);
@@ -33,12 +36,16 @@ export async function runLoad(plan: LoadPlan, emit: (e: LoadEvent) => void): Pro
   try {
     const statusSetupS = plan.setAvailable && geo ? await setAllAvailable(plan, fleet, geo) : undefined;
     const sender = createSender(plan, fleet);
-    await closedLoop({ concurrency: plan.connections, seconds: plan.warmupS, request: sender.send });
+    const drive = (seconds: number) =>
+      plan.rate === undefined
+        ? closedLoop({ concurrency: plan.connections, seconds, request: () => sender.send() })
+        : openLoopResult(plan.rate, seconds, sender.send, (n) => sender.notSent(n));
+    await drive(plan.warmupS);
 
     const probe = plan.visibility && geo ? createVisibilityProbe(geo, plan.visibility.timeoutMs) : undefined;
     sender.startWindow(probe, plan.visibility?.sampleEvery ?? 0);
     emit({ event: "measuring" });
-    const http = await closedLoop({ concurrency: plan.connections, seconds: plan.measureS, request: sender.send });
+    const http = await drive(plan.measureS);
     emit({ event: "measured" });
     const window = sender.window();
     return {
@@ -83,7 +90,8 @@ function createSender(plan: LoadPlan, fleet: Fleet) {
     }
   };
 
-  const send = async () => {
+  /** One driver's upload; `due` (open loop) is when it was scheduled, which its latency counts from. */
+  const send = async (due?: number): Promise<number> => {
     const i = nextDriver();
     busy[i] = 1;
     const fixes = fleet.next(i, plan.fixesPerRequest);
@@ -92,6 +100,7 @@ function createSender(plan: LoadPlan, fleet: Fleet) {
     const n = mine.sent++;
     mine.bodyBytes += body.length;
     const sentAt = performance.now();
+    const from = due ?? sentAt;
     try {
       const res = await fetch(url(i), { method: "POST", headers: jsonHeadersAs("driver", fleet.driverId(i)), body });
       await res.arrayBuffer();
@@ -107,6 +116,7 @@ function createSender(plan: LoadPlan, fleet: Fleet) {
     } finally {
       busy[i] = 0;
     }
+    return performance.now() - from;
   };
 
   return {
@@ -117,7 +127,30 @@ function createSender(plan: LoadPlan, fleet: Fleet) {
       sampleEvery = every;
     },
     window: () => counts,
+    /** Uploads an open loop had due when its window ended, never sent (the server could not keep up). */
+    notSent(n: number) {
+      if (n > 0) counts.failures["not sent: behind schedule"] = (counts.failures["not sent: behind schedule"] ?? 0) + n;
+    },
   };
+}
+
+/** An open loop at `rate` uploads/s, summarised like a closed loop's window: latency from each request's due time. */
+async function openLoopResult(
+  rate: number,
+  seconds: number,
+  send: (due: number) => Promise<number>,
+  notSent: (n: number) => void,
+): Promise<LoopResult> {
+  const latencies: number[] = [];
+  const started = performance.now();
+  const { unsent } = await openLoop({
+    rate,
+    seconds,
+    maxInFlight: OPEN_LOOP_MAX_IN_FLIGHT,
+    send: async (_n, due) => void latencies.push(await send(due)),
+  });
+  notSent(unsent);
+  return summarize(latencies, (performance.now() - started) / 1000);
 }
 
 /** Every driver goes available with a vehicle type, as at the start of a shift; resolves with the seconds until the index shows them all. */

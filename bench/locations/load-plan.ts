@@ -10,6 +10,8 @@ export interface LoadPlan {
   driverIdPrefix: string;
   fixesPerRequest: number;
   connections: number;
+  /** Open loop: this many requests per second on a fixed schedule (latency from the due time); absent: closed loop over `connections`. */
+  rate?: number;
   warmupS: number;
   measureS: number;
   seed: number;

@@ -58,14 +58,21 @@ export async function measurePipeline(ctx: PipelineContext, progress: (msg: stri
   try {
     const runs: PipelineRun[] = [];
     const s = ctx.settings;
-    const shapes = [
+    const shapes: { tag: string; fixes: number; connections: number; rate?: number }[] = [
       { tag: "b", fixes: s.fixesPerRequest, connections: s.connections },
       { tag: "s", fixes: 1, connections: s.connections },
       ...(s.connectionsHigh > 0 ? [{ tag: "w", fixes: s.fixesPerRequest, connections: s.connectionsHigh }] : []),
+      // Open loop: latency at a stated offered rate, not only at saturation.
+      ...(s.openRate > 0
+        ? [
+            { tag: "ob", fixes: s.fixesPerRequest, connections: s.connections, rate: s.openRate },
+            { tag: "os", fixes: 1, connections: s.connections, rate: s.openRate },
+          ]
+        : []),
     ];
-    for (const { tag, fixes, connections } of shapes) {
+    for (const { tag, fixes, connections, rate } of shapes) {
       progress(
-        `pipeline: ${fixes} fix(es)/request, ${connections} connections, ${s.drivers} drivers, ${s.warmupS} s warm-up + ${s.measureS} s`,
+        `pipeline: ${fixes} fix(es)/request, ${rate ? `open loop ${rate} req/s` : `${connections} connections`}, ${s.drivers} drivers, ${s.warmupS} s warm-up + ${s.measureS} s`,
       );
       const plan: LoadPlan = {
         baseUrl: pipeline.url,
@@ -73,6 +80,7 @@ export async function measurePipeline(ctx: PipelineContext, progress: (msg: stri
         driverIdPrefix: `bench-${ctx.runId}-${tag}-`,
         fixesPerRequest: fixes,
         connections,
+        rate,
         warmupS: s.warmupS,
         measureS: s.measureS,
         seed: fixes,
@@ -122,7 +130,7 @@ async function pipelineRun(
   const peakRss = rss.stop();
   const windowS = (end!.at - start!.at) / 1000;
   return {
-    name: `pipeline, ${plan.fixesPerRequest === 1 ? "single fix" : `${plan.fixesPerRequest} fixes`}, ${plan.connections} connections`,
+    name: `pipeline, ${plan.fixesPerRequest === 1 ? "single fix" : `${plan.fixesPerRequest} fixes`}, ${plan.rate ? `open loop ${plan.rate.toLocaleString("en")} req/s` : `${plan.connections} connections`}`,
     connections: plan.connections,
     load,
     cpu: end!.cpu,

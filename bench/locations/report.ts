@@ -24,14 +24,14 @@ export function formatReport(r: ReportInput): string {
   const best = r.pipeline.runs
     .filter((p) => p.load.fixesPerRequest === s.fixesPerRequest)
     .reduce((a, b) => (endToEnd(b) > endToEnd(a) ? b : a));
-  const single = r.pipeline.runs.find((p) => p.load.fixesPerRequest === 1 && p.connections === s.connections)!;
+  const single = r.pipeline.runs.find((p) => p.load.fixesPerRequest === 1 && !p.name.includes("open loop"))!;
   const honoSingle = r.ceilings.http.find((h) => h.name.startsWith("Hono") && h.load.fixesPerRequest === 1)!;
   return [
     `- Command: \`${r.command}\`${s.quick ? " (quick smoke run: windows too short to trust)" : ""}`,
     `- Machine: ${r.machine}. **Everything shares these 2 cores**: load generator, ceiling servers, gateway, workers, Kafka and Redis.`,
     `- Services: ${r.services}; history in a libSQL file in a temp dir.`,
     `- Shape: ${s.drivers.toLocaleString("en")} distinct drivers per run on random walks at 5–20 m/s in one metro (40 km across); each request is one driver's upload of the ` +
-      `${s.fixesPerRequest} fixes (or 1) it recorded since its previous one, device time = wall time, so fixes are fresh; ${s.connections} keep-alive connections${s.connectionsHigh ? ` (${s.connectionsHigh} in the last pipeline run)` : ""}, closed loop, from one Bun load-generator process; ` +
+      `${s.fixesPerRequest} fixes (or 1) it recorded since its previous one, device time = wall time, so fixes are fresh; ${s.connections} keep-alive connections${s.connectionsHigh ? ` (${s.connectionsHigh} in the third pipeline run)` : ""}, closed loop${s.openRate ? `, then open loop at ${int(s.openRate)} requests/s (latency counted from each request's due time)` : ""}, from one Bun load-generator process; ` +
       `HTTP ceilings ${s.ceilingWarmupS} s warm-up + ${s.ceilingS} s measured, pipeline ${s.warmupS} s + ${s.measureS} s; fix→visible sampled on 1 in ${s.sampleEvery} accepted requests.`,
     "",
     "HTTP, same load generator and run (CPU: % of one core over the measured window; 200 % = both cores):",

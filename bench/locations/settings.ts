@@ -6,6 +6,8 @@ export interface BenchSettings {
   connections: number;
   /** A second batched pipeline run over this many connections (0: none). */
   connectionsHigh: number;
+  /** Open-loop pipeline runs (10 fixes and 1 fix per request) at this many requests/s (0: none). */
+  openRate: number;
   fixesPerRequest: number;
   /** The pipeline runs' warm-up and measured window. */
   warmupS: number;
@@ -20,7 +22,7 @@ export interface BenchSettings {
 }
 
 const USAGE =
-  "bun bench/locations/run.ts [--quick] [--drivers 10000] [--connections 64] [--connections-high 256] [--fixes 10] [--seconds 30] [--warmup 5]";
+  "bun bench/locations/run.ts [--quick] [--drivers 10000] [--connections 64] [--connections-high 256] [--open-rate 5000] [--fixes 10] [--seconds 30] [--warmup 5]";
 
 export function parseSettings(argv: string[]): BenchSettings {
   const { values } = parseArgs({
@@ -30,6 +32,7 @@ export function parseSettings(argv: string[]): BenchSettings {
       drivers: { type: "string", default: "10000" },
       connections: { type: "string", default: "64" },
       "connections-high": { type: "string", default: "256" },
+      "open-rate": { type: "string" },
       fixes: { type: "string", default: "10" },
       seconds: { type: "string" },
       warmup: { type: "string" },
@@ -41,6 +44,7 @@ export function parseSettings(argv: string[]): BenchSettings {
     drivers: Number(values.drivers),
     connections: Number(values.connections),
     connectionsHigh: Number(values["connections-high"]),
+    openRate: Number(values["open-rate"] ?? (quick ? 2000 : 5000)),
     fixesPerRequest: Number(values.fixes),
     measureS: Number(values.seconds ?? (quick ? 3 : 30)),
     warmupS: Number(values.warmup ?? (quick ? 1 : 5)),
@@ -49,7 +53,7 @@ export function parseSettings(argv: string[]): BenchSettings {
     producerPerfBytes: quick ? 20e6 : 200e6,
     sampleEvery: 100,
   };
-  const minimums = { drivers: 1, connections: 1, connectionsHigh: 0, fixesPerRequest: 1, measureS: 1, warmupS: 0 } as const;
+  const minimums = { drivers: 1, connections: 1, connectionsHigh: 0, openRate: 0, fixesPerRequest: 1, measureS: 1, warmupS: 0 } as const;
   const bad = Object.entries(minimums)
     .filter(([k, min]) => !(settings[k as keyof typeof minimums] >= min))
     .map(([k]) => k);

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { deadlineSweep } from "../../shared/async/deadline-sweep.ts";
 import { RetryableError } from "../../shared/errors/errors.ts";
 import { createEnvelope, type Envelope, type NewEvent } from "../../shared/events/envelope.ts";
 import type { Publisher } from "../../shared/log/event-log.ts";
@@ -29,19 +30,9 @@ export async function publishEvent<T>(
   return envelope;
 }
 
-/** Settles like `publish`, or rejects with RetryableError once `timeoutMs` passed without an answer. */
-export async function withinBound(publish: Promise<void>, timeoutMs: number, topic: string): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      // The abandoned publish settles later; its failure is nobody's to handle.
-      publish.catch(() => {});
-      reject(new RetryableError(`no ack from the event log for ${topic} within ${timeoutMs} ms`, Math.max(1000, timeoutMs)));
-    }, timeoutMs);
+/** Settles like `publish`, or rejects with RetryableError once `timeoutMs` passed without an answer (one shared timer: shared/async/deadline-sweep.ts). */
+export function withinBound(publish: Promise<void>, timeoutMs: number, topic: string): Promise<void> {
+  return deadlineSweep(timeoutMs).bound(publish, () => {
+    throw new RetryableError(`no ack from the event log for ${topic} within ${timeoutMs} ms`, Math.max(1000, timeoutMs));
   });
-  try {
-    await Promise.race([publish, timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -23,15 +23,16 @@ export function runIdempotencyStoreContract(opts: {
       key: "k-1",
       fingerprint: "f-1",
       response: { bookingId: "b-1", fare: { amount: 10.5 } },
-      event: { id: "e-1", data: { n: 1 } },
       record: { topic: "bookings", key: "b-1", value: '{"id":"e-1"}', headers: { type: "t" } },
       ...over,
     });
 
     test("the first request is stored; a replay with the same fingerprint gets what the first stored", async () => {
-      expect(await store.remember(request())).toMatchObject({ kind: "first", response: request().response, event: request().event });
-      const replay = await store.remember(request({ response: { bookingId: "other" }, event: { id: "e-2" } }));
-      expect(replay).toMatchObject({ kind: "replay", response: request().response, event: request().event });
+      expect(await store.remember(request())).toMatchObject({ kind: "first", response: request().response });
+      const replay = await store.remember(
+        request({ response: { bookingId: "other" }, record: { topic: "bookings", key: "b-1", value: '{"id":"e-2"}' } }),
+      );
+      expect(replay).toMatchObject({ kind: "replay", response: request().response, outbox: { record: request().record } });
     });
 
     test("the same key with another fingerprint is a conflict", async () => {
@@ -96,6 +97,43 @@ export function runIdempotencyStoreContract(opts: {
       expect(await store.outbox.depth()).toBe(2);
     });
 
+    test("concurrent requests under different keys are each stored once, their entries in arrival order", async () => {
+      const results = await Promise.all(
+        Array.from({ length: 60 }, (_, i) =>
+          store.remember(request({ key: `c-${i}`, record: { topic: "t", key: `r-${i}`, value: String(i) } })),
+        ),
+      );
+      expect(results.map((r) => r.kind)).toEqual(Array(60).fill("first"));
+      const seqs = results.map((r) => (r.kind === "conflict" ? -1 : r.outbox.seq));
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+      expect(new Set(seqs).size).toBe(60);
+      expect((await store.outbox.pending(100, Date.now())).map((e) => e.record.value)).toEqual(results.map((_, i) => String(i)));
+    });
+
+    test("in one burst, a key's first request is stored, a same-body retry replays it and another body conflicts", async () => {
+      const [first, again, other] = await Promise.all([
+        store.remember(request({ key: "burst" })),
+        store.remember(request({ key: "burst", response: { n: 2 } })),
+        store.remember(request({ key: "burst", fingerprint: "f-other" })),
+      ]);
+      expect(first).toMatchObject({ kind: "first", response: request().response });
+      expect(again).toMatchObject({ kind: "replay", response: request().response });
+      expect(other).toEqual({ kind: "conflict" });
+      expect(await store.outbox.depth()).toBe(1);
+    });
+
+    test("olderPending names the oldest entry still waiting for its ack when the request's own was written; none once it is marked", async () => {
+      const a = await store.remember(request({ key: "a" }));
+      if (a.kind === "conflict") throw new Error("conflict");
+      expect(a.olderPending).toBeNull();
+      const b = await store.remember(request({ key: "b" }));
+      if (b.kind === "conflict") throw new Error("conflict");
+      expect(b.olderPending).toEqual({ seq: a.outbox.seq, createdAt: a.outbox.createdAt });
+      await Promise.all([store.outbox.markPublished([a.outbox.seq]), store.outbox.markPublished([b.outbox.seq])]);
+      const c = await store.remember(request({ key: "c" }));
+      expect(c.kind !== "conflict" && c.olderPending).toBeNull();
+    });
+
     if (opts.reopen) {
       const reopen = opts.reopen;
       test("what was stored survives reopening", async () => {
@@ -105,7 +143,6 @@ export function runIdempotencyStoreContract(opts: {
         expect(await store.remember(request())).toMatchObject({
           kind: "replay",
           response: request().response,
-          event: request().event,
           outbox: { seq: 1, publishedAt: null },
         });
         expect(await store.remember(request({ fingerprint: "f-2" }))).toEqual({ kind: "conflict" });

@@ -11,9 +11,9 @@ import type { Outbox, OutboxEntry } from "../outbox/outbox.ts";
  * the same key) and the key. `remember` is atomic per identity: of two concurrent
  * first requests exactly one is "first"; the other sees what it stored.
  *
- * What is stored is JSON chosen by the route: the response to repeat and the event,
- * with the record it becomes put in the outbox in the same transaction (gateway/outbox/):
- * once `remember` resolved the event is durable, published or not. Keys are kept for good: the ids derived from a key (bookingId, event
+ * What is stored is chosen by the route: the response to repeat (JSON) and the event's
+ * record, put in the outbox in the same transaction (gateway/outbox/): once `remember`
+ * resolved the event is durable, published or not. Keys are kept for good: the ids derived from a key (bookingId, event
  * id) stay taken after any expiry, so forgetting a key could only turn a later reuse
  * into a silently dropped duplicate instead of a refusal. Outbox entries are not: once
  * published, the log holds the record, and the relay deletes them after a day.
@@ -25,16 +25,28 @@ export interface IdempotentRequest {
   key: string;
   /** Hash of the request body as the route understood it; another body under the same key is a conflict. */
   fingerprint: string;
-  /** What to answer, and what to publish, on this request and every replay of it. */
+  /** What to answer on this request and every replay of it. */
   response: unknown;
-  event: unknown;
-  /** `event` as the record to publish; only the first request's is kept. */
+  /** The event to publish, as its record (value: the envelope's JSON); only the first request's is kept. */
   record: OutgoingRecord;
 }
 
+/** An outbox entry still waiting for the broker's ack. */
+export interface PendingEntry {
+  seq: number;
+  /** ms since epoch. */
+  createdAt: number;
+}
+
 export type Remembered =
-  /** No request had this key: `response` and `event` are the ones just stored. "replay": a request with the same body had it first. */
-  | { kind: "first" | "replay"; response: unknown; event: unknown; outbox: OutboxEntry }
+  /** No request had this key: `response` is the one just stored. "replay": a request with the same body had it first. */
+  | {
+      kind: "first" | "replay";
+      response: unknown;
+      outbox: OutboxEntry;
+      /** The oldest entry waiting for its ack when this one was written, if it was written before it: a backlog not to overtake (deliver.ts). */
+      olderPending: PendingEntry | null;
+    }
   /** The key was used with a different body. */
   | { kind: "conflict" };
 

@@ -1,7 +1,7 @@
-import type { Row } from "@libsql/client";
 import { type Db, openLibsql } from "../../shared/db/open-libsql.ts";
-import type { Outbox, OutboxEntry } from "../outbox/outbox.ts";
-import type { IdempotencyStore, IdempotentRequest, Remembered } from "./idempotency-store.ts";
+import type { Outbox } from "../outbox/outbox.ts";
+import type { IdempotencyStore } from "./idempotency-store.ts";
+import { createGroupCommit, entryOf, type GroupCommit } from "./libsql-group-commit.ts";
 
 /**
  * The IdempotencyStore in the gateway's OWN libSQL database (never the workers'
@@ -14,9 +14,12 @@ import type { IdempotencyStore, IdempotentRequest, Remembered } from "./idempote
  *
  * Two tables, created here if missing (like the embedded log's tables): the gateway
  * owns this database alone, and drizzle-kit's migrations belong to the history schema.
- * The outbox row is written in the same transaction as its key, one per key.
+ * The outbox row is written in the same transaction as its key, one per key; the keys of
+ * concurrent requests, and the acks noted meanwhile, share a transaction
+ * (libsql-group-commit.ts). The `event` column holds the first request's record value.
  */
-const SCHEMA = `CREATE TABLE IF NOT EXISTS idempotency_keys (
+/** Exported for tests that open the database themselves. */
+export const SCHEMA = `CREATE TABLE IF NOT EXISTS idempotency_keys (
   operation TEXT NOT NULL,
   scope TEXT NOT NULL,
   idem_key TEXT NOT NULL,
@@ -40,6 +43,8 @@ CREATE TABLE IF NOT EXISTS gateway_outbox (
   UNIQUE (operation, scope, idem_key)
 );
 CREATE INDEX IF NOT EXISTS gateway_outbox_pending ON gateway_outbox (seq) WHERE published_at IS NULL;
+-- The relay asks for pending entries older than the hand-over: by age, so it does not scan the young ones in flight.
+CREATE INDEX IF NOT EXISTS gateway_outbox_pending_age ON gateway_outbox (created_at) WHERE published_at IS NULL;
 CREATE INDEX IF NOT EXISTS gateway_outbox_published ON gateway_outbox (published_at) WHERE published_at IS NOT NULL;`;
 
 const ENTRY_COLUMNS = "o.seq, o.topic, o.record_key, o.value, o.headers, o.created_at, o.published_at";
@@ -63,70 +68,25 @@ export async function openIdempotencyStore(opts: IdempotencyDbOptions): Promise<
 }
 
 export function libsqlIdempotencyStore(db: Db, now: () => number = Date.now): IdempotencyStore {
-  const identity = (r: IdempotentRequest) => [r.operation, r.scope, r.key];
+  const commits = createGroupCommit(db, now);
   return {
-    async remember(r: IdempotentRequest): Promise<Remembered> {
-      const at = now();
-      const [inserted, , found] = await db.client.batch(
-        [
-          {
-            sql: "INSERT INTO idempotency_keys (operation, scope, idem_key, fingerprint, response, event, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            args: [...identity(r), r.fingerprint, JSON.stringify(r.response), JSON.stringify(r.event), at],
-          },
-          // Outboxed only under a key this body owns; on a replay the first row stays. A key stored before the
-          // outbox existed gets its row here on the first replay (same event id, so deduped downstream).
-          {
-            sql: `INSERT INTO gateway_outbox (operation, scope, idem_key, topic, record_key, value, headers, created_at)
-                  SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM idempotency_keys WHERE operation = ? AND scope = ? AND idem_key = ? AND fingerprint = ?)
-                  ON CONFLICT DO NOTHING`,
-            args: [
-              ...identity(r),
-              r.record.topic,
-              r.record.key,
-              r.record.value,
-              JSON.stringify(r.record.headers ?? {}),
-              at,
-              ...identity(r),
-              r.fingerprint,
-            ],
-          },
-          {
-            sql: `SELECT k.fingerprint, k.response, k.event, ${ENTRY_COLUMNS} FROM idempotency_keys k
-                  LEFT JOIN gateway_outbox o ON o.operation = k.operation AND o.scope = k.scope AND o.idem_key = k.idem_key
-                  WHERE k.operation = ? AND k.scope = ? AND k.idem_key = ?`,
-            args: identity(r),
-          },
-        ],
-        "write",
-      );
-      const row = found!.rows[0];
-      if (!row) throw new Error(`idempotency key ${r.operation}/${r.scope}/${r.key} neither inserted nor found`);
-      if (row.fingerprint !== r.fingerprint) return { kind: "conflict" };
-      const outbox = entryOf(row);
-      if (inserted!.rowsAffected === 1) return { kind: "first", response: r.response, event: r.event, outbox };
-      return { kind: "replay", response: JSON.parse(String(row.response)), event: JSON.parse(String(row.event)), outbox };
-    },
-    outbox: libsqlOutbox(db, now),
+    remember: commits.remember,
+    outbox: libsqlOutbox(db, commits),
     close: () => db.close(),
   };
 }
 
-function libsqlOutbox(db: Db, now: () => number): Outbox {
+function libsqlOutbox(db: Db, commits: GroupCommit): Outbox {
   return {
     async pending(limit, createdUpTo) {
       const rs = await db.client.execute({
-        sql: `SELECT ${ENTRY_COLUMNS} FROM gateway_outbox o WHERE o.published_at IS NULL AND o.created_at <= ? ORDER BY o.seq LIMIT ?`,
+        // "+o.seq": found through the age index (only the old entries), then sorted; not a walk of every pending entry in seq order.
+        sql: `SELECT ${ENTRY_COLUMNS} FROM gateway_outbox o WHERE o.published_at IS NULL AND o.created_at <= ? ORDER BY +o.seq LIMIT ?`,
         args: [createdUpTo, limit],
       });
       return rs.rows.map(entryOf);
     },
-    async markPublished(seqs) {
-      if (seqs.length === 0) return;
-      await db.client.execute({
-        sql: `UPDATE gateway_outbox SET published_at = ? WHERE published_at IS NULL AND seq IN (${seqs.map(() => "?").join(", ")})`,
-        args: [now(), ...seqs],
-      });
-    },
+    markPublished: commits.markPublished,
     async depth() {
       const rs = await db.client.execute("SELECT count(*) AS n FROM gateway_outbox WHERE published_at IS NULL");
       return Number(rs.rows[0]!.n);
@@ -143,19 +103,5 @@ function libsqlOutbox(db: Db, now: () => number): Outbox {
         if (rs.rowsAffected < 5000) return deleted;
       }
     },
-  };
-}
-
-function entryOf(row: Row): OutboxEntry {
-  return {
-    seq: Number(row.seq),
-    record: {
-      topic: String(row.topic),
-      key: String(row.record_key),
-      value: String(row.value),
-      headers: JSON.parse(String(row.headers)) as Record<string, string>,
-    },
-    createdAt: Number(row.created_at),
-    publishedAt: row.published_at === null ? null : Number(row.published_at),
   };
 }

@@ -1,5 +1,5 @@
 import type { OutboxEntry } from "../outbox/outbox.ts";
-import type { IdempotencyStore, IdempotentRequest, Remembered } from "./idempotency-store.ts";
+import type { IdempotencyStore, IdempotentRequest, PendingEntry, Remembered } from "./idempotency-store.ts";
 
 /**
  * The IdempotencyStore in process memory: for a gateway on a runtime without libSQL
@@ -10,11 +10,15 @@ import type { IdempotencyStore, IdempotentRequest, Remembered } from "./idempote
  * dies with the process too: an event not yet acked is lost on a crash.
  */
 export function createMemoryIdempotencyStore(now: () => number = Date.now): IdempotencyStore {
-  const entries = new Map<string, { fingerprint: string; response: string; event: string; outbox: OutboxEntry }>();
+  const entries = new Map<string, { fingerprint: string; response: string; outbox: OutboxEntry }>();
   const outbox = new Map<number, OutboxEntry>();
   let lastSeq = 0;
   // Copies, as a database would hand back: a caller mutating a result cannot change what is stored.
   const copy = <T>(x: T): T => structuredClone(x);
+  const olderPending = (seq: number): PendingEntry | null => {
+    for (const e of outbox.values()) if (e.publishedAt === null) return e.seq < seq ? { seq: e.seq, createdAt: e.createdAt } : null;
+    return null;
+  };
   return {
     async remember(r: IdempotentRequest): Promise<Remembered> {
       const id = JSON.stringify([r.operation, r.scope, r.key]);
@@ -26,17 +30,17 @@ export function createMemoryIdempotencyStore(now: () => number = Date.now): Idem
       };
       if (!found) {
         const entry = enqueue();
-        entries.set(id, {
-          fingerprint: r.fingerprint,
-          response: JSON.stringify(r.response),
-          event: JSON.stringify(r.event),
-          outbox: entry,
-        });
-        return { kind: "first", response: r.response, event: r.event, outbox: copy(entry) };
+        entries.set(id, { fingerprint: r.fingerprint, response: JSON.stringify(r.response), outbox: entry });
+        return { kind: "first", response: r.response, outbox: copy(entry), olderPending: olderPending(entry.seq) };
       }
       if (found.fingerprint !== r.fingerprint) return { kind: "conflict" };
       if (!outbox.has(found.outbox.seq)) found.outbox = enqueue();
-      return { kind: "replay", response: JSON.parse(found.response), event: JSON.parse(found.event), outbox: copy(found.outbox) };
+      return {
+        kind: "replay",
+        response: JSON.parse(found.response),
+        outbox: copy(found.outbox),
+        olderPending: olderPending(found.outbox.seq),
+      };
     },
     outbox: {
       async pending(limit, createdUpTo) {

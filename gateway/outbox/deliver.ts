@@ -1,4 +1,6 @@
+import { deadlineSweep } from "../../shared/async/deadline-sweep.ts";
 import type { Publisher } from "../../shared/log/event-log.ts";
+import type { PendingEntry } from "../idempotency/idempotency-store.ts";
 import type { Outbox, OutboxEntry } from "./outbox.ts";
 
 export interface DeliveryTiming {
@@ -21,33 +23,28 @@ export const DELIVERY_TIMING: DeliveryTiming = { publishTimeoutMs: 2000, handOve
  * When the relay owns an older entry (the broker was down), this one is left to the
  * relay too without trying: it publishes in insertion order, so nothing overtakes the
  * backlog. A publish that outlives the timeout still marks its entry if acked later.
+ * The publishes of one group commit share the publisher's next sends, and their marks
+ * ride a later group commit (gateway/idempotency/libsql-group-commit.ts).
  */
-export async function deliver(
-  entry: OutboxEntry,
+export function deliver(
+  remembered: { outbox: OutboxEntry; olderPending: PendingEntry | null },
   deps: { publisher: Publisher; outbox: Outbox },
   timing: DeliveryTiming = DELIVERY_TIMING,
   now: () => number = Date.now,
 ): Promise<boolean> {
-  if (entry.publishedAt !== null) return true;
-  const [oldest] = await deps.outbox.pending(1, now() - timing.handOverAfterMs);
-  if (oldest && oldest.seq < entry.seq) return false;
-
+  const { outbox: entry, olderPending } = remembered;
+  if (entry.publishedAt !== null) return Promise.resolve(true);
+  if (olderPending && olderPending.createdAt <= now() - timing.handOverAfterMs) return Promise.resolve(false);
   const acked = deps.publisher.publish([entry.record]).then(
     () => {
-      // Not awaited: the ack made the record durable, and marking is only the relay's bookkeeping (a second
-      // write on the request's path). Left unmarked by a crash or an error, the entry is published again by
-      // the relay under the same event id, which consumers dedupe.
+      // Not awaited: the ack made the record durable, and marking is only the relay's bookkeeping. Left
+      // unmarked by a crash or an error, the entry is published again by the relay under the same event
+      // id, which consumers dedupe.
       deps.outbox.markPublished([entry.seq]).catch(() => {});
       return true;
     },
     // The relay publishes it: the entry stays pending.
     () => false,
   );
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timing.publishTimeoutMs)));
-  try {
-    return await Promise.race([acked, timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return deadlineSweep(timing.publishTimeoutMs).bound(acked, () => false);
 }

@@ -41,7 +41,6 @@ export async function publishDurably<T>(
     key,
     fingerprint: await fingerprintOf({ path: c.req.path, data: a.event.data }),
     response: { eventId: env.id },
-    event: env,
     record,
   });
   if (remembered.kind === "conflict") {
@@ -51,6 +50,6 @@ export async function publishDurably<T>(
       422,
     );
   }
-  await deliver(remembered.outbox, { publisher: deps.publisher, outbox: deps.idempotency.outbox });
+  await deliver(remembered, { publisher: deps.publisher, outbox: deps.idempotency.outbox });
   return { eventId: (remembered.response as { eventId: string }).eventId, replayed: remembered.kind === "replay" };
 }

@@ -45,7 +45,6 @@ describe("outbox relay over a libSQL outbox and the embedded log", () => {
       key,
       fingerprint: key,
       response: {},
-      event: { key },
       record: { topic: TOPIC, key: `k-${Number(key) % 3}`, value: key },
     });
 
@@ -68,16 +67,14 @@ describe("outbox relay over a libSQL outbox and the embedded log", () => {
     for (let i = 0; i < 5; i++) {
       const r = await remember(String(i));
       if (r.kind === "conflict") throw new Error("conflict");
-      expect(await deliver(r.outbox, { publisher: down, outbox: store.outbox })).toBe(false);
+      expect(await deliver(r, { publisher: down, outbox: store.outbox })).toBe(false);
     }
     // Once older entries belong to the relay, a working publisher is not used: nothing may overtake them.
     const late = await remember("5");
     if (late.kind === "conflict") throw new Error("conflict");
     const direct: OutgoingRecord[] = [];
     const spy: Publisher = { publish: async (rs) => void direct.push(...rs), close: async () => {} };
-    expect(await deliver(late.outbox, { publisher: spy, outbox: store.outbox }, { publishTimeoutMs: 2000, handOverAfterMs: 0 })).toBe(
-      false,
-    );
+    expect(await deliver(late, { publisher: spy, outbox: store.outbox }, { publishTimeoutMs: 2000, handOverAfterMs: 0 })).toBe(false);
     expect(direct).toEqual([]);
     expect(await store.outbox.depth()).toBe(6);
     await expect(outboxReadiness(store.outbox, 5)()).rejects.toThrow("outbox holds 6 unpublished records");
@@ -152,7 +149,7 @@ describe("outbox relay over a libSQL outbox and the embedded log", () => {
     await setUp();
     const first = await remember("1");
     if (first.kind === "conflict") throw new Error("conflict");
-    expect(await deliver(first.outbox, { publisher: log.publisher(), outbox: store.outbox })).toBe(true);
+    expect(await deliver(first, { publisher: log.publisher(), outbox: store.outbox })).toBe(true);
     await until(
       () => store.outbox.depth(),
       (n) => n === 0,
@@ -164,9 +161,7 @@ describe("outbox relay over a libSQL outbox and the embedded log", () => {
     let ack: () => void = () => {};
     const slow: Publisher = { publish: () => new Promise<void>((resolve) => (ack = resolve)), close: async () => {} };
     const started = Date.now();
-    expect(await deliver(second.outbox, { publisher: slow, outbox: store.outbox }, { publishTimeoutMs: 100, handOverAfterMs: 200 })).toBe(
-      false,
-    );
+    expect(await deliver(second, { publisher: slow, outbox: store.outbox }, { publishTimeoutMs: 100, handOverAfterMs: 200 })).toBe(false);
     expect(Date.now() - started).toBeLessThan(1000);
     expect(await store.outbox.depth()).toBe(1);
     // A late ack still marks the entry: the relay will not publish it again.

@@ -114,7 +114,6 @@ export function registerBookings(app: Hono, deps: Pick<GatewayDeps, "publisher" 
       key,
       fingerprint: await fingerprintOf(body),
       response: { bookingId, status: "searching", fareEstimate, surge, pickupCode } satisfies v.InferOutput<typeof CreatedSchema>,
-      event,
       record: outgoingRecord(TOPICS.bookings, event),
     });
     if (remembered.kind === "conflict") {
@@ -124,7 +123,7 @@ export function registerBookings(app: Hono, deps: Pick<GatewayDeps, "publisher" 
         422,
       );
     }
-    await deliver(remembered.outbox, { publisher: deps.publisher, outbox: deps.idempotency.outbox });
+    await deliver(remembered, { publisher: deps.publisher, outbox: deps.idempotency.outbox });
     if (remembered.kind === "replay") c.header("idempotent-replayed", "true");
     return c.json(remembered.response as object, 202);
   });

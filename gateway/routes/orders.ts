@@ -95,7 +95,6 @@ export function registerOrders(app: Hono, deps: Pick<GatewayDeps, "publisher" | 
         bookingIds: expandTrucks(orderId, body.trucks).map((t) => t.bookingId),
         pickupCode: data.pickupCode,
       } satisfies v.InferOutput<typeof CreatedSchema>,
-      event,
       record: outgoingRecord(TOPICS.orders, event),
     });
     if (remembered.kind === "conflict") {
@@ -105,7 +104,7 @@ export function registerOrders(app: Hono, deps: Pick<GatewayDeps, "publisher" | 
         422,
       );
     }
-    await deliver(remembered.outbox, { publisher: deps.publisher, outbox: deps.idempotency.outbox });
+    await deliver(remembered, { publisher: deps.publisher, outbox: deps.idempotency.outbox });
     if (remembered.kind === "replay") c.header("idempotent-replayed", "true");
     return c.json(remembered.response as object, 202);
   });

@@ -1,4 +1,5 @@
 import type { InValue } from "@libsql/client";
+import { quoteIdentifier as quote } from "./table-rows.ts";
 
 /** Anything that runs one raw statement: a Tx, or a Db's client. */
 export interface RawExecutor {
@@ -50,8 +51,4 @@ export async function insertRows(exec: RawExecutor, spec: InsertRows): Promise<v
 function upsertClause(u: Upsert): string {
   const set = u.columns.map((c) => `${quote(c)} = ${u.set === "add" ? `${quote(c)} + ` : ""}excluded.${quote(c)}`);
   return ` ON CONFLICT (${u.target.map(quote).join(", ")}) DO UPDATE SET ${set.join(", ")}`;
-}
-
-function quote(identifier: string): string {
-  return `"${identifier.replaceAll('"', '""')}"`;
 }

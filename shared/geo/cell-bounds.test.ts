@@ -42,6 +42,9 @@ test("the lower bound never exceeds the true distance to any point of a cell's b
           nearest = Math.min(nearest, haversineM(lat, lng, pLat, pLng));
       });
       if (bound > nearest) throw new Error(`bound ${bound} > true ${nearest} for ${cell} from ${lat},${lng}`);
+      // The cheap bound, taken when it already exceeds what the caller needs, is a lower bound too.
+      const cheap = bounds.lowerBoundM(lat, lng, cell, 0);
+      if (cheap > nearest) throw new Error(`cheap bound ${cheap} > true ${nearest} for ${cell} from ${lat},${lng}`);
       // Tight, so pruning works: off by the 2 m slack plus the sampling step along the edge.
       if (cell !== origin) expect(bound).toBeGreaterThanOrEqual(nearest - 2 - 60);
       checked++;

@@ -16,7 +16,12 @@ import { EARTH_RADIUS_M, haversineM } from "./haversine.ts";
  * which holds at any distance, where the projection would not.
  */
 export interface CellBounds {
-  lowerBoundM(lat: number, lng: number, cell: string): number;
+  /**
+   * A lower bound on the distance from the point to the cell. When a cheap bound already
+   * exceeds `enoughM` (the search has nothing to gain from this cell), that one is returned
+   * without refinement.
+   */
+  lowerBoundM(lat: number, lng: number, cell: string, enoughM?: number): number;
 }
 
 const FAR_M = 2_000_000;
@@ -26,9 +31,11 @@ const RAD = Math.PI / 180;
 interface CellGeometry {
   lat: number;
   lng: number;
-  /** Boundary as lat, lng pairs. */
-  ring: number[];
   circumM: number;
+  /** Per boundary vertex: sin and cos of its latitude and its longitude in radians, what the projection needs. */
+  sinPhi: Float64Array;
+  cosPhi: Float64Array;
+  lngRad: Float64Array;
 }
 
 /** Geometry is cached per instance (cells of one metro repeat in every search); the cache is cleared when full. */
@@ -39,55 +46,71 @@ export function createCellBounds(maxCached = 50_000): CellBounds {
     if (!g) {
       if (cache.size >= maxCached) cache.clear();
       const [lat, lng] = cellToLatLng(cell);
-      const ring = cellToBoundary(cell).flat();
+      const boundary = cellToBoundary(cell);
       let circumM = 0;
-      for (let i = 0; i < ring.length; i += 2) circumM = Math.max(circumM, haversineM(lat, lng, ring[i]!, ring[i + 1]!));
-      g = { lat, lng, ring, circumM };
+      for (const [vLat, vLng] of boundary) circumM = Math.max(circumM, haversineM(lat, lng, vLat, vLng));
+      g = {
+        lat,
+        lng,
+        circumM,
+        sinPhi: Float64Array.from(boundary, ([vLat]) => Math.sin(vLat * RAD)),
+        cosPhi: Float64Array.from(boundary, ([vLat]) => Math.cos(vLat * RAD)),
+        lngRad: Float64Array.from(boundary, ([, vLng]) => vLng * RAD),
+      };
       cache.set(cell, g);
     }
     return g;
   };
   return {
-    lowerBoundM(lat, lng, cell) {
+    lowerBoundM(lat, lng, cell, enoughM = Infinity) {
       const g = geometry(cell);
       const toCentre = haversineM(lat, lng, g.lat, g.lng);
-      if (toCentre > FAR_M) return Math.max(0, toCentre - g.circumM * 1.001 - SLACK_M);
-      return Math.max(0, gnomonicDistanceM(lat, lng, g.ring) - SLACK_M);
+      const triangle = Math.max(0, toCentre - g.circumM * 1.001 - SLACK_M);
+      if (toCentre > FAR_M || triangle > enoughM) return triangle;
+      return Math.max(0, gnomonicDistanceM(lat, lng, g) - SLACK_M);
     },
   };
 }
 
+// Scratch for the projected boundary (a cell has at most 10 vertices): the bound is computed thousands of times a second.
+const xs = new Float64Array(16);
+const ys = new Float64Array(16);
+
 /** Great-circle distance from (lat, lng) to a polygon of great-circle edges; 0 inside. */
-function gnomonicDistanceM(lat: number, lng: number, ring: number[]): number {
-  const n = ring.length / 2;
-  const xs = new Float64Array(n);
-  const ys = new Float64Array(n);
-  const [sin0, cos0] = [Math.sin(lat * RAD), Math.cos(lat * RAD)];
+function gnomonicDistanceM(lat: number, lng: number, g: CellGeometry): number {
+  const n = g.sinPhi.length;
+  const sin0 = Math.sin(lat * RAD);
+  const cos0 = Math.cos(lat * RAD);
+  const lng0 = lng * RAD;
   for (let i = 0; i < n; i++) {
-    const phi = ring[2 * i]! * RAD;
-    const dLng = (ring[2 * i + 1]! - lng) * RAD;
-    const [sinP, cosP, cosD] = [Math.sin(phi), Math.cos(phi), Math.cos(dLng)];
+    const sinP = g.sinPhi[i]!;
+    const cosP = g.cosPhi[i]!;
+    const dLng = g.lngRad[i]! - lng0;
+    const cosD = Math.cos(dLng);
     const cosC = sin0 * sinP + cos0 * cosP * cosD;
     xs[i] = (cosP * Math.sin(dLng)) / cosC;
     ys[i] = (cos0 * sinP - sin0 * cosP * cosD) / cosC;
   }
   let inside = false;
-  let nearest = Infinity;
+  let nearest2 = Infinity;
   for (let i = 0, j = n - 1; i < n; j = i++) {
     const xi = xs[i]!,
       yi = ys[i]!,
       xj = xs[j]!,
       yj = ys[j]!;
     if (yi > 0 !== yj > 0 && 0 < ((xj - xi) * (0 - yi)) / (yj - yi) + xi) inside = !inside;
-    nearest = Math.min(nearest, originToSegment(xi, yi, xj, yj));
+    nearest2 = Math.min(nearest2, originToSegment2(xi, yi, xj, yj));
   }
-  return inside ? 0 : Math.atan(nearest) * EARTH_RADIUS_M;
+  return inside ? 0 : Math.atan(Math.sqrt(nearest2)) * EARTH_RADIUS_M;
 }
 
-function originToSegment(ax: number, ay: number, bx: number, by: number): number {
+/** Squared distance from the origin to segment a-b. */
+function originToSegment2(ax: number, ay: number, bx: number, by: number): number {
   const dx = bx - ax;
   const dy = by - ay;
   const len2 = dx * dx + dy * dy;
   const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, -(ax * dx + ay * dy) / len2));
-  return Math.hypot(ax + t * dx, ay + t * dy);
+  const px = ax + t * dx;
+  const py = ay + t * dy;
+  return px * px + py * py;
 }

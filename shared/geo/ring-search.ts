@@ -50,7 +50,8 @@ export async function searchNearby(query: NearbyQuery, reader: ShardReader, opts
   const visited = new Set<string>();
   let best: NearbyDriver[] = [];
   let bound = q.radiusM;
-  const lower = (cell: string): WaveCell => ({ cell, lowerM: cell === origin ? 0 : opts.bounds.lowerBoundM(q.lat, q.lng, cell) });
+  // The bound only shrinks, so a cell already beyond it needs no exact lower bound.
+  const lower = (cell: string): WaveCell => ({ cell, lowerM: cell === origin ? 0 : opts.bounds.lowerBoundM(q.lat, q.lng, cell, bound) });
 
   /** Queries the wave's cells that can still hold something nearer; false when none can (the search is over). */
   const runWave = async (wave: WaveCell[]): Promise<boolean> => {
@@ -70,7 +71,7 @@ export async function searchNearby(query: NearbyQuery, reader: ShardReader, opts
     k = last + 1;
     span = best.length < q.limit ? span * 2 : 1;
   }
-  if (Math.min(...gridRing(origin, maxRings + 1).map((c) => lower(c).lowerM)) > bound) return best;
+  if (Math.min(...ringOf(origin, maxRings + 1).map((c) => lower(c).lowerM)) > bound) return best;
 
   const rest = (await reader.occupiedCells(q.vehicleType))
     .filter((c) => !visited.has(c))
@@ -84,8 +85,23 @@ export async function searchNearby(query: NearbyQuery, reader: ShardReader, opts
 
 function rings(origin: string, from: number, to: number): string[] {
   const cells = from === 0 ? [origin] : [];
-  for (let k = Math.max(1, from); k <= to; k++) cells.push(...gridRing(origin, k));
+  for (let k = Math.max(1, from); k <= to; k++) cells.push(...ringOf(origin, k));
   return cells;
+}
+
+/** Rings around the cells of a metro repeat in every search, and computing one is most of a search's own CPU: cached, bounded. */
+const ringCache = new Map<string, string[]>();
+const RING_CACHE_MAX = 20_000;
+
+function ringOf(origin: string, k: number): string[] {
+  const id = `${origin}/${k}`;
+  let ring = ringCache.get(id);
+  if (!ring) {
+    if (ringCache.size >= RING_CACHE_MAX) ringCache.clear();
+    ring = gridRing(origin, k);
+    ringCache.set(id, ring);
+  }
+  return ring;
 }
 
 /** Distance, then id, so equal distances come back in a stable order. */

@@ -4,6 +4,7 @@ import { readBooking } from "../../shared/booking/booking-query.ts";
 import { arrivalDueEventId, decisionEventId, notificationIdFor } from "../../shared/booking/ids.ts";
 import type { Db } from "../../shared/db/open-libsql.ts";
 import { bookingOutbox, bookingTimers } from "../../shared/db/schema.ts";
+import { flushDeferred } from "../../shared/db/write-transaction.ts";
 import { NonRetriableError, RetryableError } from "../../shared/errors/errors.ts";
 import { createStraightLineEta } from "../../shared/eta/straight-line-eta.ts";
 import type { BookingOffered } from "../../shared/events/booking.ts";
@@ -76,6 +77,8 @@ describe("booking handler (libSQL file + embedded geo)", () => {
       correlationId: req.correlationId,
       source: "booking-worker",
     });
+    // Published records are deleted with the next write transaction (outbox.ts).
+    await flushDeferred(db);
     expect(await db.orm.select().from(bookingOutbox)).toEqual([]);
     // The decision is an event: the offers and the timer exist once it comes back through the log.
     expect(await db.orm.select().from(bookingTimers)).toEqual([]);
@@ -288,6 +291,8 @@ describe("booking handler (libSQL file + embedded geo)", () => {
     publisher.failing = false;
     await handler([next], deps());
     expect(typesOf(publisher.records, TOPICS.bookings)).toEqual(["booking.offered", "booking.offered"]);
+    // Published records are deleted with the next write transaction (outbox.ts).
+    await flushDeferred(db);
     expect(await db.orm.select().from(bookingOutbox)).toEqual([]);
   });
 

@@ -110,8 +110,8 @@ interface Decided extends DecidedOutcome {
 async function applyBatch(fresh: ConsumedEvent[], deps: BookingDeps, s: BookingHandlerSettings): Promise<StatusToStream[]> {
   const events = fresh.map(parseBookingEvent);
   const now = s.now();
-  const state = await loadBookings(deps.db.orm, [...new Set(events.map((e) => e.data.bookingId))]);
-  const holds = await openBookingsOf(deps.db.orm, [
+  const state = await loadBookings(deps.db.client, [...new Set(events.map((e) => e.data.bookingId))]);
+  const holds = await openBookingsOf(deps.db.client, [
     ...new Set(events.flatMap((e) => (e.type === "booking.accepted" ? [e.data.driverId] : []))),
   ]);
   const searches = events.map((e) => startSearch(e, state.get(e.data.bookingId) ?? null, deps, s, now));

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { waveDueEventId } from "../../shared/booking/ids.ts";
 import { bookingOutbox, bookingTimers } from "../../shared/db/schema.ts";
-import { writeTransaction } from "../../shared/db/write-transaction.ts";
+import { flushDeferred, writeTransaction } from "../../shared/db/write-transaction.ts";
 import { parseEnvelope } from "../../shared/events/envelope.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
 import { openTempHistory } from "../../shared/history/testing.ts";
@@ -85,8 +85,13 @@ describe("booking timers and outbox", () => {
       [TOPICS.notifications, "notification.requested"],
     ]);
     expect(publisher.records[1]!.value).toBe('{"n":1}');
+    // Deletes of acked records wait for the next write transaction (deferred-writes.ts).
+    await flushDeferred(history.db);
     expect((await history.db.orm.select({ value: bookingOutbox.value }).from(bookingOutbox)).map((r) => r.value)).toEqual(['{"n":2}']);
     expect(await drainOutbox(history.db, publisher)).toBe(1);
+    expect(await drainOutbox(history.db, publisher)).toBe(0);
+    expect((await history.db.orm.select({ value: bookingOutbox.value }).from(bookingOutbox)).map((r) => r.value)).toEqual(['{"n":2}']);
+    await writeTransaction(history.db, async () => {});
     expect(await history.db.orm.select().from(bookingOutbox)).toEqual([]);
   });
 });

@@ -1,14 +1,16 @@
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { inArray } from "drizzle-orm";
 import { storedPlace, TRIP_STATUSES } from "../../shared/booking/active-trips.ts";
 import type { BookingSnapshot } from "../../shared/booking/state-machine.ts";
 import { insertRows } from "../../shared/db/insert-rows.ts";
 import type { Orm } from "../../shared/db/open-libsql.ts";
-import { bookingOffers, bookings, bookingTimers } from "../../shared/db/schema.ts";
+import { bookings } from "../../shared/db/schema.ts";
+import { fromRow, insertValues, layoutOf, quoteIdentifier, selectList, toDriver } from "../../shared/db/table-rows.ts";
 import type { Tx } from "../../shared/db/write-transaction.ts";
 import { RetryableError } from "../../shared/errors/errors.ts";
 import type { Fare, Place } from "../../shared/events/booking.ts";
 import type { VehicleType } from "../../shared/events/driver.ts";
 import type { StatusUpdate } from "../../shared/geo/geo-index.ts";
+import type { SqlExecutor } from "../runtime/processed-events.ts";
 import { enqueueRecords } from "./outbox.ts";
 import type { Outcome } from "./reactions.ts";
 
@@ -44,6 +46,15 @@ export type BookingPatch = Pick<typeof bookings.$inferInsert, "status" | "driver
 
 const CHUNK = 500;
 
+/*
+ * A batch's reads and writes are raw statements over the schema's own columns
+ * (shared/db/table-rows.ts), not drizzle's builder: building a query per statement was
+ * about a tenth of the worker's CPU per booking. busyWithOpenBookings, run once at
+ * start-up, stays on drizzle.
+ */
+const marks = (n: number) => Array(n).fill("?").join(", ");
+const BOOKING_COLUMNS = selectList(bookings);
+
 type BookingRow = typeof bookings.$inferSelect;
 type Offer = { driverId: string; round: number };
 
@@ -74,40 +85,43 @@ function loaded(b: BookingRow, offers: readonly Offer[]): LoadedBooking {
 }
 
 /** The bookings among `bookingIds` as stored (two queries, whatever the count); absent ids map to null. */
-export async function loadBookings(orm: Orm, bookingIds: readonly string[]): Promise<Map<string, LoadedBooking | null>> {
+export async function loadBookings(exec: SqlExecutor, bookingIds: readonly string[]): Promise<Map<string, LoadedBooking | null>> {
   const out = new Map<string, LoadedBooking | null>(bookingIds.map((id) => [id, null]));
   for (let i = 0; i < bookingIds.length; i += CHUNK) {
     const part = bookingIds.slice(i, i + CHUNK);
-    const rows = await orm.select().from(bookings).where(inArray(bookings.bookingId, part));
-    if (rows.length === 0) continue;
-    const offers = await orm
-      .select({ bookingId: bookingOffers.bookingId, driverId: bookingOffers.driverId, round: bookingOffers.round })
-      .from(bookingOffers)
-      .where(
-        inArray(
-          bookingOffers.bookingId,
-          rows.map((r) => r.bookingId),
-        ),
-      );
-    const offered = Map.groupBy(offers, (o) => o.bookingId);
+    const found = await exec.execute(`SELECT ${BOOKING_COLUMNS} FROM bookings WHERE booking_id IN (${marks(part.length)})`, part);
+    if (found.rows.length === 0) continue;
+    const rows = found.rows.map((r) => fromRow(bookings, r));
+    const offers = await exec.execute(
+      `SELECT booking_id, driver_id, round FROM booking_offers WHERE booking_id IN (${marks(rows.length)})`,
+      rows.map((r) => r.bookingId),
+    );
+    const offered = new Map<string, Offer[]>();
+    for (const r of offers.rows) {
+      const offer = { driverId: String(r[1]), round: Number(r[2]) };
+      const list = offered.get(String(r[0]));
+      if (list) list.push(offer);
+      else offered.set(String(r[0]), [offer]);
+    }
     for (const r of rows) out.set(r.bookingId, loaded(r, offered.get(r.bookingId) ?? []));
   }
   return out;
 }
 
 /** For each driver among `driverIds` holding an open (accepted, arrived or started) booking: that booking. */
-export async function openBookingsOf(orm: Orm, driverIds: readonly string[]): Promise<Map<string, string>> {
-  return new Map([...(await openBookingsByDriver(orm, driverIds))].map(([driverId, held]) => [driverId, held[0]!]));
+export async function openBookingsOf(exec: SqlExecutor, driverIds: readonly string[]): Promise<Map<string, string>> {
+  return new Map([...(await openBookingsByDriver(exec, driverIds))].map(([driverId, held]) => [driverId, held[0]!]));
 }
 
-async function openBookingsByDriver(orm: Orm | Tx["orm"], driverIds: readonly string[]): Promise<Map<string, string[]>> {
+async function openBookingsByDriver(exec: SqlExecutor, driverIds: readonly string[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   for (let i = 0; i < driverIds.length; i += CHUNK) {
-    const rows = await orm
-      .select({ driverId: bookings.driverId, bookingId: bookings.bookingId })
-      .from(bookings)
-      .where(and(inArray(bookings.driverId, driverIds.slice(i, i + CHUNK)), inArray(bookings.status, [...TRIP_STATUSES])));
-    for (const r of rows) out.set(r.driverId!, [...(out.get(r.driverId!) ?? []), r.bookingId]);
+    const part = driverIds.slice(i, i + CHUNK);
+    const { rows } = await exec.execute(
+      `SELECT driver_id, booking_id FROM bookings WHERE driver_id IN (${marks(part.length)}) AND status IN (${marks(TRIP_STATUSES.length)})`,
+      [...part, ...TRIP_STATUSES],
+    );
+    for (const r of rows) out.set(String(r[0]), [...(out.get(String(r[0])) ?? []), String(r[1])]);
   }
   return out;
 }
@@ -199,14 +213,12 @@ export async function writeOutcomes(tx: Tx, decided: readonly DecidedOutcome[], 
     rows: outcomes.map(({ audit: a }) => [a.eventId, a.bookingId, a.type, a.occurredAt, a.applied ? 1 : 0, a.reason, a.data, now]),
     onConflict: "ignore",
   });
-  const inserts = outcomes.flatMap((o) => (o.insert ? [o.insert] : []));
-  if (inserts.length > 0) await tx.orm.insert(bookings).values(inserts);
-  for (const [bookingId, { update, count }] of finalUpdates(outcomes)) {
-    await tx.orm
-      .update(bookings)
-      .set({ ...update, version: sql`${bookings.version} + ${count}` })
-      .where(eq(bookings.bookingId, bookingId));
-  }
+  await insertRows(tx, {
+    table: layoutOf(bookings).name,
+    columns: layoutOf(bookings).columns.map((c) => c.name),
+    rows: outcomes.flatMap((o) => (o.insert ? [insertValues(bookings, o.insert)] : [])),
+  });
+  await updateBookings(tx, finalUpdates(outcomes));
   // A driver offered again in a later round keeps one row, moved to that round.
   await insertRows(tx, {
     table: "booking_offers",
@@ -217,8 +229,10 @@ export async function writeOutcomes(tx: Tx, decided: readonly DecidedOutcome[], 
     onConflict: { target: ["booking_id", "driver_id"], set: "replace", columns: ["wave", "round", "offered_at"] },
   });
   const timers = netTimers(outcomes);
-  if (timers.cancelled.length > 0)
-    await tx.orm.delete(bookingTimers).where(and(inArray(bookingTimers.bookingId, timers.cancelled), isNull(bookingTimers.firedAt)));
+  for (let i = 0; i < timers.cancelled.length; i += CHUNK) {
+    const part = timers.cancelled.slice(i, i + CHUNK);
+    await tx.execute(`DELETE FROM booking_timers WHERE booking_id IN (${marks(part.length)}) AND fired_at IS NULL`, part);
+  }
   await insertRows(tx, {
     table: "booking_timers",
     columns: ["event_id", "booking_id", "type", "wave", "data", "due_at", "correlation_id", "fired_at"],
@@ -245,16 +259,44 @@ async function checkVersions(tx: Tx, decided: readonly DecidedOutcome[]): Promis
   const current = new Map<string, number>();
   const ids = [...decidedOn.keys()];
   for (let i = 0; i < ids.length; i += CHUNK) {
-    const rows = await tx.orm
-      .select({ bookingId: bookings.bookingId, version: bookings.version })
-      .from(bookings)
-      .where(inArray(bookings.bookingId, ids.slice(i, i + CHUNK)));
-    for (const r of rows) current.set(r.bookingId, r.version);
+    const part = ids.slice(i, i + CHUNK);
+    const { rows } = await tx.execute(`SELECT booking_id, version FROM bookings WHERE booking_id IN (${marks(part.length)})`, part);
+    for (const r of rows) current.set(String(r[0]), Number(r[1]));
   }
   for (const [bookingId, version] of decidedOn) {
     if ((current.get(bookingId) ?? null) !== version) {
       throw new RetryableError(
         `booking ${bookingId} changed while its events were being decided (version ${version} → ${current.get(bookingId)}); deciding again`,
+      );
+    }
+  }
+}
+
+/**
+ * Each booking's final state after the batch: bookings whose patches set the same columns
+ * share one UPDATE … FROM (VALUES …) per chunk; the version moves by the booking's update count.
+ */
+async function updateBookings(tx: Tx, updates: Map<string, { update: BookingPatch; count: number }>): Promise<void> {
+  const { byKey } = layoutOf(bookings);
+  // As drizzle's set(): a key whose value is undefined leaves its column alone.
+  const keysOf = (patch: BookingPatch) => Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined);
+  const shapes = Map.groupBy(updates, ([, { update }]) => keysOf(update).sort().join());
+  for (const group of shapes.values()) {
+    const keys = keysOf(group[0]![1].update).sort();
+    const columns = keys.map((k) => byKey.get(k)!);
+    // VALUES columns are column1…: the booking id, the count, then the patch's columns.
+    const set = columns.map((c, i) => `${quoteIdentifier(c.name)} = v.column${i + 3}`);
+    const tuple = `(${marks(keys.length + 2)})`;
+    for (let i = 0; i < group.length; i += CHUNK) {
+      const part = group.slice(i, i + CHUNK);
+      const args = part.flatMap(([bookingId, { update, count }]) => [
+        bookingId,
+        count,
+        ...columns.map((c, k) => toDriver(c, (update as Record<string, unknown>)[keys[k]!] ?? null)),
+      ]);
+      await tx.execute(
+        `UPDATE bookings SET ${set.join(", ")}, version = version + v.column2 FROM (VALUES ${Array(part.length).fill(tuple).join(", ")}) AS v WHERE bookings.booking_id = v.column1`,
+        args,
       );
     }
   }
@@ -290,7 +332,7 @@ async function checkHolds(tx: Tx, outcomes: readonly Outcome[]): Promise<void> {
     ...new Set(outcomes.flatMap((o) => (o.update?.status === "accepted" && o.update.driverId ? [o.update.driverId] : []))),
   ];
   if (accepting.length === 0) return;
-  const held = await openBookingsByDriver(tx.orm, accepting);
+  const held = await openBookingsByDriver(tx, accepting);
   for (const [driverId, bookingIds] of held) {
     if (bookingIds.length > 1)
       throw new RetryableError(

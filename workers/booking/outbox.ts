@@ -1,8 +1,6 @@
-import { asc, inArray, lte } from "drizzle-orm";
 import { trailingRun } from "../../shared/async/trailing-run.ts";
-import { insertRows } from "../../shared/db/insert-rows.ts";
+import { deferWrite } from "../../shared/db/deferred-writes.ts";
 import type { Db } from "../../shared/db/open-libsql.ts";
-import { bookingOutbox } from "../../shared/db/schema.ts";
 import type { Tx } from "../../shared/db/write-transaction.ts";
 import { RetryableError } from "../../shared/errors/errors.ts";
 import type { OutgoingRecord, Publisher } from "../../shared/log/event-log.ts";
@@ -16,13 +14,46 @@ import type { OutgoingRecord, Publisher } from "../../shared/log/event-log.ts";
  * transaction and published after the commit, then deleted. A crash in between
  * publishes them again later: at-least-once, harmless because every record carries a
  * deterministic event id that consumers dedupe.
+ *
+ * The delete does not cost a commit of its own: this process remembers how far the log
+ * acked (`publishedThrough`) and defers "delete up to there" to the next write
+ * transaction on the database (shared/db/deferred-writes.ts; the booking loop commits it
+ * when no transaction comes along). A restart forgets the mark and publishes the acked
+ * but undeleted records once more.
  */
 
+/** An outbox record as committed: its seq is its place in publish order. */
+interface Committed {
+  seq: number;
+  record: OutgoingRecord;
+}
+
+/** Records this process committed to a database's outbox and has not published yet, in seq order. */
+const committedRecords = new WeakMap<Db, Committed[]>();
+
+const OUTBOX_CHUNK = 500;
+
+/**
+ * Writes the records to the outbox in `tx`. Once it commits, this process also keeps them in
+ * memory, so the drain publishes them without reading back what it just wrote.
+ */
 export async function enqueueRecords(tx: Tx, records: readonly OutgoingRecord[], now: number): Promise<void> {
-  await insertRows(tx, {
-    table: "booking_outbox",
-    columns: ["topic", "key", "value", "headers", "created_at"],
-    rows: records.map((r) => [r.topic, r.key, r.value, JSON.stringify(r.headers ?? {}), now]),
+  const written: Committed[] = [];
+  for (let i = 0; i < records.length; i += OUTBOX_CHUNK) {
+    const part = records.slice(i, i + OUTBOX_CHUNK);
+    const rs = await tx.execute(
+      `INSERT INTO booking_outbox (topic, key, value, headers, created_at) VALUES ${part.map(() => "(?, ?, ?, ?, ?)").join(", ")}`,
+      part.flatMap((r) => [r.topic, r.key, r.value, JSON.stringify(r.headers ?? {}), now]),
+    );
+    // One multi-row INSERT under the write lock: its rows take consecutive seqs, the last one reported.
+    const last = Number(rs.lastInsertRowid);
+    for (const [k, record] of part.entries()) written.push({ seq: last - part.length + 1 + k, record });
+  }
+  if (written.length === 0) return;
+  tx.onCommit(() => {
+    const queue = committedRecords.get(tx.db);
+    if (queue) queue.push(...written);
+    else committedRecords.set(tx.db, written);
   });
 }
 
@@ -33,27 +64,47 @@ export interface DrainOptions {
   chunk?: number;
 }
 
+/** What this process published from a database's outbox: everything up to `publishedThrough` was acked. */
+interface DrainState {
+  publishedThrough: number;
+  /** Drains run one at a time, so two never publish the same records. */
+  tail: Promise<unknown>;
+}
+
+const drainStates = new WeakMap<Db, DrainState>();
+
+function drainStateOf(db: Db): DrainState {
+  let state = drainStates.get(db);
+  if (!state) drainStates.set(db, (state = { publishedThrough: 0, tail: Promise.resolve() }));
+  return state;
+}
+
 /**
- * Publishes pending records oldest first and deletes each chunk once the log acked it;
- * resolves with how many went out. Order within a key holds: a chunk is one publish
- * call, in outbox order. A publish failure is RetryableError (the state it announces
- * is already committed, so retrying can only help), cause kept.
+ * Publishes pending records oldest first and marks each chunk acked, deferring its
+ * delete; resolves with how many went out. Order within a key holds: a chunk is one
+ * publish call, in outbox order. A publish failure is RetryableError (the state it
+ * announces is already committed, so retrying can only help), cause kept.
  */
-export async function drainOutbox(db: Db, publisher: Pick<Publisher, "publish">, opts: DrainOptions = {}): Promise<number> {
+export function drainOutbox(db: Db, publisher: Pick<Publisher, "publish">, opts: DrainOptions = {}): Promise<number> {
+  const state = drainStateOf(db);
+  const run = state.tail.then(
+    () => drainChunks(db, publisher, state, opts),
+    () => drainChunks(db, publisher, state, opts),
+  );
+  state.tail = run.catch(() => {});
+  return run;
+}
+
+async function drainChunks(db: Db, publisher: Pick<Publisher, "publish">, state: DrainState, opts: DrainOptions): Promise<number> {
   const chunk = opts.chunk ?? 500;
   let published = 0;
   for (;;) {
-    const rows = await db.orm
-      .select()
-      .from(bookingOutbox)
-      .where(opts.writtenBy === undefined ? undefined : lte(bookingOutbox.createdAt, opts.writtenBy))
-      .orderBy(asc(bookingOutbox.seq))
-      .limit(chunk);
+    // A drain limited by age (the booking loop's, for what a crash left behind) reads the table.
+    const fromMemory = opts.writtenBy === undefined ? nextFromMemory(db, state.publishedThrough, chunk) : undefined;
+    const rows = fromMemory ?? (await nextFromTable(db, state.publishedThrough, chunk, opts));
     if (rows.length === 0) return published;
     try {
-      await publisher.publish(
-        rows.map((r) => ({ topic: r.topic, key: r.key, value: r.value, headers: JSON.parse(r.headers) as Record<string, string> })),
-      );
+      await publisher.publish(rows.map((r) => r.record));
     } catch (err) {
       // A full producer buffer says when to come back (BackpressureError.retryAfterMs).
       const retryAfterMs = (err as { retryAfterMs?: number } | null)?.retryAfterMs;
@@ -63,15 +114,44 @@ export async function drainOutbox(db: Db, publisher: Pick<Publisher, "publish">,
         { cause: err },
       );
     }
-    await db.orm.delete(bookingOutbox).where(
-      inArray(
-        bookingOutbox.seq,
-        rows.map((r) => r.seq),
-      ),
-    );
+    state.publishedThrough = rows.at(-1)!.seq;
+    deferWrite(db, "booking_outbox", { sql: "DELETE FROM booking_outbox WHERE seq <= ?", args: [state.publishedThrough] });
     published += rows.length;
     if (rows.length < chunk) return published;
   }
+}
+
+/**
+ * The next records after `publishedThrough` as this process committed them, when they
+ * follow on without a gap; undefined when the table must be read instead (records left by
+ * an earlier process, or by another writer of the same database).
+ */
+function nextFromMemory(db: Db, publishedThrough: number, chunk: number): Committed[] | undefined {
+  const queue = committedRecords.get(db);
+  if (!queue) return undefined;
+  let from = 0;
+  while (from < queue.length && queue[from]!.seq <= publishedThrough) from++;
+  if (from > 0) queue.splice(0, from);
+  if (queue.length === 0 || queue[0]!.seq !== publishedThrough + 1) return undefined;
+  let n = 1;
+  while (n < queue.length && n < chunk && queue[n]!.seq === queue[n - 1]!.seq + 1) n++;
+  return queue.slice(0, n);
+}
+
+async function nextFromTable(db: Db, publishedThrough: number, chunk: number, opts: DrainOptions): Promise<Committed[]> {
+  const rs = await db.client.execute({
+    sql: `SELECT seq, topic, key, value, headers FROM booking_outbox WHERE seq > ?${opts.writtenBy === undefined ? "" : " AND created_at <= ?"} ORDER BY seq LIMIT ?`,
+    args: opts.writtenBy === undefined ? [publishedThrough, chunk] : [publishedThrough, opts.writtenBy, chunk],
+  });
+  return rs.rows.map((r) => ({
+    seq: Number(r.seq),
+    record: {
+      topic: String(r.topic),
+      key: String(r.key),
+      value: String(r.value),
+      headers: JSON.parse(String(r.headers)) as Record<string, string>,
+    },
+  }));
 }
 
 interface Drainer {

@@ -6,6 +6,7 @@ import type { DeliveredRecord, EventLog, OutgoingRecord } from "../event-log.ts"
 import { runEventLogContract } from "../log.contract.ts";
 import { partitionFor } from "../partition.ts";
 import { createKafkaLog, type KafkaLogOptions } from "./kafka-log.ts";
+import { type BatchSender, createKafkaPublisher } from "./kafka-publisher.ts";
 import { brokersFromEnv, uniqueName } from "./kafka-test-env.ts";
 
 // Bun 1.4.5 ignores bunfig's [test] timeout; the contract's waits (up to 60 s) need this.
@@ -92,6 +93,65 @@ describe("kafka EventLog", () => {
       await Promise.all(Array.from({ length: 5000 }, (_, i) => pub.publish([record(topic, `k${i % 97}`, i)])));
       const lag = await log.admin().lag(uniqueName("g"), [topic]);
       expect(lag.reduce((n, p) => n + p.end, 0)).toBe(5000);
+    });
+
+    test("per-key order holds on the broker under concurrent sends to different partitions", async () => {
+      const log = await connect();
+      const topic = await newTopic(log, 6);
+      const kafka = new Kafka({ brokers, clientId: uniqueName("order"), logLevel: logLevel.NOTHING });
+      const producer = kafka.producer({
+        createPartitioner:
+          () =>
+          ({ message }) =>
+            message.partition!,
+        allowAutoTopicCreation: false,
+      });
+      await producer.connect();
+      // The real producer, counting how many of its sends are pending at once.
+      let pending = 0;
+      let mostPending = 0;
+      const counting: BatchSender = {
+        sendBatch: async (batch) => {
+          mostPending = Math.max(mostPending, ++pending);
+          try {
+            return await producer.sendBatch(batch);
+          } finally {
+            pending--;
+          }
+        },
+        disconnect: () => producer.disconnect(),
+      };
+      const pub = createKafkaPublisher(counting, {
+        maxBufferedRecords: 50_000,
+        flushAtRecords: 50,
+        lingerMs: 0,
+        partitionCount: async () => 6,
+      });
+      const keys = Array.from({ length: 24 }, (_, i) => `order-${i}-${crypto.randomUUID().slice(0, 6)}`);
+      const expected = new Map(keys.map((k) => [k, [] as string[]]));
+      const publishes: Promise<void>[] = [];
+      for (let round = 0; round < 150; round++) {
+        // Each call spans several keys (so several partitions); calls are never awaited in between.
+        const picked = Array.from({ length: 1 + (round % 4) }, (_, n) => keys[(round * 5 + n * 7) % keys.length]!);
+        const records = picked.map((k, n) => record(topic, k, round * 10 + n));
+        for (const r of records) expected.get(r.key)!.push(r.value);
+        publishes.push(pub.publish(records));
+        if (round % 10 === 9) await Bun.sleep(1);
+      }
+      await Promise.all(publishes);
+      await pub.close();
+      const total = [...expected.values()].reduce((n, v) => n + v.length, 0);
+      const got: DeliveredRecord[] = [];
+      const sub = await log
+        .subscriber()
+        .subscribe({ group: uniqueName("g"), topics: [topic], handler: async (b) => void got.push(...b.records) });
+      await until(() => got.length >= total, 30_000, "every record consumed");
+      await sub.stop();
+      const seen = new Map(keys.map((k) => [k, [] as string[]]));
+      for (const r of got.sort((a, b) => a.partition - b.partition || a.offset - b.offset)) seen.get(r.key)!.push(r.value);
+      expect(got.length).toBe(total);
+      expect(seen).toEqual(expected);
+      expect(mostPending).toBeGreaterThan(1);
     });
 
     test("a partition whose handler keeps failing does not hold back another, and its records stay uncommitted", async () => {

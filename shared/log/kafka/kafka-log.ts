@@ -16,19 +16,21 @@
  *   kafkajs has no auto.offset.reset=none; it moves the group to the subscription's
  *   fromBeginning end, i.e. earliest by default (replays, never skips), latest only for
  *   fromBeginning: false, and logs "Offset out of range" at error level through the logger.
- * - Publishing: kafkajs has no linger, so the publisher batches (flushAtRecords / lingerMs),
- *   one sendBatch at a time. No idempotent producer: a send kafkajs retries after a lost ack
- *   can write a record twice; consumers dedupe by event id. A send spans several publish()
- *   calls; its failure fails them all, except that a non-retriable failure is retried per call.
- *   A record batch to one partition must fit the broker's message.max.bytes (1 MB default).
- *   A publish to a topic that does not exist holds the single send for ~12 s of kafkajs
- *   metadata retries, then fails as retriable; run ensureTopics at start-up.
+ * - Publishing: kafkajs has no linger and would let two concurrent sends to one partition
+ *   overtake each other on a retry, so the publisher places records on partitions itself
+ *   (murmur2, as Java) and keeps one send in flight per partition, sends to different
+ *   partitions concurrent (kafka-publisher.ts). No idempotent producer: a send kafkajs retries
+ *   after a lost ack can write a record twice; consumers dedupe by event id. A send spans
+ *   several publish() calls; its failure fails them all, except that a non-retriable failure
+ *   is retried per call. A record batch to one partition must fit the broker's
+ *   message.max.bytes (1 MB default). A publish to a topic that does not exist fails as
+ *   retriable once the metadata lookup gives up; run ensureTopics at start-up.
  * - Record timestamps are the broker's append time only on topics created by ensureTopics
  *   (message.timestamp.type=LogAppendTime); elsewhere they are the producer's clock.
  * - resetOffsets joins the idle group for a moment: the brokers take commits only from members.
  * - Under Bun, kafkajs triggers a "TimeoutNegativeWarning" at start-up; it is harmless.
  */
-import { Kafka, logLevel, Partitioners } from "kafkajs";
+import { Kafka, logLevel } from "kafkajs";
 import type { EventLog } from "../event-log.ts";
 import { countPartitions, createKafkaAdmin } from "./kafka-admin.ts";
 import { type KafkaLogger, kafkajsLogCreator, logToStderr } from "./kafka-logging.ts";
@@ -40,13 +42,13 @@ export interface KafkaLogOptions {
   clientId: string;
   /** Records queued or in flight before publish() rejects with BackpressureError. Default 20000. */
   maxBufferedRecords?: number;
-  /** Queued records that trigger a send at once, and the size of one send. Default 1000. */
+  /** Most records in one send; that many waiting start a send at once. Default 1000. */
   flushAtRecords?: number;
   /**
-   * Longest a published record waits for others to share its send when none is in
-   * flight. Default 0: the publishes of the same event-loop turn share a send, and under
-   * load batches form anyway while the previous send waits for its acks; a longer idle
-   * linger only adds itself to every request's latency at light load.
+   * Longest a published record waits for others to share its send. Default 0: the
+   * publishes of the same event-loop turn share a send, and under load a partition's next
+   * batch forms anyway while its previous send waits for the ack; a linger only adds
+   * itself to every request's latency at light load.
    */
   lingerMs?: number;
   /** A member silent this long is dropped from its group. Default 10000. */
@@ -69,7 +71,14 @@ export async function createKafkaLog(opts: KafkaLogOptions): Promise<EventLog> {
     logCreator: kafkajsLogCreator(logger),
   });
   const admin = kafka.admin();
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  // The publisher sets every record's partition (Kafka's default partitioner, computed once: shared/log/partition.ts).
+  const producer = kafka.producer({
+    createPartitioner:
+      () =>
+      ({ message }) =>
+        message.partition!,
+    allowAutoTopicCreation: false,
+  });
   await admin.connect();
   try {
     await producer.connect();
@@ -82,6 +91,7 @@ export async function createKafkaLog(opts: KafkaLogOptions): Promise<EventLog> {
     maxBufferedRecords: opts.maxBufferedRecords ?? 20_000,
     flushAtRecords: opts.flushAtRecords ?? 1000,
     lingerMs: opts.lingerMs ?? 0,
+    partitionCount: async (topic) => (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]!.partitions.length,
   });
   const subscriber = createKafkaSubscriber({
     kafka,
