@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { createApp, MAX_REQUEST_BODY_BYTES } from "./gateway/app.ts";
+import { createApp, IDLE_TIMEOUT_S, MAX_REQUEST_BODY_BYTES } from "./gateway/app.ts";
 import { DEV_TOKENS_FILE, type DevTokens, loadOrCreateDevSecret, writeDevTokens } from "./gateway/auth/dev-credentials.ts";
 import { authSettingsFrom } from "./gateway/auth/security-env.ts";
 import { buildGatewayDeps } from "./gateway/build-deps.ts";
@@ -16,6 +16,7 @@ import { openEventLog } from "./shared/infra/open-event-log.ts";
 import { openGeoIndex } from "./shared/infra/open-geo-index.ts";
 import { openHistory } from "./shared/infra/open-history.ts";
 import { openSurgeStore } from "./shared/infra/open-surge-store.ts";
+import { openTripStream } from "./shared/infra/open-trip-stream.ts";
 import { createLogger } from "./shared/logging/logger.ts";
 import { createRegistry } from "./shared/metrics/registry.ts";
 import { openNotifier } from "./shared/notify/open-notifier.ts";
@@ -59,10 +60,13 @@ if (!config.REDIS_URL && !config.UPSTASH_REDIS_REST_URL) {
 const notifier = openNotifier(notifyConfig, logger);
 // In process unless REDIS_URL / Upstash: the gateway's quotes and the surge worker share it.
 const surge = await openSurgeStore(config);
+// In process unless REDIS_URL: the workers append, the gateway below reads and watches.
+const tripStream = await openTripStream(config);
+const eta = createStraightLineEta();
 const settings = workerSettings({ ...matchingConfig, ...locationConfig, ...surgeConfig, STALE_AFTER_S: config.STALE_AFTER_S });
 const workers = await startWorkers(WORKERS, {
   log,
-  deps: { db, geo, publisher: log.publisher(), logger, notifier, eta: createStraightLineEta(), surge },
+  deps: { db, geo, publisher: log.publisher(), logger, notifier, eta, surge, tripStream },
   registry,
   logger,
   settings,
@@ -89,14 +93,20 @@ const rateLimits = openRateLimits(config);
 const flow = startFlowSampler(log.admin(), logger);
 const gatewayDeps = buildGatewayDeps(
   config,
-  { log, geo, history: db, idempotency, auth, rateLimits, surge, flow: flow.window },
+  { log, geo, history: db, idempotency, auth, rateLimits, surge, flow: flow.window, tripStream, eta },
   logger,
   registry,
 );
 // Publishes what requests left in the outbox while the broker was down or slow.
 const relay = startOutboxRelay({ outbox: idempotency.outbox, publisher: gatewayDeps.publisher, logger, registry });
 const app = createApp(gatewayDeps);
-const server = Bun.serve({ hostname: config.HOST, port: config.PORT, fetch: app.fetch, maxRequestBodySize: 2 * MAX_REQUEST_BODY_BYTES });
+const server = Bun.serve({
+  hostname: config.HOST,
+  port: config.PORT,
+  fetch: app.fetch,
+  maxRequestBodySize: 2 * MAX_REQUEST_BODY_BYTES,
+  idleTimeout: IDLE_TIMEOUT_S,
+});
 
 const base = server.url.href.replace(/\/$/, "");
 const json = "-H 'content-type: application/json'";
@@ -124,6 +134,7 @@ Try:
   curl ${as("CUSTOMER_1")} '${base}/v1/drivers/nearby?lat=12.97&lng=77.59&radiusM=5000&vehicleType=sedan'
   curl -X POST ${base}/v1/bookings ${as("CUSTOMER_1")} ${json} -H "Idempotency-Key: $(uuidgen || date +%s%N)" -d '{"pickup":{"lat":12.9716,"lng":77.5946},"dropoff":{"lat":12.9352,"lng":77.6245},"vehicleType":"sedan"}'
   curl ${as("CUSTOMER_1")} ${base}/v1/bookings/<bookingId>
+  curl -N ${as("CUSTOMER_1")} ${base}/v1/bookings/<bookingId>/stream     # live: statuses, the driver's moves and ETA (README, live trip stream)
   curl -X POST ${base}/v1/bookings/<bookingId>/accept ${as("DRIVER_1")} ${json} -d '{}'
   curl -X POST ${base}/v1/bookings/<bookingId>/arrive ${as("DRIVER_1")}
   curl -X POST ${base}/v1/bookings/<bookingId>/start ${as("DRIVER_1")} ${json} -d '{"pickupCode":"<pickupCode, in the customer view of the booking>"}'
@@ -152,6 +163,7 @@ await runProcess(workers, {
     await geo.close();
     rateLimits.close();
     await surge.close();
+    await tripStream.close();
     db.close();
     idempotency.close();
   },

@@ -22,6 +22,7 @@ import { silentLogger } from "../shared/logging/logger.ts";
 import { createRegistry } from "../shared/metrics/registry.ts";
 import { createLogNotifier } from "../shared/notify/log/log-notifier.ts";
 import { createEmbeddedSurgeStore } from "../shared/surge/embedded/embedded-surge-store.ts";
+import { createEmbeddedTripStream } from "../shared/trip-stream/embedded/embedded-trip-stream.ts";
 import { selectWorkers, type WorkerSpec } from "../workers/catalogue.ts";
 import { startWorkers } from "../workers/start-workers.ts";
 import { until } from "./support/until.ts";
@@ -63,6 +64,7 @@ function runPipeline(name: string, open: () => Promise<PipelineEnv>): void {
         notifier: createLogNotifier(silentLogger()),
         eta: createStraightLineEta(),
         surge: createEmbeddedSurgeStore(),
+        tripStream: createEmbeddedTripStream(),
       },
       registry: createRegistry(),
       logger: silentLogger(),

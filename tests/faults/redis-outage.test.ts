@@ -13,6 +13,7 @@ import { silentLogger } from "../../shared/logging/logger.ts";
 import { createRegistry } from "../../shared/metrics/registry.ts";
 import { createLogNotifier } from "../../shared/notify/log/log-notifier.ts";
 import { createEmbeddedSurgeStore } from "../../shared/surge/embedded/embedded-surge-store.ts";
+import { createEmbeddedTripStream } from "../../shared/trip-stream/embedded/embedded-trip-stream.ts";
 import { selectWorkers } from "../../workers/catalogue.ts";
 import { startWorkers } from "../../workers/start-workers.ts";
 import { until } from "../support/until.ts";
@@ -65,6 +66,7 @@ test("e. Redis down ~12 s: nothing dead-lettered, lag drains, fixes sent after t
       notifier: createLogNotifier(silentLogger()),
       eta: createStraightLineEta(),
       surge: createEmbeddedSurgeStore(),
+      tripStream: createEmbeddedTripStream(),
     },
     registry: createRegistry(),
     logger: silentLogger(),

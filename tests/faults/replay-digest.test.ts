@@ -14,6 +14,7 @@ import { silentLogger } from "../../shared/logging/logger.ts";
 import { createRegistry } from "../../shared/metrics/registry.ts";
 import { createLogNotifier } from "../../shared/notify/log/log-notifier.ts";
 import { createEmbeddedSurgeStore } from "../../shared/surge/embedded/embedded-surge-store.ts";
+import { createEmbeddedTripStream } from "../../shared/trip-stream/embedded/embedded-trip-stream.ts";
 import { selectWorkers, WORKERS } from "../../workers/catalogue.ts";
 import type { RunningWorker } from "../../workers/runtime/run-worker.ts";
 import { startWorkers } from "../../workers/start-workers.ts";
@@ -103,6 +104,7 @@ async function runUntilCaughtUp(): Promise<number> {
       notifier: createLogNotifier(silentLogger()),
       eta: createStraightLineEta(),
       surge: createEmbeddedSurgeStore(),
+      tripStream: createEmbeddedTripStream(),
     },
     registry: createRegistry(),
     logger: silentLogger(),
