@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { DevConfigSchema } from "./dev-config.ts";
-import { createApp, MAX_REQUEST_BODY_BYTES } from "./gateway/app.ts";
+import { createApp, IDLE_TIMEOUT_S, MAX_REQUEST_BODY_BYTES } from "./gateway/app.ts";
 import { DEV_TOKENS_FILE, type DevTokens, loadOrCreateDevSecret, writeDevTokens } from "./gateway/auth/dev-credentials.ts";
 import { authSettingsFrom } from "./gateway/auth/security-env.ts";
 import { buildGatewayDeps } from "./gateway/build-deps.ts";
@@ -15,6 +15,7 @@ import { openEventLog } from "./shared/infra/open-event-log.ts";
 import { openGeoIndex } from "./shared/infra/open-geo-index.ts";
 import { openHistory } from "./shared/infra/open-history.ts";
 import { openSurgeStore } from "./shared/infra/open-surge-store.ts";
+import { openTripStream } from "./shared/infra/open-trip-stream.ts";
 import { createLogger } from "./shared/logging/logger.ts";
 import { createRegistry } from "./shared/metrics/registry.ts";
 import { openNotifier } from "./shared/notify/open-notifier.ts";
@@ -54,12 +55,15 @@ if (!config.REDIS_URL && !config.UPSTASH_REDIS_REST_URL) {
 const notifier = openNotifier(config, logger);
 // In process unless REDIS_URL / Upstash: the gateway's quotes and the surge worker share it.
 const surge = await openSurgeStore(config);
+// In process unless REDIS_URL: the workers append, the gateway below reads and watches.
+const tripStream = await openTripStream(config);
+const eta = createStraightLineEta();
 const settings = workerSettings(config);
 // One outbox per process: the booking and order workers write it, they and the booking loop drain it.
 const outbox = createBookingOutbox(db, log.publisher());
 const workers = await startWorkers(WORKERS, {
   log,
-  deps: { db, geo, publisher: log.publisher(), logger, notifier, eta: createStraightLineEta(), surge, outbox },
+  deps: { db, geo, publisher: log.publisher(), logger, notifier, eta, surge, tripStream, outbox },
   registry,
   logger,
   settings,
@@ -86,14 +90,20 @@ const rateLimits = openRateLimits(config);
 const flow = startFlowSampler(log.admin(), logger);
 const gatewayDeps = buildGatewayDeps(
   config,
-  { log, geo, history: db, idempotency, auth, rateLimits, surge, flow: flow.window },
+  { log, geo, history: db, idempotency, auth, rateLimits, surge, flow: flow.window, tripStream, eta },
   logger,
   registry,
 );
 // Publishes what requests left in the outbox while the broker was down or slow.
 const relay = startOutboxRelay({ outbox: idempotency.outbox, publisher: gatewayDeps.publisher, logger, registry });
 const app = createApp(gatewayDeps);
-const server = Bun.serve({ hostname: config.HOST, port: config.PORT, fetch: app.fetch, maxRequestBodySize: 2 * MAX_REQUEST_BODY_BYTES });
+const server = Bun.serve({
+  hostname: config.HOST,
+  port: config.PORT,
+  fetch: app.fetch,
+  maxRequestBodySize: 2 * MAX_REQUEST_BODY_BYTES,
+  idleTimeout: IDLE_TIMEOUT_S,
+});
 
 const base = server.url.href.replace(/\/$/, "");
 const json = "-H 'content-type: application/json'";
@@ -121,6 +131,7 @@ Try:
   curl ${as("CUSTOMER_1")} '${base}/v1/drivers/nearby?lat=12.97&lng=77.59&radiusM=5000&vehicleType=sedan'
   curl -X POST ${base}/v1/bookings ${as("CUSTOMER_1")} ${json} -H "Idempotency-Key: $(uuidgen || date +%s%N)" -d '{"pickup":{"lat":12.9716,"lng":77.5946},"dropoff":{"lat":12.9352,"lng":77.6245},"vehicleType":"sedan"}'
   curl ${as("CUSTOMER_1")} ${base}/v1/bookings/<bookingId>
+  curl -N ${as("CUSTOMER_1")} ${base}/v1/bookings/<bookingId>/stream     # live: statuses, the driver's moves and ETA (README, live trip stream)
   curl -X POST ${base}/v1/bookings/<bookingId>/accept ${as("DRIVER_1")} ${json} -d '{}'
   curl -X POST ${base}/v1/bookings/<bookingId>/arrive ${as("DRIVER_1")}
   curl -X POST ${base}/v1/bookings/<bookingId>/start ${as("DRIVER_1")} ${json} -d '{"pickupCode":"<pickupCode, in the customer view of the booking>"}'
@@ -149,6 +160,7 @@ await runProcess(workers, {
     await geo.close();
     rateLimits.close();
     await surge.close();
+    await tripStream.close();
     db.close();
     idempotency.close();
   },

@@ -13,11 +13,17 @@ import { apiDocument } from "./openapi/api-document.ts";
 import { rateLimit } from "./ratelimit/rate-limit.ts";
 import { registerBooking } from "./routes/booking.ts";
 import { registerBookingActions } from "./routes/booking-actions.ts";
+import { registerBookingStream } from "./routes/booking-stream.ts";
 import { registerBookings } from "./routes/bookings.ts";
+import { registerBookingsList } from "./routes/bookings-list.ts";
+import { registerCustomerBookings } from "./routes/customer-bookings.ts";
+import { registerCustomerOrders } from "./routes/customer-orders.ts";
 import { registerDriver } from "./routes/driver.ts";
 import { registerDriverLocations } from "./routes/driver-locations.ts";
+import { registerDriverOffers } from "./routes/driver-offers.ts";
 import { registerDriverStatus } from "./routes/driver-status.ts";
 import { registerDriverTrail } from "./routes/driver-trail.ts";
+import { registerDriverTrip } from "./routes/driver-trip.ts";
 import { registerDriversNearby } from "./routes/drivers-nearby.ts";
 import { registerHealth } from "./routes/health.ts";
 import { registerMetrics } from "./routes/metrics.ts";
@@ -30,6 +36,12 @@ import { registerOrderCancel } from "./routes/order-cancel.ts";
 import { registerOrders } from "./routes/orders.ts";
 import { registerPages } from "./routes/pages.ts";
 import { registerSurge } from "./routes/surge.ts";
+
+/**
+ * How long a server may leave a connection silent, seconds: above the trip streams'
+ * 15 s heartbeat (Bun.serve's default of 10 s would cut every quiet stream).
+ */
+export const IDLE_TIMEOUT_S = 30;
 
 /** The largest body any route takes (a batch of fixes); every request is cut off there. */
 export const MAX_REQUEST_BODY_BYTES = 256 * 1024;
@@ -73,13 +85,19 @@ export function createApp(deps: GatewayDeps): Hono {
   registerDriversNearby(app, deps);
   registerDriverTrail(app, deps);
   registerDriver(app, deps);
+  registerDriverOffers(app, deps);
+  registerDriverTrip(app, deps);
   registerBookings(app, deps);
+  registerBookingsList(app, deps);
   registerBookingActions(app, deps);
   registerBooking(app, deps);
+  registerBookingStream(app, deps);
   registerSurge(app, deps);
   registerOrders(app, deps);
   registerOrder(app, deps);
   registerOrderCancel(app, deps);
+  registerCustomerBookings(app, deps);
+  registerCustomerOrders(app, deps);
   registerOperatorDrivers(app, deps);
   registerOperatorFlow(app, deps);
   registerOperatorDeadLetters(app, deps);

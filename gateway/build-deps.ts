@@ -1,22 +1,22 @@
 import type { Registry } from "prom-client";
-import { readBooking } from "../shared/booking/booking-query.ts";
 import { readDriverCounters } from "../shared/booking/driver-counters.ts";
 import { DEFAULT_TRIP } from "../shared/booking/trip-settings.ts";
 import type { Db } from "../shared/db/open-libsql.ts";
+import type { EtaEstimator } from "../shared/eta/eta-estimator.ts";
 import { CONSUMER_GROUPS } from "../shared/events/consumer-groups.ts";
 import { TOPICS } from "../shared/events/topics.ts";
 import type { GeoIndex } from "../shared/geo/geo-index.ts";
-import { queryTrail } from "../shared/history/trail-query.ts";
 import type { EventLog } from "../shared/log/event-log.ts";
 import type { Logger } from "../shared/logging/logger.ts";
-import { readOrder } from "../shared/order/order-query.ts";
 import { DEFAULT_SURGE } from "../shared/surge/surge-formula.ts";
 import type { SurgeStore } from "../shared/surge/surge-store.ts";
+import type { TripStream } from "../shared/trip-stream/trip-stream.ts";
 import type { AuthSettings } from "./auth/auth-settings.ts";
 import type { GatewayConfig } from "./config.ts";
 import type { GatewayDeps, TripDeps } from "./deps.ts";
 import { consumerLagReadiness } from "./events/lag-readiness.ts";
 import { timedPublisher } from "./events/timed-publisher.ts";
+import { historyReads } from "./history-reads.ts";
 import type { IdempotencyStore } from "./idempotency/idempotency-store.ts";
 import type { FlowWindow } from "./operator/flow-sampler.ts";
 import { operatorViews } from "./operator/operator-views.ts";
@@ -38,6 +38,9 @@ export interface GatewayResources {
   rateLimits: RateLimits;
   /** The surge worker's zone states (openSurgeStore), read to quote fares. */
   surge: SurgeStore;
+  /** Bookings' live streams (Redis, or the workers' own in `bun run dev`); absent without a shared store. */
+  tripStream?: TripStream;
+  eta: EtaEstimator;
 }
 
 /** The trip's dependencies over the history database and a surge store; defaults as the workers' (tests pass none). */
@@ -60,10 +63,10 @@ export function buildGatewayDeps(config: GatewayConfig, r: GatewayResources, log
     registry,
     logger,
     geo: r.geo,
-    trail: (q) => queryTrail(r.history, q),
+    ...historyReads(r.history),
     idempotency: r.idempotency,
-    booking: (bookingId) => readBooking(r.history, bookingId),
-    order: (orderId) => readOrder(r.history, orderId),
+    tripStream: r.tripStream,
+    eta: r.eta,
     readiness: {
       eventLog: async () => void (await r.log.admin().lag("gateway-readiness", [TOPICS.driverLocations])),
       geoIndex: async () => void (await r.geo.get("readiness-probe")),

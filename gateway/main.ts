@@ -1,13 +1,15 @@
 import { join } from "node:path";
 import { parseConfigOrExit } from "../shared/config/parse-config.ts";
 import { openLibsql } from "../shared/db/open-libsql.ts";
+import { createStraightLineEta } from "../shared/eta/straight-line-eta.ts";
 import { TOPIC_CATALOGUE } from "../shared/events/topics.ts";
 import { openEventLog } from "../shared/infra/open-event-log.ts";
 import { openGeoIndex } from "../shared/infra/open-geo-index.ts";
 import { openSurgeStore } from "../shared/infra/open-surge-store.ts";
 import { createLogger } from "../shared/logging/logger.ts";
 import { createRegistry } from "../shared/metrics/registry.ts";
-import { createApp, MAX_REQUEST_BODY_BYTES } from "./app.ts";
+import { createRedisTripStream } from "../shared/trip-stream/redis/redis-trip-stream.ts";
+import { createApp, IDLE_TIMEOUT_S, MAX_REQUEST_BODY_BYTES } from "./app.ts";
 import { authSettingsFrom } from "./auth/security-env.ts";
 import { buildGatewayDeps } from "./build-deps.ts";
 import { GatewayConfigSchema } from "./config.ts";
@@ -58,6 +60,9 @@ const idempotency = await openIdempotencyStore({
   authToken: config.GATEWAY_DB_AUTH_TOKEN,
 });
 const rateLimits = openRateLimits(config);
+// Live trip streams need the workers' Redis: Upstash's REST API has no pub/sub to wake a stream.
+const tripStream = config.REDIS_URL ? await createRedisTripStream({ url: config.REDIS_URL }) : undefined;
+if (!tripStream) logger.warn("GET /v1/bookings/{id}/stream answers 503: set REDIS_URL for live trip streams");
 if (!rateLimits.shared) {
   logger.warn("rate limits counted per gateway process: set REDIS_CLUSTER_URLS or UPSTASH_REDIS_REST_URL to share them across gateways");
 }
@@ -65,7 +70,7 @@ if (!rateLimits.shared) {
 const flow = startFlowSampler(log.admin(), logger);
 const deps = buildGatewayDeps(
   config,
-  { log, geo, history, idempotency, auth, rateLimits, surge, flow: flow.window },
+  { log, geo, history, idempotency, auth, rateLimits, surge, flow: flow.window, tripStream, eta: createStraightLineEta() },
   logger,
   createRegistry({ processMetrics: true }),
 );
@@ -73,7 +78,13 @@ const deps = buildGatewayDeps(
 const relay = startOutboxRelay({ outbox: idempotency.outbox, publisher: deps.publisher, logger, registry: deps.registry });
 const app = createApp(deps);
 // Bun cuts off bodies past this before the app sees them; the app answers 413 problem+json below it.
-const server = Bun.serve({ hostname: config.HOST, port: config.PORT, fetch: app.fetch, maxRequestBodySize: 2 * MAX_REQUEST_BODY_BYTES });
+const server = Bun.serve({
+  hostname: config.HOST,
+  port: config.PORT,
+  fetch: app.fetch,
+  maxRequestBodySize: 2 * MAX_REQUEST_BODY_BYTES,
+  idleTimeout: IDLE_TIMEOUT_S,
+});
 logger.info("gateway listening", { url: server.url.href, eventLog: log.kind });
 
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
@@ -86,6 +97,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     await geo.close();
     rateLimits.close();
     await surge.close();
+    await tripStream?.close();
     history.close();
     idempotency.close();
     process.exit(0);

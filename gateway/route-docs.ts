@@ -1,11 +1,17 @@
 import type { RouteDoc } from "./openapi/route-doc.ts";
 import { bookingDoc } from "./routes/booking.ts";
 import { bookingActionDocs } from "./routes/booking-actions.ts";
+import { bookingStreamDoc } from "./routes/booking-stream.ts";
 import { bookingsDoc } from "./routes/bookings.ts";
+import { bookingsListDoc } from "./routes/bookings-list.ts";
+import { customerBookingsDoc } from "./routes/customer-bookings.ts";
+import { customerOrdersDoc } from "./routes/customer-orders.ts";
 import { driverDoc } from "./routes/driver.ts";
 import { driverLocationsDoc } from "./routes/driver-locations.ts";
+import { driverOffersDoc } from "./routes/driver-offers.ts";
 import { driverStatusDoc } from "./routes/driver-status.ts";
 import { driverTrailDoc } from "./routes/driver-trail.ts";
+import { driverTripDoc } from "./routes/driver-trip.ts";
 import { driversNearbyDoc } from "./routes/drivers-nearby.ts";
 import { healthDocs } from "./routes/health.ts";
 import { metricsDoc } from "./routes/metrics.ts";
@@ -30,13 +36,19 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
   driversNearbyDoc,
   driverDoc,
   driverTrailDoc,
+  driverOffersDoc,
+  driverTripDoc,
   bookingsDoc,
   bookingDoc,
+  bookingStreamDoc,
   ...bookingActionDocs,
+  bookingsListDoc,
+  customerBookingsDoc,
   surgeDoc,
   ordersDoc,
   orderDoc,
   orderCancelDoc,
+  customerOrdersDoc,
   ...healthDocs,
   operatorDriversDoc,
   operatorFlowDoc,

@@ -3,23 +3,24 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Registry } from "prom-client";
-import { readBooking } from "../shared/booking/booking-query.ts";
-import type { bookings } from "../shared/db/schema.ts";
+import type { Db } from "../shared/db/open-libsql.ts";
+import { bookings } from "../shared/db/schema.ts";
+import { createStraightLineEta } from "../shared/eta/straight-line-eta.ts";
 import { CONSUMER_GROUPS } from "../shared/events/consumer-groups.ts";
 import { TOPIC_CATALOGUE, TOPICS } from "../shared/events/topics.ts";
 import { createEmbeddedGeoIndex } from "../shared/geo/embedded/embedded-geo.ts";
 import { openTempHistory } from "../shared/history/testing.ts";
-import { queryTrail } from "../shared/history/trail-query.ts";
 import { createEmbeddedLog } from "../shared/log/embedded/embedded-log.ts";
 import type { DeliveredRecord, EventLog, OutgoingRecord, Publisher } from "../shared/log/event-log.ts";
 import { createLogger } from "../shared/logging/logger.ts";
-import { readOrder } from "../shared/order/order-query.ts";
 import { createEmbeddedSurgeStore } from "../shared/surge/embedded/embedded-surge-store.ts";
+import { createEmbeddedTripStream } from "../shared/trip-stream/embedded/embedded-trip-stream.ts";
 import { createApp } from "./app.ts";
 import { testSecurity } from "./auth/testing-auth.ts";
 import { tripDeps } from "./build-deps.ts";
 import type { GatewayDeps } from "./deps.ts";
 import { DEFAULT_PUBLISH_TIMEOUT_MS } from "./events/publish-event.ts";
+import { historyReads } from "./history-reads.ts";
 import { openIdempotencyStore } from "./idempotency/libsql-idempotency-store.ts";
 import { createFlowSampler, type FlowSampler } from "./operator/flow-sampler.ts";
 import { operatorViews } from "./operator/operator-views.ts";
@@ -66,6 +67,7 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
     close: () => logPublisher.close(),
   };
   const surge = createEmbeddedSurgeStore();
+  const tripStream = createEmbeddedTripStream();
   const deps: GatewayDeps = {
     publisher,
     registry: new Registry(),
@@ -73,10 +75,10 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
     readiness: {},
     limits: { maxFixAgeMs: 6 * 3_600_000, staleAfterMs: 60_000, publishTimeoutMs: DEFAULT_PUBLISH_TIMEOUT_MS },
     geo,
-    trail: (q) => queryTrail(history.db, q),
+    ...historyReads(history.db),
     idempotency,
-    booking: (bookingId) => readBooking(history.db, bookingId),
-    order: (orderId) => readOrder(history.db, orderId),
+    tripStream,
+    eta: createStraightLineEta(),
     assets: fileAssets(),
     operator,
     ...testSecurity(),
@@ -104,6 +106,7 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
     log,
     geo,
     history: history.db,
+    tripStream,
     deps,
     idempotency,
     flow,
@@ -113,6 +116,7 @@ export async function gatewayOverEmbeddedLog(overrides: Partial<GatewayDeps> = {
     close: async () => {
       await log.close();
       await geo.close();
+      await tripStream.close();
       idempotency.close();
       history.remove();
     },
@@ -163,4 +167,25 @@ export async function expectProblem(res: Response, status: number, field: string
   const p = (await res.json()) as { status: number; errors?: { field: string }[] };
   expect(p.status).toBe(status);
   if (field) expect(p.errors?.map((e) => e.field)).toContain(field);
+}
+
+/** A booking row as the booking worker would have stored it (accepted by drv-1 unless told otherwise); returns its id. */
+export async function insertBooking(history: Db, b: Partial<typeof bookings.$inferInsert> & { customerId: string }): Promise<string> {
+  const bookingId = b.bookingId ?? crypto.randomUUID();
+  await history.orm.insert(bookings).values(
+    storedBookingRow(bookingId, {
+      pickupLat: 12.97,
+      pickupLng: 77.59,
+      dropoffLat: 12.93,
+      dropoffLng: 77.62,
+      fareAmount: 100,
+      driverId: "drv-1",
+      version: 3,
+      correlationId: "r",
+      updatedAt: "2026-11-01T08:00:05.000Z",
+      ...b,
+      bookingId,
+    }),
+  );
+  return bookingId;
 }

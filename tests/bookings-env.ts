@@ -7,6 +7,7 @@ import { createApp } from "../gateway/app.ts";
 import { testSecurity } from "../gateway/auth/testing-auth.ts";
 import { tripDeps } from "../gateway/build-deps.ts";
 import { DEFAULT_PUBLISH_TIMEOUT_MS } from "../gateway/events/publish-event.ts";
+import { historyReads } from "../gateway/history-reads.ts";
 import { openIdempotencyStore } from "../gateway/idempotency/libsql-idempotency-store.ts";
 import { fileAssets } from "../gateway/static/file-assets.ts";
 import { testOperatorViews } from "../gateway/testing.ts";
@@ -26,7 +27,6 @@ import { connectRedis } from "../shared/geo/redis/connect-redis.ts";
 import { createRedisGeoIndex } from "../shared/geo/redis/redis-geo.ts";
 import { deletePrefixes, redisUrlFromEnv, uniquePrefix } from "../shared/geo/redis/redis-test-env.ts";
 import { M_PER_DEG_LAT, openTempHistory } from "../shared/history/testing.ts";
-import { queryTrail } from "../shared/history/trail-query.ts";
 import { createEmbeddedLog } from "../shared/log/embedded/embedded-log.ts";
 import type { EventLog, Subscription } from "../shared/log/event-log.ts";
 import { createKafkaLog } from "../shared/log/kafka/kafka-log.ts";
@@ -36,6 +36,9 @@ import { createEmbeddedSurgeStore } from "../shared/surge/embedded/embedded-surg
 import { createRedisSurgeStore } from "../shared/surge/redis/redis-surge-store.ts";
 import type { SurgeSettings } from "../shared/surge/surge-formula.ts";
 import type { SurgeStore } from "../shared/surge/surge-store.ts";
+import { createEmbeddedTripStream } from "../shared/trip-stream/embedded/embedded-trip-stream.ts";
+import { createRedisTripStream } from "../shared/trip-stream/redis/redis-trip-stream.ts";
+import type { TripStream } from "../shared/trip-stream/trip-stream.ts";
 import { BOOKING_GROUP, createBookingHandler } from "../workers/booking/booking-handler.ts";
 import { type BookingLoop, startBookingLoop } from "../workers/booking/booking-loop.ts";
 import { createBookingOutbox } from "../workers/booking/outbox.ts";
@@ -61,6 +64,10 @@ export type Mode = "embedded log + embedded geo" | "Kafka + Redis";
 
 export interface BookingEnv {
   app: Hono;
+  /** Another gateway over the same history and stream store (its own connections): a second gateway process. */
+  secondGateway(): Promise<Hono>;
+  /** The workers' connection to the bookings' live streams. */
+  tripStream: TripStream;
   geo: GeoIndex;
   surge: SurgeStore;
   history: Db;
@@ -82,13 +89,25 @@ interface Plumbing {
   surge: SurgeStore;
   topics: { bookings: string; notifications: string; locations: string };
   group: (name: string) => string;
+  /** A connection to the env's trip streams; each call is a new one (another process), over the same store. */
+  tripStream(): Promise<TripStream>;
   dispose(): Promise<void>;
 }
 
 async function embedded(dir: string): Promise<Plumbing> {
   const log = await createEmbeddedLog({ url: `file:${join(dir, "log.db")}`, logger: { warn: () => {}, error: console.error } });
   const topics = { bookings: TOPICS.bookings, notifications: TOPICS.notifications, locations: TOPICS.driverLocations };
-  return { log, geo: createEmbeddedGeoIndex(), surge: createEmbeddedSurgeStore(), topics, group: (g) => g, dispose: async () => {} };
+  // In process: every "process" of the env shares the one store, as in `bun run dev`.
+  const stream = createEmbeddedTripStream();
+  return {
+    log,
+    geo: createEmbeddedGeoIndex(),
+    surge: createEmbeddedSurgeStore(),
+    topics,
+    group: (g) => g,
+    tripStream: async () => stream,
+    dispose: () => stream.close(),
+  };
 }
 
 async function kafkaAndRedis(): Promise<Plumbing> {
@@ -97,13 +116,22 @@ async function kafkaAndRedis(): Promise<Plumbing> {
   const log = await createKafkaLog({ brokers, clientId: uniqueName("bookings-e2e"), logger: () => {} });
   const prefix = uniquePrefix("bookings-e2e");
   const topics = { bookings: uniqueName("bookings"), notifications: uniqueName("notifications"), locations: uniqueName("locations") };
+  const streams: TripStream[] = [];
   return {
     log,
     geo: await createRedisGeoIndex({ url, prefix }),
     surge: createRedisSurgeStore(createBunRedisRunner(await connectRedis(url)), { prefix }),
     topics,
     group: (g) => uniqueName(g),
-    dispose: () => deletePrefixes(url, [prefix]),
+    async tripStream() {
+      const s = await createRedisTripStream({ url, prefix });
+      streams.push(s);
+      return s;
+    },
+    async dispose() {
+      await Promise.allSettled(streams.map((s) => s.close()));
+      await deletePrefixes(url, [prefix]);
+    },
   };
 }
 
@@ -139,26 +167,35 @@ export async function openBookingEnv(mode: Mode, waves: WaveSettings, opts: Book
   const logger = silentLogger();
 
   const booking = (bookingId: string) => readBooking(history.db, bookingId);
-  const app = createApp({
-    publisher,
-    registry: new Registry(),
-    logger,
-    readiness: {},
-    limits: { maxFixAgeMs: 3_600_000, staleAfterMs: 60_000, publishTimeoutMs: DEFAULT_PUBLISH_TIMEOUT_MS },
-    geo: p.geo,
-    trail: (q) => queryTrail(history.db, q),
-    idempotency,
-    booking,
-    order: async () => null,
-    assets: fileAssets(),
-    operator: testOperatorViews(p.log).operator,
-    ...testSecurity(),
-    trips: tripDeps(history.db, p.surge, {
-      PICKUP_CODE_REQUIRED: opts.pickupCodeRequired,
-      SURGE_FLOOR: opts.surge?.settings.floor,
-      SURGE_WINDOW_S: opts.surge && opts.surge.settings.windowMs / 1000,
-    }),
-  });
+  const eta = createStraightLineEta();
+  const gateway = (tripStream: TripStream) =>
+    createApp({
+      publisher,
+      registry: new Registry(),
+      logger,
+      readiness: {},
+      limits: {
+        maxFixAgeMs: 3_600_000,
+        staleAfterMs: 60_000,
+        publishTimeoutMs: DEFAULT_PUBLISH_TIMEOUT_MS,
+        follow: { heartbeatMs: 1_000 },
+      },
+      geo: p.geo,
+      ...historyReads(history.db),
+      idempotency,
+      assets: fileAssets(),
+      operator: testOperatorViews(p.log).operator,
+      tripStream,
+      eta,
+      ...testSecurity(),
+      trips: tripDeps(history.db, p.surge, {
+        PICKUP_CODE_REQUIRED: opts.pickupCodeRequired,
+        SURGE_FLOOR: opts.surge?.settings.floor,
+        SURGE_WINDOW_S: opts.surge && opts.surge.settings.windowMs / 1000,
+      }),
+    });
+  const workerStream = await p.tripStream();
+  const app = gateway(await p.tripStream());
 
   const seen: (NotificationRequested & { eventId: string })[] = [];
   const probe: Subscription = await p.log.subscriber().subscribe({
@@ -177,6 +214,8 @@ export async function openBookingEnv(mode: Mode, waves: WaveSettings, opts: Book
   const groups = { booking: p.group(BOOKING_GROUP), location: p.group("fleet-location"), surge: p.group(SURGE_GROUP) };
   const env: BookingEnv = {
     app,
+    secondGateway: async () => gateway(await p.tripStream()),
+    tripStream: workerStream,
     geo: p.geo,
     surge: p.surge,
     history: history.db,
@@ -186,7 +225,7 @@ export async function openBookingEnv(mode: Mode, waves: WaveSettings, opts: Book
     notifications: () => [...seen],
     async startWorker() {
       const outbox = createBookingOutbox(history.db, publisher);
-      const deps = { db: history.db, geo: p.geo, publisher, eta: createStraightLineEta(), surge: p.surge, outbox };
+      const deps = { db: history.db, geo: p.geo, publisher, eta, surge: p.surge, tripStream: workerStream, outbox };
       const common = { log: p.log, deps, registry: new Registry(), logger };
       workers.push(
         await runWorker({

@@ -3,7 +3,16 @@ import type { operations } from "../clients/typescript/index.ts";
 import type { BookingDetails } from "../shared/booking/booking-query.ts";
 import { bookingIdForRequest } from "../shared/booking/ids.ts";
 import { type BookingEnv, type Mode, north, openBookingEnv, seedDrivers, until } from "./bookings-env.ts";
-import { type ActionBody, asCustomerClient, asOperatorClient, bookingAction, type Caller, customer, driver } from "./support/api-client.ts";
+import {
+  type ActionBody,
+  asCustomerClient,
+  asOperatorClient,
+  bookingAction,
+  bookingDetails,
+  type Caller,
+  customer,
+  driver,
+} from "./support/api-client.ts";
 
 type BookingRequest = operations["requestBooking"]["requestBody"]["content"]["application/json"];
 
@@ -41,7 +50,7 @@ function runBookingFlow(mode: Mode): void {
     const act = (bookingId: string, action: "accept" | "start" | "complete" | "cancel", who: Caller, body: ActionBody = {}) =>
       bookingAction(env.app, bookingId, action, who, body);
     const get = async (bookingId: string): Promise<BookingDetails | null> =>
-      (await asOperatorClient(env.app).GET("/v1/bookings/{bookingId}", { params: { path: { bookingId } } })).data ?? null;
+      bookingDetails((await asOperatorClient(env.app).GET("/v1/bookings/{bookingId}", { params: { path: { bookingId } } })).data) ?? null;
     const timelineHas = (id: string) => (b: BookingDetails | null) => !!b?.timeline.some((t) => t.eventId === id);
     const nearbyIds = async (at: { lat: number; lng: number }) =>
       (await env.geo.nearby({ ...at, radiusM: 2_000, vehicleType: "sedan", limit: 10, now: Date.now(), staleAfterMs: 60_000 })).map(

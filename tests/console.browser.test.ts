@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type BrowserContext, chromium } from "playwright-core";
 import { tokenFor } from "../gateway/auth/testing-auth.ts";
+import { insertBooking } from "../gateway/testing.ts";
 import { createEnvelope, envelopeHeaders } from "../shared/events/envelope.ts";
 import { TOPICS } from "../shared/events/topics.ts";
 import { pointInDisc, seededRandom } from "../shared/geo/contract/seeded-random.ts";
@@ -123,7 +124,7 @@ async function seedFlow(): Promise<void> {
   }
 }
 
-test("the console asks for an operator token, then shows the drivers on the map and every worker group's lag", async () => {
+test("the console asks for an operator token, then shows the drivers on the map, every worker group's lag and a stuck trip", async () => {
   const want = await seedDrivers();
   const operator = apiClient(sys.app, { role: "operator", sub: "ops-console" });
   await until(
@@ -147,6 +148,9 @@ test("the console asks for an operator token, then shows the drivers on the map 
     .publish([
       deadLetterRecord(original, { error: new Error("booking row locked"), attempts: 5, group: "fleet-booking", failedAt: new Date() }),
     ]);
+
+  // Accepted a month ago and unchanged since (no timer of it runs): the stuck trips panel's default view finds it.
+  const stuck = await insertBooking(sys.history, { customerId: "cust-stuck", driverId: "drv-stuck" });
 
   const page = await browser.newPage();
   try {
@@ -191,6 +195,7 @@ test("the console asks for an operator token, then shows the drivers on the map 
     await page.locator("#dead-letters td[data-count=bookings]", { hasText: /^1$/ }).waitFor();
     await page.click("#dead-letters button[data-topic=bookings]");
     await page.locator("#dlq-detail", { hasText: "booking row locked" }).waitFor();
+    await page.locator("#stuck-trips tr", { hasText: stuck }).filter({ hasText: "drv-stuck" }).waitFor();
 
     await page.screenshot({ path: process.env.UPDATE_CONSOLE_SCREENSHOT ? SCREENSHOT : join(profile, "console.png"), fullPage: true });
   } finally {

@@ -11,7 +11,7 @@ import { BackpressureError } from "../shared/errors/errors.ts";
 import { createEnvelope, envelopeHeaders } from "../shared/events/envelope.ts";
 import { TOPICS } from "../shared/events/topics.ts";
 import { deadLetterRecord } from "../workers/runtime/dead-letter.ts";
-import { apiClient } from "./support/api-client.ts";
+import { apiClient, bookingDetails } from "./support/api-client.ts";
 import { type EmbeddedSystem, startEmbeddedSystem } from "./support/embedded-system.ts";
 import { until } from "./support/until.ts";
 
@@ -58,6 +58,7 @@ async function raw(app: Hono, method: string, url: string, init: RequestInit = {
 function validValue(p: Param, role: Role): string {
   const s = p.schema;
   if (p.name === "driverId") return SUBS.driver;
+  if (p.name === "customerId") return SUBS.customer;
   if (s.format === "uuid") return crypto.randomUUID();
   if (Array.isArray(s.enum)) return String(s.enum[0]);
   if (s.type === "integer" || s.type === "number") return "0";
@@ -131,17 +132,39 @@ describe("the OpenAPI document", () => {
       (b) => b?.status === "offered",
       "an offer",
     );
+    // The offered driver reads the offer, on the booking and in its list; the lists see the booking.
+    expect((await driver.GET("/v1/bookings/{bookingId}", booking)).data).toMatchObject({ bookingId, offer: { wave: 1 } });
+    const offers = await driver.GET("/v1/drivers/{driverId}/offers", { params: { path: { driverId } } });
+    expect(offers.data?.offers.map((o) => o.bookingId)).toEqual([bookingId]);
+    const mine = await customer.GET("/v1/customers/{customerId}/bookings", { params: { path: { customerId: SUBS.customer } } });
+    expect(mine.data?.bookings.map((b) => b.bookingId)).toEqual([bookingId]);
+    const stuck = await operator.GET("/v1/bookings", { params: { query: { status: "offered", updatedBefore: now(), limit: 5 } } });
+    expect(stuck.data?.bookings.map((b) => b.bookingId)).toContain(bookingId);
+    expect((await driver.GET("/v1/drivers/{driverId}/trip", { params: { path: { driverId } } })).data?.trip).toBeNull();
     expect((await driver.POST("/v1/bookings/{bookingId}/accept", { ...booking, body: {} })).response.status).toBe(202);
     await until(
       async () => (await driver.GET("/v1/bookings/{bookingId}", booking)).data,
       (b) => b?.status === "accepted",
       "the accept",
     );
+    const trip = await driver.GET("/v1/drivers/{driverId}/trip", { params: { path: { driverId } } });
+    expect(trip.data?.trip).toMatchObject({ bookingId, status: "accepted", eta: { to: "pickup" } });
+    const onTheWay = { lat: home.lat + 0.0002, lng: home.lng, recordedAt: now(), speed: 5 };
+    expect(
+      (await driver.POST("/v1/drivers/{driverId}/locations", { params: { path: { driverId } }, body: { fixes: [onTheWay] } })).data,
+    ).toEqual({
+      accepted: 1,
+    });
+    await until(
+      async () => (await sys.tripStream.read(bookingId, { limit: 100 })).entries,
+      (entries) => entries.some((e) => e.kind === "location"),
+      "the position on the trip stream",
+    );
     const keys = { arrive: crypto.randomUUID(), start: crypto.randomUUID(), complete: crypto.randomUUID(), cancel: crypto.randomUUID() };
     const withKey = (key: string) => ({ header: { "Idempotency-Key": key } });
     const arrived = await driver.POST("/v1/bookings/{bookingId}/arrive", { params: { ...booking.params, ...withKey(keys.arrive) } });
     expect(arrived.response.status).toBe(202);
-    const { pickupCode } = (await customer.GET("/v1/bookings/{bookingId}", booking)).data!;
+    const { pickupCode } = bookingDetails((await customer.GET("/v1/bookings/{bookingId}", booking)).data)!;
     const started = await driver.POST("/v1/bookings/{bookingId}/start", {
       params: { ...booking.params, ...withKey(keys.start) },
       body: { pickupCode },
@@ -159,10 +182,26 @@ describe("the OpenAPI document", () => {
       (b) => b?.status === "completed",
       "the end",
     );
+    // The trip stream of a finished booking: every event up to the end (each checked against the document), then 204.
+    const follow = (app: Hono, headers: Record<string, string> = {}) =>
+      raw(app, "GET", `/v1/bookings/${bookingId}/stream`, {
+        headers: { ...bearer(tokenFor({ role: "customer", sub: SUBS.customer })), ...headers },
+      });
+    const streamed = await (await follow(sys.app)).text();
+    for (const kind of ["status", "location", "eta"]) expect(streamed).toContain(`event: ${kind}`);
+    expect(streamed).toContain("booking.completed");
+    const lastId = [...streamed.matchAll(/^id: (.+)$/gm)].at(-1)![1]!;
+    expect((await follow(sys.app, { "last-event-id": lastId })).status).toBe(204);
+    const noStore = await gatewayOverEmbeddedLog({ tripStream: undefined, booking: sys.deps.booking });
+    try {
+      expect((await follow(noStore.app)).status).toBe(503);
+    } finally {
+      await noStore.close();
+    }
     const cancelled = await operator.POST("/v1/bookings/{bookingId}/cancel", { ...booking, body: { by: "customer", reason: "spec walk" } });
     expect(cancelled.response.status).toBe(202);
     await until(
-      async () => (await operator.GET("/v1/bookings/{bookingId}", booking)).data,
+      async () => bookingDetails((await operator.GET("/v1/bookings/{bookingId}", booking)).data),
       (b) => !!b?.timeline.some((t) => t.eventId === cancelled.data!.eventId),
       "the cancel to be judged",
     );
@@ -205,6 +244,8 @@ describe("the OpenAPI document", () => {
       (o) => o !== undefined,
       "the order",
     );
+    const myOrders = await customer.GET("/v1/customers/{customerId}/orders", { params: { path: { customerId: SUBS.customer } } });
+    expect(myOrders.data?.orders.map((o) => o.orderId)).toEqual([ordered.data!.orderId]);
     const orderCancel = await customer.POST("/v1/orders/{orderId}/cancel", { params: { ...order.params, ...withKey(keys.cancel) } });
     expect(orderCancel.response.status).toBe(202);
     const another = await customer.POST("/v1/orders", {
@@ -269,6 +310,10 @@ describe("the OpenAPI document", () => {
     const unknown = crypto.randomUUID();
     expect((await operator.GET("/v1/drivers/{driverId}", { params: { path: { driverId: "nobody" } } })).response.status).toBe(404);
     expect((await operator.GET("/v1/bookings/{bookingId}", { params: { path: { bookingId: unknown } } })).response.status).toBe(404);
+    expect(
+      (await raw(sys.app, "GET", `/v1/bookings/${unknown}/stream`, { headers: bearer(tokenFor({ role: "operator", sub: SUBS.operator })) }))
+        .status,
+    ).toBe(404);
     const nowhere = { params: { path: { bookingId: unknown } } };
     expect((await driver.POST("/v1/bookings/{bookingId}/arrive", nowhere)).response.status).toBe(404);
     expect((await driver.POST("/v1/bookings/{bookingId}/start", { ...nowhere, body: {} })).response.status).toBe(404);

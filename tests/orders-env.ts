@@ -7,10 +7,10 @@ import { createApp } from "../gateway/app.ts";
 import { testSecurity } from "../gateway/auth/testing-auth.ts";
 import { tripDeps } from "../gateway/build-deps.ts";
 import { DEFAULT_PUBLISH_TIMEOUT_MS } from "../gateway/events/publish-event.ts";
+import { historyReads } from "../gateway/history-reads.ts";
 import { openIdempotencyStore } from "../gateway/idempotency/libsql-idempotency-store.ts";
 import { fileAssets } from "../gateway/static/file-assets.ts";
 import { testOperatorViews } from "../gateway/testing.ts";
-import { readBooking } from "../shared/booking/booking-query.ts";
 import type { WaveSettings } from "../shared/booking/waves.ts";
 import type { Db } from "../shared/db/open-libsql.ts";
 import { createStraightLineEta } from "../shared/eta/straight-line-eta.ts";
@@ -21,13 +21,11 @@ import type { GeoIndex } from "../shared/geo/geo-index.ts";
 import { createRedisGeoIndex } from "../shared/geo/redis/redis-geo.ts";
 import { deletePrefixes, redisUrlFromEnv, uniquePrefix } from "../shared/geo/redis/redis-test-env.ts";
 import { openTempHistory } from "../shared/history/testing.ts";
-import { queryTrail } from "../shared/history/trail-query.ts";
 import { createEmbeddedLog } from "../shared/log/embedded/embedded-log.ts";
 import type { EventLog, Subscription } from "../shared/log/event-log.ts";
 import { createKafkaLog } from "../shared/log/kafka/kafka-log.ts";
 import { brokersFromEnv, uniqueName } from "../shared/log/kafka/kafka-test-env.ts";
 import { silentLogger } from "../shared/logging/logger.ts";
-import { readOrder } from "../shared/order/order-query.ts";
 import { createEmbeddedSurgeStore } from "../shared/surge/embedded/embedded-surge-store.ts";
 import { BOOKING_GROUP, createBookingHandler } from "../workers/booking/booking-handler.ts";
 import { type BookingLoop, startBookingLoop } from "../workers/booking/booking-loop.ts";
@@ -99,10 +97,9 @@ export async function openOrderEnv(mode: Mode, waves: WaveSettings): Promise<Ord
     readiness: {},
     limits: { maxFixAgeMs: 3_600_000, staleAfterMs: 60_000, publishTimeoutMs: DEFAULT_PUBLISH_TIMEOUT_MS },
     geo,
-    trail: (q) => queryTrail(history.db, q),
+    ...historyReads(history.db),
     idempotency,
-    booking: (id) => readBooking(history.db, id),
-    order: (id) => readOrder(history.db, id),
+    eta: createStraightLineEta(),
     assets: fileAssets(),
     operator: testOperatorViews(log).operator,
     ...testSecurity(),

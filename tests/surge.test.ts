@@ -3,7 +3,7 @@ import type { SurgeQuote } from "../gateway/pricing/surge-quote.ts";
 import { estimateFare } from "../shared/booking/fare.ts";
 import { cellCircle, surgeZoneOf } from "../shared/surge/surge-formula.ts";
 import { type BookingEnv, type Mode, north, openBookingEnv, seedDrivers, until } from "./bookings-env.ts";
-import { asCustomerClient, asOperatorClient } from "./support/api-client.ts";
+import { asCustomerClient, asOperatorClient, bookingDetails } from "./support/api-client.ts";
 
 // Bun 1.4.5 ignores bunfig's [test] timeout; these wait for the surge worker's ticks.
 setDefaultTimeout(90_000);
@@ -61,7 +61,9 @@ function runSurge(mode: Mode): void {
       expect(next.fareEstimate.amount).toBeCloseTo(plain.amount * next.surge, 1);
       const stored = await until(
         async () =>
-          (await asOperatorClient(env.app).GET("/v1/bookings/{bookingId}", { params: { path: { bookingId: next.bookingId } } })).data,
+          bookingDetails(
+            (await asOperatorClient(env.app).GET("/v1/bookings/{bookingId}", { params: { path: { bookingId: next.bookingId } } })).data,
+          ),
         (b) => b?.bookingId === next.bookingId,
         "the surged booking to be recorded",
       );

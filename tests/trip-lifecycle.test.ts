@@ -24,6 +24,7 @@ import {
   operator as asOperator,
   asOperatorClient,
   bookingAction,
+  bookingDetails,
   type Caller,
 } from "./support/api-client.ts";
 
@@ -62,7 +63,7 @@ function runTrips(mode: Mode): void {
     const act = (bookingId: string, action: "accept" | "arrive" | "start" | "complete" | "cancel", who: Caller, body: ActionBody = {}) =>
       bookingAction(env.app, bookingId, action, who, body);
     const get = async (bookingId: string, who: Caller = asOperator()): Promise<BookingDetails | null> =>
-      (await apiClient(env.app, who).GET("/v1/bookings/{bookingId}", { params: { path: { bookingId } } })).data ?? null;
+      bookingDetails((await apiClient(env.app, who).GET("/v1/bookings/{bookingId}", { params: { path: { bookingId } } })).data) ?? null;
     const waitFor = async (bookingId: string, ok: (b: BookingDetails) => boolean, what: string): Promise<BookingDetails> =>
       (await until(
         () => get(bookingId),

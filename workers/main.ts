@@ -5,6 +5,7 @@ import { openEventLog } from "../shared/infra/open-event-log.ts";
 import { openGeoIndex } from "../shared/infra/open-geo-index.ts";
 import { openHistory } from "../shared/infra/open-history.ts";
 import { openSurgeStore } from "../shared/infra/open-surge-store.ts";
+import { openTripStream } from "../shared/infra/open-trip-stream.ts";
 import { createLogger } from "../shared/logging/logger.ts";
 import { createRegistry } from "../shared/metrics/registry.ts";
 import { openNotifier } from "../shared/notify/open-notifier.ts";
@@ -40,12 +41,14 @@ const db = await openHistory(config);
 const geo = await openGeoIndex(config);
 const notifier = openNotifier(config, logger);
 const surge = await openSurgeStore(config);
+if (!config.REDIS_URL) logger.warn("trip streams are kept in this process only: set REDIS_URL so that gateways can serve them");
+const tripStream = await openTripStream(config);
 const settings = workerSettings(config);
 // One outbox per process: the booking and order workers write it, they and the booking loop drain it.
 const outbox = createBookingOutbox(db, log.publisher());
 const running = await startWorkers(specs, {
   log,
-  deps: { db, geo, publisher: log.publisher(), logger, notifier, eta: createStraightLineEta(), surge, outbox },
+  deps: { db, geo, publisher: log.publisher(), logger, notifier, eta: createStraightLineEta(), surge, tripStream, outbox },
   registry,
   logger,
   settings,
@@ -86,6 +89,7 @@ await runProcess(running, {
     await log.close();
     await geo.close();
     await surge.close();
+    await tripStream.close();
     db.close();
   },
 });

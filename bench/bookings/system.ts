@@ -43,8 +43,8 @@ export async function startBookingSystem(opts: {
   brokers: string;
   redisUrl: string;
   dataDir: string;
-  /** How long each offer wave stands (BOOKING_OFFER_TTL_S). */
-  offerTtlS: number;
+  /** How long each offer wave stands (BOOKING_OFFER_TTL_S); the workers' default when left out (the stream bench seeds accepted trips). */
+  offerTtlS?: number;
 }): Promise<BookingSystem> {
   const [gatewayPort, metricsPort] = await freePorts(2);
   const env = cleanEnv({
@@ -58,7 +58,11 @@ export async function startBookingSystem(opts: {
   let generation = 0;
   const spawnWorkers = () =>
     spawnChild("workers", [process.execPath, join(REPO, "workers/main.ts"), ...WORKER_NAMES], {
-      env: { ...env, METRICS_PORT: String(metricsPort), BOOKING_OFFER_TTL_S: String(opts.offerTtlS) },
+      env: {
+        ...env,
+        METRICS_PORT: String(metricsPort),
+        ...(opts.offerTtlS === undefined ? {} : { BOOKING_OFFER_TTL_S: String(opts.offerTtlS) }),
+      },
       logFile: join(opts.dataDir, `workers-${generation++}.log`),
     });
   let workers = spawnWorkers();

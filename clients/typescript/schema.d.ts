@@ -115,6 +115,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/drivers/{driverId}/offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The offers a driver holds on bookings still searching
+         * @description Newest wave first. An offer leaves the list once the booking is taken, cancelled or expires (the driver is also sent `offer.withdrawn`), so a driver whose push was lost can recover it by polling.
+         *
+         *     Roles: driver, operator.
+         */
+        get: operations["listDriverOffers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/drivers/{driverId}/trip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The trip a driver is on, with the ETA of its current leg
+         * @description The booking the driver holds from its accept until it completes, is cancelled or dropped; `trip: null` when none.
+         *
+         *     Roles: driver, operator.
+         */
+        get: operations["getDriverTrip"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/bookings": {
         parameters: {
             query?: never;
@@ -122,7 +166,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Bookings by status and last change, least recently changed first
+         * @description For operators, e.g. `?status=accepted&updatedBefore=<an hour ago>` for trips that look stuck (the console's stuck trips). `updatedBefore` is exclusive; pass `nextCursor` back as `cursor` for the next page (null: the last page).
+         *
+         *     Roles: operator.
+         */
+        get: operations["listBookings"];
         put?: never;
         /**
          * Book a ride or a truck
@@ -146,11 +196,41 @@ export interface paths {
         };
         /**
          * A booking's state and timeline
-         * @description As the booking worker recorded it: every event in log order, refused ones included (`applied: false` with a `reason`). Its customer, its assigned driver and operators see it.
+         * @description As the booking worker recorded it: every event in log order, refused ones included (`applied: false` with a `reason`). Its customer, its assigned driver and operators see it. A driver the booking was offered to reads, while the search lasts and its offer stands, the offer instead (`OfferedBooking`: pickup, drop-off, fare estimate, the wave's expiry, its distance and ETA to the pickup), so a driver whose push was lost can poll; once another driver takes it, or the search ends, that driver gets 404.
          *
          *     Roles: customer, driver, operator.
          */
         get: operations["getBooking"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/bookings/{bookingId}/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The booking live, as Server-Sent Events
+         * @description For its customer, its assigned driver and operators; a ride or one truck of an order. Events, each with an `id:`:
+         *     - `status`: every applied booking event, as its timeline entry (shaped for the caller as in GET /v1/bookings/{bookingId});
+         *     - `location`: from the accept until the trip ends, the assigned driver's newest plausible fix, at most one a second;
+         *     - `eta`: to the pickup until the trip starts, then to the drop-off, with the model used;
+         *     - `truncated` (no id): the client resumed from before the oldest entry the stream keeps.
+         *
+         *     A new connection gets the stream from its start. Reconnecting with `Last-Event-ID`, to this gateway or any other, continues after that event without a gap or a duplicate. A `: keep-alive` comment every 15 s; the response ends after a final status (completed, cancelled, expired), and a reconnect after the end is answered 204 (EventSource's stop). A client that does not keep up is cut off and resumes with its Last-Event-ID.
+         *
+         *     The schema of the 200 describes each message (its `event`, `id` and `data` parsed as JSON), as OpenAPI 3.2's `itemSchema` would.
+         *
+         *     Roles: customer, driver, operator.
+         */
+        get: operations["followBooking"];
         put?: never;
         post?: never;
         delete?: never;
@@ -269,6 +349,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/customers/{customerId}/bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A customer's bookings, newest first
+         * @description Trucks of the customer's orders included; optionally of one status. Pass `nextCursor` back as `cursor` for the next page (null: the last page).
+         *
+         *     Roles: customer, operator.
+         */
+        get: operations["listCustomerBookings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/surge": {
         parameters: {
             query?: never;
@@ -351,6 +453,28 @@ export interface paths {
          *     Roles: customer, operator.
          */
         post: operations["cancelOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A customer's orders, newest first
+         * @description Optionally of one status. Pass `nextCursor` back as `cursor` for the next page (null: the last page).
+         *
+         *     Roles: customer, operator.
+         */
+        get: operations["listCustomerOrders"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -706,16 +830,109 @@ export interface components {
             arrivedAt?: string;
             /** Format: date-time */
             startedAt?: string;
-            timeline: {
-                /** Format: uuid */
-                eventId: string;
-                type: string;
+            timeline: components["schemas"]["TimelineEntry"][];
+        };
+        TimelineEntry: {
+            /** Format: uuid */
+            eventId: string;
+            type: string;
+            /** Format: date-time */
+            at: string;
+            applied: boolean;
+            reason?: string;
+            driverId?: components["schemas"]["DriverId"];
+        };
+        BookingSummary: {
+            /** Format: uuid */
+            bookingId: string;
+            status: components["schemas"]["BookingStatus"];
+            customerId: components["schemas"]["CustomerId"];
+            /** Format: uuid */
+            orderId?: string;
+            vehicleType: components["schemas"]["VehicleType"];
+            pickup: components["schemas"]["Place"];
+            dropoff: components["schemas"]["Place"];
+            driverId?: components["schemas"]["DriverId"];
+            fareEstimate: components["schemas"]["Fare"];
+            /** Format: date-time */
+            requestedAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        Eta: {
+            seconds: number;
+            distanceM: number;
+            model: string;
+        };
+        StandingOffer: {
+            /** Format: uuid */
+            bookingId: string;
+            /** Format: uuid */
+            orderId?: string;
+            vehicleType: components["schemas"]["VehicleType"];
+            pickup: components["schemas"]["Place"];
+            dropoff: components["schemas"]["Place"];
+            fareEstimate: components["schemas"]["Fare"];
+            wave: number;
+            /** Format: date-time */
+            expiresAt: string;
+            pickupEta: components["schemas"]["Eta"] | null;
+        };
+        OfferedBooking: {
+            /** Format: uuid */
+            bookingId: string;
+            /** Format: uuid */
+            orderId?: string;
+            vehicleType: components["schemas"]["VehicleType"];
+            pickup: components["schemas"]["Place"];
+            dropoff: components["schemas"]["Place"];
+            fareEstimate: components["schemas"]["Fare"];
+            pickupEta: components["schemas"]["Eta"] | null;
+            status: components["schemas"]["BookingStatus"];
+            offer: {
+                wave: number;
                 /** Format: date-time */
-                at: string;
-                applied: boolean;
-                reason?: string;
-                driverId?: components["schemas"]["DriverId"];
-            }[];
+                expiresAt: string;
+            };
+        };
+        TripLocation: {
+            lat: number;
+            lng: number;
+            heading?: number;
+            speed?: number;
+            /** Format: date-time */
+            recordedAt: string;
+        };
+        TripEta: {
+            /** @enum {string} */
+            to: "pickup" | "dropoff";
+            seconds: number;
+            distanceM: number;
+            model: string;
+            /** Format: date-time */
+            at: string;
+        };
+        TripStreamMessage: {
+            /** @constant */
+            event: "status";
+            id: string;
+            data: components["schemas"]["TimelineEntry"];
+        } | {
+            /** @constant */
+            event: "location";
+            id: string;
+            data: components["schemas"]["TripLocation"];
+        } | {
+            /** @constant */
+            event: "eta";
+            id: string;
+            data: components["schemas"]["TripEta"];
+        } | {
+            /** @constant */
+            event: "truncated";
+            data: {
+                detail: string;
+            };
         };
         OrderDetails: {
             /** Format: uuid */
@@ -738,6 +955,20 @@ export interface components {
                 cancelled: number;
                 expired: number;
             };
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        OrderSummary: {
+            /** Format: uuid */
+            orderId: string;
+            /** @enum {string} */
+            status: "searching" | "partially-assigned" | "fulfilled" | "expired" | "cancelled";
+            customerId: components["schemas"]["CustomerId"];
+            truckCount: number;
+            pickup: components["schemas"]["Place"];
+            dropoff: components["schemas"]["Place"];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -1197,6 +1428,204 @@ export interface operations {
             };
         };
     };
+    listDriverOffers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                driverId: components["schemas"]["DriverId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The driver's standing offers (maybe none) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        driverId: components["schemas"]["DriverId"];
+                        offers: components["schemas"]["StandingOffer"][];
+                    };
+                };
+            };
+            /** @description a path or query parameter is invalid (`errors` names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the caller's role is not driver or operator; a driver asked for another driver's offers */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the caller's rate limit is spent */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getDriverTrip: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                driverId: components["schemas"]["DriverId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The driver's current trip, or null */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        driverId: components["schemas"]["DriverId"];
+                        trip: {
+                            /** Format: uuid */
+                            bookingId: string;
+                            customerId: components["schemas"]["CustomerId"];
+                            /** Format: uuid */
+                            orderId?: string;
+                            status: components["schemas"]["BookingStatus"];
+                            vehicleType: components["schemas"]["VehicleType"];
+                            pickup: components["schemas"]["Place"];
+                            dropoff: components["schemas"]["Place"];
+                            eta: {
+                                /** @enum {string} */
+                                to: "pickup" | "dropoff";
+                                seconds: number;
+                                distanceM: number;
+                                model: string;
+                            } | null;
+                        } | null;
+                    };
+                };
+            };
+            /** @description a path or query parameter is invalid (`errors` names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the caller's role is not driver or operator; a driver asked for another driver's trip */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the caller's rate limit is spent */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listBookings: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["BookingStatus"];
+                updatedBefore?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of bookings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        bookings: components["schemas"]["BookingSummary"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description a path or query parameter is invalid (`errors` names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the caller's role is not operator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     requestBooking: {
         parameters: {
             query?: never;
@@ -1306,14 +1735,84 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The booking */
+            /** @description The booking; to a driver it was offered to, while the search lasts, the offer instead */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BookingDetails"];
+                    "application/json": components["schemas"]["BookingDetails"] | components["schemas"]["OfferedBooking"];
                 };
+            };
+            /** @description a path or query parameter is invalid (`errors` names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no booking of the caller's (or offered to the calling driver) with this id has been processed yet (a booking just requested appears within moments) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the caller's rate limit is spent */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    followBooking: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The id of the last event the client saw: the stream continues after it (EventSource sends it on a reconnect). */
+                "Last-Event-ID"?: string;
+            };
+            path: {
+                bookingId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream of events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["TripStreamMessage"];
+                };
+            };
+            /** @description The stream ended before or at Last-Event-ID (or the finished booking's stream expired): nothing more will come */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description a path or query parameter is invalid (`errors` names it) */
             400: {
@@ -1344,6 +1843,17 @@ export interface operations {
             };
             /** @description the caller's rate limit is spent */
             429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description this gateway has no stream store (REDIS_URL is not set) */
+            503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
@@ -1824,6 +2334,74 @@ export interface operations {
             };
         };
     };
+    listCustomerBookings: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["BookingStatus"];
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                customerId: components["schemas"]["CustomerId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the customer's bookings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        customerId: components["schemas"]["CustomerId"];
+                        bookings: components["schemas"]["BookingSummary"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description a path or query parameter is invalid (`errors` names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the caller's role is not customer or operator; a customer asked for another customer's bookings */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the caller's rate limit is spent */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getSurge: {
         parameters: {
             query: {
@@ -2133,6 +2711,74 @@ export interface operations {
             };
             /** @description the Idempotency-Key was already used with another request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the caller's rate limit is spent */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCustomerOrders: {
+        parameters: {
+            query?: {
+                status?: "searching" | "partially-assigned" | "fulfilled" | "expired" | "cancelled";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                customerId: components["schemas"]["CustomerId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the customer's orders */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        customerId: components["schemas"]["CustomerId"];
+                        orders: components["schemas"]["OrderSummary"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description a path or query parameter is invalid (`errors` names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the caller's role is not customer or operator; a customer asked for another customer's orders */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

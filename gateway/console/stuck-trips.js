@@ -1,7 +1,7 @@
 // Trips stuck in a state past a threshold: the operators' booking list, least recently changed first.
 import { api } from "./console-api.js";
 
-const STATUSES = ["accepted", "started", "offered", "requested"];
+const STATUSES = ["accepted", "arrived", "started", "offered", "requested"];
 const AGES = [
   ["5 min", 5],
   ["15 min", 15],

@@ -1,5 +1,6 @@
 import Ajv2020, { type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
+import { createParser, type EventSourceMessage } from "eventsource-parser";
 
 /** One request and its answer, as a test saw them. */
 export interface Exchange {
@@ -21,7 +22,8 @@ type Document = { paths: Record<string, Record<string, Operation>> };
 /**
  * Checks answers against the OpenAPI document (tests only): the route must be in it,
  * the status documented for it, the media type the documented one, and a JSON body valid
- * against the documented schema (ajv, JSON Schema 2020-12 with formats). Remembers which
+ * against the documented schema (ajv, JSON Schema 2020-12 with formats); of a
+ * text/event-stream, each message, its data parsed as JSON. Remembers which
  * operation answered which status, so a test can ask what was never exercised.
  */
 export function createConformance(document: Record<string, unknown>) {
@@ -46,35 +48,71 @@ export function createConformance(document: Record<string, unknown>) {
     return validate;
   };
 
+  /** The operation answering `method path` with `status`, and where its body's schema for `media` sits; or what is wrong. */
+  const locate = (method: string, url: string, status: number, media: string | null) => {
+    const path = new URL(url, "http://x").pathname;
+    const route = routes.find((r) => r.pattern.test(path) && r.ops[method.toLowerCase()]);
+    const where = `${method} ${path} → ${status}`;
+    if (!route) return { where, issues: [`${where}: no such operation in the document`] };
+    const op = route.ops[method.toLowerCase()]!;
+    seen.add(`${op.operationId} ${status}`);
+    const response = op.responses[String(status)];
+    if (!response)
+      return {
+        where,
+        issues: [`${where}: status not documented for ${op.operationId} (documented: ${Object.keys(op.responses).join(", ")})`],
+      };
+    if (!response.content) return { where, issues: [], bodiless: true };
+    if (!media || !response.content[media])
+      return {
+        where,
+        issues: [`${where}: content-type ${media} not documented (documented: ${Object.keys(response.content).join(", ")})`],
+      };
+    const pointer = ["paths", route.template, method.toLowerCase(), "responses", String(status), "content", media, "schema"]
+      .map((s) => `/${s.replaceAll("~", "~0").replaceAll("/", "~1")}`)
+      .join("");
+    return { where, issues: [], pointer };
+  };
+
+  const validate = (pointer: string, value: unknown, where: string): string[] => {
+    const validator = validatorAt(pointer);
+    if (validator(value)) return [];
+    return (validator.errors ?? []).map((e) => `${where}: body${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
+  };
+
+  /** Each message of a text/event-stream answer against the documented schema of one message (its `data` parsed as JSON). */
+  const checkMessages = (pointer: string, messages: readonly EventSourceMessage[], where: string): string[] =>
+    messages.flatMap((m, i) => {
+      let data: unknown;
+      try {
+        data = JSON.parse(m.data);
+      } catch {
+        return [`${where}: event ${i} (${m.event}) data is not JSON`];
+      }
+      return validate(pointer, { event: m.event, ...(m.id === undefined ? {} : { id: m.id }), data }, `${where} event ${i}`);
+    });
+
   return {
     /** What is wrong with this answer according to the document; empty when it conforms. */
     check(x: Exchange): string[] {
-      const path = new URL(x.url, "http://x").pathname;
-      const method = x.method.toLowerCase();
-      const route = routes.find((r) => r.pattern.test(path) && r.ops[method]);
-      const where = `${x.method} ${path} → ${x.status}`;
-      if (!route) return [`${where}: no such operation in the document`];
-      const op = route.ops[method]!;
-      seen.add(`${op.operationId} ${x.status}`);
-      const response = op.responses[String(x.status)];
-      if (!response) return [`${where}: status not documented for ${op.operationId} (documented: ${Object.keys(op.responses).join(", ")})`];
       const media = x.contentType ? x.contentType.split(";")[0]!.trim() : null;
-      if (!response.content) return media && x.body.length > 0 ? [`${where}: documented without a body, got ${media}`] : [];
-      if (!media || !response.content[media])
-        return [`${where}: content-type ${media} not documented (documented: ${Object.keys(response.content).join(", ")})`];
-      if (!media.endsWith("json")) return [];
+      const at = locate(x.method, x.url, x.status, media);
+      if (at.bodiless) return media && x.body.length > 0 ? [`${at.where}: documented without a body, got ${media}`] : [];
+      if (!at.pointer) return at.issues;
+      if (media === "text/event-stream") return checkMessages(at.pointer, eventsIn(x.body), at.where);
+      if (!media?.endsWith("json")) return [];
       let body: unknown;
       try {
         body = JSON.parse(x.body);
       } catch {
-        return [`${where}: body is not JSON`];
+        return [`${at.where}: body is not JSON`];
       }
-      const pointer = ["paths", route.template, method, "responses", String(x.status), "content", media, "schema"]
-        .map((s) => `/${s.replaceAll("~", "~0").replaceAll("/", "~1")}`)
-        .join("");
-      const validate = validatorAt(pointer);
-      if (validate(body)) return [];
-      return (validate.errors ?? []).map((e) => `${where}: body${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
+      return validate(at.pointer, body, at.where);
+    },
+    /** What is wrong with events a test read from a 200 text/event-stream answer (a live stream it did not read to the end). */
+    checkEvents(method: string, url: string, messages: readonly EventSourceMessage[]): string[] {
+      const at = locate(method, url, 200, "text/event-stream");
+      return at.pointer ? checkMessages(at.pointer, messages, at.where) : at.issues;
     },
     /** Every "operationId status" answered so far. */
     seen: (): ReadonlySet<string> => seen,
@@ -82,6 +120,13 @@ export function createConformance(document: Record<string, unknown>) {
 }
 
 export type Conformance = ReturnType<typeof createConformance>;
+
+function eventsIn(body: string): EventSourceMessage[] {
+  const out: EventSourceMessage[] = [];
+  const parser = createParser({ onEvent: (e) => void out.push(e) });
+  parser.feed(body);
+  return out;
+}
 
 function templatePattern(template: string): RegExp {
   const literal = template.split(/\{[^}]+\}/).map((part) => part.replace(/[.*+?^$()|[\]\\]/g, "\\$&"));

@@ -4,11 +4,14 @@ import { createRequire } from "node:module";
 import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePorts } from "../../redpanda/launcher/free-ports.ts";
+import { readSse } from "../../tests/support/read-sse.ts";
 import { processesWhere } from "../../tools/process-scan.ts";
 import { asCustomer, asDriver } from "../auth/testing-auth.ts";
 
 setDefaultTimeout(60_000);
 
+/** The finished trip serve-portable.ts seeds for customer c-deno. */
+const SEEDED_BOOKING = "5f0c3c55-55d4-4c3e-9a51-3b1f1b7f0d11";
 const entry = fileURLToPath(new URL("./serve-portable.ts", import.meta.url));
 /**
  * The real `deno` executable, not the npm package's bin (a Node script that spawns it): a
@@ -96,6 +99,21 @@ describe("the gateway app on Deno", () => {
     ).json()) as { drivers: { driverId: string; distanceM: number }[] };
     expect(body.drivers.map((d) => d.driverId)).toEqual(["seeded"]);
     expect(body.drivers[0]!.distanceM).toBeGreaterThan(300);
+  });
+
+  test("streams a trip over SSE to its customer, resumes after Last-Event-ID and ends after the final status", async () => {
+    const url = `${base}/v1/bookings/${SEEDED_BOOKING}/stream`;
+    const res = await fetch(url, { headers: asCustomer("c-deno") });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toStartWith("text/event-stream");
+    const all = await readSse(res, { enough: (r) => r.ended });
+    expect(all.events.map((e) => e.event)).toEqual(["status", "status", "location", "status"]);
+    const rest = await readSse(await fetch(url, { headers: { ...asCustomer("c-deno"), "last-event-id": all.events[1]!.id! } }), {
+      enough: (r) => r.ended,
+    });
+    expect(rest.events.map((e) => e.id)).toEqual(all.events.slice(2).map((e) => e.id));
+    expect((await fetch(url, { headers: { ...asCustomer("c-deno"), "last-event-id": all.events[3]!.id! } })).status).toBe(204);
+    expect((await fetch(url, { headers: asCustomer("someone-else") })).status).toBe(404);
   });
 });
 

@@ -96,7 +96,8 @@ export async function readBooking(db: Db, bookingId: string): Promise<BookingDet
   };
 }
 
-function timelineEntry({
+/** A booking_events row as the timeline shows it (the trip stream's status entries too). */
+export function timelineEntry({
   reason,
   data,
   ...e

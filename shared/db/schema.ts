@@ -135,6 +135,8 @@ export const bookings = sqliteTable(
     index("bookings_order_idx").on(t.orderId),
     index("bookings_customer_idx").on(t.customerId, t.requestedAt),
     index("bookings_driver_idx").on(t.driverId, t.status),
+    // Operators' list by status, oldest change first (GET /v1/bookings?status&updatedBefore).
+    index("bookings_status_idx").on(t.status, t.updatedAt),
   ],
 );
 
@@ -174,7 +176,8 @@ export const bookingOffers = sqliteTable(
     /** ms since epoch */
     offeredAt: integer("offered_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.bookingId, t.driverId] })],
+  // A driver's open offers (GET /v1/drivers/{id}/offers).
+  (t) => [primaryKey({ columns: [t.bookingId, t.driverId] }), index("booking_offers_driver_idx").on(t.driverId)],
 );
 
 /**

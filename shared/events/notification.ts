@@ -8,7 +8,14 @@ import { TimestampSchema } from "./timestamp.ts";
  */
 export const NOTIFICATION_REQUESTED = "notification.requested";
 
-export const NOTIFICATION_KINDS = ["booking.offer", "booking.accept-rejected", "booking.status", "order.status"] as const;
+/** offer.withdrawn: an offer a driver was made no longer stands (another driver took the booking, or it was cancelled or expired). */
+export const NOTIFICATION_KINDS = [
+  "booking.offer",
+  "booking.accept-rejected",
+  "booking.status",
+  "order.status",
+  "offer.withdrawn",
+] as const;
 
 export const NotificationRequestedSchema = v.strictObject({
   /** Deterministic per (cause, recipient): a republished notification is the same notification. */

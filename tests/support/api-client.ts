@@ -1,5 +1,5 @@
 import type { Hono } from "hono";
-import { createFleetClient, type FleetClient } from "../../clients/typescript/index.ts";
+import { createFleetClient, type FleetClient, type Schema } from "../../clients/typescript/index.ts";
 import type { Role } from "../../gateway/auth/principal.ts";
 import { tokenFor } from "../../gateway/auth/testing-auth.ts";
 import { apiDocument } from "../../gateway/openapi/api-document.ts";
@@ -67,4 +67,14 @@ export async function bookingAction(
   if (res.response.status !== 202)
     throw new Error(`${action} of ${bookingId} answered ${res.response.status}: ${JSON.stringify(res.error)}`);
   return res.data!.eventId;
+}
+
+/**
+ * The booking itself from GET /v1/bookings/{bookingId}'s answer, which to a driver the
+ * booking was only offered to is the offer (`OfferedBooking`) instead; undefined then.
+ */
+export function bookingDetails(
+  read: Schema<"BookingDetails"> | Schema<"OfferedBooking"> | undefined,
+): Schema<"BookingDetails"> | undefined {
+  return read && "timeline" in read ? read : undefined;
 }

@@ -137,6 +137,7 @@ describe("booking handler (libSQL file + embedded geo)", () => {
     expect(dataOf(log.published, "booking.accept-rejected")).toEqual([{ bookingId: req.key, driverId: "d-1", reason: "taken" }]);
     const told = dataOf<NotificationRequested>(log.published, "notification.requested").filter((n) => n.kind !== "booking.offer");
     expect(told.map((n) => [n.recipientId, n.kind, n.payload.status ?? n.payload.reason])).toEqual([
+      ["d-1", "offer.withdrawn", "taken"],
       ["cust-1", "booking.status", "accepted"],
       ["d-1", "booking.accept-rejected", "taken"],
     ]);

@@ -4,6 +4,7 @@ import { checkWaveSettings, DEFAULT_WAVES, type WavePlan } from "../../shared/bo
 import type { Tx } from "../../shared/db/write-transaction.ts";
 import { RetryableError } from "../../shared/errors/errors.ts";
 import { DEFAULT_STALE_AFTER_MS } from "../../shared/geo/geo-index.ts";
+import { DEFAULT_TRIP_STREAM } from "../../shared/trip-stream/trip-stream.ts";
 import { rollUpOrder } from "../order/roll-up-store.ts";
 import { applyOnce } from "../runtime/apply-once.ts";
 import type { ConsumedEvent, Handler } from "../runtime/handler.ts";
@@ -14,8 +15,10 @@ import type { LoadedBooking } from "./booking-model.ts";
 import type { BookingDeps, BookingHandlerSettings } from "./booking-settings.ts";
 import { advance, type DecidedOutcome, loadBookings, openBookingsOf, writeOutcomes } from "./booking-store.ts";
 import { planWave, type SearchFrom } from "./matching.ts";
+import { offeredPositions, pickupEtas } from "./offer-etas.ts";
 import { react } from "./reactions.ts";
 import { type TripInputs, tripInputs } from "./trip-inputs.ts";
+import { freshStatuses, redeliveredStatuses, type StatusToStream, streamStatuses } from "./trip-status.ts";
 
 /** The name applyOnce records this worker's event ids under: the catalogue's consumer group. */
 export const BOOKING_GROUP = "fleet-booking";
@@ -49,10 +52,16 @@ export const BOOKING_GROUP = "fleet-booking";
  * a crash repeats them, which the index ignores (ordered by changedAt, the event's
  * occurredAt).
  *
+ * Live trip streams (shared/trip-stream/): after the commit, every applied event is
+ * appended to its booking's stream as its timeline entry, keyed by its event id, with
+ * the ETA an accept or a start calls for (trip-status.ts); a final status ends the
+ * stream. Offers carry each driver's ETA to the pickup (offer-etas.ts).
+ *
  * Settings, with defaults: waves of 1, 3, 6, 10 km, 10 drivers each, offers lasting
  * 15 s (shared/booking/waves.ts); drivers silent for 60 s are not offered anything; a
  * geo call pending for 5 s is an outage; the trip's deadlines and limits of
- * shared/booking/trip-settings.ts.
+ * shared/booking/trip-settings.ts; redelivered events applied within the last hour are
+ * streamed again.
  */
 export function createBookingHandler(settings: Partial<BookingHandlerSettings> = {}): Handler<BookingDeps> {
   const s: BookingHandlerSettings = {
@@ -61,20 +70,24 @@ export function createBookingHandler(settings: Partial<BookingHandlerSettings> =
     geoTimeoutMs: settings.geoTimeoutMs ?? DEFAULT_GEO_TIMEOUT_MS,
     trip: settings.trip ?? DEFAULT_TRIP,
     now: settings.now ?? Date.now,
+    restreamWithinMs: settings.restreamWithinMs ?? DEFAULT_TRIP_STREAM.endedTtlMs,
   };
 
   return async (events, deps) => {
-    // Redeliveries would be skipped by applyOnce anyway; skipping them here also spares their geo calls.
-    const fresh = unseen(
-      events,
-      await processedIds(
-        deps.db.client,
-        BOOKING_GROUP,
-        events.map((e) => e.id),
-      ),
+    const seen = await processedIds(
+      deps.db.client,
+      BOOKING_GROUP,
+      events.map((e) => e.id),
     );
-    if (fresh.length > 0) await applyBatch(fresh, deps, s);
+    // Redeliveries would be skipped by applyOnce anyway; skipping them here also spares their geo calls.
+    const fresh = unseen(events, seen);
+    const streamed: StatusToStream[] = [];
+    if (deps.tripStream && seen.size > 0) streamed.push(...(await redeliveredStatuses(deps.db, [...seen], s.now() - s.restreamWithinMs)));
+    if (fresh.length > 0) streamed.push(...(await applyBatch(fresh, deps, s)));
     await deps.outbox.drainAfterCommit();
+    // After the commit, so the stream never shows a decision that rolled back; a crash
+    // before it is made up when the batch comes back (redeliveredStatuses above).
+    if (deps.tripStream) await streamStatuses({ ...deps, tripStream: deps.tripStream }, streamed, s.geoTimeoutMs, s.now());
   };
 }
 
@@ -83,7 +96,8 @@ interface Decided extends DecidedOutcome {
   before: LoadedBooking | null;
 }
 
-async function applyBatch(fresh: ConsumedEvent[], deps: BookingDeps, s: BookingHandlerSettings): Promise<void> {
+/** Decides and commits a batch of fresh events; resolves with what the trip streams show of it. */
+async function applyBatch(fresh: ConsumedEvent[], deps: BookingDeps, s: BookingHandlerSettings): Promise<StatusToStream[]> {
   const events = fresh.map(parseBookingEvent);
   const now = s.now();
   const state = await loadBookings(deps.db.client, [...new Set(events.map((e) => e.data.bookingId))]);
@@ -93,6 +107,7 @@ async function applyBatch(fresh: ConsumedEvent[], deps: BookingDeps, s: BookingH
   const searches = events.map((e) => startSearch(e, state.get(e.data.bookingId) ?? null, deps, s, now));
   // Unawaited searches must not reject unhandled when an earlier one throws first.
   for (const p of searches) p?.promise.catch(() => {});
+  const positions = await offeredPositions(events, deps, s);
   const inputs: TripInputs = tripInputs(events, state, deps, s);
 
   const decided: Decided[] = [];
@@ -103,8 +118,10 @@ async function applyBatch(fresh: ConsumedEvent[], deps: BookingDeps, s: BookingH
       pickupCodeRequired: s.trip.pickupCodeRequired,
     });
     const plan = verdict.ok ? await planFor(event, before, searches[i], deps, s, now) : undefined;
+    const offerEtas =
+      verdict.ok && event.type === "booking.offered" ? await pickupEtas(deps.eta, before!, event.data.driverIds, positions) : undefined;
     const { etaMs, trail } = verdict.ok && before ? await inputs.for(event, before) : {};
-    const outcome = react({ before, event, verdict, plan, etaMs, trail, waves: s.waves, trip: s.trip, now });
+    const outcome = react({ before, event, verdict, plan, etaMs, trail, waves: s.waves, trip: s.trip, now, offerEtas });
     const after = advance(before, outcome);
     state.set(event.data.bookingId, after);
     trackHolds(holds, before, after);
@@ -125,6 +142,7 @@ async function applyBatch(fresh: ConsumedEvent[], deps: BookingDeps, s: BookingH
     },
     s.now,
   );
+  return freshStatuses(decided);
 }
 
 /** A truck of an order: the order rolls up in the batch's transaction (workers/order/roll-up-store.ts). */

@@ -3,6 +3,7 @@ import type { BookingSnapshot, Verdict } from "../../shared/booking/state-machin
 import type { TripSettings } from "../../shared/booking/trip-settings.ts";
 import type { WavePlan, WaveSettings } from "../../shared/booking/waves.ts";
 import type { bookings, bookingTimers } from "../../shared/db/schema.ts";
+import type { Eta } from "../../shared/eta/eta-estimator.ts";
 import type { Fare, Place } from "../../shared/events/booking.ts";
 import type { VehicleType } from "../../shared/events/driver.ts";
 import type { StatusUpdate } from "../../shared/geo/geo-index.ts";
@@ -74,4 +75,6 @@ export interface ReactionInput {
   waves: WaveSettings;
   trip: TripSettings;
   now: number;
+  /** For an applied `booking.offered`: each offered driver's ETA to the pickup, where known. */
+  offerEtas?: ReadonlyMap<string, Eta>;
 }

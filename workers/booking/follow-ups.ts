@@ -1,4 +1,5 @@
 import { decisionEventId, notificationIdFor } from "../../shared/booking/ids.ts";
+import type { Eta } from "../../shared/eta/eta-estimator.ts";
 import {
   type AcceptRejectReason,
   BOOKING_ACCEPT_REJECTED,
@@ -74,8 +75,13 @@ function notification(n: Omit<NotificationRequested, "notificationId">, cause: C
   return record(TOPICS.notifications, notificationId, NOTIFICATION_REQUESTED, n.recipientId, data, cause);
 }
 
-/** One offer per driver of the wave: what the driver's app shows, until the offer expires. */
-export function offerNotifications(b: LoadedBooking, offer: BookingOffered, cause: Cause): OutgoingRecord[] {
+/** One offer per driver of the wave: what the driver's app shows, until the offer expires, with its ETA to the pickup where known. */
+export function offerNotifications(
+  b: LoadedBooking,
+  offer: BookingOffered,
+  cause: Cause,
+  etas: ReadonlyMap<string, Eta> = new Map(),
+): OutgoingRecord[] {
   const payload = {
     bookingId: b.bookingId,
     wave: offer.wave,
@@ -85,15 +91,40 @@ export function offerNotifications(b: LoadedBooking, offer: BookingOffered, caus
     fareEstimate: b.fareEstimate,
     expiresAt: offer.expiresAt,
   };
-  return offer.driverIds.map((driverId) =>
-    notification(
+  return offer.driverIds.map((driverId) => {
+    const eta = etas.get(driverId);
+    return notification(
       {
         recipientId: driverId,
         recipientType: "driver",
         kind: "booking.offer",
         subjectId: b.bookingId,
-        payload,
+        payload: eta ? { ...payload, pickupEta: { seconds: eta.seconds, distanceM: eta.distanceM, model: eta.model } } : payload,
         expiresAt: offer.expiresAt,
+      },
+      cause,
+    );
+  });
+}
+
+/** Why an offer no longer stands: another driver took the booking, or it was cancelled or expired. */
+export type WithdrawReason = "taken" | "cancelled" | "expired";
+
+/** The offer the booking made these drivers is withdrawn: their apps drop it. */
+export function withdrawnNotifications(
+  b: LoadedBooking,
+  driverIds: readonly string[],
+  reason: WithdrawReason,
+  cause: Cause,
+): OutgoingRecord[] {
+  return driverIds.map((driverId) =>
+    notification(
+      {
+        recipientId: driverId,
+        recipientType: "driver",
+        kind: "offer.withdrawn",
+        subjectId: b.bookingId,
+        payload: { bookingId: b.bookingId, reason },
       },
       cause,
     ),
@@ -127,4 +158,26 @@ export function statusNotification(
 ): OutgoingRecord {
   const payload = { bookingId: b.bookingId, status, ...(driverId ? { driverId } : {}), ...details };
   return notification({ ...to, kind: "booking.status", subjectId: b.bookingId, payload }, cause);
+}
+
+/**
+ * The customer is told each order-level change (a truck assigned, the order fulfilled,
+ * expired or cancelled): `cause` is that order event, so a republished one is the same
+ * notification.
+ */
+export function orderStatusNotification(
+  order: { orderId: string; customerId: string },
+  payload: { event: string; status: string } & Record<string, unknown>,
+  cause: Cause,
+): OutgoingRecord {
+  return notification(
+    {
+      recipientId: order.customerId,
+      recipientType: "customer",
+      kind: "order.status",
+      subjectId: order.orderId,
+      payload: { orderId: order.orderId, ...payload },
+    },
+    cause,
+  );
 }

@@ -1,7 +1,7 @@
 import { placeColumns } from "../../shared/booking/active-trips.ts";
 import { cancellationFee } from "../../shared/booking/fare.ts";
 import { arrivalDueEventId, waitDueEventId, waveDueEventId } from "../../shared/booking/ids.ts";
-import type { RefusalCode } from "../../shared/booking/state-machine.ts";
+import { type RefusalCode, SEARCHING } from "../../shared/booking/state-machine.ts";
 import {
   type AcceptRejectReason,
   BOOKING_ARRIVAL_DUE,
@@ -18,6 +18,7 @@ import {
   offeredRecord,
   offerNotifications,
   statusNotification,
+  withdrawnNotifications,
 } from "./follow-ups.ts";
 import { dropped, priceTrip, requiredEta, timer } from "./trip-reactions.ts";
 
@@ -76,6 +77,12 @@ export function react(input: ReactionInput): Outcome {
   out.update = { status: verdict.status, driverId: verdict.driverId, updatedAt: e.occurredAt };
   if (verdict.drop) return dropped(out, b, verdict.drop, input, cause);
   const changedAt = Date.parse(e.occurredAt);
+  // Leaving the search ends every offer still standing: the drivers who were offered it and did not win are told.
+  if (SEARCHING.includes(b.status) && !SEARCHING.includes(verdict.status)) {
+    const others = b.roundOfferedDriverIds.filter((d) => d !== verdict.driverId);
+    const why = verdict.status === "accepted" ? "taken" : verdict.status === "expired" ? "expired" : "cancelled";
+    out.outbox.push(...withdrawnNotifications(b, others, why, cause));
+  }
   const tell = (to: "customer" | "driver", details: Record<string, unknown> = {}, status: string = verdict.status) => {
     const recipientId = to === "customer" ? b.customerId : (b.driverId ?? verdict.driverId);
     if (recipientId) out.outbox.push(statusNotification(b, { recipientId, recipientType: to }, status, verdict.driverId, cause, details));
@@ -106,7 +113,7 @@ export function react(input: ReactionInput): Outcome {
         e,
         e.data.wave,
       );
-      out.outbox.push(...offerNotifications(b, e.data, cause));
+      out.outbox.push(...offerNotifications(b, e.data, cause, input.offerEtas));
       break;
     }
     case "booking.accepted": {

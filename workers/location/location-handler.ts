@@ -11,8 +11,10 @@ import { DEFAULT_GEO_TIMEOUT_MS, geoCall } from "../shared/geo-call.ts";
 import { DEFAULT_ARRIVAL_RADIUS_M, geofenceArrivals } from "./arrival-geofence.ts";
 import { collectFixes } from "./collect-fixes.ts";
 import { createSpeedMemory } from "./speed-memory.ts";
+import { streamPositions } from "./trip-positions.ts";
 
-export type LocationDeps = Pick<WorkerDeps, "db" | "geo" | "publisher">;
+/** Without a trip stream, positions are not streamed to trips; without an ETA estimator, no ETAs. */
+export type LocationDeps = Pick<WorkerDeps, "db" | "geo" | "publisher"> & Partial<Pick<WorkerDeps, "tripStream" | "eta">>;
 
 export interface LocationHandlerSettings extends TrailWriterSettings {
   /** A geo call pending longer is an outage (geo-call.ts). Default 5 s. */
@@ -21,6 +23,9 @@ export interface LocationHandlerSettings extends TrailWriterSettings {
   maxSpeedKmh: number;
   /** The pickup geofence: an assigned driver's plausible fix this close to the pickup is an arrival. Default 100 m. */
   arrivalRadiusM: number;
+  /** A fix older than this is not streamed to its driver's trip (trip-positions.ts). Default 5 minutes. */
+  maxLiveAgeMs: number;
+  now: () => number;
 }
 
 /**
@@ -50,10 +55,13 @@ export interface LocationHandlerSettings extends TrailWriterSettings {
  * more than 250 km/h is flagged (`maxSpeedKmh`), and the speed memory keeps as many
  * drivers as the trail's (`maxTrackedDrivers`).
  *
- * The two writes run side by side and the handler settles only after both did, so a
- * retry never overlaps an unfinished trail write. Both are idempotent, so a retry after
+ * Drivers on a trip also have their newest plausible fix (and an ETA) appended to their
+ * booking's live stream (trip-positions.ts).
+ *
+ * The three writes run side by side and the handler settles only after all did, so a
+ * retry never overlaps an unfinished trail write. Each is idempotent, so a retry after
  * one of them succeeded repeats it harmlessly, and so does a timed-out geo call that
- * lands late. A geo failure is RetryableError (geo-call.ts).
+ * lands late. A geo or trip stream failure is RetryableError (geo-call.ts).
  *
  * Then the pickup geofence (arrival-geofence.ts): one indexed query for which of the
  * batch's drivers are on a trip (shared/booking/active-trips.ts), and for those still on
@@ -76,6 +84,11 @@ export function createLocationHandler(deps: LocationDeps, settings: Partial<Loca
   };
   const memory = createSpeedMemory(speedSettings);
   const writer = createTrailWriter(deps.db, settings);
+  const trips = {
+    timeoutMs: geoTimeoutMs,
+    maxLiveAgeMs: settings.maxLiveAgeMs ?? 5 * 60_000,
+    now: settings.now ?? Date.now,
+  };
 
   return async (events) => {
     const { byDriver, commit } = await memory.judge(collectFixes(events), deps.geo);
@@ -83,6 +96,7 @@ export function createLocationHandler(deps: LocationDeps, settings: Partial<Loca
     const results = await Promise.allSettled([
       geoCall("upsertPositions", () => deps.geo.upsertPositions(updates), geoTimeoutMs),
       writer.append(byDriver),
+      streamPositions(deps, byDriver, trips),
     ]);
     const failures = results.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
     // While a dependency is down, wait for it before judging the records on anything else.

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { readBooking } from "../../shared/booking/booking-query.ts";
 import type { Db } from "../../shared/db/open-libsql.ts";
 import { createEnvelope, parseEnvelope } from "../../shared/events/envelope.ts";
+import type { NotificationRequested } from "../../shared/events/notification.ts";
 import { ORDER_CANCEL_REQUESTED, ORDER_CREATED, type OrderCreated } from "../../shared/events/order.ts";
 import { TOPICS } from "../../shared/events/topics.ts";
 import { createEmbeddedGeoIndex } from "../../shared/geo/embedded/embedded-geo.ts";
@@ -111,6 +112,18 @@ describe("order cancellation (order worker + booking worker, libSQL file + embed
     expect(order!.trucks.map((t) => t.status)).toEqual(["cancelled", "completed", "cancelled", "cancelled"]);
     // One truck was delivered, so the order settles as fulfilled with three cancelled (shared/order/roll-up.ts).
     expect(order).toMatchObject({ status: "fulfilled", counts: { total: 4, assigned: 1, cancelled: 3, searching: 0, expired: 0 } });
+
+    // The customer was told each order-level change, once.
+    const told = publisher.records
+      .map((r) => parseEnvelope(r.value))
+      .filter((e) => e.type === "notification.requested" && (e.data as NotificationRequested).kind === "order.status")
+      .map((e) => e.data as NotificationRequested);
+    expect(told.map((n) => [n.recipientId, n.recipientType, n.subjectId, n.payload.event, n.payload.status])).toEqual([
+      ["cust-1", "customer", orderId, "order.truck-assigned", "partially-assigned"],
+      ["cust-1", "customer", orderId, "order.truck-assigned", "partially-assigned"],
+      ["cust-1", "customer", orderId, "order.fulfilled", "fulfilled"],
+    ]);
+    expect(told[0]!.payload).toMatchObject({ bookingId: trucks[0], driverId: "t-1", index: 0 });
 
     // The same request redelivered, or a second one: nothing left to cancel, nothing published.
     seen = publisher.records.length;
