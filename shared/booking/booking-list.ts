@@ -4,7 +4,7 @@ import { decodeCursor, encodeCursor, pastKey } from "../db/page-cursor.ts";
 import { bookings } from "../db/schema.ts";
 import type { Fare, Place } from "../events/booking.ts";
 import type { VehicleType } from "../events/driver.ts";
-import { storedPlace } from "./active-trips.ts";
+import { bookingBasics } from "./booking-query.ts";
 import type { BookingStatus } from "./state-machine.ts";
 
 /** A booking in a list: its state, without the timeline (GET /v1/bookings/{id} has it). */
@@ -48,15 +48,7 @@ type Row = typeof bookings.$inferSelect;
 /** A stored booking as the API shows it (GET /v1/bookings/{id} adds the timeline). */
 export function bookingSummary(b: Row): BookingSummary {
   return {
-    bookingId: b.bookingId,
-    status: b.status,
-    customerId: b.customerId,
-    ...(b.orderId === null ? {} : { orderId: b.orderId }),
-    vehicleType: b.vehicleType,
-    pickup: storedPlace(b.pickupLat, b.pickupLng, b.pickupAddress),
-    dropoff: storedPlace(b.dropoffLat, b.dropoffLng, b.dropoffAddress),
-    ...(b.driverId === null ? {} : { driverId: b.driverId }),
-    fareEstimate: { amount: b.fareAmount, currency: b.fareCurrency },
+    ...bookingBasics(b),
     requestedAt: b.requestedAt,
     updatedAt: b.updatedAt,
   };

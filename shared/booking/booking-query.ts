@@ -73,15 +73,7 @@ export async function readBooking(db: Db, bookingId: string): Promise<BookingDet
   ]);
   if (!b) return null;
   return {
-    bookingId: b.bookingId,
-    status: b.status,
-    customerId: b.customerId,
-    ...(b.orderId === null ? {} : { orderId: b.orderId }),
-    vehicleType: b.vehicleType,
-    pickup: storedPlace(b.pickupLat, b.pickupLng, b.pickupAddress),
-    dropoff: storedPlace(b.dropoffLat, b.dropoffLng, b.dropoffAddress),
-    ...(b.driverId === null ? {} : { driverId: b.driverId }),
-    fareEstimate: { amount: b.fareAmount, currency: b.fareCurrency },
+    ...bookingBasics(b),
     surge: b.surgeMultiplier,
     ...(b.finalFare === null ? {} : { finalFare: JSON.parse(b.finalFare) as FinalFare }),
     ...(b.feeAmount === null ? {} : { fee: { amount: b.feeAmount, currency: b.fareCurrency } }),
@@ -93,6 +85,21 @@ export async function readBooking(db: Db, bookingId: string): Promise<BookingDet
     ...(b.arrivedAt === null ? {} : { arrivedAt: b.arrivedAt }),
     ...(b.startedAt === null ? {} : { startedAt: b.startedAt }),
     timeline: events.map(timelineEntry),
+  };
+}
+
+/** What every view of a stored booking shows first: who, what, where and the estimate (lists add the times, details the rest). */
+export function bookingBasics(b: typeof bookings.$inferSelect) {
+  return {
+    bookingId: b.bookingId,
+    status: b.status,
+    customerId: b.customerId,
+    ...(b.orderId === null ? {} : { orderId: b.orderId }),
+    vehicleType: b.vehicleType,
+    pickup: storedPlace(b.pickupLat, b.pickupLng, b.pickupAddress),
+    dropoff: storedPlace(b.dropoffLat, b.dropoffLng, b.dropoffAddress),
+    ...(b.driverId === null ? {} : { driverId: b.driverId }),
+    fareEstimate: { amount: b.fareAmount, currency: b.fareCurrency },
   };
 }
 
