@@ -88,6 +88,8 @@ test("j. gateway process SIGKILLed 3× under booking load, restarted on the same
     JWT_SECRET: TEST_JWT_SECRET,
     PORT: String(port),
     LOG_LEVEL: "warn",
+    // Each client books back to back as one customer: on a quiet box the default budget (30 per window) answers 429.
+    RATE_LIMIT_CUSTOMER: "1000000",
   };
   // The booking worker first: it migrates the history database the gateway reads.
   const worker = spawnProcess([process.execPath, WORKERS_MAIN, "booking"], {
