@@ -1,7 +1,8 @@
 import { RedisClient } from "bun";
+import { type BackoffPolicy, backoffCeiling } from "../../async/backoff.ts";
 
-const RETRY_MIN_MS = 100;
-const RETRY_MAX_MS = 5_000;
+/** Reconnects wait 100 ms, doubling per failed attempt up to 5 s. */
+const RECONNECT_BACKOFF: BackoffPolicy = { baseMs: 100, capMs: 5_000 };
 
 export interface ChannelWatcher {
   /** Calls `listener` on each message of `channel` until the returned function is called; resolves once subscribed (or queued for the reconnect). */
@@ -21,7 +22,9 @@ export function createChannelWatcher(url: string): ChannelWatcher {
   let client: RedisClient | undefined;
   let connecting: Promise<RedisClient> | undefined;
   let closed = false;
-  let retryMs = RETRY_MIN_MS;
+  /** Reconnect attempts failed in a row. */
+  let failures = 0;
+  const retryMs = () => backoffCeiling(failures, RECONNECT_BACKOFF);
 
   const dispatch = (_message: string, channel: string) => {
     for (const l of listeners.get(channel) ?? []) l();
@@ -32,7 +35,7 @@ export function createChannelWatcher(url: string): ChannelWatcher {
       const c = new RedisClient(url, { autoReconnect: false, enableOfflineQueue: false });
       c.onclose = () => {
         if (client === c) client = undefined;
-        if (!closed) setTimeout(reconnect, retryMs).unref?.();
+        if (!closed) setTimeout(reconnect, retryMs()).unref?.();
       };
       await c.connect();
       client = c;
@@ -46,13 +49,13 @@ export function createChannelWatcher(url: string): ChannelWatcher {
       c = await connect();
       const channels = [...listeners.keys()];
       if (channels.length > 0) await c.subscribe(channels, dispatch);
-      retryMs = RETRY_MIN_MS;
+      failures = 0;
       for (const set of listeners.values()) for (const l of set) l();
     } catch {
-      retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+      failures++;
       // Its onclose schedules the next attempt; a connect that failed outright has none.
       if (c) c.close();
-      else if (!closed) setTimeout(reconnect, retryMs).unref?.();
+      else if (!closed) setTimeout(reconnect, retryMs()).unref?.();
     }
   }
 
