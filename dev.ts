@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { DevConfigSchema } from "./dev-config.ts";
-import { createApp, IDLE_TIMEOUT_S, MAX_REQUEST_BODY_BYTES } from "./gateway/app.ts";
+import { createApp } from "./gateway/app.ts";
 import { DEV_TOKENS_FILE, type DevTokens, loadOrCreateDevSecret, writeDevTokens } from "./gateway/auth/dev-credentials.ts";
 import { authSettingsFrom } from "./gateway/auth/security-env.ts";
 import { buildGatewayDeps } from "./gateway/build-deps.ts";
@@ -8,6 +8,7 @@ import { openIdempotencyStore } from "./gateway/idempotency/libsql-idempotency-s
 import { startFlowSampler } from "./gateway/operator/flow-sampler.ts";
 import { startOutboxRelay } from "./gateway/outbox/relay.ts";
 import { openRateLimits } from "./gateway/ratelimit/open-rate-limits.ts";
+import { serveGateway } from "./gateway/serve-gateway.ts";
 import { parseConfigOrExit } from "./shared/config/parse-config.ts";
 import { createStraightLineEta } from "./shared/eta/straight-line-eta.ts";
 import { TOPIC_CATALOGUE } from "./shared/events/topics.ts";
@@ -97,13 +98,7 @@ const gatewayDeps = buildGatewayDeps(
 // Publishes what requests left in the outbox while the broker was down or slow.
 const relay = startOutboxRelay({ outbox: idempotency.outbox, publisher: gatewayDeps.publisher, logger, registry });
 const app = createApp(gatewayDeps);
-const server = Bun.serve({
-  hostname: config.HOST,
-  port: config.PORT,
-  fetch: app.fetch,
-  maxRequestBodySize: 2 * MAX_REQUEST_BODY_BYTES,
-  idleTimeout: IDLE_TIMEOUT_S,
-});
+const server = serveGateway(app, config);
 
 const base = server.url.href.replace(/\/$/, "");
 const json = "-H 'content-type: application/json'";

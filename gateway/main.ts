@@ -9,7 +9,7 @@ import { openSurgeStore } from "../shared/infra/open-surge-store.ts";
 import { createLogger } from "../shared/logging/logger.ts";
 import { createRegistry } from "../shared/metrics/registry.ts";
 import { createRedisTripStream } from "../shared/trip-stream/redis/redis-trip-stream.ts";
-import { createApp, IDLE_TIMEOUT_S, MAX_REQUEST_BODY_BYTES } from "./app.ts";
+import { createApp } from "./app.ts";
 import { authSettingsFrom } from "./auth/security-env.ts";
 import { buildGatewayDeps } from "./build-deps.ts";
 import { GatewayConfigSchema } from "./config.ts";
@@ -17,6 +17,7 @@ import { openIdempotencyStore } from "./idempotency/libsql-idempotency-store.ts"
 import { startFlowSampler } from "./operator/flow-sampler.ts";
 import { startOutboxRelay } from "./outbox/relay.ts";
 import { openRateLimits } from "./ratelimit/open-rate-limits.ts";
+import { serveGateway } from "./serve-gateway.ts";
 
 /**
  * The gateway on its own, for production: stateless, run as many as you like. It needs
@@ -77,14 +78,7 @@ const deps = buildGatewayDeps(
 // Publishes what requests left in the outbox while the broker was down or slow.
 const relay = startOutboxRelay({ outbox: idempotency.outbox, publisher: deps.publisher, logger, registry: deps.registry });
 const app = createApp(deps);
-// Bun cuts off bodies past this before the app sees them; the app answers 413 problem+json below it.
-const server = Bun.serve({
-  hostname: config.HOST,
-  port: config.PORT,
-  fetch: app.fetch,
-  maxRequestBodySize: 2 * MAX_REQUEST_BODY_BYTES,
-  idleTimeout: IDLE_TIMEOUT_S,
-});
+const server = serveGateway(app, config);
 logger.info("gateway listening", { url: server.url.href, eventLog: log.kind });
 
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
