@@ -2,25 +2,14 @@ import { and, asc, desc, eq, lt } from "drizzle-orm";
 import type { Db } from "../db/open-libsql.ts";
 import { decodeCursor, encodeCursor, pastKey } from "../db/page-cursor.ts";
 import { bookings } from "../db/schema.ts";
-import type { Fare, Place } from "../events/booking.ts";
-import type { VehicleType } from "../events/driver.ts";
-import { bookingBasics } from "./booking-query.ts";
+import { type BookingDetails, bookingBasics } from "./booking-query.ts";
 import type { BookingStatus } from "./state-machine.ts";
 
 /** A booking in a list: its state, without the timeline (GET /v1/bookings/{id} has it). */
-export interface BookingSummary {
-  bookingId: string;
-  status: BookingStatus;
-  customerId: string;
-  orderId?: string;
-  vehicleType: VehicleType;
-  pickup: Place;
-  dropoff: Place;
-  driverId?: string;
-  fareEstimate: Fare;
-  requestedAt: string;
-  updatedAt: string;
-}
+export type BookingSummary = Pick<
+  BookingDetails,
+  "bookingId" | "status" | "customerId" | "orderId" | "vehicleType" | "pickup" | "dropoff" | "driverId" | "fareEstimate" | "requestedAt"
+> & { updatedAt: string };
 
 export interface ListPage<T> {
   items: T[];
