@@ -39,11 +39,17 @@ export async function withFreshSlots<T>(cluster: Cluster, call: () => Promise<T>
 }
 
 function mastersInSlotOrder(cluster: Cluster): Redis[] {
-  const byKey = new Map(cluster.nodes("master").map((node) => [`${node.options.host}:${node.options.port}`, node]));
+  // Right after a failover the promoted replica may still sit in ioredis's pool as a replica, so owners are looked up
+  // among all nodes; an owner not connected at all throws, and withFreshSlots refreshes the map instead of a listing
+  // silently skipping that master's keys.
+  const byKey = new Map(cluster.nodes("all").map((node) => [`${node.options.host}:${node.options.port}`, node]));
   const order: Redis[] = [];
   for (const owners of cluster.slots) {
-    const node = owners?.[0] === undefined ? undefined : byKey.get(owners[0]);
-    if (node && !order.includes(node)) order.push(node);
+    const owner = owners?.[0];
+    if (owner === undefined) continue;
+    const node = byKey.get(owner);
+    if (!node) throw new Error(`slot owner ${owner} is not connected`);
+    if (!order.includes(node)) order.push(node);
   }
   return order;
 }

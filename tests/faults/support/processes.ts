@@ -23,7 +23,10 @@ export interface SpawnedProcess {
  * up and blocks the worker's next log write, which would look like a hang.
  */
 export function spawnProcess(cmd: string[], env: Record<string, string>): SpawnedProcess {
-  const proc = Bun.spawn(cmd, { env: { ...process.env, ...env }, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  // `bun run test` exports the cluster's REDIS_CLUSTER_URLS for its contract suites; inherited, it would take
+  // precedence over the REDIS_URL a scenario names. A process gets the cluster only when its scenario passes it.
+  const { REDIS_CLUSTER_URLS: _cluster, ...inherited } = process.env;
+  const proc = Bun.spawn(cmd, { env: { ...inherited, ...env }, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   const lines: string[] = [];
   const waiters: { match: (l: string) => boolean; resolve: (l: string) => void }[] = [];
   const follow = async (stream: ReadableStream<Uint8Array>) => {
